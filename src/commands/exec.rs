@@ -1,0 +1,19 @@
+//! `acct exec STAGE -- CMD`: replace acct with CMD inside the stage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::ExecArgs;
+use crate::config::discover;
+use crate::confirm;
+use crate::error::Result;
+use crate::process;
+use crate::stage_env::StageEnv;
+
+pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
+    let config = discover::load(config)?;
+    let stage = super::find_stage(&config, &args.stage)?;
+    confirm::protected(&stage, args.yes)?;
+    let env = StageEnv::new(&config, &stage);
+    Err(process::exec(&args.command, &env))
+}

@@ -1,0 +1,51 @@
+//! One file per command; this one dispatches and holds what they share.
+
+mod aws_config;
+mod current;
+mod env;
+mod exec;
+mod list;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::config::{Config, Stage};
+use crate::error::{Failure, Result};
+use crate::suggest;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let config = cli.config;
+    match cli.command {
+        Command::List(args) => list::run(&args, config),
+        Command::Current => current::run(),
+        Command::Env(args) => env::run(&args, config),
+        Command::Exec(args) => exec::run(args, config),
+        Command::AwsConfig => aws_config::run(config),
+    }
+}
+
+/// A stage by name; an unknown one is a usage error with the closest name.
+pub fn find_stage<'c>(config: &'c Config, name: &str) -> Result<Stage<'c>> {
+    config.stage(name).ok_or_else(|| {
+        let names = config.stages.iter().map(|s| s.name.as_str());
+        let hint = match suggest::closest(name, names.clone()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the stages are: {}", names.collect::<Vec<_>>().join(", ")),
+        };
+        Failure::usage(format!(
+            "unknown stage `{name}` in {}\n  fix: {hint}",
+            config.path.display()
+        ))
+    })
+}
+
+/// Write to stdout; a closed pipe (`acct list | head -1`) is a quiet success.
+pub fn print(text: &str) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(Failure::other(format!("cannot write to stdout: {e}"))),
+    }
+}

@@ -1,0 +1,116 @@
+//! Finding and reading the config file (SPEC section 1): the only I/O of the
+//! stage model.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use super::Config;
+use super::diagnostic::line_column;
+use crate::error::{Failure, Result};
+
+pub const LOCAL_NAME: &str = "acct.toml";
+
+/// What discovery looks at; filled from the process in `from_process`, and
+/// by hand in tests.
+pub struct Search {
+    pub explicit: Option<PathBuf>,
+    pub acct_config: Option<OsString>,
+    pub cwd: PathBuf,
+    pub home: Option<PathBuf>,
+    pub xdg_config_home: Option<PathBuf>,
+}
+
+impl Search {
+    pub fn from_process(explicit: Option<PathBuf>) -> Result<Self> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Failure::other(format!("cannot read the current directory: {e}")))?;
+        let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        Ok(Search {
+            explicit,
+            acct_config: non_empty("ACCT_CONFIG"),
+            cwd,
+            home: non_empty("HOME").map(PathBuf::from),
+            xdg_config_home: non_empty("XDG_CONFIG_HOME").map(PathBuf::from).filter(|p| p.is_absolute()),
+        })
+    }
+
+    /// `$XDG_CONFIG_HOME/acct/config.toml`, else `~/.config/acct/config.toml`.
+    pub fn user_config(&self) -> Option<PathBuf> {
+        let base = self.xdg_config_home.clone().or_else(|| self.home.as_ref().map(|h| h.join(".config")))?;
+        Some(base.join("acct").join("config.toml"))
+    }
+
+    /// The config path that wins, or an error listing every place searched.
+    pub fn find(&self) -> Result<PathBuf> {
+        // A file named explicitly must exist: falling back to another config
+        // could put the user in another estate's accounts without a word.
+        if let Some(path) = &self.explicit {
+            return self.must_exist(path, "--config");
+        }
+        if let Some(path) = &self.acct_config {
+            return self.must_exist(Path::new(path), "ACCT_CONFIG");
+        }
+        for dir in self.cwd.ancestors() {
+            let candidate = dir.join(LOCAL_NAME);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+        let user = self.user_config();
+        if let Some(user) = &user {
+            if user.is_file() {
+                return Ok(user.clone());
+            }
+        }
+        let mut message = format!(
+            "no config found; searched:\n  {} and every parent directory",
+            self.cwd.join(LOCAL_NAME).display()
+        );
+        match &user {
+            Some(user) => message.push_str(&format!("\n  {}", user.display())),
+            None => message.push_str("\n  (no user config: neither XDG_CONFIG_HOME nor HOME is set)"),
+        }
+        message.push_str("\n  (neither --config nor ACCT_CONFIG is set)");
+        message.push_str("\n  fix: run `acct init` to write a starter config, or pass --config PATH");
+        Err(Failure::usage(message))
+    }
+
+    fn must_exist(&self, path: &Path, source: &str) -> Result<PathBuf> {
+        let path = self.cwd.join(path);
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(Failure::usage(format!(
+                "config file {} (from {source}) does not exist\n  fix: check the path, or run `acct init --path {}`",
+                path.display(),
+                path.display()
+            )))
+        }
+    }
+
+    /// Find, read and validate the config.
+    pub fn load(&self) -> Result<Config> {
+        let found = self.find()?;
+        // Absolute against the current directory, symlinks kept (SPEC section 2).
+        let path = std::path::absolute(&found).unwrap_or(found);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Failure::other(format!("cannot read config {}: {e}", path.display())))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let (line, column) = line_column(valid, valid.len());
+            Failure::usage(format!(
+                "{}:{line}:{column}: the file is not valid UTF-8\n  fix: save it as UTF-8",
+                path.display()
+            ))
+        })?;
+        super::parse(&path, text, self.home.as_deref()).map_err(|diagnostics| {
+            let rendered: Vec<String> = diagnostics.iter().map(|d| d.render(&path, text)).collect();
+            Failure::usage(rendered.join("\nacct: "))
+        })
+    }
+}
+
+/// The config acct uses for this process: `--config`, environment, files.
+pub fn load(explicit: Option<PathBuf>) -> Result<Config> {
+    Search::from_process(explicit)?.load()
+}

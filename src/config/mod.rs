@@ -1,0 +1,146 @@
+//! The stage model: the config file's content (SPEC section 1) as types,
+//! parsed and validated from text with no I/O; `discover` finds and reads the
+//! file, `resolve` turns a stage into its profile, account and role.
+
+mod diagnostic;
+pub mod discover;
+mod parse;
+pub mod resolve;
+mod rules;
+
+use std::path::PathBuf;
+
+pub use diagnostic::Diagnostic;
+pub use parse::parse;
+pub use resolve::Stage;
+
+/// How the estate's accounts are laid out (the reference notes' three cases).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topology {
+    /// One account per stage in an AWS Organization we control.
+    Organization,
+    /// Member accounts without an Organization; `root` acts as the root.
+    Member,
+    /// One account in total: every stage is virtual and assumes the root's role.
+    Single,
+}
+
+impl Topology {
+    pub const NAMES: [&'static str; 3] = ["organization", "member", "single"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "organization" => Some(Topology::Organization),
+            "member" => Some(Topology::Member),
+            "single" => Some(Topology::Single),
+            _ => None,
+        }
+    }
+}
+
+pub const PARTITIONS: [&str; 3] = ["aws", "aws-us-gov", "aws-cn"];
+
+pub const DEFAULT_PROFILE_FORMAT: &str = "{namespace}-{stage}-admin";
+pub const DEFAULT_PROMPT_FORMAT: &str = "[{namespace}-{stage}]";
+
+/// A validated config. Stages keep the order of the file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Absolute path of the file it was read from (`ACCT_CONFIG`).
+    pub path: PathBuf,
+    pub namespace: String,
+    pub region: String,
+    pub topology: Topology,
+    pub source_profile: String,
+    pub mfa_serial: Option<String>,
+    pub root_stage: String,
+    pub tenant: Option<String>,
+    pub environment: Option<String>,
+    pub profile_format: String,
+    pub partition: String,
+    /// Absolute, `~` expanded; relative paths are taken from the config's folder.
+    pub aws_config_file: Option<PathBuf>,
+    /// The `shell` command line, already split into words.
+    pub shell: Option<Vec<String>>,
+    pub prompt_format: String,
+    pub aws_cli: String,
+    pub stages: Vec<StageConfig>,
+}
+
+/// One `[stages.NAME]` table as written.
+#[derive(Debug, Clone, Default)]
+pub struct StageConfig {
+    pub name: String,
+    pub account_id: Option<String>,
+    pub role: Option<String>,
+    pub region: Option<String>,
+    pub protected: bool,
+    pub export_credentials: bool,
+    pub env: Vec<(String, String)>,
+}
+
+impl Config {
+    pub fn stage_config(&self, name: &str) -> Option<&StageConfig> {
+        self.stages.iter().find(|s| s.name == name)
+    }
+
+    pub fn root(&self) -> &StageConfig {
+        self.stage_config(&self.root_stage)
+            .expect("validation guarantees the root stage exists")
+    }
+
+    /// The value of a label token in `profile_format` / `prompt_format`.
+    fn label(&self, token: &str, stage: &str) -> Option<String> {
+        match token {
+            "namespace" => Some(self.namespace.clone()),
+            "tenant" => self.tenant.clone(),
+            "environment" => self.environment.clone(),
+            "stage" => Some(stage.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Fill `{token}`s of a format with this stage's labels.
+    /// Validation guarantees every token of the config's formats is known.
+    pub fn render_format(&self, format: &str, stage: &str) -> String {
+        let mut out = String::with_capacity(format.len() + 16);
+        for piece in format_pieces(format) {
+            match piece {
+                FormatPiece::Text(t) => out.push_str(t),
+                FormatPiece::Token(t) => out.push_str(&self.label(t, stage).unwrap_or_default()),
+            }
+        }
+        out
+    }
+
+    pub fn profile_name(&self, stage: &str) -> String {
+        self.render_format(&self.profile_format, stage)
+    }
+}
+
+pub const FORMAT_TOKENS: [&str; 4] = ["namespace", "tenant", "environment", "stage"];
+
+#[derive(Debug, PartialEq)]
+pub(crate) enum FormatPiece<'a> {
+    Text(&'a str),
+    /// The name between braces, without them.
+    Token(&'a str),
+}
+
+/// Split `a{b}c` into text and tokens. A `{` without a closing `}` is text.
+pub(crate) fn format_pieces(format: &str) -> Vec<FormatPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = format;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        if open > 0 {
+            pieces.push(FormatPiece::Text(&rest[..open]));
+        }
+        pieces.push(FormatPiece::Token(&rest[open + 1..open + close]));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(FormatPiece::Text(rest));
+    }
+    pieces
+}

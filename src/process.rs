@@ -1,0 +1,56 @@
+//! Replacing acct with another program (`exec`, later `shell`): no acct
+//! process stays behind, so signals and the exit status are the program's own.
+
+use std::ffi::{CString, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+use nix::errno::Errno;
+use nix::sys::signal::{SigHandler, Signal, signal};
+
+use crate::error::Failure;
+use crate::stage_env::StageEnv;
+
+/// Exit status when the command exists but cannot be run (POSIX shells' 126).
+pub const EXIT_NOT_EXECUTABLE: u8 = 126;
+/// Exit status when the command is not found (POSIX shells' 127).
+pub const EXIT_NOT_FOUND: u8 = 127;
+
+/// execvp `command` with the stage's environment. Returns only on failure.
+pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
+    let Some(program) = command.first() else {
+        return Failure::usage("no command given after `--`");
+    };
+    let to_c = |s: OsString| CString::new(s.into_vec());
+    let argv: Result<Vec<CString>, _> = command.iter().cloned().map(to_c).collect();
+    let envp: Result<Vec<CString>, _> = env
+        .apply(std::env::vars_os())
+        .into_iter()
+        .map(|(name, value)| {
+            let mut pair = name.into_vec();
+            pair.push(b'=');
+            pair.extend(value.as_bytes());
+            CString::new(pair)
+        })
+        .collect();
+    let (Ok(argv), Ok(envp)) = (argv, envp) else {
+        return Failure::usage("the command or the environment holds a NUL byte");
+    };
+    // Rust ignores SIGPIPE for its own sake; an ignored signal stays ignored
+    // across exec, so put it back the way a shell would hand it over.
+    // SAFETY: no other threads run and no handler is installed; SigDfl is async-signal-safe.
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+    let err = match nix::unistd::execvpe(&argv[0], &argv, &envp) {
+        Err(err) => err,
+    };
+    let name = program.to_string_lossy();
+    match err {
+        Errno::ENOENT | Errno::ENOTDIR => {
+            Failure::with_code(EXIT_NOT_FOUND, format!("{name}: command not found"))
+        }
+        Errno::EACCES | Errno::ENOEXEC | Errno::EISDIR | Errno::EPERM => Failure::with_code(
+            EXIT_NOT_EXECUTABLE,
+            format!("{name}: cannot run it: {}", err.desc()),
+        ),
+        other => Failure::with_code(EXIT_NOT_EXECUTABLE, format!("{name}: {}", other.desc())),
+    }
+}
