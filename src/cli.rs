@@ -30,13 +30,18 @@ pub enum Command {
     #[command(after_help = "Example:\n  acct current || echo 'not inside a stage'")]
     Current,
     /// Print the shell code that enters a stage in the current shell
-    #[command(after_help = "Examples:\n  eval \"$(acct env prod)\"\n  acct env prod --shell fish | source")]
+    #[command(
+        after_help = "Examples:\n  eval \"$(acct env prod)\"\n  acct env prod --shell fish | source"
+    )]
     Env(EnvArgs),
     /// Run one command inside a stage
     #[command(after_help = "Example:\n  acct exec prod -- terraform plan")]
     Exec(ExecArgs),
     /// Print the AWS config profiles of every stage
-    #[command(name = "aws-config", after_help = "Example:\n  acct aws-config >> ~/.aws/config")]
+    #[command(
+        name = "aws-config",
+        after_help = "Example:\n  acct aws-config >> ~/.aws/config"
+    )]
     AwsConfig,
 }
 

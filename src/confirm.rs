@@ -30,5 +30,7 @@ pub fn protected(stage: &Stage<'_>, yes: bool) -> Result<()> {
     if matches!(read, Ok(n) if n > 0) && answer.trim_end_matches(['\n', '\r']) == name {
         return Ok(());
     }
-    Err(Failure::other(format!("confirmation did not match `{name}`; nothing was run")))
+    Err(Failure::other(format!(
+        "confirmation did not match `{name}`; nothing was run"
+    )))
 }

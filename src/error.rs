@@ -17,15 +17,24 @@ pub struct Failure {
 
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
-        Failure { code: EXIT_USAGE, message: message.into() }
+        Failure {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
     }
 
     pub fn other(message: impl Into<String>) -> Self {
-        Failure { code: EXIT_FAILURE, message: message.into() }
+        Failure {
+            code: EXIT_FAILURE,
+            message: message.into(),
+        }
     }
 
     pub fn with_code(code: u8, message: impl Into<String>) -> Self {
-        Failure { code, message: message.into() }
+        Failure {
+            code,
+            message: message.into(),
+        }
     }
 }
 

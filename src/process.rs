@@ -39,9 +39,7 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     // across exec, so put it back the way a shell would hand it over.
     // SAFETY: no other threads run and no handler is installed; SigDfl is async-signal-safe.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
-    let err = match nix::unistd::execvpe(&argv[0], &argv, &envp) {
-        Err(err) => err,
-    };
+    let Err(err) = nix::unistd::execvpe(&argv[0], &argv, &envp);
     let name = program.to_string_lossy();
     match err {
         Errno::ENOENT | Errno::ENOTDIR => {

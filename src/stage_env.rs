@@ -78,10 +78,18 @@ impl StageEnv {
             put("AWS_CONFIG_FILE", &file.to_string_lossy());
         }
         let labels = [
-            ("NAMESPACE", "TF_VAR_namespace", Some(config.namespace.as_str())),
+            (
+                "NAMESPACE",
+                "TF_VAR_namespace",
+                Some(config.namespace.as_str()),
+            ),
             ("STAGE", "TF_VAR_stage", Some(stage.name)),
             ("TENANT", "TF_VAR_tenant", config.tenant.as_deref()),
-            ("ENVIRONMENT", "TF_VAR_environment", config.environment.as_deref()),
+            (
+                "ENVIRONMENT",
+                "TF_VAR_environment",
+                config.environment.as_deref(),
+            ),
         ];
         for (plain, terraform, value) in labels {
             if let Some(value) = value {
@@ -97,7 +105,10 @@ impl StageEnv {
         if stage.protected {
             put("ACCT_PROTECTED", "1");
         }
-        put("ACCT_PROMPT", &config.render_format(&config.prompt_format, stage.name));
+        put(
+            "ACCT_PROMPT",
+            &config.render_format(&config.prompt_format, stage.name),
+        );
         for (name, value) in stage.env {
             put(name, value);
         }
@@ -111,7 +122,10 @@ impl StageEnv {
     }
 
     /// The inherited environment with this applied, for `execve`.
-    pub fn apply(&self, inherited: impl Iterator<Item = (OsString, OsString)>) -> Vec<(OsString, OsString)> {
+    pub fn apply(
+        &self,
+        inherited: impl Iterator<Item = (OsString, OsString)>,
+    ) -> Vec<(OsString, OsString)> {
         let mut env: Vec<(OsString, OsString)> = inherited
             .filter(|(name, _)| {
                 let name = name.to_string_lossy();

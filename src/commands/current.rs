@@ -7,6 +7,8 @@ use crate::error::{Failure, Result};
 pub fn run() -> Result<ExitCode> {
     match std::env::var("ACCT_STAGE") {
         Ok(stage) if !stage.is_empty() => super::print(&format!("{stage}\n")),
-        _ => Err(Failure::other("no active stage (ACCT_STAGE is not set)\n  fix: enter one with `eval \"$(acct env STAGE)\"`")),
+        _ => Err(Failure::other(
+            "no active stage (ACCT_STAGE is not set)\n  fix: enter one with `eval \"$(acct env STAGE)\"`",
+        )),
     }
 }

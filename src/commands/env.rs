@@ -13,7 +13,9 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = super::find_stage(&config, &args.stage)?;
     let env = StageEnv::new(&config, &stage);
-    let format = args.shell.unwrap_or_else(|| format_of_shell(std::env::var_os("SHELL").as_deref().map(Path::new)));
+    let format = args
+        .shell
+        .unwrap_or_else(|| format_of_shell(std::env::var_os("SHELL").as_deref().map(Path::new)));
     super::print(&render(&env, format))
 }
 
@@ -46,8 +48,11 @@ pub fn render(env: &StageEnv, format: EnvFormat) -> String {
             }
         }
         EnvFormat::Json => {
-            let set: serde_json::Map<String, serde_json::Value> =
-                env.set.iter().map(|(n, v)| (n.clone(), v.clone().into())).collect();
+            let set: serde_json::Map<String, serde_json::Value> = env
+                .set
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone().into()))
+                .collect();
             let json = serde_json::json!({ "set": set, "unset": env.unset });
             out = json.to_string();
             out.push('\n');
@@ -62,9 +67,15 @@ mod tests {
 
     #[test]
     fn default_format_follows_shell_name() {
-        assert_eq!(format_of_shell(Some(Path::new("/usr/bin/fish"))), EnvFormat::Fish);
+        assert_eq!(
+            format_of_shell(Some(Path::new("/usr/bin/fish"))),
+            EnvFormat::Fish
+        );
         assert_eq!(format_of_shell(Some(Path::new("/bin/zsh"))), EnvFormat::Zsh);
-        assert_eq!(format_of_shell(Some(Path::new("/bin/dash"))), EnvFormat::Bash);
+        assert_eq!(
+            format_of_shell(Some(Path::new("/bin/dash"))),
+            EnvFormat::Bash
+        );
         assert_eq!(format_of_shell(None), EnvFormat::Bash);
     }
 }

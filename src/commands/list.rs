@@ -48,10 +48,14 @@ pub fn run(args: &ListArgs, config: Option<PathBuf>) -> Result<ExitCode> {
 }
 
 fn flags(row: &Row<'_>) -> String {
-    let flags: Vec<&str> = [(row.root, "root"), (row.is_virtual, "virtual"), (row.protected, "protected")]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
-        .collect();
+    let flags: Vec<&str> = [
+        (row.root, "root"),
+        (row.is_virtual, "virtual"),
+        (row.protected, "protected"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
     flags.join(",")
 }
 

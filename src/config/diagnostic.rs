@@ -12,7 +12,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(span: Range<usize>, message: impl Into<String>, fix: impl Into<String>) -> Self {
-        Diagnostic { span, message: message.into(), fix: fix.into() }
+        Diagnostic {
+            span,
+            message: message.into(),
+            fix: fix.into(),
+        }
     }
 
     /// `FILE:LINE:COL: message` and an indented `fix:` line.

@@ -30,13 +30,18 @@ impl Search {
             acct_config: non_empty("ACCT_CONFIG"),
             cwd,
             home: non_empty("HOME").map(PathBuf::from),
-            xdg_config_home: non_empty("XDG_CONFIG_HOME").map(PathBuf::from).filter(|p| p.is_absolute()),
+            xdg_config_home: non_empty("XDG_CONFIG_HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute()),
         })
     }
 
     /// `$XDG_CONFIG_HOME/acct/config.toml`, else `~/.config/acct/config.toml`.
     pub fn user_config(&self) -> Option<PathBuf> {
-        let base = self.xdg_config_home.clone().or_else(|| self.home.as_ref().map(|h| h.join(".config")))?;
+        let base = self
+            .xdg_config_home
+            .clone()
+            .or_else(|| self.home.as_ref().map(|h| h.join(".config")))?;
         Some(base.join("acct").join("config.toml"))
     }
 
@@ -68,10 +73,13 @@ impl Search {
         );
         match &user {
             Some(user) => message.push_str(&format!("\n  {}", user.display())),
-            None => message.push_str("\n  (no user config: neither XDG_CONFIG_HOME nor HOME is set)"),
+            None => {
+                message.push_str("\n  (no user config: neither XDG_CONFIG_HOME nor HOME is set)")
+            }
         }
         message.push_str("\n  (neither --config nor ACCT_CONFIG is set)");
-        message.push_str("\n  fix: run `acct init` to write a starter config, or pass --config PATH");
+        message
+            .push_str("\n  fix: run `acct init` to write a starter config, or pass --config PATH");
         Err(Failure::usage(message))
     }
 

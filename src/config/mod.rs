@@ -61,8 +61,10 @@ pub struct Config {
     /// Absolute, `~` expanded; relative paths are taken from the config's folder.
     pub aws_config_file: Option<PathBuf>,
     /// The `shell` command line, already split into words.
+    #[allow(dead_code)] // read by `acct shell`
     pub shell: Option<Vec<String>>,
     pub prompt_format: String,
+    #[allow(dead_code)] // read by --export-credentials and doctor
     pub aws_cli: String,
     pub stages: Vec<StageConfig>,
 }
@@ -132,7 +134,9 @@ pub(crate) fn format_pieces(format: &str) -> Vec<FormatPiece<'_>> {
     let mut pieces = Vec::new();
     let mut rest = format;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         if open > 0 {
             pieces.push(FormatPiece::Text(&rest[..open]));
         }

@@ -33,7 +33,14 @@ const TOP_KEYS: [&str; 15] = [
     "aws_cli",
     "stages",
 ];
-const STAGE_KEYS: [&str; 6] = ["account_id", "role", "region", "protected", "export_credentials", "env"];
+const STAGE_KEYS: [&str; 6] = [
+    "account_id",
+    "role",
+    "region",
+    "protected",
+    "export_credentials",
+    "env",
+];
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -65,6 +72,8 @@ struct StageSpans {
     name: Range<usize>,
     account_id: Option<Range<usize>>,
     role: Option<Range<usize>>,
+    /// An account_id was written, valid or not (an invalid one is reported once).
+    account_written: bool,
 }
 
 #[derive(Default)]
@@ -87,7 +96,12 @@ impl Walker {
         }
     }
 
-    fn unknown_key(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, known: &[&str], place: &str) {
+    fn unknown_key(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        known: &[&str],
+        place: &str,
+    ) {
         let name = key.get_ref().as_ref();
         let fix = match suggest::closest(name, known.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
@@ -132,7 +146,11 @@ impl Walker {
                 "stages" => stages_value = Some(value),
                 name if TOP_KEYS.contains(&name) => {
                     if let Some(s) = self.string(name, value) {
-                        let name = TOP_KEYS.iter().find(|k| **k == name).copied().unwrap_or_default();
+                        let name = TOP_KEYS
+                            .iter()
+                            .find(|k| **k == name)
+                            .copied()
+                            .unwrap_or_default();
                         strings.insert(name, (s, value.span()));
                     }
                 }
@@ -153,7 +171,11 @@ impl Walker {
         };
         let namespace = required(self, "namespace", "\"cpco\"");
         let region = required(self, "region", "\"us-west-2\"");
-        let topology = required(self, "topology", "\"organization\" (or \"member\" or \"single\")");
+        let topology = required(
+            self,
+            "topology",
+            "\"organization\" (or \"member\" or \"single\")",
+        );
         let mut optional = |key: &str| strings.remove(key);
         let source_profile = optional("source_profile");
         let mfa_serial = optional("mfa_serial");
@@ -167,7 +189,11 @@ impl Walker {
         let prompt_format = optional("prompt_format");
         let aws_cli = optional("aws_cli");
 
-        for (key, label) in [("namespace", &namespace), ("tenant", &tenant), ("environment", &environment)] {
+        for (key, label) in [
+            ("namespace", &namespace),
+            ("tenant", &tenant),
+            ("environment", &environment),
+        ] {
             if let Some((value, span)) = label {
                 self.problem(span.clone(), rules::label(key, value));
             }
@@ -199,7 +225,9 @@ impl Walker {
             None => Some("aws".to_string()),
         };
         if let (Some((value, span)), Some(partition)) = (&mfa_serial, &partition_value) {
-            if self.problem(span.clone(), rules::mfa_serial(value)) && !value.starts_with(&format!("arn:{partition}:")) {
+            if self.problem(span.clone(), rules::mfa_serial(value))
+                && !value.starts_with(&format!("arn:{partition}:"))
+            {
                 self.error(
                     span.clone(),
                     format!("mfa_serial {value:?} is not in the partition {partition:?}"),
@@ -210,29 +238,44 @@ impl Walker {
         if let Some((value, span)) = &root_stage {
             self.problem(span.clone(), rules::label("root_stage", value));
         }
-        let shell_words = shell.as_ref().and_then(|(value, span)| match shell_words::split(value) {
-            Ok(words) if !words.is_empty() => Some(words),
-            Ok(_) => {
-                self.error(span.clone(), "`shell` is empty", "name a shell, e.g. shell = \"zsh\", or remove the key");
-                None
-            }
-            Err(e) => {
-                self.error(
-                    span.clone(),
-                    format!("`shell` cannot be split into words: {e}"),
-                    "close the quote, e.g. shell = \"bash --noprofile\"",
-                );
-                None
-            }
-        });
+        let shell_words =
+            shell
+                .as_ref()
+                .and_then(|(value, span)| match shell_words::split(value) {
+                    Ok(words) if !words.is_empty() => Some(words),
+                    Ok(_) => {
+                        self.error(
+                            span.clone(),
+                            "`shell` is empty",
+                            "name a shell, e.g. shell = \"zsh\", or remove the key",
+                        );
+                        None
+                    }
+                    Err(e) => {
+                        self.error(
+                            span.clone(),
+                            format!("`shell` cannot be split into words: {e}"),
+                            "close the quote, e.g. shell = \"bash --noprofile\"",
+                        );
+                        None
+                    }
+                });
         if let Some((value, span)) = &aws_cli {
             if value.trim().is_empty() {
-                self.error(span.clone(), "`aws_cli` is empty", "name the AWS CLI v2 binary, e.g. aws_cli = \"aws\"");
+                self.error(
+                    span.clone(),
+                    "`aws_cli` is empty",
+                    "name the AWS CLI v2 binary, e.g. aws_cli = \"aws\"",
+                );
             }
         }
         if let Some((value, span)) = &aws_config_file {
             if value.trim().is_empty() {
-                self.error(span.clone(), "`aws_config_file` is empty", "give a path such as \"~/.aws/config\", or remove the key");
+                self.error(
+                    span.clone(),
+                    "`aws_config_file` is empty",
+                    "give a path such as \"~/.aws/config\", or remove the key",
+                );
             } else if value.starts_with('~') && !value.starts_with("~/") && value != "~" {
                 self.error(
                     span.clone(),
@@ -281,10 +324,13 @@ impl Walker {
             topology: topology_value?,
             source_profile: source_profile.clone().map_or_else(String::new, |s| s.0),
             mfa_serial: mfa_serial.map(|s| s.0),
-            root_stage: root_stage.clone().map_or_else(|| "root".to_string(), |s| s.0),
+            root_stage: root_stage
+                .clone()
+                .map_or_else(|| "root".to_string(), |s| s.0),
             tenant: tenant.map(|s| s.0),
             environment: environment.map(|s| s.0),
-            profile_format: profile_format.map_or_else(|| DEFAULT_PROFILE_FORMAT.to_string(), |s| s.0),
+            profile_format: profile_format
+                .map_or_else(|| DEFAULT_PROFILE_FORMAT.to_string(), |s| s.0),
             partition: partition_value?,
             aws_config_file: aws_config_file.map(|(p, _)| expand_path(&p, path, home)),
             shell: shell_words,
@@ -293,12 +339,19 @@ impl Walker {
             stages,
         }
         .with_default_source_profile();
-        self.across_stages(&config, &spans, root_stage.map(|s| s.1), source_profile.map(|s| s.1));
+        self.across_stages(
+            &config,
+            &spans,
+            root_stage.map(|s| s.1),
+            source_profile.map(|s| s.1),
+        );
         Some(config)
     }
 
     fn has_error_for(&self, key: &str) -> bool {
-        self.diagnostics.iter().any(|d| d.message.starts_with(&format!("`{key}`")))
+        self.diagnostics
+            .iter()
+            .any(|d| d.message.starts_with(&format!("`{key}`")))
     }
 
     /// `profile_format` and `prompt_format`: known tokens whose labels are configured.
@@ -340,7 +393,9 @@ impl Walker {
         if is_profile && !value.contains("{stage}") {
             self.error(
                 span,
-                format!("`{key}` {value:?} has no {{stage}}, so every stage would get the same profile"),
+                format!(
+                    "`{key}` {value:?} has no {{stage}}, so every stage would get the same profile"
+                ),
                 "include {stage}, e.g. \"{namespace}-{stage}-admin\"",
             );
         }
@@ -363,7 +418,10 @@ impl Walker {
             let DeValue::Table(fields) = value.get_ref() else {
                 self.error(
                     value.span(),
-                    format!("stage `{name}` must be a table, not {}", kind(value.get_ref())),
+                    format!(
+                        "stage `{name}` must be a table, not {}",
+                        kind(value.get_ref())
+                    ),
                     format!("write it as a table: [stages.{name}]"),
                 );
                 continue;
@@ -375,13 +433,25 @@ impl Walker {
         (stages, spans)
     }
 
-    fn stage(&mut self, name: String, name_span: Range<usize>, fields: &DeTable<'_>) -> (StageConfig, StageSpans) {
-        let mut stage = StageConfig { name, ..StageConfig::default() };
-        let mut spans = StageSpans { name: name_span, ..StageSpans::default() };
+    fn stage(
+        &mut self,
+        name: String,
+        name_span: Range<usize>,
+        fields: &DeTable<'_>,
+    ) -> (StageConfig, StageSpans) {
+        let mut stage = StageConfig {
+            name,
+            ..StageConfig::default()
+        };
+        let mut spans = StageSpans {
+            name: name_span,
+            ..StageSpans::default()
+        };
         let place = format!("[stages.{}]", stage.name);
         for (key, value) in fields {
             match key.get_ref().as_ref() {
                 "account_id" => {
+                    spans.account_written = true;
                     if let DeValue::Integer(i) = value.get_ref() {
                         self.error(
                             value.span(),
@@ -414,7 +484,8 @@ impl Walker {
                 }
                 "protected" => stage.protected = self.boolean("protected", value).unwrap_or(false),
                 "export_credentials" => {
-                    stage.export_credentials = self.boolean("export_credentials", value).unwrap_or(false)
+                    stage.export_credentials =
+                        self.boolean("export_credentials", value).unwrap_or(false)
                 }
                 "env" => stage.env = self.env(&place, value),
                 _ => self.unknown_key(key, &STAGE_KEYS, &place),
@@ -427,8 +498,14 @@ impl Walker {
         let DeValue::Table(table) = value.get_ref() else {
             self.error(
                 value.span(),
-                format!("`env` in {place} must be a table of strings, not {}", kind(value.get_ref())),
-                format!("write it as a table: {}.env] with NAME = \"value\" lines", place.trim_end_matches(']')),
+                format!(
+                    "`env` in {place} must be a table of strings, not {}",
+                    kind(value.get_ref())
+                ),
+                format!(
+                    "write it as a table: {}.env] with NAME = \"value\" lines",
+                    place.trim_end_matches(']')
+                ),
             );
             return Vec::new();
         };
@@ -448,7 +525,11 @@ impl Walker {
             }
             if let Some(v) = self.string(&name, value) {
                 if v.contains('\0') {
-                    self.error(value.span(), format!("{name} holds a NUL character"), "remove the \\u0000");
+                    self.error(
+                        value.span(),
+                        format!("{name} holds a NUL character"),
+                        "remove the \\u0000",
+                    );
                     continue;
                 }
                 env.push((name, v));
@@ -466,20 +547,30 @@ impl Walker {
         root_stage_span: Option<Range<usize>>,
         source_profile_span: Option<Range<usize>>,
     ) {
-        let root_index = config.stages.iter().position(|s| s.name == config.root_stage);
+        let root_index = config
+            .stages
+            .iter()
+            .position(|s| s.name == config.root_stage);
         let root_account = root_index.and_then(|i| config.stages[i].account_id.clone());
         match root_index {
             None => {
                 let span = root_stage_span.clone().unwrap_or(0..0);
-                let fix = match suggest::closest(&config.root_stage, config.stages.iter().map(|s| s.name.as_str())) {
+                let fix = match suggest::closest(
+                    &config.root_stage,
+                    config.stages.iter().map(|s| s.name.as_str()),
+                ) {
                     Some(close) => format!("did you mean root_stage = \"{close}\"?"),
                     None => format!("add [stages.{}] with its account_id", config.root_stage),
                 };
                 if !config.stages.is_empty() || root_stage_span.is_some() {
-                    self.error(span, format!("the root stage `{}` is not configured", config.root_stage), fix);
+                    self.error(
+                        span,
+                        format!("the root stage `{}` is not configured", config.root_stage),
+                        fix,
+                    );
                 }
             }
-            Some(i) if root_account.is_none() => self.error(
+            Some(i) if root_account.is_none() && !spans[i].account_written => self.error(
                 spans[i].name.clone(),
                 format!("the root stage `{}` has no account_id", config.root_stage),
                 "add account_id = \"123456789012\" (the root account's id) to it",
@@ -487,7 +578,9 @@ impl Walker {
             Some(_) => {}
         }
         for (stage, span) in config.stages.iter().zip(spans) {
-            if let (Topology::Single, Some(id), Some(root)) = (config.topology, &stage.account_id, &root_account) {
+            if let (Topology::Single, Some(id), Some(root)) =
+                (config.topology, &stage.account_id, &root_account)
+            {
                 if id != root {
                     self.error(
                         span.account_id.clone().unwrap_or(span.name.clone()),
@@ -505,7 +598,9 @@ impl Walker {
                             format!("use arn:{}:iam::... or set partition = \"{partition}\"", config.partition),
                         );
                     }
-                    if config.topology == Topology::Single && root_account.as_deref().is_some_and(|r| r != account) {
+                    if config.topology == Topology::Single
+                        && root_account.as_deref().is_some_and(|r| r != account)
+                    {
                         self.error(
                             role_span.clone(),
                             format!("role ARN is in account {account}, but in the single topology every stage is the root account"),
@@ -531,7 +626,10 @@ impl Walker {
             if let Some(other) = seen.insert(profile.clone(), &stage.name) {
                 self.error(
                     span.name.clone(),
-                    format!("stages `{other}` and `{}` both get the profile {profile:?}", stage.name),
+                    format!(
+                        "stages `{other}` and `{}` both get the profile {profile:?}",
+                        stage.name
+                    ),
                     "include {stage} in profile_format",
                 );
             }
@@ -570,6 +668,9 @@ fn expand_path(raw: &str, config_path: &Path, home: Option<&Path>) -> PathBuf {
     if expanded.is_absolute() {
         expanded
     } else {
-        config_path.parent().unwrap_or(Path::new("/")).join(expanded)
+        config_path
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .join(expanded)
     }
 }

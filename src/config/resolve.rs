@@ -42,17 +42,24 @@ impl Config {
 
     fn root_role_arn(&self) -> String {
         let root = self.root();
-        let role = root.role.clone().unwrap_or_else(|| self.profile_name(&root.name));
+        let role = root
+            .role
+            .clone()
+            .unwrap_or_else(|| self.profile_name(&root.name));
         self.role_arn(self.root_account(), &role)
     }
 
     fn root_account(&self) -> &str {
-        self.root().account_id.as_deref().expect("validation guarantees the root has an account")
+        self.root()
+            .account_id
+            .as_deref()
+            .expect("validation guarantees the root has an account")
     }
 
     fn resolve<'c>(&'c self, stage: &'c StageConfig) -> Stage<'c> {
         let is_root = stage.name == self.root_stage;
-        let is_virtual = !is_root && (stage.account_id.is_none() || self.topology == Topology::Single);
+        let is_virtual =
+            !is_root && (stage.account_id.is_none() || self.topology == Topology::Single);
         let profile = self.profile_name(&stage.name);
         let (account_id, role_arn) = if is_root {
             (self.root_account().to_string(), self.root_role_arn())
@@ -63,7 +70,10 @@ impl Config {
             };
             (self.root_account().to_string(), role_arn)
         } else {
-            let account = stage.account_id.clone().expect("not virtual, so it has an account");
+            let account = stage
+                .account_id
+                .clone()
+                .expect("not virtual, so it has an account");
             let role = match (&stage.role, self.topology) {
                 (Some(role), _) => role.clone(),
                 (None, Topology::Member) => profile.clone(),

@@ -7,12 +7,18 @@ use super::PARTITIONS;
 pub type Problem = (String, String);
 
 pub fn label(what: &str, value: &str) -> Result<(), Problem> {
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+    if !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
         return Ok(());
     }
     let lowered = value.to_lowercase();
     let fix = if !lowered.is_empty()
-        && lowered.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && lowered
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     {
         format!("use \"{lowered}\"")
     } else {
@@ -58,14 +64,19 @@ fn iam_arn<'a>(value: &'a str, kind: &str) -> Option<(&'a str, &'a str, &'a str)
         && account_id(account).is_ok()
         && !rest.is_empty()
         && !rest.ends_with('/')
-        && rest.split('/').all(|seg| !seg.is_empty() && seg.chars().all(is_iam_name_char));
+        && rest
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg.chars().all(is_iam_name_char));
     ok.then_some((partition, account, rest))
 }
 
 /// A role as written: a name, or a role ARN (gives its partition and account).
 pub enum RoleRef<'a> {
     Name,
-    Arn { partition: &'a str, account: &'a str },
+    Arn {
+        partition: &'a str,
+        account: &'a str,
+    },
 }
 
 pub fn role(value: &str) -> Result<RoleRef<'_>, Problem> {
@@ -116,7 +127,9 @@ pub fn region(value: &str) -> Result<(), Problem> {
 
 pub fn env_name(name: &str) -> Result<(), Problem> {
     let mut chars = name.chars();
-    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         return Ok(());
@@ -157,7 +170,10 @@ mod tests {
         assert!(matches!(role("cpco-prod-admin"), Ok(RoleRef::Name)));
         assert!(matches!(
             role("arn:aws-us-gov:iam::012345678901:role/ops/admin"),
-            Ok(RoleRef::Arn { partition: "aws-us-gov", account: "012345678901" })
+            Ok(RoleRef::Arn {
+                partition: "aws-us-gov",
+                account: "012345678901"
+            })
         ));
         assert!(role("arn:aws:iam::012345678901:user/admin").is_err());
         assert!(role("arn:aws:iam::0123:role/admin").is_err());

@@ -1,0 +1,143 @@
+//! `acct aws-config`: the profiles, byte for byte, for the three layouts.
+
+use crate::util::*;
+
+/// The profile text between two markers of the reference notes.
+fn notes_block(after: &str, before: &str) -> String {
+    let notes = std::fs::read_to_string(repo_file(
+        "tests/fixtures/notes-on-multiple-aws-accounts.txt",
+    ))
+    .unwrap();
+    let start = notes.find(after).expect("start marker") + after.len();
+    let end = start + notes[start..].find(before).expect("end marker");
+    notes[start..end].trim().to_string() + "\n"
+}
+
+fn instead_of_this() -> String {
+    notes_block(
+        "instead of this profile configuration:\n\n~/.aws/config\n\n",
+        "\nWe use this:",
+    )
+}
+
+fn we_use_this() -> String {
+    notes_block(
+        "We use this:\n\n~/.aws/config\n\n",
+        "\nFrom different geodesic shells",
+    )
+}
+
+#[test]
+fn organization_gives_the_notes_instead_of_this_profiles() {
+    let sandbox = Sandbox::with_config(ORGANIZATION);
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    assert_text(&instead_of_this(), &stdout(&out));
+}
+
+#[test]
+fn single_gives_the_notes_we_use_this_profiles() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    assert_text(&we_use_this(), &stdout(&out));
+}
+
+#[test]
+fn shipped_examples_render_the_notes() {
+    let sandbox = Sandbox::new();
+    for (example, expected) in [
+        ("organization", instead_of_this()),
+        ("single", we_use_this()),
+    ] {
+        let path = repo_file(&format!("examples/{example}.toml"));
+        let out = sandbox.run(&["--config", path.to_str().unwrap(), "aws-config"]);
+        assert_status(&out, 0);
+        assert_text(&expected, &stdout(&out));
+    }
+}
+
+#[test]
+fn member_uses_each_stages_own_admin_role_and_keeps_leading_zeros() {
+    let sandbox = Sandbox::with_config(MEMBER);
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    let expected = "\
+[profile cpco-root-admin]
+region=us-west-2
+role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
+source_profile=cpco
+
+[profile cpco-testing-admin]
+region=us-west-2
+role_arn=arn:aws:iam::126450723953:role/cpco-testing-admin
+source_profile=cpco
+
+[profile cpco-prod-admin]
+region=eu-west-1
+role_arn=arn:aws:iam::010987654321:role/cpco-prod-admin
+source_profile=cpco
+";
+    assert_text(expected, &stdout(&out));
+}
+
+#[test]
+fn roles_partitions_formats_and_virtual_stages_resolve_per_spec() {
+    let sandbox = Sandbox::with_config(
+        r#"
+namespace = "acme"
+tenant = "core"
+region = "us-gov-west-1"
+partition = "aws-us-gov"
+topology = "organization"
+source_profile = "acme-sso"
+profile_format = "{namespace}-{tenant}-{stage}"
+root_stage = "mgmt"
+
+[stages.mgmt]
+account_id = "000000000042"
+role = "Admin"
+
+[stages.sandbox]
+
+[stages.audit]
+role = "Auditor"
+
+[stages.prod]
+account_id = "210987654321"
+role = "arn:aws-us-gov:iam::210987654321:role/ops/Deploy"
+
+[stages.dev]
+account_id = "111111111111"
+"#,
+    );
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    let expected = "\
+[profile acme-core-mgmt]
+region=us-gov-west-1
+role_arn=arn:aws-us-gov:iam::000000000042:role/Admin
+source_profile=acme-sso
+
+[profile acme-core-sandbox]
+region=us-gov-west-1
+role_arn=arn:aws-us-gov:iam::000000000042:role/Admin
+source_profile=acme-sso
+
+[profile acme-core-audit]
+region=us-gov-west-1
+role_arn=arn:aws-us-gov:iam::000000000042:role/Auditor
+source_profile=acme-sso
+
+[profile acme-core-prod]
+region=us-gov-west-1
+role_arn=arn:aws-us-gov:iam::210987654321:role/ops/Deploy
+source_profile=acme-sso
+
+[profile acme-core-dev]
+region=us-gov-west-1
+role_arn=arn:aws-us-gov:iam::111111111111:role/OrganizationAccountAccessRole
+source_profile=acme-sso
+";
+    assert_text(expected, &stdout(&out));
+}

@@ -1,0 +1,311 @@
+//! `acct exec`: exactly SPEC section 2's environment, and the command's own
+//! exit status and signals, with acct replaced by the command.
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, Stdio};
+
+use crate::util::*;
+
+const STALE: [(&str, &str); 7] = [
+    ("AWS_ACCESS_KEY_ID", "AKIASTALESTALESTALE1"),
+    ("AWS_SECRET_ACCESS_KEY", "stale-secret"),
+    ("AWS_SESSION_TOKEN", "stale-token"),
+    ("AWS_VAULT", "someone-else"),
+    ("AWS_PROFILE", "wrong-profile"),
+    ("TENANT", "left-over"),
+    ("ACCT_PROTECTED", "1"),
+];
+
+/// The sandbox's base environment, as `Sandbox::command` sets it.
+fn base_env(sandbox: &Sandbox) -> Vec<(String, String)> {
+    let out = sandbox.command("env").arg("-0").output().unwrap();
+    parse_env0(&out.stdout)
+}
+
+#[test]
+fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
+    let sandbox = Sandbox::with_config(ORGANIZATION);
+    let mut expected = base_env(&sandbox);
+    let config = sandbox.user_config().display().to_string();
+    for (name, value) in [
+        ("AWS_PROFILE", "cpco-testing-admin"),
+        ("AWS_DEFAULT_PROFILE", "cpco-testing-admin"),
+        ("AWS_REGION", "us-west-2"),
+        ("AWS_DEFAULT_REGION", "us-west-2"),
+        ("NAMESPACE", "cpco"),
+        ("TF_VAR_namespace", "cpco"),
+        ("STAGE", "testing"),
+        ("TF_VAR_stage", "testing"),
+        ("ACCT_STAGE", "testing"),
+        ("ACCT_PROFILE", "cpco-testing-admin"),
+        ("ACCT_ACCOUNT_ID", "126450723953"),
+        (
+            "ACCT_ROLE_ARN",
+            "arn:aws:iam::126450723953:role/OrganizationAccountAccessRole",
+        ),
+        ("ACCT_CONFIG", config.as_str()),
+        ("ACCT_PROMPT", "[cpco-testing]"),
+    ] {
+        expected.push((name.to_string(), value.to_string()));
+    }
+    expected.sort();
+
+    let out = sandbox
+        .acct()
+        .envs(STALE)
+        .args(["exec", "testing", "--", "env", "-0"])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    let got = parse_env0(&out.stdout);
+    assert_eq!(
+        expected, got,
+        "\nexpected (left) and got (right) environments differ"
+    );
+}
+
+#[test]
+fn acct_config_is_absolute_against_the_current_directory() {
+    let sandbox = Sandbox::new();
+    sandbox.write("work/cfg/acct-alt.toml", MEMBER);
+    let out = sandbox.run(&[
+        "-c",
+        "cfg/acct-alt.toml",
+        "exec",
+        "root",
+        "--",
+        "printenv",
+        "ACCT_CONFIG",
+    ]);
+    assert_status(&out, 0);
+    assert_eq!(
+        stdout(&out).trim(),
+        sandbox.work.join("cfg/acct-alt.toml").display().to_string()
+    );
+}
+
+#[test]
+fn stage_env_values_and_aws_config_file_are_set() {
+    let sandbox = Sandbox::with_config(&format!(
+        "aws_config_file = \"~/estate/aws-config\"\n{}\n[stages.prod.env]\nTF_VAR_owner = \"platform team\"\n",
+        MEMBER.trim()
+    ));
+    let out = sandbox.run(&["exec", "--yes", "prod", "--", "env", "-0"]);
+    assert_status(&out, 0);
+    let env = parse_env0(&out.stdout);
+    let get = |name: &str| env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    assert_eq!(
+        get("AWS_CONFIG_FILE"),
+        Some(sandbox.home.join("estate/aws-config").display().to_string())
+    );
+    assert_eq!(get("TF_VAR_owner").as_deref(), Some("platform team"));
+    assert_eq!(get("ACCT_PROTECTED").as_deref(), Some("1"));
+    assert_eq!(get("AWS_REGION").as_deref(), Some("eu-west-1"));
+    assert_eq!(get("ACCT_ACCOUNT_ID").as_deref(), Some("010987654321"));
+}
+
+#[test]
+fn exit_statuses_are_the_commands_own() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let not_executable = sandbox.write("plain-file", "echo hi\n");
+    std::fs::set_permissions(&not_executable, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let out = sandbox.run(&["exec", "testing", "--", "true"]);
+    assert_status(&out, 0);
+    let out = sandbox.run(&["exec", "testing", "--", "sh", "-c", "exit 7"]);
+    assert_status(&out, 7);
+    let out = sandbox.run(&["exec", "testing", "--", not_executable.to_str().unwrap()]);
+    assert_status(&out, 126);
+    assert!(stderr(&out).starts_with("acct: "), "{}", stderr(&out));
+    let out = sandbox.run(&["exec", "testing", "--", "no-such-command-acct-test"]);
+    assert_status(&out, 127);
+    assert!(
+        stderr(&out).contains("no-such-command-acct-test: command not found"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn arguments_after_the_double_dash_are_passed_verbatim() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let args = ["--yes", "-c", "x", "$(echo hi)", "a b", ""];
+    let mut cmd = sandbox.acct();
+    cmd.args(["exec", "testing", "--", "printf", "<%s>\n"])
+        .args(args);
+    let out = cmd.output().unwrap();
+    assert_status(&out, 0);
+    assert_text(
+        "<--yes>\n<-c>\n<x>\n<$(echo hi)>\n<a b>\n<>\n",
+        &stdout(&out),
+    );
+}
+
+#[test]
+fn a_command_killed_by_sigterm_looks_the_same_to_the_parent_shell() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let out = sandbox.run(&["exec", "testing", "--", "sh", "-c", "kill -TERM $$"]);
+    assert_eq!(out.status.signal(), Some(15), "got {:?}", out.status);
+
+    let script = r#"sh -c 'kill -TERM $$'; echo "bare=$?"; "$ACCT" exec testing -- sh -c 'kill -TERM $$'; echo "acct=$?""#;
+    let out = sandbox
+        .command("bash")
+        .args(["-c", script])
+        .env("ACCT", ACCT)
+        .output()
+        .unwrap();
+    assert_text("bare=143\nacct=143\n", &stdout(&out));
+}
+
+#[test]
+fn acct_replaces_itself_with_the_command() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let child = sandbox
+        .acct()
+        .args(["exec", "testing", "--", "sh", "-c", "echo $$"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        stdout(&out).trim(),
+        pid.to_string(),
+        "the command did not run in acct's own process"
+    );
+}
+
+/// The set of ignored standard signals (1 to 31) of a `grep SigIgn` line;
+/// glibc's own real-time signals (32, 33) are its business, not the user's.
+fn ignored_standard_signals(status_line: &str) -> u64 {
+    let hex = status_line.trim().trim_start_matches("SigIgn:").trim();
+    u64::from_str_radix(hex, 16).expect("SigIgn mask") & 0x7fff_ffff
+}
+
+#[test]
+fn signal_dispositions_are_handed_over_untouched() {
+    // Rust ignores SIGPIPE; an ignored signal would stay ignored across exec.
+    // env(1) execs the same way acct does, so it is the baseline.
+    let sandbox = Sandbox::with_config(SINGLE);
+    let bare = sandbox
+        .command("env")
+        .args(["grep", "SigIgn", "/proc/self/status"])
+        .output()
+        .unwrap();
+    let via = sandbox.run(&[
+        "exec",
+        "testing",
+        "--",
+        "grep",
+        "SigIgn",
+        "/proc/self/status",
+    ]);
+    assert_status(&via, 0);
+    let (bare, via) = (
+        ignored_standard_signals(&stdout(&bare)),
+        ignored_standard_signals(&stdout(&via)),
+    );
+    assert_eq!(
+        via & (1 << (13 - 1)),
+        0,
+        "SIGPIPE is ignored in the command"
+    );
+    assert_eq!(
+        bare, via,
+        "ignored signals differ: env {bare:#x}, acct {via:#x}"
+    );
+}
+
+/// acct in a new session: no controlling terminal, so /dev/tty cannot open.
+fn without_terminal(cmd: &mut Command) -> &mut Command {
+    // SAFETY: setsid is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::unistd::setsid()
+                .map(|_| ())
+                .map_err(std::io::Error::from)
+        });
+    }
+    cmd.stdin(Stdio::null())
+}
+
+#[test]
+fn protected_stage_without_terminal_refuses_unless_yes() {
+    let sandbox = Sandbox::with_config(MEMBER);
+    let marker = sandbox.root.join("ran");
+    let touch = ["exec", "prod", "--", "touch", marker.to_str().unwrap()];
+    let out = without_terminal(sandbox.acct().args(touch))
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(stderr(&out).contains("protected"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert!(
+        !marker.exists(),
+        "a protected stage ran without confirmation"
+    );
+
+    let out = without_terminal(sandbox.acct().args([
+        "exec",
+        "--yes",
+        "prod",
+        "--",
+        "touch",
+        marker.to_str().unwrap(),
+    ]))
+    .output()
+    .unwrap();
+    assert_status(&out, 0);
+    assert!(marker.exists());
+
+    // An unprotected stage never asks.
+    let out = without_terminal(sandbox.acct().args(["exec", "testing", "--", "true"]))
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+}
+
+/// Run `script` under bash on a pseudo-terminal; it reports `status=N` at the end.
+fn on_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSession {
+    let mut cmd = sandbox.command("bash");
+    cmd.args([
+        "--noprofile",
+        "--norc",
+        "-c",
+        &format!("{script}; echo \"status=$?\""),
+    ])
+    .env("ACCT", ACCT);
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    session
+}
+
+#[test]
+fn protected_stage_asks_on_the_terminal_for_its_name() {
+    use expectrl::Expect;
+    let sandbox = Sandbox::with_config(MEMBER);
+    // stdin is a pipe: the answer must still come from the terminal.
+    let mut session = on_terminal(
+        &sandbox,
+        r#"echo prod | "$ACCT" exec prod -- sh -c 'echo "ran in $STAGE"'"#,
+    );
+    session.expect("Type the stage name").unwrap();
+    session.send_line("prod").unwrap();
+    session.expect("ran in prod").unwrap();
+    session.expect("status=0").unwrap();
+
+    let mut session = on_terminal(
+        &sandbox,
+        r#""$ACCT" exec prod -- sh -c 'echo "ran in $STAGE"'"#,
+    );
+    session.expect("Type the stage name").unwrap();
+    session.send_line("prdo").unwrap();
+    let rest = session.expect("status=1").unwrap();
+    let seen = String::from_utf8_lossy(rest.before()).into_owned();
+    assert!(seen.contains("did not match"), "{seen}");
+    assert!(
+        !seen.contains("ran in"),
+        "the command ran after a wrong answer: {seen}"
+    );
+}

@@ -1,0 +1,124 @@
+//! End to end: the real AWS CLI (v2 and v1) inside `acct exec` lands in the
+//! account and role SPEC says, against moto's STS on 127.0.0.1, even with
+//! stale keys inherited.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+use crate::moto::{Moto, aws_v1, aws_v2};
+use crate::util::*;
+
+/// Profiles from `acct aws-config`, and long-lived keys for the source profile.
+fn prepare(sandbox: &Sandbox) {
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    std::fs::write(sandbox.aws_config(), &out.stdout).unwrap();
+    std::fs::write(
+        sandbox.aws_credentials(),
+        "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
+    )
+    .unwrap();
+}
+
+/// `acct exec STAGE -- aws sts get-caller-identity`, stale keys inherited,
+/// an MFA code typed on stdin; gives (account, ARN).
+fn caller_identity(sandbox: &Sandbox, moto: &Moto, aws: &Path, stage: &str) -> (String, String) {
+    let mut cmd = sandbox.acct();
+    moto.configure(&mut cmd);
+    cmd.env("AWS_ACCESS_KEY_ID", "AKIASTALESTALESTALE1")
+        .env("AWS_SECRET_ACCESS_KEY", "stale-secret")
+        .env("AWS_SESSION_TOKEN", "stale-token")
+        .env("AWS_PROFILE", "cpco")
+        .args(["exec", "--yes", stage, "--"])
+        .arg(aws)
+        .args(["sts", "get-caller-identity", "--output", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"123456\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_status(&out, 0);
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("caller identity JSON");
+    (
+        json["Account"].as_str().unwrap().into(),
+        json["Arn"].as_str().unwrap().into(),
+    )
+}
+
+#[track_caller]
+fn assert_identity(got: (String, String), account: &str, role: &str) {
+    assert_eq!(got.0, account, "account of {}", got.1);
+    let prefix = format!("arn:aws:sts::{account}:assumed-role/{role}/");
+    assert!(
+        got.1.starts_with(&prefix),
+        "expected an ARN starting {prefix}, got {}",
+        got.1
+    );
+}
+
+/// The three layouts with the CLI v2, the one people install today.
+#[test]
+fn aws_cli_v2_lands_in_the_spec_account_and_role() {
+    let moto = Moto::proxy();
+    let aws = aws_v2();
+
+    let organization = Sandbox::with_config(ORGANIZATION);
+    prepare(&organization);
+    assert_identity(
+        caller_identity(&organization, &moto, &aws, "testing"),
+        "126450723953",
+        "OrganizationAccountAccessRole",
+    );
+
+    let single = Sandbox::with_config(SINGLE);
+    prepare(&single);
+    assert_identity(
+        caller_identity(&single, &moto, &aws, "testing"),
+        "323330167063",
+        "cpco-root-admin",
+    );
+    assert_identity(
+        caller_identity(&single, &moto, &aws, "root"),
+        "323330167063",
+        "cpco-root-admin",
+    );
+
+    let member = Sandbox::with_config(MEMBER);
+    prepare(&member);
+    assert_identity(
+        caller_identity(&member, &moto, &aws, "testing"),
+        "126450723953",
+        "cpco-testing-admin",
+    );
+    assert_identity(
+        caller_identity(&member, &moto, &aws, "prod"),
+        "010987654321",
+        "cpco-prod-admin",
+    );
+}
+
+#[test]
+fn aws_cli_v1_lands_in_the_spec_account_and_role() {
+    let moto = Moto::server();
+    let aws = aws_v1();
+    for (config, account, role) in [
+        (
+            ORGANIZATION,
+            "126450723953",
+            "OrganizationAccountAccessRole",
+        ),
+        (SINGLE, "323330167063", "cpco-root-admin"),
+        (MEMBER, "126450723953", "cpco-testing-admin"),
+    ] {
+        let sandbox = Sandbox::with_config(config);
+        prepare(&sandbox);
+        assert_identity(
+            caller_identity(&sandbox, &moto, &aws, "testing"),
+            account,
+            role,
+        );
+    }
+}

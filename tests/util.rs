@@ -1,0 +1,186 @@
+//! The test sandbox: a temp HOME with its own AWS and XDG files, and a clean
+//! environment for the built `acct`, so no test touches the user's real
+//! `~/.aws` or `~/.config` or inherits stray `AWS_*`/`ACCT_*` variables.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+pub const ACCT: &str = env!("CARGO_BIN_EXE_acct");
+
+pub struct Sandbox {
+    _dir: TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+    /// The directory commands start in.
+    pub work: PathBuf,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("acct-test-")
+            .tempdir()
+            .expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical temp dir");
+        let home = root.join("home");
+        let work = root.join("work");
+        for d in [&home.join(".aws"), &home.join(".config/acct"), &work] {
+            std::fs::create_dir_all(d).expect("sandbox dirs");
+        }
+        Sandbox {
+            _dir: dir,
+            root,
+            home,
+            work,
+        }
+    }
+
+    /// A sandbox whose user config (`$XDG_CONFIG_HOME/acct/config.toml`) is `config`.
+    pub fn with_config(config: &str) -> Self {
+        let sandbox = Sandbox::new();
+        sandbox.write_user_config(config);
+        sandbox
+    }
+
+    pub fn user_config(&self) -> PathBuf {
+        self.home.join(".config/acct/config.toml")
+    }
+
+    pub fn write_user_config(&self, config: &str) {
+        std::fs::write(self.user_config(), config).expect("write config");
+    }
+
+    pub fn aws_config(&self) -> PathBuf {
+        self.home.join(".aws/config")
+    }
+
+    pub fn aws_credentials(&self) -> PathBuf {
+        self.home.join(".aws/credentials")
+    }
+
+    pub fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// The sandbox's environment for any program (a shell, the AWS CLI).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("AWS_CONFIG_FILE", self.aws_config())
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_credentials())
+            .env("LANG", "C.UTF-8")
+            .current_dir(&self.work);
+        cmd
+    }
+
+    /// The built acct in the sandbox's environment.
+    pub fn acct(&self) -> Command {
+        self.command(ACCT)
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.acct().args(args).output().expect("run acct")
+    }
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Assert the exit status, printing both streams when it is not what we expected.
+#[track_caller]
+pub fn assert_status(output: &Output, expected: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(expected),
+        "\nexpected exit {expected}, got {:?}\n--- stdout\n{}--- stderr\n{}",
+        output.status,
+        stdout(output),
+        stderr(output)
+    );
+}
+
+#[track_caller]
+pub fn assert_text(expected: &str, got: &str) {
+    assert!(
+        expected == got,
+        "\n--- expected\n{expected}--- got\n{got}---"
+    );
+}
+
+/// `NAME=value` lines (values may hold newlines: NUL separated) into pairs.
+pub fn parse_env0(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = bytes
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let text = String::from_utf8_lossy(entry);
+            let (name, value) = text.split_once('=').expect("NAME=value");
+            (name.to_string(), value.to_string())
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// A path to a repository file (examples, reference texts).
+pub fn repo_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+pub const ORGANIZATION: &str = r#"
+namespace = "cpco"
+region = "us-west-2"
+topology = "organization"
+mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
+
+[stages.testing]
+account_id = "126450723953"
+
+[stages.root]
+account_id = "323330167063"
+"#;
+
+pub const SINGLE: &str = r#"
+namespace = "cpco"
+region = "us-west-2"
+topology = "single"
+mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
+
+[stages.testing]
+
+[stages.root]
+account_id = "323330167063"
+"#;
+
+pub const MEMBER: &str = r#"
+namespace = "cpco"
+region = "us-west-2"
+topology = "member"
+
+[stages.root]
+account_id = "323330167063"
+
+[stages.testing]
+account_id = "126450723953"
+
+[stages.prod]
+account_id = "010987654321"
+region = "eu-west-1"
+protected = true
+"#;
