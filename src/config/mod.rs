@@ -91,27 +91,25 @@ impl Config {
             .expect("validation guarantees the root stage exists")
     }
 
-    /// The value of a label token in `profile_format` / `prompt_format`.
-    fn label(&self, token: &str, stage: &str) -> Option<String> {
-        match token {
-            "namespace" => Some(self.namespace.clone()),
-            "tenant" => self.tenant.clone(),
-            "environment" => self.environment.clone(),
-            "stage" => Some(stage.to_string()),
-            _ => None,
-        }
-    }
-
     /// Fill `{token}`s of a format with this stage's labels.
     /// Validation guarantees every token of the config's formats is known.
+    /// Called once per stage on every start, so it allocates only the result.
     pub fn render_format(&self, format: &str, stage: &str) -> String {
         let mut out = String::with_capacity(format.len() + 16);
-        for piece in format_pieces(format) {
-            match piece {
-                FormatPiece::Text(t) => out.push_str(t),
-                FormatPiece::Token(t) => out.push_str(&self.label(t, stage).unwrap_or_default()),
-            }
+        let mut rest = format;
+        while let Some((open, close)) = next_token(rest) {
+            out.push_str(&rest[..open]);
+            let value = match &rest[open + 1..close] {
+                "namespace" => Some(self.namespace.as_str()),
+                "tenant" => self.tenant.as_deref(),
+                "environment" => self.environment.as_deref(),
+                "stage" => Some(stage),
+                _ => None,
+            };
+            out.push_str(value.unwrap_or_default());
+            rest = &rest[close + 1..];
         }
+        out.push_str(rest);
         out
     }
 
@@ -129,19 +127,23 @@ pub(crate) enum FormatPiece<'a> {
     Token(&'a str),
 }
 
-/// Split `a{b}c` into text and tokens. A `{` without a closing `}` is text.
+/// Byte offsets of the next `{` and its `}`; a `{` without a `}` is text.
+fn next_token(text: &str) -> Option<(usize, usize)> {
+    let open = text.find('{')?;
+    let close = open + text[open..].find('}')?;
+    Some((open, close))
+}
+
+/// Split `a{b}c` into text and tokens, for validating a format.
 pub(crate) fn format_pieces(format: &str) -> Vec<FormatPiece<'_>> {
     let mut pieces = Vec::new();
     let mut rest = format;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
+    while let Some((open, close)) = next_token(rest) {
         if open > 0 {
             pieces.push(FormatPiece::Text(&rest[..open]));
         }
-        pieces.push(FormatPiece::Token(&rest[open + 1..open + close]));
-        rest = &rest[open + close + 1..];
+        pieces.push(FormatPiece::Token(&rest[open + 1..close]));
+        rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
         pieces.push(FormatPiece::Text(rest));

@@ -108,14 +108,14 @@ pub fn mfa_serial(value: &str) -> Result<(), Problem> {
 
 /// The shape of an AWS region name: `us-west-2`, `us-gov-east-1`, `cn-north-1`.
 pub fn region(value: &str) -> Result<(), Problem> {
-    let parts: Vec<&str> = value.split('-').collect();
-    let ok = parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty();
+    let lower_word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase());
+    let ok = value.rsplit_once('-').is_some_and(|(words, number)| {
+        !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+            && words.split_once('-').is_some_and(|(area, rest)| {
+                area.len() == 2 && lower_word(area) && rest.split('-').all(lower_word)
+            })
+    });
     if ok {
         return Ok(());
     }

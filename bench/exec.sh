@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Start-up cost of `acct exec`: how much acct adds before the command runs.
+#
+#   bench/exec.sh [RUNS]
+#
+# Prints medians and two ratios, measured side by side in one hyperfine run
+# (-N: no shell in between, so only the processes themselves are timed):
+#   exec     `acct exec testing -- true` (3 stages) against `env AWS_PROFILE=x true`
+#            target: within 1.5x
+#   stages   the same with a 1,000-stage config against the 3-stage one
+#            target: within 2x
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-500}
+
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+cargo build --release --quiet
+acct=$PWD/target/release/acct
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/home"
+small=$tmp/small.toml
+large=$tmp/large.toml
+head='namespace = "cpco"
+region = "us-west-2"
+topology = "organization"
+mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
+
+[stages.root]
+account_id = "323330167063"
+'
+printf '%s\n[stages.testing]\naccount_id = "126450723953"\n\n[stages.prod]\naccount_id = "210987654321"\nprotected = true\n' "$head" >"$small"
+# The large estate looks like a real one: every stage its own account, every
+# tenth protected in another region, every fiftieth with extra variables.
+{
+  printf '%s\n[stages.testing]\naccount_id = "126450723953"\n' "$head"
+  for i in $(seq 1 998); do
+    printf '\n[stages.s%d]\naccount_id = "%012d"\n' "$i" "$i"
+    if [ $((i % 10)) = 0 ]; then printf 'region = "eu-west-1"\nprotected = true\n'; fi
+    if [ $((i % 50)) = 0 ]; then printf '\n[stages.s%d.env]\nTF_VAR_owner = "team%d"\n' "$i" "$i"; fi
+  done
+} >"$large"
+[ "$("$acct" -c "$large" list --json | grep -c '"stage"')" = 1000 ] || { echo "bench: large config is not 1,000 stages" >&2; exit 1; }
+
+# A clean environment, as a script in CI would have.
+export HOME=$tmp/home
+unset ACCT_CONFIG ACCT_STAGE
+hyperfine -N --style none --warmup 50 --runs "$runs" --export-json "$tmp/exec.json" \
+  -n env "env AWS_PROFILE=x true" \
+  -n acct-3 "$acct -c $small exec testing -- true" \
+  -n acct-1000 "$acct -c $large exec testing -- true" >/dev/null 2>"$tmp/hyperfine.log"
+
+python3 - "$tmp/exec.json" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+median = {name: r["median"] * 1e3 for name, r in results.items()}
+for name, ms in median.items():
+    print(f"{name:>10}  median {ms:.3f} ms  ({len(results[name]['times'])} runs)")
+exec_ratio = median["acct-3"] / median["env"]
+stage_ratio = median["acct-1000"] / median["acct-3"]
+print(f"ratio exec/env          {exec_ratio:.2f}x  (target <= 1.5x)  {'ok' if exec_ratio <= 1.5 else 'MISSED'}")
+print(f"ratio 1000/3 stages     {stage_ratio:.2f}x  (target <= 2x)    {'ok' if stage_ratio <= 2 else 'MISSED'}")
+PY
