@@ -37,6 +37,14 @@ pub enum Command {
     /// Run one command inside a stage
     #[command(after_help = "Example:\n  acct exec prod -- terraform plan")]
     Exec(ExecArgs),
+    /// Trust a project's acct.toml (found walking up) after reading it
+    #[command(
+        after_help = "Example:\n  acct allow            # the nearest acct.toml upwards\n  acct allow ../infra/acct.toml"
+    )]
+    Allow(TrustArgs),
+    /// Forget that a project's acct.toml was allowed
+    #[command(after_help = "Example:\n  acct deny")]
+    Deny(TrustArgs),
     /// Print the AWS config profiles of every stage
     #[command(
         name = "aws-config",
@@ -79,4 +87,10 @@ pub struct ExecArgs {
     /// The command and its arguments, after `--`, passed verbatim
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The config file (default: the nearest acct.toml upwards)
+    pub path: Option<PathBuf>,
 }

@@ -10,6 +10,7 @@ mod process;
 mod quote;
 mod stage_env;
 mod suggest;
+mod trust;
 
 use std::process::ExitCode;
 

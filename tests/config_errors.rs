@@ -220,8 +220,17 @@ fn discovery_follows_spec_order_and_lists_the_places_searched() {
         |cmd: &mut std::process::Command| stdout(&cmd.args(["list", "--json"]).output().unwrap());
     assert!(names(sandbox.acct().current_dir(&nested)).contains("fromuser"));
 
-    // The nearest acct.toml upwards beats the user config.
+    // The nearest acct.toml upwards beats the user config (once allowed).
     sandbox.write("work/a/acct.toml", &with_stage("fromproject"));
+    assert_status(
+        &sandbox
+            .acct()
+            .arg("allow")
+            .current_dir(&nested)
+            .output()
+            .unwrap(),
+        0,
+    );
     assert!(names(sandbox.acct().current_dir(&nested)).contains("fromproject"));
 
     // ACCT_CONFIG beats both, and --config beats ACCT_CONFIG.

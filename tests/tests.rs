@@ -5,7 +5,9 @@ mod util;
 
 mod aws_config;
 mod config_errors;
+mod corpus;
 mod env_shells;
 mod exec;
 mod list;
 mod sts;
+mod trust;

@@ -5,6 +5,7 @@ mod current;
 mod env;
 mod exec;
 mod list;
+mod trust;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Env(args) => env::run(&args, config),
         Command::Exec(args) => exec::run(args, config),
         Command::AwsConfig => aws_config::run(config),
+        Command::Allow(args) => trust::allow(&args),
+        Command::Deny(args) => trust::deny(&args),
     }
 }
 

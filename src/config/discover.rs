@@ -1,23 +1,38 @@
 //! Finding and reading the config file (SPEC section 1): the only I/O of the
-//! stage model.
+//! stage model, with the checks that decide whether it may be used at all.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::Config;
 use super::diagnostic::line_column;
+use super::guard;
 use crate::error::{Failure, Result};
+use crate::trust::TrustStore;
 
 pub const LOCAL_NAME: &str = "acct.toml";
 
-/// What discovery looks at; filled from the process in `from_process`, and
-/// by hand in tests.
+/// Where the config came from, which decides whether it needs `acct allow`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `--config PATH`: named by the user, trusted.
+    Flag,
+    /// `ACCT_CONFIG`: named by the user (or by acct for a stage), trusted.
+    Env,
+    /// `acct.toml` found walking up: trusted only once allowed.
+    Local,
+    /// The user's own config: trusted.
+    User,
+}
+
+/// What discovery looks at; filled from the process in `from_process`.
 pub struct Search {
     pub explicit: Option<PathBuf>,
     pub acct_config: Option<OsString>,
     pub cwd: PathBuf,
     pub home: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
+    pub xdg_data_home: Option<PathBuf>,
 }
 
 impl Search {
@@ -25,14 +40,18 @@ impl Search {
         let cwd = std::env::current_dir()
             .map_err(|e| Failure::other(format!("cannot read the current directory: {e}")))?;
         let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let absolute = |name: &str| {
+            non_empty(name)
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+        };
         Ok(Search {
             explicit,
             acct_config: non_empty("ACCT_CONFIG"),
             cwd,
             home: non_empty("HOME").map(PathBuf::from),
-            xdg_config_home: non_empty("XDG_CONFIG_HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute()),
+            xdg_config_home: absolute("XDG_CONFIG_HOME"),
+            xdg_data_home: absolute("XDG_DATA_HOME"),
         })
     }
 
@@ -45,27 +64,39 @@ impl Search {
         Some(base.join("acct").join("config.toml"))
     }
 
+    pub fn trust_store(&self) -> Result<TrustStore> {
+        TrustStore::new(self.home.as_deref(), self.xdg_data_home.as_deref()).ok_or_else(|| {
+            Failure::other("cannot keep allowed configs: neither XDG_DATA_HOME nor HOME is set")
+        })
+    }
+
+    /// The nearest `acct.toml` in the current directory or a parent.
+    pub fn local_config(&self) -> Option<PathBuf> {
+        self.cwd
+            .ancestors()
+            .map(|dir| dir.join(LOCAL_NAME))
+            .find(|c| c.is_file())
+    }
+
     /// The config path that wins, or an error listing every place searched.
-    pub fn find(&self) -> Result<PathBuf> {
+    pub fn find(&self) -> Result<(PathBuf, Origin)> {
         // A file named explicitly must exist: falling back to another config
         // could put the user in another estate's accounts without a word.
         if let Some(path) = &self.explicit {
-            return self.must_exist(path, "--config");
+            return Ok((self.must_exist(path, "--config")?, Origin::Flag));
         }
         if let Some(path) = &self.acct_config {
-            return self.must_exist(Path::new(path), "ACCT_CONFIG");
+            return Ok((
+                self.must_exist(Path::new(path), "ACCT_CONFIG")?,
+                Origin::Env,
+            ));
         }
-        for dir in self.cwd.ancestors() {
-            let candidate = dir.join(LOCAL_NAME);
-            if candidate.is_file() {
-                return Ok(candidate);
-            }
+        if let Some(local) = self.local_config() {
+            return Ok((local, Origin::Local));
         }
         let user = self.user_config();
-        if let Some(user) = &user {
-            if user.is_file() {
-                return Ok(user.clone());
-            }
+        if let Some(user) = user.as_ref().filter(|u| u.is_file()) {
+            return Ok((user.clone(), Origin::User));
         }
         let mut message = format!(
             "no config found; searched:\n  {} and every parent directory",
@@ -96,13 +127,22 @@ impl Search {
         }
     }
 
-    /// Find, read and validate the config.
+    /// Find, check, read and validate the config.
     pub fn load(&self) -> Result<Config> {
-        let found = self.find()?;
+        let (found, origin) = self.find()?;
         // Absolute against the current directory, symlinks kept (SPEC section 2).
         let path = std::path::absolute(&found).unwrap_or(found);
+        guard::check(&path, nix::unistd::geteuid().as_raw())?;
         let bytes = std::fs::read(&path)
             .map_err(|e| Failure::other(format!("cannot read config {}: {e}", path.display())))?;
+        if origin == Origin::Local && !self.trust_store()?.is_allowed(&path, &bytes) {
+            let quoted = shell_words::quote(&path.to_string_lossy()).into_owned();
+            return Err(Failure::other(format!(
+                "{} is a project config that is not allowed (it is new, or changed since it was allowed)\n  \
+                 fix: read it, then run `acct allow {quoted}`",
+                path.display()
+            )));
+        }
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let (line, column) = line_column(valid, valid.len());

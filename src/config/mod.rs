@@ -4,6 +4,9 @@
 
 mod diagnostic;
 pub mod discover;
+#[cfg(test)]
+mod fuzz;
+mod guard;
 mod parse;
 pub mod resolve;
 mod rules;

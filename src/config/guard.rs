@@ -1,0 +1,56 @@
+//! Refusing config files that others could have written, as ssh refuses a
+//! `~/.ssh/config` that others can write: such a file decides which account
+//! your commands run in.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use crate::error::{Failure, Result};
+
+/// Larger than any real estate's config (1,000 stages are about 50 KB); a
+/// bigger file is a mistake, and parsing it would only waste time.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+pub fn check(path: &Path, euid: u32) -> Result<()> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Failure::other(format!("cannot read config {}: {e}", path.display())))?;
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(Failure::usage(format!(
+            "{}: the file is {} bytes; a config may be at most {MAX_CONFIG_BYTES} bytes\n  fix: check that this is the config you meant",
+            path.display(),
+            meta.len()
+        )));
+    }
+    if meta.uid() != euid && meta.uid() != 0 {
+        return Err(Failure::other(format!(
+            "{} is owned by user id {}, not by you, so someone else decides where your commands run\n  \
+             fix: copy it to a file of your own, or `chown $(id -u) {}` if it is yours",
+            path.display(),
+            meta.uid(),
+            path.display()
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(Failure::other(format!(
+            "{} is writable by others (mode {:04o}), so anyone could change which account you land in\n  fix: chmod go-w {}",
+            path.display(),
+            meta.mode() & 0o7777,
+            path.display()
+        )));
+    }
+    if let Some(dir) = path.parent() {
+        let dir_meta = std::fs::metadata(dir)
+            .map_err(|e| Failure::other(format!("cannot read directory {}: {e}", dir.display())))?;
+        // Others may replace the file in a directory they can write, unless
+        // the sticky bit (as on /tmp) keeps them to their own files.
+        if dir_meta.mode() & 0o022 != 0 && dir_meta.mode() & 0o1000 == 0 {
+            return Err(Failure::other(format!(
+                "{} is in a directory others can write (mode {:04o}), so anyone could replace it\n  fix: chmod go-w {}",
+                path.display(),
+                dir_meta.mode() & 0o7777,
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
