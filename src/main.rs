@@ -17,7 +17,20 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print as clap does; usage errors speak like
+        // every other acct error and exit 2.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            eprint!("acct: {}", text.strip_prefix("error: ").unwrap_or(&text));
+            return ExitCode::from(error::EXIT_USAGE);
+        }
+    };
     match commands::run(cli) {
         Ok(code) => code,
         Err(failure) => {

@@ -266,3 +266,24 @@ fn discovery_follows_spec_order_and_lists_the_places_searched() {
     assert_status(&out, 2);
     assert!(stderr(&out).contains("missing.toml"), "{}", stderr(&out));
 }
+
+#[test]
+fn usage_errors_exit_2_as_acct_errors() {
+    let sandbox = Sandbox::with_config(MEMBER);
+    for args in [
+        &["bogus"][..],
+        &["exec", "testing"][..],
+        &["env", "testing", "--shell", "tcsh"][..],
+    ] {
+        let out = sandbox.run(args);
+        assert_status(&out, 2);
+        assert!(
+            stderr(&out).starts_with("acct: "),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = sandbox.run(&["--version"]);
+    assert_status(&out, 0);
+    assert!(stdout(&out).starts_with("acct "));
+}
