@@ -3,6 +3,7 @@
 mod aws_profiles;
 mod cli;
 mod commands;
+mod completion;
 mod config;
 mod confirm;
 mod error;
@@ -16,6 +17,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    if let Some(code) = completion::answer() {
+        return code;
+    }
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

@@ -1,10 +1,13 @@
 //! One file per command; this one dispatches and holds what they share.
 
 mod aws_config;
+mod completions;
 mod current;
 mod env;
 mod exec;
+mod init_config;
 mod list;
+mod manpage;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -22,6 +25,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Env(args) => env::run(&args, config),
         Command::Exec(args) => exec::run(args, config),
         Command::AwsConfig => aws_config::run(config),
+        Command::Completions(args) => completions::run(&args),
+        Command::Init(args) => init_config::run(&args),
+        Command::Manpage => manpage::run(),
     }
 }
 

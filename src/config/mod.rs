@@ -6,7 +6,7 @@ mod diagnostic;
 pub mod discover;
 mod parse;
 pub mod resolve;
-mod rules;
+pub mod rules;
 
 use std::path::PathBuf;
 
