@@ -4,8 +4,11 @@ mod moto;
 mod util;
 
 mod aws_config;
+mod completions;
 mod config_errors;
 mod env_shells;
 mod exec;
+mod init;
+mod install;
 mod list;
 mod sts;
