@@ -12,7 +12,8 @@ use crate::completion::stage_names;
     name = "acct",
     version,
     about = "Enter one stage of an AWS estate: the right profile, account, role and labels, nothing stale",
-    propagate_version = true
+    propagate_version = true,
+    after_help = "Examples:\n  acct init\n  acct list\n  acct exec prod -- terraform plan\n  eval \"$(acct env testing)\""
 )]
 pub struct Cli {
     /// Config file to use instead of searching (also: ACCT_CONFIG)

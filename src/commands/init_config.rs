@@ -254,7 +254,9 @@ impl Prompt<'_> {
         self.output
             .write_all(text.as_bytes())
             .and_then(|()| self.output.flush())
-            .map_err(|e| Failure::other(format!("cannot write the question: {e}")))
+            .map_err(|e| Failure::other(format!(
+                "cannot write the question: {e}\n  fix: give every answer as an option (see `acct init --help`)"
+            )))
     }
 
     fn ask<T>(
@@ -272,7 +274,9 @@ impl Prompt<'_> {
             let read = self
                 .input
                 .read_line(&mut line)
-                .map_err(|e| Failure::other(format!("cannot read the answer: {e}")))?;
+                .map_err(|e| Failure::other(format!(
+                    "cannot read the answer: {e}\n  fix: give every answer as an option (see `acct init --help`)"
+                )))?;
             if read == 0 {
                 return Err(Failure::other(
                     "acct init stopped: no more answers; nothing was written\n  \

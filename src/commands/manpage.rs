@@ -12,6 +12,8 @@ pub fn run() -> Result<ExitCode> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut page)
-        .map_err(|e| Failure::other(format!("cannot render the man page: {e}")))?;
+        .map_err(|e| Failure::other(format!(
+            "cannot render the man page: {e}\n  fix: this is a bug in acct; `acct --help` has the same text"
+        )))?;
     super::print(&String::from_utf8_lossy(&page))
 }

@@ -52,6 +52,8 @@ pub fn print(text: &str) -> Result<ExitCode> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(Failure::other(format!("cannot write to stdout: {e}"))),
+        Err(e) => Err(Failure::other(format!(
+            "cannot write to stdout: {e}\n  fix: check where the output goes (a full disk, a closed terminal)"
+        ))),
     }
 }

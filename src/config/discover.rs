@@ -23,7 +23,9 @@ pub struct Search {
 impl Search {
     pub fn from_process(explicit: Option<PathBuf>) -> Result<Self> {
         let cwd = std::env::current_dir()
-            .map_err(|e| Failure::other(format!("cannot read the current directory: {e}")))?;
+            .map_err(|e| Failure::other(format!(
+                "cannot read the current directory: {e}\n  fix: cd into a directory that exists, or pass --config PATH"
+            )))?;
         let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         Ok(Search {
             explicit,
@@ -101,8 +103,12 @@ impl Search {
         let found = self.find()?;
         // Absolute against the current directory, symlinks kept (SPEC section 2).
         let path = std::path::absolute(&found).unwrap_or(found);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Failure::other(format!("cannot read config {}: {e}", path.display())))?;
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Failure::other(format!(
+                "cannot read config {}: {e}\n  fix: check that the file is readable by you",
+                path.display()
+            ))
+        })?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let (line, column) = line_column(valid, valid.len());
