@@ -3,18 +3,27 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+
+use crate::completion::stage_names;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "acct",
     version,
     about = "Enter one stage of an AWS estate: the right profile, account, role and labels, nothing stale",
-    propagate_version = true
+    propagate_version = true,
+    after_help = "Examples:\n  acct init\n  acct list\n  acct exec prod -- terraform plan\n  eval \"$(acct env testing)\""
 )]
 pub struct Cli {
     /// Config file to use instead of searching (also: ACCT_CONFIG)
-    #[arg(short = 'c', long = "config", global = true, value_name = "PATH")]
+    #[arg(
+        short = 'c',
+        long = "config",
+        global = true,
+        value_name = "PATH",
+        value_hint = ValueHint::FilePath
+    )]
     pub config: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -51,7 +60,41 @@ pub enum Command {
         after_help = "Example:\n  acct aws-config >> ~/.aws/config"
     )]
     AwsConfig,
+    /// Print the completion script of a shell; stage names complete from the config
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Write a starter config (asks on a terminal, or takes every answer as an option)
+    #[command(after_help = INIT_HELP)]
+    Init(InitArgs),
+    /// Print acct's man page (roff), for install.sh and packagers
+    #[command(
+        hide = true,
+        after_help = "Example:\n  acct manpage > ~/.local/share/man/man1/acct.1"
+    )]
+    Manpage,
 }
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  echo 'source <(acct completions bash)' >> ~/.bashrc
+  acct completions zsh > ~/.local/share/zsh/site-functions/_acct
+  acct completions fish > ~/.local/share/fish/vendor_completions.d/acct.fish
+
+The script calls acct back at each TAB, so a stage added to the config
+completes at once, without generating the script again.";
+
+const INIT_HELP: &str = "\
+Examples:
+  acct init
+  acct init --namespace cpco --region us-west-2 --topology single \\
+      --root-account 323330167063 --stages root,testing
+  acct init --topology organization --namespace cpco --region us-west-2 \\
+      --root-account 323330167063 --stages root,dev,prod \\
+      --account dev=111111111111 --account prod=222222222222
+
+Without options on a terminal it asks for each answer. The file is checked
+like any config before it is written, and an existing file is kept unless
+--force is given.";
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -71,6 +114,7 @@ pub enum EnvFormat {
 #[derive(Debug, Args)]
 pub struct EnvArgs {
     /// The stage to enter
+    #[arg(add = stage_names())]
     pub stage: String,
     /// Output for this shell (default: $SHELL's when bash, zsh or fish, else bash)
     #[arg(long, value_enum, value_name = "SHELL")]
@@ -83,6 +127,7 @@ pub struct ExecArgs {
     #[arg(long)]
     pub yes: bool,
     /// The stage to run in
+    #[arg(add = stage_names())]
     pub stage: String,
     /// The command and its arguments, after `--`, passed verbatim
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -93,4 +138,64 @@ pub struct ExecArgs {
 pub struct TrustArgs {
     /// The config file (default: the nearest acct.toml upwards)
     pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print the script for
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TopologyArg {
+    Organization,
+    Member,
+    Single,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write (default: $XDG_CONFIG_HOME/acct/config.toml, else ~/.config/acct/config.toml)
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub path: Option<PathBuf>,
+    /// Replace an existing file
+    #[arg(long)]
+    pub force: bool,
+    /// The namespace label (e.g. cpco)
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
+    /// The default region of every stage (e.g. us-west-2)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// How the accounts are laid out
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    pub topology: Option<TopologyArg>,
+    /// The 12-digit account id of the root stage
+    #[arg(long, value_name = "ID")]
+    pub root_account: Option<String>,
+    /// The stage names, comma separated; `root` is added when missing
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub stages: Vec<String>,
+    /// A stage's own account (organization and member layouts); repeatable
+    #[arg(long = "account", value_name = "STAGE=ID")]
+    pub accounts: Vec<String>,
+}
+
+impl InitArgs {
+    /// Any answer given as an option: then none is asked for.
+    pub fn has_answers(&self) -> bool {
+        self.namespace.is_some()
+            || self.region.is_some()
+            || self.topology.is_some()
+            || self.root_account.is_some()
+            || !self.stages.is_empty()
+            || !self.accounts.is_empty()
+    }
 }

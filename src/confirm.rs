@@ -31,6 +31,7 @@ pub fn protected(stage: &Stage<'_>, yes: bool) -> Result<()> {
         return Ok(());
     }
     Err(Failure::other(format!(
-        "confirmation did not match `{name}`; nothing was run"
+        "confirmation did not match `{name}`; nothing was run\n  \
+         fix: type the stage name exactly as shown, or pass --yes to confirm from a script"
     )))
 }

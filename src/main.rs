@@ -3,6 +3,7 @@
 mod aws_profiles;
 mod cli;
 mod commands;
+mod completion;
 mod config;
 mod confirm;
 mod error;
@@ -17,6 +18,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    if let Some(code) = completion::answer() {
+        return code;
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version print as clap does; usage errors speak like

@@ -18,7 +18,9 @@ pub const EXIT_NOT_FOUND: u8 = 127;
 /// execvp `command` with the stage's environment. Returns only on failure.
 pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     let Some(program) = command.first() else {
-        return Failure::usage("no command given after `--`");
+        return Failure::usage(
+            "no command given after `--`\n  fix: write it after `--`, e.g. acct exec prod -- terraform plan",
+        );
     };
     let to_c = |s: OsString| CString::new(s.into_vec());
     let argv: Result<Vec<CString>, _> = command.iter().cloned().map(to_c).collect();
@@ -33,7 +35,9 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
         })
         .collect();
     let (Ok(argv), Ok(envp)) = (argv, envp) else {
-        return Failure::usage("the command or the environment holds a NUL byte");
+        return Failure::usage(
+            "the command or the environment holds a NUL byte\n  fix: remove the NUL byte from the arguments or the stage's [env] values",
+        );
     };
     // Rust ignores SIGPIPE for its own sake; an ignored signal stays ignored
     // across exec, so put it back the way a shell would hand it over.
@@ -42,13 +46,25 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     let Err(err) = nix::unistd::execvpe(&argv[0], &argv, &envp);
     let name = program.to_string_lossy();
     match err {
-        Errno::ENOENT | Errno::ENOTDIR => {
-            Failure::with_code(EXIT_NOT_FOUND, format!("{name}: command not found"))
-        }
+        Errno::ENOENT | Errno::ENOTDIR => Failure::with_code(
+            EXIT_NOT_FOUND,
+            format!(
+                "{name}: command not found\n  fix: check the name; acct looks it up in PATH, as a shell does"
+            ),
+        ),
         Errno::EACCES | Errno::ENOEXEC | Errno::EISDIR | Errno::EPERM => Failure::with_code(
             EXIT_NOT_EXECUTABLE,
-            format!("{name}: cannot run it: {}", err.desc()),
+            format!(
+                "{name}: cannot run it: {}\n  fix: check that it is an executable file (chmod +x) with a valid #! line",
+                err.desc()
+            ),
         ),
-        other => Failure::with_code(EXIT_NOT_EXECUTABLE, format!("{name}: {}", other.desc())),
+        other => Failure::with_code(
+            EXIT_NOT_EXECUTABLE,
+            format!(
+                "{name}: {}\n  fix: check that the command runs outside acct",
+                other.desc()
+            ),
+        ),
     }
 }

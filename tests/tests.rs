@@ -4,10 +4,13 @@ mod moto;
 mod util;
 
 mod aws_config;
+mod completions;
 mod config_errors;
 mod corpus;
 mod env_shells;
 mod exec;
+mod init;
+mod install;
 mod list;
 mod sts;
 mod trust;

@@ -1,10 +1,13 @@
 //! One file per command; this one dispatches and holds what they share.
 
 mod aws_config;
+mod completions;
 mod current;
 mod env;
 mod exec;
+mod init_config;
 mod list;
+mod manpage;
 mod trust;
 
 use std::io::Write;
@@ -23,6 +26,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Env(args) => env::run(&args, config),
         Command::Exec(args) => exec::run(args, config),
         Command::AwsConfig => aws_config::run(config),
+        Command::Completions(args) => completions::run(&args),
+        Command::Init(args) => init_config::run(&args),
+        Command::Manpage => manpage::run(),
         Command::Allow(args) => trust::allow(&args),
         Command::Deny(args) => trust::deny(&args),
     }
@@ -49,6 +55,8 @@ pub fn print(text: &str) -> Result<ExitCode> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(Failure::other(format!("cannot write to stdout: {e}"))),
+        Err(e) => Err(Failure::other(format!(
+            "cannot write to stdout: {e}\n  fix: check where the output goes (a full disk, a closed terminal)"
+        ))),
     }
 }

@@ -38,7 +38,9 @@ pub struct Search {
 impl Search {
     pub fn from_process(explicit: Option<PathBuf>) -> Result<Self> {
         let cwd = std::env::current_dir()
-            .map_err(|e| Failure::other(format!("cannot read the current directory: {e}")))?;
+            .map_err(|e| Failure::other(format!(
+                "cannot read the current directory: {e}\n  fix: cd into a directory that exists, or pass --config PATH"
+            )))?;
         let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let absolute = |name: &str| {
             non_empty(name)
@@ -133,8 +135,12 @@ impl Search {
         // Absolute against the current directory, symlinks kept (SPEC section 2).
         let path = std::path::absolute(&found).unwrap_or(found);
         guard::check(&path, nix::unistd::geteuid().as_raw())?;
-        let bytes = std::fs::read(&path)
-            .map_err(|e| Failure::other(format!("cannot read config {}: {e}", path.display())))?;
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Failure::other(format!(
+                "cannot read config {}: {e}\n  fix: check that the file is readable by you",
+                path.display()
+            ))
+        })?;
         if origin == Origin::Local && !self.trust_store()?.is_allowed(&path, &bytes) {
             let quoted = shell_words::quote(&path.to_string_lossy()).into_owned();
             return Err(Failure::other(format!(

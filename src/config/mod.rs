@@ -9,7 +9,7 @@ mod fuzz;
 mod guard;
 mod parse;
 pub mod resolve;
-mod rules;
+pub mod rules;
 
 use std::path::PathBuf;
 

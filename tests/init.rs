@@ -1,0 +1,152 @@
+//! `acct init`: a starter config from options or from answers on a terminal,
+//! one that acct accepts and renders; an existing file is never replaced
+//! without `--force`.
+
+use std::time::Duration;
+
+use expectrl::Expect;
+
+use crate::util::*;
+
+const MEMBER_OPTIONS: [&str; 12] = [
+    "init",
+    "--namespace",
+    "cpco",
+    "--region",
+    "us-west-2",
+    "--topology",
+    "member",
+    "--root-account",
+    "323330167063",
+    "--stages",
+    "root,dev,prod",
+    "--account=prod=210987654321",
+];
+
+const MEMBER_PROFILES: &str = "\
+[profile cpco-root-admin]
+region=us-west-2
+role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
+source_profile=cpco
+
+[profile cpco-dev-admin]
+region=us-west-2
+role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
+source_profile=cpco
+
+[profile cpco-prod-admin]
+region=us-west-2
+role_arn=arn:aws:iam::210987654321:role/cpco-prod-admin
+source_profile=cpco
+";
+
+#[test]
+fn init_with_options_writes_a_config_that_renders() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&MEMBER_OPTIONS);
+    assert_status(&out, 0);
+    assert!(stderr(&out).contains("wrote"), "{}", stderr(&out));
+    assert!(sandbox.user_config().is_file());
+
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    assert_text(MEMBER_PROFILES, &stdout(&out));
+}
+
+#[test]
+fn init_never_replaces_a_file_without_force() {
+    let sandbox = Sandbox::with_config("# my own config, half written\nnamespace = \"x\n");
+    let before = std::fs::read(sandbox.user_config()).unwrap();
+    let out = sandbox.run(&MEMBER_OPTIONS);
+    assert_status(&out, 1);
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(before, std::fs::read(sandbox.user_config()).unwrap());
+
+    let mut forced = MEMBER_OPTIONS.to_vec();
+    forced.push("--force");
+    let out = sandbox.run(&forced);
+    assert_status(&out, 0);
+    let out = sandbox.run(&["aws-config"]);
+    assert_text(MEMBER_PROFILES, &stdout(&out));
+}
+
+#[test]
+fn init_refuses_bad_answers_and_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let target = sandbox.root.join("elsewhere/acct.toml");
+    let path = target.to_str().unwrap();
+    let mut args = MEMBER_OPTIONS.to_vec();
+    args.extend(["--path", path, "--account", "qa=123456789012"]);
+    let out = sandbox.run(&args);
+    assert_status(&out, 2);
+    assert!(stderr(&out).contains("not in --stages"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("fix: "), "{}", stderr(&out));
+    assert!(!target.exists());
+
+    // Without a terminal to ask on, every answer must be an option.
+    let out = sandbox
+        .acct()
+        .args(["init", "--path", path])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_status(&out, 2);
+    assert!(
+        stderr(&out).contains("--namespace, --region"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!target.exists());
+}
+
+#[test]
+fn init_asks_on_a_terminal_and_writes_a_valid_config() {
+    let sandbox = Sandbox::new();
+    let mut session = expectrl::Session::spawn({
+        let mut cmd = sandbox.acct();
+        cmd.arg("init");
+        cmd
+    })
+    .expect("spawn on a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    for (question, answer) in [
+        ("Layout [single]: ", "organization"),
+        ("Namespace", "Cpco"),
+        ("Namespace", "cpco"),
+        ("Default region [us-east-1]: ", "eu-west-1"),
+        ("Root account id", "323330167063"),
+        ("Stage names", "dev, prod"),
+        ("Account id of `dev`", ""),
+        ("Account id of `prod`", "210987654321"),
+    ] {
+        session.expect(question).unwrap();
+        session.send_line(answer).unwrap();
+    }
+    session.expect("wrote").unwrap();
+
+    let out = sandbox.run(&["list", "--json"]);
+    assert_status(&out, 0);
+    let stages: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary: Vec<(String, String, String)> = stages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let field = |k: &str| s[k].as_str().unwrap_or_default().to_string();
+            (field("stage"), field("account_id"), field("region"))
+        })
+        .collect();
+    let expected = [
+        ("root", "323330167063", "eu-west-1"),
+        ("dev", "323330167063", "eu-west-1"),
+        ("prod", "210987654321", "eu-west-1"),
+    ]
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+    assert_eq!(summary, expected);
+    let out = sandbox.run(&["exec", "prod", "--", "printenv", "ACCT_ROLE_ARN"]);
+    assert_text(
+        "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole\n",
+        &stdout(&out),
+    );
+}
