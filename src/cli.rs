@@ -37,12 +37,39 @@ pub enum Command {
     /// Run one command inside a stage
     #[command(after_help = "Example:\n  acct exec prod -- terraform plan")]
     Exec(ExecArgs),
-    /// Print the AWS config profiles of every stage
+    /// Print, write or check the AWS config profiles of every stage
     #[command(
         name = "aws-config",
-        after_help = "Example:\n  acct aws-config >> ~/.aws/config"
+        after_help = "Examples:\n  acct aws-config --write\n  acct aws-config --check   # in CI: exit 1 when ~/.aws/config drifted"
     )]
-    AwsConfig,
+    AwsConfig(AwsConfigArgs),
+    /// Check the config, the AWS config file and the AWS CLI; with --sts, each stage's identity
+    #[command(after_help = "Examples:\n  acct doctor\n  acct doctor --sts prod")]
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("mode").args(["write", "check"]))]
+pub struct AwsConfigArgs {
+    /// Write the profiles into acct's marked block of the AWS config file
+    #[arg(long)]
+    pub write: bool,
+    /// Exit 1 and print a diff when the file differs from what --write would write
+    #[arg(long)]
+    pub check: bool,
+    /// The AWS config file (default: aws_config_file, else AWS_CONFIG_FILE, else ~/.aws/config)
+    #[arg(long, value_name = "PATH", requires = "mode")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also ask STS (through the AWS CLI) who each stage's profile really is
+    #[arg(long)]
+    pub sts: bool,
+    /// Only these stages (default: every stage)
+    #[arg(value_name = "STAGE")]
+    pub stages: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +101,9 @@ pub struct ExecArgs {
     /// Do not ask before running in a protected stage
     #[arg(long)]
     pub yes: bool,
+    /// Set the stage's temporary keys instead of its profile (asks for MFA here, for Terraform)
+    #[arg(long)]
+    pub export_credentials: bool,
     /// The stage to run in
     pub stage: String,
     /// The command and its arguments, after `--`, passed verbatim

@@ -2,6 +2,7 @@
 
 mod aws_config;
 mod current;
+mod doctor;
 mod env;
 mod exec;
 mod list;
@@ -21,7 +22,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Current => current::run(),
         Command::Env(args) => env::run(&args, config),
         Command::Exec(args) => exec::run(args, config),
-        Command::AwsConfig => aws_config::run(config),
+        Command::AwsConfig(args) => aws_config::run(&args, config),
+        Command::Doctor(args) => doctor::run(&args, config),
     }
 }
 
