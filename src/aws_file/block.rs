@@ -215,3 +215,99 @@ mod tests {
         );
     }
 }
+
+/// Generated AWS config files: the user's own lines (comments, blanks,
+/// whitespace, sections, nested values), other namespaces' blocks, maybe an
+/// older block of ours, LF or CRLF, with or without a final newline.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const NAMESPACE: &str = "cpco";
+    const PROFILES: &str = "[profile cpco-root-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::323330167063:role/cpco-root-admin\nsource_profile=cpco\n\n[profile cpco-testing-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::323330167063:role/cpco-root-admin\nsource_profile=cpco\n";
+
+    fn user_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[#;][ -~]{0,24}",
+            "[ \t]{0,3}",
+            "\\[ ?(default|profile +(dev|prod|cpco-sso|acme-prod-admin)|sso-session corp|services s) ?\\]",
+            "[a-z_]{1,12} ?= ?[ -~]{0,20}",
+            "  [a-z_]{1,10} = [a-z0-9]{0,8}",
+            // A near miss of a marker is the user's text, not a block.
+            "# (BEGIN|END) acct cpco[a-z]",
+        ]
+    }
+
+    /// A chunk: a few user lines, or a whole block of another namespace.
+    fn chunk() -> impl Strategy<Value = Vec<String>> {
+        prop_oneof![
+            4 => prop::collection::vec(user_line(), 1..6),
+            1 => ("acme|corp|cpco2", "[a-z]{1,8}").prop_map(|(ns, name)| {
+                render(&ns, &format!("[profile {ns}-{name}]\nregion=us-east-1\n"), "\n")
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            }),
+        ]
+    }
+
+    fn old_block() -> impl Strategy<Value = Vec<String>> {
+        prop_oneof![
+            Just(render(
+                NAMESPACE,
+                "[profile cpco-root-admin]\nregion=eu-west-1\n",
+                "\n"
+            )),
+            Just(render(NAMESPACE, PROFILES, "\n")),
+            Just("# BEGIN acct cpco\n# END acct cpco\n".to_string()),
+        ]
+        .prop_map(|block| block.lines().map(str::to_string).collect())
+    }
+
+    prop_compose! {
+        fn config_file()(
+            chunks in prop::collection::vec(chunk(), 0..8),
+            old in prop::option::of((old_block(), any::<prop::sample::Index>())),
+            crlf in any::<bool>(),
+            final_newline in any::<bool>(),
+        ) -> String {
+            let mut chunks = chunks;
+            if let Some((block, at)) = old {
+                let at = at.index(chunks.len() + 1);
+                chunks.insert(at, block);
+            }
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = chunks.concat().join(eol);
+            if final_newline && !text.is_empty() {
+                text.push_str(eol);
+            }
+            text
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn merge_keeps_every_byte_outside_its_block_and_is_idempotent(file in config_file()) {
+            let merged = merge(&file, NAMESPACE, PROFILES).expect("no conflict in generated files");
+            let new = find(&merged, NAMESPACE).unwrap().expect("a block after merging");
+            match find(&file, NAMESPACE).unwrap() {
+                Some(old) => {
+                    prop_assert_eq!(&merged[..new.start], &file[..old.start]);
+                    prop_assert_eq!(&merged[new.end..], &file[old.end..]);
+                }
+                None => {
+                    prop_assert!(merged.starts_with(&file));
+                    prop_assert_eq!(new.end, merged.len());
+                }
+            }
+            let eol = line_end(&file);
+            let block = render(NAMESPACE, PROFILES, eol);
+            prop_assert_eq!(merged[new].trim_end_matches(eol), block.trim_end_matches(eol));
+            prop_assert_eq!(merge(&merged, NAMESPACE, PROFILES).unwrap(), merged);
+        }
+    }
+}
