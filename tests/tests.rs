@@ -4,6 +4,7 @@ mod moto;
 mod util;
 
 mod aws_config;
+mod aws_config_write;
 mod config_errors;
 mod env_shells;
 mod exec;
