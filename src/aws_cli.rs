@@ -81,9 +81,9 @@ impl AwsCli {
             .collect();
         let (Some(&major), Some(&minor)) = (numbers.first(), numbers.get(1)) else {
             return Err(Failure::other(format!(
-                "{} does not look like the AWS CLI: `--version` said {:?}\n  fix: set aws_cli to the AWS CLI v2",
+                "{} does not look like the AWS CLI: `--version` said: {}\n  fix: set aws_cli to the AWS CLI v2",
                 path.display(),
-                text.trim()
+                last_line(text.as_bytes())
             )));
         };
         Ok(AwsCli {

@@ -73,28 +73,29 @@ pub fn read(path: &Path) -> Result<Option<String>> {
     }
 }
 
-/// A merge error as the user reads it.
+/// A merge error as the user reads it. `--write` refuses the whole file,
+/// so it says so after the problem.
 pub fn merge_failure(path: &Path, error: block::MergeError, namespace: &str) -> Failure {
     use block::MergeError::*;
     let file = path.display();
     Failure::other(match error {
         Conflict { profile, line } => format!(
-            "{file}:{line}: profile `{profile}` is already defined outside acct's block; the file was not changed\n  \
+            "{file}:{line}: profile `{profile}` is already defined outside acct's block\n  \
              fix: delete that profile (acct writes it inside `{}`), or change profile_format",
             block::begin_marker(namespace)
         ),
         Unterminated { line } => format!(
-            "{file}:{line}: `{}` has no `{}` after it; the file was not changed\n  fix: add the END line or remove the block",
+            "{file}:{line}: `{}` has no `{}` after it\n  fix: add the END line or remove the block",
             block::begin_marker(namespace),
             block::end_marker(namespace)
         ),
         StrayEnd { line } => format!(
-            "{file}:{line}: `{}` has no `{}` before it; the file was not changed\n  fix: remove the stray line",
+            "{file}:{line}: `{}` has no `{}` before it\n  fix: remove the stray line",
             block::end_marker(namespace),
             block::begin_marker(namespace)
         ),
         Duplicate { first, second } => format!(
-            "{file}:{second}: a second `{}` block (the first starts on line {first}); the file was not changed\n  fix: delete one of them",
+            "{file}:{second}: a second `{}` block (the first starts on line {first})\n  fix: delete one of them",
             block::begin_marker(namespace)
         ),
     })

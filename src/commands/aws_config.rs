@@ -23,7 +23,12 @@ pub fn run(args: &AwsConfigArgs, config: Option<PathBuf>) -> Result<ExitCode> {
             .map_err(|e| aws_file::merge_failure(&path, e, &config.namespace))
     };
     if args.write {
-        let outcome = store::update(&path, merge)?;
+        let outcome = store::update(&path, merge).map_err(|mut failure| {
+            if let Some((problem, fix)) = failure.message.split_once("\n  fix: ") {
+                failure.message = format!("{problem}; the file was not changed\n  fix: {fix}");
+            }
+            failure
+        })?;
         let what = match outcome {
             store::Outcome::Written => "wrote",
             store::Outcome::Unchanged => "unchanged:",

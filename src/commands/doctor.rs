@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::aws_cli::AwsCli;
-use crate::aws_file::{self, ini};
+use crate::aws_file::{self, block, ini};
 use crate::aws_profiles;
 use crate::cli::DoctorArgs;
 use crate::config::{Config, Stage, discover};
@@ -56,6 +56,17 @@ impl Report {
         }
         // Each line as soon as it is known: STS answers can take a while.
         let _ = super::print(&text);
+    }
+}
+
+impl Report {
+    /// A failure's message as a report line, its `fix:` on the next.
+    fn fail_with(&mut self, failure: &Failure, subject: &str) {
+        let (detail, fix) = match failure.message.split_once("\n  fix: ") {
+            Some((detail, fix)) => (detail, Some(fix)),
+            None => (failure.message.as_str(), None),
+        };
+        self.line(Mark::Fail, subject, detail, fix);
     }
 }
 
@@ -154,20 +165,24 @@ fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Re
     let fix_write = "run `acct aws-config --write`";
     let text = match aws_file::read(&path) {
         Ok(Some(text)) => {
-            report.line(Mark::Ok, "aws config", &path.display().to_string(), None);
+            // Conflicts and broken markers: `--write` would refuse, and the
+            // AWS CLI itself refuses a file that defines a profile twice.
+            match block::merge(&text, &config.namespace, &aws_profiles::render(config)) {
+                Ok(_) => report.line(Mark::Ok, "aws config", &path.display().to_string(), None),
+                Err(error) => report.fail_with(
+                    &aws_file::merge_failure(&path, error, &config.namespace),
+                    "aws config",
+                ),
+            }
             text
         }
         Ok(None) => {
-            report.line(
-                Mark::Fail,
-                "aws config",
-                &format!("{} does not exist", path.display()),
-                Some(fix_write),
-            );
+            let detail = format!("{} does not exist", path.display());
+            report.line(Mark::Fail, "aws config", &detail, Some(fix_write));
             String::new()
         }
         Err(failure) => {
-            report.line(Mark::Fail, "aws config", &failure.message, None);
+            report.fail_with(&failure, "aws config");
             String::new()
         }
     };
