@@ -54,12 +54,15 @@ pub enum Command {
     /// Forget that a project's acct.toml was allowed
     #[command(after_help = "Example:\n  acct deny")]
     Deny(TrustArgs),
-    /// Print the AWS config profiles of every stage
+    /// Print, write or check the AWS config profiles of every stage
     #[command(
         name = "aws-config",
-        after_help = "Example:\n  acct aws-config >> ~/.aws/config"
+        after_help = "Examples:\n  acct aws-config --write\n  acct aws-config --check   # in CI: exit 1 when ~/.aws/config drifted"
     )]
-    AwsConfig,
+    AwsConfig(AwsConfigArgs),
+    /// Check the config, the AWS config file and the AWS CLI; with --sts, each stage's identity
+    #[command(after_help = "Examples:\n  acct doctor\n  acct doctor --sts prod")]
+    Doctor(DoctorArgs),
     /// Print the completion script of a shell; stage names complete from the config
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -72,6 +75,30 @@ pub enum Command {
         after_help = "Example:\n  acct manpage > ~/.local/share/man/man1/acct.1"
     )]
     Manpage,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("mode").args(["write", "check"]))]
+pub struct AwsConfigArgs {
+    /// Write the profiles into acct's marked block of the AWS config file
+    #[arg(long)]
+    pub write: bool,
+    /// Exit 1 and print a diff when the file differs from what --write would write
+    #[arg(long)]
+    pub check: bool,
+    /// The AWS config file (default: aws_config_file, else AWS_CONFIG_FILE, else ~/.aws/config)
+    #[arg(long, value_name = "PATH", requires = "mode")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also ask STS (through the AWS CLI) who each stage's profile really is
+    #[arg(long)]
+    pub sts: bool,
+    /// Only these stages (default: every stage)
+    #[arg(value_name = "STAGE")]
+    pub stages: Vec<String>,
 }
 
 const COMPLETIONS_HELP: &str = "\
@@ -126,6 +153,9 @@ pub struct ExecArgs {
     /// Do not ask before running in a protected stage
     #[arg(long)]
     pub yes: bool,
+    /// Set the stage's temporary keys instead of its profile (asks for MFA here, for Terraform)
+    #[arg(long)]
+    pub export_credentials: bool,
     /// The stage to run in
     #[arg(add = stage_names())]
     pub stage: String,

@@ -1,12 +1,16 @@
 //! acct: put a person or a script inside one stage of an AWS estate.
 
+mod aws_cli;
+mod aws_file;
 mod aws_profiles;
 mod cli;
 mod commands;
 mod completion;
 mod config;
 mod confirm;
+mod diff;
 mod error;
+mod export_credentials;
 mod process;
 mod quote;
 mod stage_env;

@@ -58,6 +58,20 @@ pub fn is_reserved(name: &str) -> bool {
         || name.starts_with("__ACCT_")
 }
 
+/// The variables that select a profile; `--export-credentials` removes them.
+const PROFILE_VARIABLES: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+
+/// Temporary credentials of a stage, as `aws configure export-credentials`
+/// gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+    /// ISO 8601, e.g. `2024-01-01T12:00:00+00:00`.
+    pub expiration: Option<String>,
+}
+
 /// What entering a stage does to an environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageEnv {
@@ -121,6 +135,44 @@ impl StageEnv {
         StageEnv { set, unset }
     }
 
+    /// This environment with no profile selected: for running the AWS CLI
+    /// with `--profile` (an `AWS_PROFILE` beside it would be one more source
+    /// to reason about) and as the base of `with_credentials`.
+    pub fn without_profile(mut self) -> Self {
+        for name in PROFILE_VARIABLES {
+            self.set.retain(|(n, _)| n != name);
+            if !self.unset.iter().any(|n| n == name) {
+                self.unset.push(name.to_string());
+            }
+        }
+        self
+    }
+
+    /// SPEC section 3's `--export-credentials`: the temporary keys *instead
+    /// of* the profile, so only one source of credentials is in the
+    /// environment; `ACCT_PROFILE` still names the profile.
+    pub fn with_credentials(self, credentials: &Credentials) -> Self {
+        let mut env = self.without_profile();
+        let mut put = |name: &str, value: Option<&str>| {
+            env.unset.retain(|n| n != name);
+            match value {
+                Some(value) => env.set.push((name.to_string(), value.to_string())),
+                None => env.unset.push(name.to_string()),
+            }
+        };
+        put("AWS_ACCESS_KEY_ID", Some(&credentials.access_key_id));
+        put(
+            "AWS_SECRET_ACCESS_KEY",
+            Some(&credentials.secret_access_key),
+        );
+        put("AWS_SESSION_TOKEN", credentials.session_token.as_deref());
+        put(
+            "AWS_CREDENTIAL_EXPIRATION",
+            credentials.expiration.as_deref(),
+        );
+        env
+    }
+
     /// The inherited environment with this applied, for `execve`.
     pub fn apply(
         &self,
@@ -134,5 +186,50 @@ impl StageEnv {
             .collect();
         env.extend(self.set.iter().map(|(n, v)| (n.into(), v.into())));
         env
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn testing_env() -> StageEnv {
+        let text = "namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"single\"\n\
+                    [stages.root]\naccount_id = \"323330167063\"\n[stages.testing]\n";
+        let config = crate::config::parse(Path::new("/acct.toml"), text, None).expect("valid");
+        StageEnv::new(&config, &config.stage("testing").expect("stage"))
+    }
+
+    fn value<'e>(env: &'e StageEnv, name: &str) -> Option<&'e str> {
+        env.set
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn credentials_replace_the_profile_and_keep_acct_profile() {
+        let env = testing_env().with_credentials(&Credentials {
+            access_key_id: "AKIA1".into(),
+            secret_access_key: "secret".into(),
+            session_token: Some("token".into()),
+            expiration: None,
+        });
+        for name in [
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_CREDENTIAL_EXPIRATION",
+        ] {
+            assert_eq!(value(&env, name), None, "{name}");
+            assert!(env.unset.iter().any(|n| n == name), "{name} is removed");
+        }
+        assert_eq!(value(&env, "AWS_ACCESS_KEY_ID"), Some("AKIA1"));
+        assert_eq!(value(&env, "AWS_SESSION_TOKEN"), Some("token"));
+        assert_eq!(value(&env, "ACCT_PROFILE"), Some("cpco-testing-admin"));
+        for (name, _) in &env.set {
+            assert!(!env.unset.contains(name), "{name} is both set and removed");
+        }
     }
 }

@@ -4,11 +4,14 @@ mod moto;
 mod util;
 
 mod aws_config;
+mod aws_config_write;
 mod completions;
 mod config_errors;
 mod corpus;
+mod doctor;
 mod env_shells;
 mod exec;
+mod export_credentials;
 mod init;
 mod install;
 mod list;

@@ -7,13 +7,13 @@ use crate::cli::ExecArgs;
 use crate::config::discover;
 use crate::confirm;
 use crate::error::Result;
+use crate::export_credentials;
 use crate::process;
-use crate::stage_env::StageEnv;
 
 pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = super::find_stage(&config, &args.stage)?;
     confirm::protected(&stage, args.yes)?;
-    let env = StageEnv::new(&config, &stage);
+    let env = export_credentials::stage_env(&config, &stage, args.export_credentials)?;
     Err(process::exec(&args.command, &env))
 }

@@ -3,6 +3,7 @@
 mod aws_config;
 mod completions;
 mod current;
+mod doctor;
 mod env;
 mod exec;
 mod init_config;
@@ -25,7 +26,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Current => current::run(),
         Command::Env(args) => env::run(&args, config),
         Command::Exec(args) => exec::run(args, config),
-        Command::AwsConfig => aws_config::run(config),
+        Command::AwsConfig(args) => aws_config::run(&args, config),
+        Command::Doctor(args) => doctor::run(&args, config),
         Command::Completions(args) => completions::run(&args),
         Command::Init(args) => init_config::run(&args),
         Command::Manpage => manpage::run(),

@@ -67,7 +67,6 @@ pub struct Config {
     #[allow(dead_code)] // read by `acct shell`
     pub shell: Option<Vec<String>>,
     pub prompt_format: String,
-    #[allow(dead_code)] // read by --export-credentials and doctor
     pub aws_cli: String,
     pub stages: Vec<StageConfig>,
 }

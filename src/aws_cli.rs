@@ -1,0 +1,278 @@
+//! The AWS CLI as acct drives it, for `doctor` and `--export-credentials`:
+//! found by the `aws_cli` key (a name on `PATH` or a path), its version
+//! known, and run for one profile with the stage's environment minus any
+//! selected profile, so inherited stale keys cannot leak into the call.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::{Failure, Result};
+use crate::stage_env::{Credentials, StageEnv};
+
+/// The first AWS CLI with `configure export-credentials`.
+pub const EXPORT_MINIMUM: (u32, u32) = (2, 9);
+/// `aws --version` answers at once; a CLI that hangs there is broken.
+const VERSION_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone)]
+pub struct AwsCli {
+    pub path: PathBuf,
+    /// `aws-cli/2.9.19`, the first word of `aws --version`.
+    pub version: String,
+    major: u32,
+    minor: u32,
+}
+
+/// Who STS says a profile is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+}
+
+impl Identity {
+    /// The role of an `assumed-role` ARN (`.../assumed-role/ROLE/SESSION`).
+    pub fn role_name(&self) -> Option<&str> {
+        let resource = self.arn.splitn(6, ':').nth(5)?;
+        let mut parts = resource.split('/');
+        (parts.next()? == "assumed-role").then(|| parts.next())?
+    }
+}
+
+/// What running the CLI gave back.
+struct Ran {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+impl AwsCli {
+    /// The CLI named by `aws_cli`, with its version.
+    pub fn find(name: &str) -> Result<Self> {
+        let path = which::which(name).map_err(|_| {
+            Failure::other(format!(
+                "the AWS CLI `{name}` is not found (aws_cli = {name:?})\n  \
+                 fix: install the AWS CLI v2, or set aws_cli to its path in the acct config"
+            ))
+        })?;
+        let mut command = Command::new(&path);
+        command.arg("--version").stdin(Stdio::null());
+        let ran = run(&mut command, Some(VERSION_TIMEOUT), true)
+            .map_err(|e| Failure::other(format!("cannot run {}: {e}", path.display())))?;
+        // The v1 CLI printed its version on stderr before 1.17.
+        let text = String::from_utf8_lossy(if ran.stdout.is_empty() {
+            &ran.stderr
+        } else {
+            &ran.stdout
+        })
+        .into_owned();
+        let version = text
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let numbers: Vec<u32> = version
+            .strip_prefix("aws-cli/")
+            .unwrap_or_default()
+            .split('.')
+            .map_while(|n| n.parse().ok())
+            .collect();
+        let (Some(&major), Some(&minor)) = (numbers.first(), numbers.get(1)) else {
+            return Err(Failure::other(format!(
+                "{} does not look like the AWS CLI: `--version` said: {}\n  fix: set aws_cli to the AWS CLI v2",
+                path.display(),
+                last_line(text.as_bytes())
+            )));
+        };
+        Ok(AwsCli {
+            path,
+            version,
+            major,
+            minor,
+        })
+    }
+
+    pub fn can_export(&self) -> bool {
+        (self.major, self.minor) >= EXPORT_MINIMUM
+    }
+
+    /// `aws ... --profile P` with the stage's environment, no profile variable.
+    fn command(&self, env: &StageEnv, profile: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.path);
+        command
+            .args(args)
+            .args(["--profile", profile])
+            .env_clear()
+            .envs(env.clone().without_profile().apply(std::env::vars_os()));
+        command
+    }
+
+    /// `aws sts get-caller-identity`. stdin stays the terminal's so an MFA
+    /// prompt can be answered; the CLI's errors are kept for the report.
+    pub fn caller_identity(
+        &self,
+        env: &StageEnv,
+        profile: &str,
+        timeout: Duration,
+    ) -> Result<Identity> {
+        let mut command = self.command(
+            env,
+            profile,
+            &["sts", "get-caller-identity", "--output", "json"],
+        );
+        command.stdin(Stdio::inherit());
+        let ran = run(&mut command, Some(timeout), true)
+            .map_err(|e| Failure::other(format!("cannot run {}: {e}", self.path.display())))?;
+        if !ran.status.success() {
+            return Err(Failure::other(last_line(&ran.stderr)));
+        }
+        let json: serde_json::Value = serde_json::from_slice(&ran.stdout)
+            .map_err(|e| Failure::other(format!("unreadable answer from the AWS CLI: {e}")))?;
+        let field = |name: &str| json[name].as_str().unwrap_or_default().to_string();
+        Ok(Identity {
+            account: field("Account"),
+            arn: field("Arn"),
+        })
+    }
+
+    /// `aws configure export-credentials --format process`: the profile's
+    /// temporary keys. stdin and stderr are the user's, so an MFA prompt
+    /// reaches the terminal; no timeout, since a person is typing.
+    pub fn export_credentials(&self, env: &StageEnv, profile: &str) -> Result<Credentials> {
+        if !self.can_export() {
+            return Err(Failure::other(format!(
+                "{} is {}, which cannot export credentials (needs the AWS CLI v2 {}.{} or later); nothing was run\n  \
+                 fix: install the AWS CLI v2 and set aws_cli to it",
+                self.path.display(),
+                self.version,
+                EXPORT_MINIMUM.0,
+                EXPORT_MINIMUM.1
+            )));
+        }
+        let mut command = self.command(
+            env,
+            profile,
+            &["configure", "export-credentials", "--format", "process"],
+        );
+        command.stdin(Stdio::inherit());
+        let ran = run(&mut command, None, false)
+            .map_err(|e| Failure::other(format!("cannot run {}: {e}", self.path.display())))?;
+        if !ran.status.success() {
+            return Err(Failure::other(format!(
+                "the AWS CLI could not get credentials for profile `{profile}` (see its message above); nothing was run\n  \
+                 fix: check the profile with `acct doctor --sts`"
+            )));
+        }
+        let json: serde_json::Value = serde_json::from_slice(&ran.stdout).map_err(|e| {
+            Failure::other(format!(
+                "unreadable credentials from the AWS CLI: {e}; nothing was run"
+            ))
+        })?;
+        let field = |name: &str| {
+            json[name]
+                .as_str()
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        match (field("AccessKeyId"), field("SecretAccessKey")) {
+            (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials {
+                access_key_id,
+                secret_access_key,
+                session_token: field("SessionToken"),
+                expiration: field("Expiration"),
+            }),
+            _ => Err(Failure::other(
+                "the AWS CLI gave no access key for the profile; nothing was run",
+            )),
+        }
+    }
+}
+
+fn last_line(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("the AWS CLI failed");
+    line.trim().to_string()
+}
+
+/// Run with stdout (and stderr when `capture_stderr`, else inherited)
+/// captured, killed after `timeout`.
+fn run(
+    command: &mut Command,
+    timeout: Option<Duration>,
+    capture_stderr: bool,
+) -> std::io::Result<Ran> {
+    command.stdout(Stdio::piped());
+    command.stderr(if capture_stderr {
+        Stdio::piped()
+    } else {
+        Stdio::inherit()
+    });
+    let mut child = command.spawn()?;
+    let stdout = reader(child.stdout.take());
+    let stderr = reader(child.stderr.take());
+    let status = wait(&mut child, timeout)?;
+    Ok(Ran {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
+fn reader(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+fn wait(child: &mut Child, timeout: Option<Duration>) -> std::io::Result<ExitStatus> {
+    let Some(timeout) = timeout else {
+        return child.wait();
+    };
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within {} s", timeout.as_secs()),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_name_of_an_assumed_role() {
+        let identity = |arn: &str| Identity {
+            account: String::new(),
+            arn: arn.into(),
+        };
+        assert_eq!(
+            identity("arn:aws:sts::323330167063:assumed-role/cpco-root-admin/botocore-session-1")
+                .role_name(),
+            Some("cpco-root-admin")
+        );
+        assert_eq!(
+            identity("arn:aws:iam::323330167063:user/admin").role_name(),
+            None
+        );
+    }
+}

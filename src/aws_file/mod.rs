@@ -1,0 +1,102 @@
+//! The AWS config file acct owns a block of: which file it is, the block
+//! merged as pure text (`block`, over `ini`), and the locked, atomic
+//! read-modify-write of the file (`store`).
+
+pub mod block;
+pub mod ini;
+pub mod store;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::error::{Failure, Result};
+
+/// `~/` expanded the way the AWS CLI expands its file variables.
+fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn non_empty_env(name: &str) -> Option<OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+fn home() -> Option<PathBuf> {
+    non_empty_env("HOME").map(PathBuf::from)
+}
+
+/// The AWS config file the stages' profiles live in: `explicit` (`--file`),
+/// else the config's `aws_config_file`, else `AWS_CONFIG_FILE`, else
+/// `~/.aws/config`; absolute against the current directory.
+pub fn config_path(config: &Config, explicit: Option<&Path>) -> Result<PathBuf> {
+    let home = home();
+    let chosen = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| config.aws_config_file.clone())
+        .or_else(|| non_empty_env("AWS_CONFIG_FILE").map(|p| expand_home(Path::new(&p), home.as_deref())))
+        .or_else(|| home.as_ref().map(|h| h.join(".aws").join("config")))
+        .ok_or_else(|| {
+            Failure::other(
+                "cannot tell where the AWS config file is: HOME is not set\n  fix: pass --file PATH or set AWS_CONFIG_FILE",
+            )
+        })?;
+    std::path::absolute(&chosen)
+        .map_err(|e| Failure::other(format!("cannot use the path {}: {e}", chosen.display())))
+}
+
+/// The AWS CLI's shared credentials file: `AWS_SHARED_CREDENTIALS_FILE`, else
+/// `~/.aws/credentials`.
+pub fn credentials_path() -> Option<PathBuf> {
+    let home = home();
+    non_empty_env("AWS_SHARED_CREDENTIALS_FILE")
+        .map(|p| expand_home(Path::new(&p), home.as_deref()))
+        .or_else(|| home.map(|h| h.join(".aws").join("credentials")))
+}
+
+/// A file's text; `None` when it does not exist.
+pub fn read(path: &Path) -> Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            Failure::other(format!(
+                "{} is not valid UTF-8\n  fix: save it as UTF-8",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::other(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// A merge error as the user reads it. `--write` refuses the whole file,
+/// so it says so after the problem.
+pub fn merge_failure(path: &Path, error: block::MergeError, namespace: &str) -> Failure {
+    use block::MergeError::*;
+    let file = path.display();
+    Failure::other(match error {
+        Conflict { profile, line } => format!(
+            "{file}:{line}: profile `{profile}` is already defined outside acct's block\n  \
+             fix: delete that profile (acct writes it inside `{}`), or change profile_format",
+            block::begin_marker(namespace)
+        ),
+        Unterminated { line } => format!(
+            "{file}:{line}: `{}` has no `{}` after it\n  fix: add the END line or remove the block",
+            block::begin_marker(namespace),
+            block::end_marker(namespace)
+        ),
+        StrayEnd { line } => format!(
+            "{file}:{line}: `{}` has no `{}` before it\n  fix: remove the stray line",
+            block::end_marker(namespace),
+            block::begin_marker(namespace)
+        ),
+        Duplicate { first, second } => format!(
+            "{file}:{second}: a second `{}` block (the first starts on line {first})\n  fix: delete one of them",
+            block::begin_marker(namespace)
+        ),
+    })
+}

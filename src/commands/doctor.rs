@@ -1,0 +1,320 @@
+//! `acct doctor [--sts] [STAGE...]`: is everything acct relies on in place?
+//! The config (loading it validates it), the AWS config file's profiles
+//! against what acct renders, the source profile, the AWS CLI, and with
+//! `--sts` who each stage's profile really is. One line per check.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::aws_cli::AwsCli;
+use crate::aws_file::{self, block, ini};
+use crate::aws_profiles;
+use crate::cli::DoctorArgs;
+use crate::config::{Config, Stage, discover};
+use crate::error::{Failure, Result};
+use crate::stage_env::StageEnv;
+
+/// Long enough for a person to type an MFA code, short enough that a
+/// black-holed network does not hang a CI job.
+const STS_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Ok,
+    /// Worth knowing, not a failure.
+    Warn,
+    Fail,
+}
+
+struct Report {
+    color: bool,
+    failures: usize,
+}
+
+impl Report {
+    fn line(&mut self, mark: Mark, subject: &str, detail: &str, fix: Option<&str>) {
+        let (word, code) = match mark {
+            Mark::Ok => ("ok", "32"),
+            Mark::Warn => ("warn", "33"),
+            Mark::Fail => ("FAIL", "31"),
+        };
+        if mark == Mark::Fail {
+            self.failures += 1;
+        }
+        let padded = format!("{word:<4}");
+        let mark = if self.color {
+            format!("\x1b[{code}m{padded}\x1b[0m")
+        } else {
+            padded
+        };
+        let mut text = format!("{mark}  {subject}: {detail}\n");
+        if let Some(fix) = fix {
+            text.push_str(&format!("      fix: {fix}\n"));
+        }
+        // Each line as soon as it is known: STS answers can take a while.
+        let _ = super::print(&text);
+    }
+}
+
+impl Report {
+    /// A failure's message as a report line, its `fix:` on the next.
+    fn fail_with(&mut self, failure: &Failure, subject: &str) {
+        let (detail, fix) = match failure.message.split_once("\n  fix: ") {
+            Some((detail, fix)) => (detail, Some(fix)),
+            None => (failure.message.as_str(), None),
+        };
+        self.line(Mark::Fail, subject, detail, fix);
+    }
+}
+
+pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
+    let config = discover::load(config)?;
+    let stages: Vec<Stage<'_>> = if args.stages.is_empty() {
+        config.stages().collect()
+    } else {
+        args.stages
+            .iter()
+            .map(|name| super::find_stage(&config, name))
+            .collect::<Result<_>>()?
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut report = Report {
+        color: !no_color && std::io::stdout().is_terminal(),
+        failures: 0,
+    };
+    report.line(
+        Mark::Ok,
+        "config",
+        &format!("{} ({} stages)", config.path.display(), config.stages.len()),
+        None,
+    );
+    let cli = check_cli(&config, &stages, &mut report);
+    check_files(&config, &stages, &mut report)?;
+    if args.sts {
+        for stage in &stages {
+            check_identity(&config, stage, cli.as_ref(), &mut report);
+        }
+    }
+    if report.failures == 0 {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(Failure::other(format!(
+            "{} check{} failed",
+            report.failures,
+            if report.failures == 1 { "" } else { "s" }
+        )))
+    }
+}
+
+fn check_cli(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Option<AwsCli> {
+    match AwsCli::find(&config.aws_cli) {
+        Ok(cli) if cli.can_export() => {
+            let detail = format!("{} ({})", cli.path.display(), cli.version);
+            report.line(Mark::Ok, "aws cli", &detail, None);
+            Some(cli)
+        }
+        Ok(cli) => {
+            // Only --export-credentials needs v2; STS and profiles work with v1.
+            let exporting = stages.iter().any(|s| s.export_credentials);
+            let detail = format!(
+                "{} ({}) cannot export credentials (needs the AWS CLI v2 2.9 or later)",
+                cli.path.display(),
+                cli.version
+            );
+            let mark = if exporting { Mark::Fail } else { Mark::Warn };
+            report.line(
+                mark,
+                "aws cli",
+                &detail,
+                Some("install the AWS CLI v2 and set aws_cli to it"),
+            );
+            Some(cli)
+        }
+        Err(failure) => {
+            let (detail, fix) = failure
+                .message
+                .split_once("\n  fix: ")
+                .unwrap_or((&failure.message, ""));
+            report.line(
+                Mark::Fail,
+                "aws cli",
+                detail,
+                Some(fix).filter(|f| !f.is_empty()),
+            );
+            None
+        }
+    }
+}
+
+/// Every value of each config-file profile; later sections win, as in botocore.
+fn profiles(text: &str) -> BTreeMap<&str, BTreeMap<&str, &str>> {
+    let mut profiles: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+    for section in ini::sections(text) {
+        if let Some(name) = section.config_profile() {
+            profiles.entry(name).or_default().extend(section.entries);
+        }
+    }
+    profiles
+}
+
+fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Result<()> {
+    let path = aws_file::config_path(config, None)?;
+    let fix_write = "run `acct aws-config --write`";
+    let text = match aws_file::read(&path) {
+        Ok(Some(text)) => {
+            // Conflicts and broken markers: `--write` would refuse, and the
+            // AWS CLI itself refuses a file that defines a profile twice.
+            match block::merge(&text, &config.namespace, &aws_profiles::render(config)) {
+                Ok(_) => report.line(Mark::Ok, "aws config", &path.display().to_string(), None),
+                Err(error) => report.fail_with(
+                    &aws_file::merge_failure(&path, error, &config.namespace),
+                    "aws config",
+                ),
+            }
+            text
+        }
+        Ok(None) => {
+            let detail = format!("{} does not exist", path.display());
+            report.line(Mark::Fail, "aws config", &detail, Some(fix_write));
+            String::new()
+        }
+        Err(failure) => {
+            report.fail_with(&failure, "aws config");
+            String::new()
+        }
+    };
+    let found = profiles(&text);
+    for stage in stages {
+        let subject = format!("stage {}", stage.name);
+        let rendered_text = aws_profiles::profile_block(config, stage);
+        let rendered = profiles(&rendered_text);
+        let want = &rendered[stage.profile.as_str()];
+        match found.get(stage.profile.as_str()) {
+            None => report.line(
+                Mark::Fail,
+                &subject,
+                &format!(
+                    "profile {} is missing from {}",
+                    stage.profile,
+                    path.display()
+                ),
+                Some(fix_write),
+            ),
+            Some(have) if have == want => report.line(
+                Mark::Ok,
+                &subject,
+                &format!("profile {} is as acct renders it", stage.profile),
+                None,
+            ),
+            Some(have) => report.line(
+                Mark::Fail,
+                &subject,
+                &format!(
+                    "profile {} differs: {}",
+                    stage.profile,
+                    differences(have, want)
+                ),
+                Some(fix_write),
+            ),
+        }
+    }
+    check_source_profile(config, &found, report);
+    Ok(())
+}
+
+/// `key is X, acct renders Y` for every key that differs.
+fn differences(have: &BTreeMap<&str, &str>, want: &BTreeMap<&str, &str>) -> String {
+    let keys: std::collections::BTreeSet<&str> = have.keys().chain(want.keys()).copied().collect();
+    keys.into_iter()
+        .filter(|k| have.get(k) != want.get(k))
+        .map(|k| match (have.get(k), want.get(k)) {
+            (Some(h), Some(w)) => format!("{k} is {h}, acct renders {w}"),
+            (Some(h), None) => format!("{k}={h} is not rendered by acct"),
+            (None, Some(w)) => format!("{k} is missing (acct renders {w})"),
+            (None, None) => unreachable!("the key comes from one of the maps"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn check_source_profile(
+    config: &Config,
+    config_profiles: &BTreeMap<&str, BTreeMap<&str, &str>>,
+    report: &mut Report,
+) {
+    let source = config.source_profile.as_str();
+    let subject = format!("source profile {source}");
+    if let Some(profile) = config_profiles.get(source) {
+        let how = if profile.contains_key("sso_session") || profile.contains_key("sso_start_url") {
+            "SSO settings"
+        } else {
+            "a profile"
+        };
+        report.line(
+            Mark::Ok,
+            &subject,
+            &format!("{how} in the AWS config file"),
+            None,
+        );
+        return;
+    }
+    let credentials = aws_file::credentials_path();
+    let in_credentials = credentials
+        .as_deref()
+        .and_then(|path| aws_file::read(path).ok().flatten())
+        .is_some_and(|text| ini::sections(&text).iter().any(|s| s.header == source));
+    match credentials {
+        Some(path) if in_credentials => {
+            report.line(Mark::Ok, &subject, &format!("keys in {}", path.display()), None)
+        }
+        _ => report.line(
+            Mark::Fail,
+            &subject,
+            "not in the AWS config file nor in the credentials file",
+            Some(&format!(
+                "run `aws configure --profile {source}` (keys) or `aws configure sso --profile {source}`"
+            )),
+        ),
+    }
+}
+
+fn check_identity(config: &Config, stage: &Stage<'_>, cli: Option<&AwsCli>, report: &mut Report) {
+    let subject = format!("stage {} (sts)", stage.name);
+    let Some(cli) = cli else {
+        report.line(Mark::Fail, &subject, "no AWS CLI to ask STS with", None);
+        return;
+    };
+    let env = StageEnv::new(config, stage);
+    let expected_role = stage.role_arn.rsplit('/').next().unwrap_or_default();
+    match cli.caller_identity(&env, &stage.profile, STS_TIMEOUT) {
+        Err(failure) => report.line(Mark::Fail, &subject, &failure.message, None),
+        Ok(identity) => {
+            let role = identity.role_name().unwrap_or("(not an assumed role)");
+            let mut wrong = Vec::new();
+            if identity.account != stage.account_id {
+                wrong.push(format!(
+                    "account {}, expected {}",
+                    identity.account, stage.account_id
+                ));
+            }
+            if role != expected_role {
+                wrong.push(format!("role {role}, expected {expected_role}"));
+            }
+            if wrong.is_empty() {
+                let detail = format!("account {}, role {role}", identity.account);
+                report.line(Mark::Ok, &subject, &detail, None);
+            } else {
+                let detail = format!("{} is {}", identity.arn, wrong.join(", "));
+                report.line(
+                    Mark::Fail,
+                    &subject,
+                    &detail,
+                    Some("run `acct aws-config --write`, then check the role's trust policy"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! `acct doctor [--sts]`: the AWS config, the source profile and the CLI
+//! checked, and with `--sts` the real AWS CLI v2 asking moto's STS who each
+//! stage is.
+
+use std::process::Stdio;
+
+use crate::moto::{Moto, aws_v2};
+use crate::util::*;
+
+/// SINGLE without MFA (each STS call would prompt) and with the CLI v2 by path.
+fn config() -> String {
+    format!(
+        "aws_cli = \"{}\"\n{}",
+        aws_v2().display(),
+        SINGLE.replace("mfa_serial", "# mfa_serial")
+    )
+}
+
+fn prepare(sandbox: &Sandbox) {
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    std::fs::write(
+        sandbox.aws_credentials(),
+        "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
+    )
+    .unwrap();
+}
+
+/// The report line about `subject` (`stage testing (sts)`, `aws cli`, ...).
+#[track_caller]
+fn line<'o>(output: &'o str, subject: &str) -> &'o str {
+    output
+        .lines()
+        .find(|l| l[4..].trim_start().starts_with(&format!("{subject}:")))
+        .unwrap_or_else(|| panic!("no line about {subject} in:\n{output}"))
+}
+
+fn point_testing_at_another_account(sandbox: &Sandbox) {
+    let path = sandbox.aws_config();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen(
+        "[profile cpco-testing-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::323330167063:",
+        "[profile cpco-testing-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::111111111111:",
+        1,
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&path, edited).unwrap();
+}
+
+#[test]
+fn doctor_passes_a_right_setup_and_names_what_is_wrong() {
+    let sandbox = Sandbox::with_config(&config());
+    prepare(&sandbox);
+    let out = sandbox.run(&["doctor"]);
+    assert_status(&out, 0);
+    let report = stdout(&out);
+    assert!(
+        !report.contains('\x1b'),
+        "no colour off a terminal: {report}"
+    );
+    assert!(line(&report, "aws cli").contains("aws-cli/2."), "{report}");
+    assert!(
+        line(&report, "source profile cpco").starts_with("ok "),
+        "{report}"
+    );
+    for stage in ["testing", "root"] {
+        assert!(
+            line(&report, &format!("stage {stage}")).starts_with("ok "),
+            "{report}"
+        );
+    }
+
+    point_testing_at_another_account(&sandbox);
+    std::fs::remove_file(sandbox.aws_credentials()).unwrap();
+    let out = sandbox.run(&["doctor"]);
+    assert_status(&out, 1);
+    let report = stdout(&out);
+    let testing = line(&report, "stage testing");
+    assert!(
+        testing.starts_with("FAIL")
+            && testing.contains("role_arn is arn:aws:iam::111111111111:role/cpco-root-admin"),
+        "{report}"
+    );
+    assert!(line(&report, "stage root").starts_with("ok "), "{report}");
+    assert!(
+        line(&report, "source profile cpco").starts_with("FAIL"),
+        "{report}"
+    );
+
+    std::fs::remove_file(sandbox.aws_config()).unwrap();
+    let out = sandbox.run(&["doctor", "root"]);
+    assert_status(&out, 1);
+    assert!(
+        line(&stdout(&out), "stage root").contains("missing"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !stdout(&out).contains("stage testing"),
+        "only the stage asked for"
+    );
+    assert_status(&sandbox.run(&["doctor", "nosuch"]), 2);
+}
+
+#[test]
+fn doctor_without_an_aws_cli_fails_and_says_so() {
+    let sandbox = Sandbox::with_config(&format!("aws_cli = \"/nonexistent/aws\"\n{SINGLE}"));
+    prepare(&sandbox);
+    let out = sandbox.run(&["doctor", "--sts"]);
+    assert_status(&out, 1);
+    let report = stdout(&out);
+    assert!(line(&report, "aws cli").starts_with("FAIL"), "{report}");
+    assert!(
+        line(&report, "stage testing (sts)").starts_with("FAIL"),
+        "{report}"
+    );
+}
+
+#[test]
+fn doctor_sts_proves_each_stage_and_catches_one_in_another_account() {
+    let moto = Moto::proxy();
+    let sandbox = Sandbox::with_config(&config());
+    prepare(&sandbox);
+    let doctor = |sandbox: &Sandbox| {
+        let mut cmd = sandbox.acct();
+        moto.configure(&mut cmd);
+        // Stale keys must not leak into the STS calls.
+        cmd.env("AWS_ACCESS_KEY_ID", "AKIASTALESTALESTALE1")
+            .env("AWS_SECRET_ACCESS_KEY", "stale-secret")
+            .env("AWS_PROFILE", "cpco")
+            .args(["doctor", "--sts"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = doctor(&sandbox);
+    assert_status(&out, 0);
+    let report = stdout(&out);
+    // single: every stage is the root account and the root role.
+    for stage in ["testing", "root"] {
+        assert!(
+            line(&report, &format!("stage {stage} (sts)")).starts_with("ok    stage")
+                && line(&report, &format!("stage {stage} (sts)"))
+                    .ends_with("account 323330167063, role cpco-root-admin"),
+            "{report}"
+        );
+    }
+
+    point_testing_at_another_account(&sandbox);
+    let out = doctor(&sandbox);
+    assert_status(&out, 1);
+    let report = stdout(&out);
+    let testing = line(&report, "stage testing (sts)");
+    assert!(
+        testing.starts_with("FAIL")
+            && testing.contains("account 111111111111, expected 323330167063"),
+        "{report}"
+    );
+    assert!(
+        line(&report, "stage root (sts)").starts_with("ok "),
+        "{report}"
+    );
+}

@@ -1,0 +1,163 @@
+//! `--export-credentials` and `export_credentials = true`: the stage's
+//! temporary keys from the real AWS CLI v2 (through moto's STS) instead of
+//! its profile, the MFA prompt answered on stdin, and a clear refusal with
+//! nothing run when the CLI is missing, too old or cannot assume.
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use crate::moto::{Moto, aws_v1, aws_v2};
+use crate::util::*;
+
+fn prepare(sandbox: &Sandbox) {
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    std::fs::write(
+        sandbox.aws_credentials(),
+        "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
+    )
+    .unwrap();
+}
+
+fn with_cli(cli: &str, config: &str) -> String {
+    format!("aws_cli = \"{cli}\"\n{config}")
+}
+
+/// `acct exec ARGS -- env -0` with stale keys inherited and an MFA code on stdin.
+fn exec_env(sandbox: &Sandbox, moto: Option<&Moto>, args: &[&str]) -> Output {
+    let mut cmd = sandbox.acct();
+    if let Some(moto) = moto {
+        moto.configure(&mut cmd);
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", "AKIASTALESTALESTALE1")
+        .env("AWS_SECRET_ACCESS_KEY", "stale-secret")
+        .env("AWS_SESSION_TOKEN", "stale-token")
+        .env("AWS_PROFILE", "cpco")
+        .arg("exec")
+        .args(args)
+        .args(["--", "env", "-0"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // A stage that exports nothing never reads it: a closed pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(b"123456\n");
+    child.wait_with_output().unwrap()
+}
+
+fn get<'e>(env: &'e [(String, String)], name: &str) -> Option<&'e str> {
+    env.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+/// Who the exported keys are, asked with nothing but those keys.
+fn identity_of_keys(sandbox: &Sandbox, moto: &Moto, env: &[(String, String)]) -> serde_json::Value {
+    let mut cmd = sandbox.command(aws_v2());
+    moto.configure(&mut cmd);
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ] {
+        cmd.env(name, get(env, name).unwrap());
+    }
+    let out = cmd
+        .args([
+            "sts",
+            "get-caller-identity",
+            "--output",
+            "json",
+            "--region",
+            "us-west-2",
+        ])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn exported_keys_are_the_stage_accounts_and_replace_the_profile() {
+    let moto = Moto::proxy();
+    let sandbox = Sandbox::with_config(&with_cli("/usr/bin/aws", ORGANIZATION));
+    prepare(&sandbox);
+    let out = exec_env(&sandbox, Some(&moto), &["--export-credentials", "testing"]);
+    assert_status(&out, 0);
+    assert!(
+        stderr(&out).contains("MFA code"),
+        "the MFA prompt reaches the user: {}",
+        stderr(&out)
+    );
+    let env = parse_env0(&out.stdout);
+    assert_eq!(get(&env, "AWS_PROFILE"), None);
+    assert_eq!(get(&env, "AWS_DEFAULT_PROFILE"), None);
+    assert_eq!(get(&env, "ACCT_PROFILE"), Some("cpco-testing-admin"));
+    assert_ne!(get(&env, "AWS_ACCESS_KEY_ID"), Some("AKIASTALESTALESTALE1"));
+    assert_ne!(get(&env, "AWS_SESSION_TOKEN"), Some("stale-token"));
+    assert!(get(&env, "AWS_CREDENTIAL_EXPIRATION").is_some_and(|e| e.starts_with("20")));
+    let identity = identity_of_keys(&sandbox, &moto, &env);
+    assert_eq!(identity["Account"], "126450723953");
+    assert!(
+        identity["Arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:sts::126450723953:assumed-role/OrganizationAccountAccessRole/"),
+        "{identity}"
+    );
+
+    // `export_credentials = true` on the stage does it without the flag.
+    let config = with_cli("/usr/bin/aws", SINGLE).replace(
+        "[stages.testing]\n",
+        "[stages.testing]\nexport_credentials = true\n",
+    );
+    let single = Sandbox::with_config(&config);
+    prepare(&single);
+    let out = exec_env(&single, Some(&moto), &["testing"]);
+    assert_status(&out, 0);
+    let env = parse_env0(&out.stdout);
+    assert_eq!(get(&env, "AWS_PROFILE"), None);
+    assert_eq!(
+        identity_of_keys(&single, &moto, &env)["Account"],
+        "323330167063"
+    );
+    // ... and only on that stage.
+    let out = exec_env(&single, Some(&moto), &["root"]);
+    assert_status(&out, 0);
+    let env = parse_env0(&out.stdout);
+    assert_eq!(get(&env, "AWS_PROFILE"), Some("cpco-root-admin"));
+    assert_eq!(get(&env, "AWS_ACCESS_KEY_ID"), None);
+}
+
+/// A refusal: exit 1, the message, and the command never ran.
+#[track_caller]
+fn assert_refused(sandbox: &Sandbox, message: &str) {
+    let marker = sandbox.root.join("ran");
+    let out = sandbox
+        .acct()
+        .args(["exec", "--export-credentials", "testing", "--", "touch"])
+        .arg(&marker)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was run") || stderr(&out).contains("fix:"));
+    assert!(!marker.exists(), "the command must not run");
+}
+
+#[test]
+fn a_v1_cli_a_missing_cli_or_a_failed_assume_runs_nothing() {
+    let v1 = Sandbox::with_config(&with_cli(aws_v1().to_str().unwrap(), ORGANIZATION));
+    prepare(&v1);
+    assert_refused(&v1, "aws-cli/1.");
+
+    let missing = Sandbox::with_config(&with_cli("/nonexistent/aws", ORGANIZATION));
+    prepare(&missing);
+    assert_refused(&missing, "`/nonexistent/aws` is not found");
+
+    // No source credentials: the CLI cannot assume the role.
+    let no_keys = Sandbox::with_config(&with_cli("/usr/bin/aws", ORGANIZATION));
+    assert_status(&no_keys.run(&["aws-config", "--write"]), 0);
+    assert_refused(
+        &no_keys,
+        "could not get credentials for profile `cpco-testing-admin`",
+    );
+}
