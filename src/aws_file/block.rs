@@ -309,5 +309,24 @@ mod properties {
             prop_assert_eq!(merged[new].trim_end_matches(eol), block.trim_end_matches(eol));
             prop_assert_eq!(merge(&merged, NAMESPACE, PROFILES).unwrap(), merged);
         }
+
+        /// Fuzzing: any text at all, markers and profile headers sprinkled in,
+        /// never panics the merger, and a merge that succeeds is final.
+        #[test]
+        fn merge_never_panics_on_arbitrary_text(
+            pieces in prop::collection::vec(prop_oneof![
+                "\\PC{0,20}",
+                Just("# BEGIN acct cpco".to_string()),
+                Just("# END acct cpco".to_string()),
+                Just("[profile cpco-root-admin]".to_string()),
+                Just("\r\n".to_string()),
+                Just("\n".to_string()),
+            ], 0..24),
+        ) {
+            let text = pieces.concat();
+            if let Ok(merged) = merge(&text, NAMESPACE, PROFILES) {
+                prop_assert_eq!(merge(&merged, NAMESPACE, PROFILES).unwrap(), merged);
+            }
+        }
     }
 }
