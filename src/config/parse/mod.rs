@@ -8,12 +8,14 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::rules::{self, RoleRef};
+mod cross_checks;
+mod stages;
+
+use super::rules;
 use super::{
     Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, Diagnostic, FORMAT_TOKENS, FormatPiece,
-    PARTITIONS, StageConfig, Topology, format_pieces,
+    PARTITIONS, Topology, format_pieces,
 };
-use crate::stage_env;
 use crate::suggest;
 
 const TOP_KEYS: [&str; 15] = [
@@ -32,14 +34,6 @@ const TOP_KEYS: [&str; 15] = [
     "prompt_format",
     "aws_cli",
     "stages",
-];
-const STAGE_KEYS: [&str; 6] = [
-    "account_id",
-    "role",
-    "region",
-    "protected",
-    "export_credentials",
-    "env",
 ];
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -402,232 +396,6 @@ impl Walker {
                 ),
                 "include {stage}, e.g. \"{namespace}-{stage}-admin\"",
             );
-        }
-    }
-
-    fn stages(&mut self, value: &Value<'_>) -> (Vec<StageConfig>, Vec<StageSpans>) {
-        let DeValue::Table(table) = value.get_ref() else {
-            self.error(
-                value.span(),
-                format!("`stages` must be a table, not {}", kind(value.get_ref())),
-                "write each stage as its own table: [stages.root]",
-            );
-            return (Vec::new(), Vec::new());
-        };
-        let mut stages = Vec::new();
-        let mut spans = Vec::new();
-        for (key, value) in table {
-            let name = key.get_ref().to_string();
-            self.problem(key.span(), rules::label("stage name", &name));
-            let DeValue::Table(fields) = value.get_ref() else {
-                self.error(
-                    value.span(),
-                    format!(
-                        "stage `{name}` must be a table, not {}",
-                        kind(value.get_ref())
-                    ),
-                    format!("write it as a table: [stages.{name}]"),
-                );
-                continue;
-            };
-            let (stage, stage_spans) = self.stage(name, key.span(), fields);
-            stages.push(stage);
-            spans.push(stage_spans);
-        }
-        (stages, spans)
-    }
-
-    fn stage(
-        &mut self,
-        name: String,
-        name_span: Range<usize>,
-        fields: &DeTable<'_>,
-    ) -> (StageConfig, StageSpans) {
-        let mut stage = StageConfig {
-            name,
-            ..StageConfig::default()
-        };
-        let mut spans = StageSpans {
-            name: name_span,
-            ..StageSpans::default()
-        };
-        let place = || format!("[stages.{}]", stage.name);
-        for (key, value) in fields {
-            match key.get_ref().as_ref() {
-                "account_id" => {
-                    spans.account_written = true;
-                    if let DeValue::Integer(i) = value.get_ref() {
-                        self.error(
-                            value.span(),
-                            "account_id must be a quoted string, not an integer: an integer loses leading zeros",
-                            format!("write account_id = \"{:0>12}\"", i.as_str().replace('_', "")),
-                        );
-                    } else if let Some(id) = self.string("account_id", value) {
-                        if self.problem(value.span(), rules::account_id(&id)) {
-                            stage.account_id = Some(id);
-                            spans.account_id = Some(value.span());
-                        }
-                    }
-                }
-                "role" => {
-                    if let Some(role) = self.string("role", value) {
-                        if let Err((message, fix)) = rules::role(&role) {
-                            self.error(value.span(), message, fix);
-                        } else {
-                            stage.role = Some(role);
-                            spans.role = Some(value.span());
-                        }
-                    }
-                }
-                "region" => {
-                    if let Some(region) = self.string("region", value) {
-                        if self.problem(value.span(), rules::region(&region)) {
-                            stage.region = Some(region);
-                        }
-                    }
-                }
-                "protected" => stage.protected = self.boolean("protected", value).unwrap_or(false),
-                "export_credentials" => {
-                    stage.export_credentials =
-                        self.boolean("export_credentials", value).unwrap_or(false)
-                }
-                "env" => stage.env = self.env(&place(), value),
-                _ => self.unknown_key(key, &STAGE_KEYS, &place()),
-            }
-        }
-        (stage, spans)
-    }
-
-    fn env(&mut self, place: &str, value: &Value<'_>) -> Vec<(String, String)> {
-        let DeValue::Table(table) = value.get_ref() else {
-            self.error(
-                value.span(),
-                format!(
-                    "`env` in {place} must be a table of strings, not {}",
-                    kind(value.get_ref())
-                ),
-                format!(
-                    "write it as a table: {}.env] with NAME = \"value\" lines",
-                    place.trim_end_matches(']')
-                ),
-            );
-            return Vec::new();
-        };
-        let mut env = Vec::new();
-        for (key, value) in table {
-            let name = key.get_ref().to_string();
-            if !self.problem(key.span(), rules::env_name(&name)) {
-                continue;
-            }
-            if stage_env::is_reserved(&name) {
-                self.error(
-                    key.span(),
-                    format!("{name} in {place}.env is set by acct itself"),
-                    "remove it; acct computes it from the stage (SPEC section 2)",
-                );
-                continue;
-            }
-            if let Some(v) = self.string(&name, value) {
-                if v.contains('\0') {
-                    self.error(
-                        value.span(),
-                        format!("{name} holds a NUL character"),
-                        "remove the \\u0000",
-                    );
-                    continue;
-                }
-                env.push((name, v));
-            }
-        }
-        env
-    }
-
-    /// Rules that need the whole config: the root stage, the single layout,
-    /// role ARNs against the partition, and unique profile names.
-    fn across_stages(
-        &mut self,
-        config: &Config,
-        spans: &[StageSpans],
-        root_stage_span: Option<Range<usize>>,
-        source_profile_span: Option<Range<usize>>,
-    ) {
-        let root_index = config
-            .stages
-            .iter()
-            .position(|s| s.name == config.root_stage);
-        let root_account = root_index.and_then(|i| config.stages[i].account_id.clone());
-        match root_index {
-            None => {
-                let span = root_stage_span.clone().unwrap_or(0..0);
-                let fix = match suggest::closest(
-                    &config.root_stage,
-                    config.stages.iter().map(|s| s.name.as_str()),
-                ) {
-                    Some(close) => format!("did you mean root_stage = \"{close}\"?"),
-                    None => format!("add [stages.{}] with its account_id", config.root_stage),
-                };
-                if !config.stages.is_empty() || root_stage_span.is_some() {
-                    self.error(
-                        span,
-                        format!("the root stage `{}` is not configured", config.root_stage),
-                        fix,
-                    );
-                }
-            }
-            Some(i) if root_account.is_none() && !spans[i].account_written => self.error(
-                spans[i].name.clone(),
-                format!("the root stage `{}` has no account_id", config.root_stage),
-                "add account_id = \"123456789012\" (the root account's id) to it",
-            ),
-            Some(_) => {}
-        }
-        for (stage, span) in config.stages.iter().zip(spans) {
-            if let (Topology::Single, Some(id), Some(root)) =
-                (config.topology, &stage.account_id, &root_account)
-            {
-                if id != root {
-                    self.error(
-                        span.account_id.clone().unwrap_or(span.name.clone()),
-                        format!("stage `{}` has account {id}, but in the single topology every stage is the root account {root}", stage.name),
-                        "remove its account_id (or use the root's), or change topology",
-                    );
-                }
-            }
-            if let (Some(role), Some(role_span)) = (&stage.role, &span.role) {
-                if let Ok(RoleRef::Arn { partition, account }) = rules::role(role) {
-                    if partition != config.partition {
-                        self.error(
-                            role_span.clone(),
-                            format!("role ARN is in partition {partition:?} but the config's partition is {:?}", config.partition),
-                            format!("use arn:{}:iam::... or set partition = \"{partition}\"", config.partition),
-                        );
-                    }
-                    if config.topology == Topology::Single
-                        && root_account.as_deref().is_some_and(|r| r != account)
-                    {
-                        self.error(
-                            role_span.clone(),
-                            format!("role ARN is in account {account}, but in the single topology every stage is the root account"),
-                            "use a role of the root account, or only its name",
-                        );
-                    }
-                }
-            }
-        }
-        if !self.diagnostics.is_empty() {
-            return; // profile names are only meaningful for a config whose formats are valid
-        }
-        // Profiles are unique by construction: every stage name is unique and
-        // profile_format must hold {stage}. Only the source profile can clash.
-        for (stage, span) in config.stages.iter().zip(spans) {
-            let profile = config.profile_name(&stage.name);
-            if profile == config.source_profile {
-                self.error(
-                    source_profile_span.clone().unwrap_or(span.name.clone()),
-                    format!("stage `{}` gets the profile {profile:?}, the same as source_profile", stage.name),
-                    "set source_profile to the profile holding your long-lived credentials, e.g. \"cpco\"",
-                );
-            }
         }
     }
 }
