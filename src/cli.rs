@@ -37,6 +37,21 @@ pub enum Command {
     /// Run one command inside a stage
     #[command(after_help = "Example:\n  acct exec prod -- terraform plan")]
     Exec(ExecArgs),
+    /// Start your shell inside a stage, with the stage in its prompt
+    #[command(
+        after_help = "Examples:\n  acct shell testing\n  acct shell --nest prod    # from inside another stage shell"
+    )]
+    Shell(ShellArgs),
+    /// Print the active stage's prompt segment (empty when none)
+    #[command(
+        after_help = "Example:\n  PS1='$(acct prompt) '$PS1   # better: eval \"$(acct init bash)\""
+    )]
+    Prompt,
+    /// Print the hook that puts the stage segment into your own prompt
+    #[command(
+        after_help = "Examples:\n  eval \"$(acct init bash)\"   # in ~/.bashrc\n  eval \"$(acct init zsh)\"    # in ~/.zshrc\n  acct init fish | source     # in ~/.config/fish/config.fish"
+    )]
+    Init(InitArgs),
     /// Print the AWS config profiles of every stage
     #[command(
         name = "aws-config",
@@ -79,4 +94,33 @@ pub struct ExecArgs {
     /// The command and its arguments, after `--`, passed verbatim
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    /// Do not ask before entering a protected stage
+    #[arg(long)]
+    pub yes: bool,
+    /// Enter even from inside another stage shell
+    #[arg(long)]
+    pub nest: bool,
+    /// The stage to enter
+    pub stage: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Print the prompt hook for this shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Option<HookShell>,
+    /// Print the whole hook script instead of the line that loads it
+    #[arg(long, hide = true, requires = "shell")]
+    pub print_full_init: bool,
 }

@@ -8,7 +8,9 @@ mod confirm;
 mod error;
 mod process;
 mod quote;
+mod shells;
 mod stage_env;
+mod startup_files;
 mod suggest;
 
 use std::process::ExitCode;

@@ -4,7 +4,10 @@ mod aws_config;
 mod current;
 mod env;
 mod exec;
+mod init_hook;
 mod list;
+mod prompt;
+mod shell;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,6 +24,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Current => current::run(),
         Command::Env(args) => env::run(&args, config),
         Command::Exec(args) => exec::run(args, config),
+        Command::Shell(args) => shell::run(&args, config),
+        Command::Prompt => prompt::run(),
+        Command::Init(args) => init_hook::run(&args),
         Command::AwsConfig => aws_config::run(config),
     }
 }
