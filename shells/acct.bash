@@ -41,11 +41,11 @@ __acct_prompt_hook() {
             prefix="\\[${__acct_color}\\]${text}\\[${__acct_reset}\\] "
         fi
     fi
-    if [[ -n ${__acct_prefix-} && ${PS1} == "${__acct_prefix}"* ]]; then
+    if [[ -n ${__acct_prefix-} && ${PS1-} == "${__acct_prefix}"* ]]; then
         PS1=${PS1#"${__acct_prefix}"}
     fi
     __acct_prefix=${prefix}
-    PS1=${prefix}${PS1}
+    PS1=${prefix}${PS1-}
     \builtin return "${status}"
 }
 

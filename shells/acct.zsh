@@ -50,11 +50,11 @@ __acct_precmd() {
         # that it is substituted once and never read as code.
         if (( subst )); then prefix='${__acct_segment} '; else prefix="$segment "; fi
     fi
-    if [[ -n $__acct_prefix && $PS1 == "$__acct_prefix"* ]]; then
+    if [[ -n $__acct_prefix && ${PS1-} == "$__acct_prefix"* ]]; then
         PS1=${PS1#"$__acct_prefix"}
     fi
     __acct_prefix=$prefix
-    PS1=$prefix$PS1
+    PS1=$prefix${PS1-}
     \builtin return ret
 }
 

@@ -8,4 +8,5 @@ mod config_errors;
 mod env_shells;
 mod exec;
 mod list;
+mod shell;
 mod sts;
