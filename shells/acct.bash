@@ -30,14 +30,16 @@ __acct_prompt_hook() {
         __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
     fi
     if [[ -n ${__acct_segment} ]]; then
-        if \builtin shopt -q promptvars; then
+        # POSIX mode expands PS1 even without promptvars.
+        if \builtin shopt -q promptvars || [[ :${SHELLOPTS-}: == *:posix:* ]]; then
             # Expanded once when the prompt is drawn; the value is not re-read.
             # shellcheck disable=SC2016
             prefix='\[${__acct_color}\]${__acct_segment}\[${__acct_reset}\] '
         else
-            # PS1 is taken as written: escape what bash still decodes in it.
-            \builtin local text=${__acct_segment//\\/\\\\}
-            text=${text//!/!!}
+            # PS1 is taken as written: escape the backslashes bash decodes.
+            # (`\builtin local` takes no assignment: its words would be split.)
+            \builtin local text
+            text=${__acct_segment//\\/\\\\}
             prefix="\\[${__acct_color}\\]${text}\\[${__acct_reset}\\] "
         fi
     fi

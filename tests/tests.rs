@@ -8,5 +8,6 @@ mod config_errors;
 mod env_shells;
 mod exec;
 mod list;
+mod prompt_hooks;
 mod shell;
 mod sts;
