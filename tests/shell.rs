@@ -221,7 +221,7 @@ fn a_stage_shell_refuses_to_nest_unless_asked() {
         let sandbox = sandbox_for(shell);
         let mut s = on_terminal(&sandbox, shell, r#""$ACCT" shell testing"#);
         expect(&mut s, "userprompt[0]> ");
-        s.send_line(&format!(
+        s.send_line(format!(
             r#""$ACCT" shell testing; echo "refused={}""#,
             shell.status
         ))
@@ -243,7 +243,7 @@ fn a_stage_shell_refuses_to_nest_unless_asked() {
         s.send_line(r#"echo "inner=$STAGE""#).unwrap();
         expect(&mut s, "inner=root");
         s.send_line("exit 4").unwrap();
-        s.send_line(&format!(r#"echo "outer=$STAGE after={}""#, shell.status))
+        s.send_line(format!(r#"echo "outer=$STAGE after={}""#, shell.status))
             .unwrap();
         expect(&mut s, "outer=testing after=4");
         s.send_line("exit").unwrap();
