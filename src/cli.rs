@@ -54,6 +54,16 @@ pub enum Command {
     /// Forget that a project's acct.toml was allowed
     #[command(after_help = "Example:\n  acct deny")]
     Deny(TrustArgs),
+    /// Start your shell inside a stage, with the stage in its prompt
+    #[command(
+        after_help = "Examples:\n  acct shell testing\n  acct shell --nest prod    # from inside another stage shell"
+    )]
+    Shell(ShellArgs),
+    /// Print the active stage's prompt segment (empty when none)
+    #[command(
+        after_help = "Example:\n  PS1='$(acct prompt) '$PS1   # better: eval \"$(acct init bash)\""
+    )]
+    Prompt,
     /// Print, write or check the AWS config profiles of every stage
     #[command(
         name = "aws-config",
@@ -170,8 +180,25 @@ pub struct TrustArgs {
     pub path: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    /// Do not ask before entering a protected stage
+    #[arg(long)]
+    pub yes: bool,
+    /// Enter even from inside another stage shell
+    #[arg(long)]
+    pub nest: bool,
+    /// Set the stage's temporary keys instead of its profile (asks for MFA here, for Terraform)
+    #[arg(long)]
+    pub export_credentials: bool,
+    /// The stage to enter
+    #[arg(add = stage_names())]
+    pub stage: String,
+}
+
+/// A shell acct prints scripts for (completions, prompt hooks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
+pub enum ShellName {
     Bash,
     Zsh,
     Fish,
@@ -180,7 +207,7 @@ pub enum CompletionShell {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to print the script for
-    pub shell: CompletionShell,
+    pub shell: ShellName,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,6 +219,12 @@ pub enum TopologyArg {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// Print the prompt hook for this shell instead of writing a config
+    #[arg(value_enum, value_name = "SHELL", conflicts_with_all = ["path", "force", "namespace", "region", "topology", "root_account", "stages", "accounts"])]
+    pub shell: Option<ShellName>,
+    /// Print the whole hook script instead of the line that loads it
+    #[arg(long, hide = true, requires = "shell")]
+    pub print_full_init: bool,
     /// Where to write (default: $XDG_CONFIG_HOME/acct/config.toml, else ~/.config/acct/config.toml)
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub path: Option<PathBuf>,

@@ -13,7 +13,9 @@ mod error;
 mod export_credentials;
 mod process;
 mod quote;
+mod shells;
 mod stage_env;
+mod startup_files;
 mod suggest;
 mod trust;
 

@@ -46,6 +46,9 @@ pub const OWNED: [&str; 19] = [
     "ACCT_PROMPT",
 ];
 
+/// Between the segments of nested stage shells.
+pub const NEST_SEPARATOR: &str = ">";
+
 /// Names a stage's `[env]` may not set: acct sets or removes them itself.
 /// `AWS_CONFIG_FILE` is left as inherited unless `aws_config_file` is
 /// configured (users point the AWS CLI at their file with it), but it is
@@ -171,6 +174,27 @@ impl StageEnv {
             credentials.expiration.as_deref(),
         );
         env
+    }
+
+    /// `acct shell --nest` inside another stage: the segment shows the way
+    /// in, outer stages first (`[cpco-testing]>[cpco-prod]`), so a nested
+    /// shell is never mistaken for the outer one.
+    pub fn nest_within(&mut self, outer_prompt: &str) {
+        if outer_prompt.is_empty() {
+            return;
+        }
+        if let Some((_, prompt)) = self.set.iter_mut().find(|(n, _)| n == "ACCT_PROMPT") {
+            *prompt = format!("{outer_prompt}{NEST_SEPARATOR}{prompt}");
+        }
+    }
+
+    /// Variables a shell's startup files read (the `__ACCT_*` plumbing of
+    /// `acct shell`, which those files remove again, and zsh's `ZDOTDIR`).
+    pub fn add_startup(&mut self, vars: impl IntoIterator<Item = (&'static str, String)>) {
+        for (name, value) in vars {
+            debug_assert!(name.starts_with("__ACCT_") || name == "ZDOTDIR");
+            self.set.push((name.to_string(), value));
+        }
     }
 
     /// The inherited environment with this applied, for `execve`.

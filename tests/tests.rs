@@ -15,5 +15,7 @@ mod export_credentials;
 mod init;
 mod install;
 mod list;
+mod prompt_hooks;
+mod shell;
 mod sts;
 mod trust;

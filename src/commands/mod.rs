@@ -7,8 +7,11 @@ mod doctor;
 mod env;
 mod exec;
 mod init_config;
+mod init_hook;
 mod list;
 mod manpage;
+mod prompt;
+mod shell;
 mod trust;
 
 use std::io::Write;
@@ -29,10 +32,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::AwsConfig(args) => aws_config::run(&args, config),
         Command::Doctor(args) => doctor::run(&args, config),
         Command::Completions(args) => completions::run(&args),
+        Command::Init(args) if args.shell.is_some() => init_hook::run(&args),
         Command::Init(args) => init_config::run(&args),
         Command::Manpage => manpage::run(),
         Command::Allow(args) => trust::allow(&args),
         Command::Deny(args) => trust::deny(&args),
+        Command::Shell(args) => shell::run(&args, config),
+        Command::Prompt => prompt::run(),
     }
 }
 

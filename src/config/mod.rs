@@ -64,7 +64,6 @@ pub struct Config {
     /// Absolute, `~` expanded; relative paths are taken from the config's folder.
     pub aws_config_file: Option<PathBuf>,
     /// The `shell` command line, already split into words.
-    #[allow(dead_code)] // read by `acct shell`
     pub shell: Option<Vec<String>>,
     pub prompt_format: String,
     pub aws_cli: String,

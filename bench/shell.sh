@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Stage shells against bare shells with the same startup files, for bash, zsh
+# and fish:
+#  1. startup: `acct shell testing` up to its first prompt and `exit`, against
+#     the bare shell doing the same (hyperfine; target: within 1.1x), and
+#     against `acct exec testing -- SHELL -i` (acct's own start, no prompt
+#     integration), which splits the cost between acct and the hook;
+#  2. processes spawned over 100 prompts: strace attached to the interactive
+#     shell on a tmux pseudo-terminal while 100 empty commands are entered
+#     (target: 0, as for the bare shell).
+# Needs hyperfine, strace, tmux, bash, zsh, fish. Usage: bench/shell.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet
+acct=${PWD}/target/release/acct
+work=$(mktemp -d)
+socket=acct-bench-$$
+cleanup() {
+    tmux -L "${socket}" kill-server 2>/dev/null || true
+    rm -rf "${work}"
+}
+trap cleanup EXIT
+
+home=${work}/home
+mkdir -p "${home}/.config/acct" "${home}/.config/fish" "${work}/run" "${work}/cwd"
+chmod 700 "${work}/run"
+cat >"${home}/.config/acct/config.toml" <<'EOF'
+namespace = "cpco"
+region = "us-west-2"
+topology = "single"
+
+[stages.testing]
+
+[stages.root]
+account_id = "323330167063"
+EOF
+# The user's own startup files: an alias, a prompt, a prompt hook of their own.
+cat >"${home}/.bashrc" <<'EOF'
+alias ll='ls -l'
+PS1='userprompt[$?]> '
+PROMPT_COMMAND='user_status=$?'
+EOF
+cat >"${home}/.zshrc" <<'EOF'
+alias ll='ls -l'
+PS1='userprompt[%?]> '
+precmd() { user_status=$? }
+EOF
+cat >"${home}/.config/fish/config.fish" <<'EOF'
+alias ll='ls -l'
+set -g fish_greeting
+function fish_prompt; echo -n "userprompt[$status]> "; end
+EOF
+printf 'exit\n' >"${work}/exit"
+
+clean_env=(env -i "HOME=${home}" "PATH=${PATH}" TERM=xterm LANG=C.UTF-8
+    "XDG_CONFIG_HOME=${home}/.config" "XDG_RUNTIME_DIR=${work}/run")
+
+mean() { # the mean of hyperfine's JSON result number $2 in file $1
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"
+}
+
+# Count process creations (execve, clone, fork) of the interactive shell that
+# tmux runs for "$@" while 100 empty commands are entered.
+processes_over_100_prompts() {
+    local trace=${work}/strace.txt pid strace_pid
+    tmux -L "${socket}" -f /dev/null new-session -d -s bench -x 200 -y 50 \
+        -c "${work}/cwd" "exec $(printf '%q ' "$@")"
+    for _ in $(seq 100); do
+        tmux -L "${socket}" capture-pane -p -t bench | grep -q 'userprompt' && break
+        sleep 0.1
+    done
+    pid=$(tmux -L "${socket}" display -p -t bench '#{pane_pid}')
+    strace -f -qq -e trace=execve,clone,clone3,fork,vfork -o "${trace}" -p "${pid}" &
+    strace_pid=$!
+    sleep 1
+    for _ in $(seq 100); do
+        tmux -L "${socket}" send-keys -t bench Enter
+    done
+    tmux -L "${socket}" send-keys -t bench 'echo bench-done' Enter
+    for _ in $(seq 100); do
+        tmux -L "${socket}" capture-pane -p -t bench | grep -q '^bench-done' && break
+        sleep 0.1
+    done
+    sleep 0.5
+    kill "${strace_pid}"
+    wait "${strace_pid}" 2>/dev/null || true
+    tmux -L "${socket}" kill-server 2>/dev/null || true
+    grep -cE '^[0-9]+ +(execve|clone3?|v?fork)\(' "${trace}" || true
+}
+
+printf '%-5s %10s %10s %10s %8s %9s %15s %15s\n' shell 'bare ms' 'exec ms' 'shell ms' ratio 'vs exec' 'bare processes' 'acct processes'
+for shell in bash zsh fish; do
+    program=$(command -v "${shell}")
+    json=${work}/${shell}.json
+    hyperfine --warmup 3 --runs 30 --style none --export-json "${json}" \
+        -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
+        -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \
+        -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} exec testing -- ${program} -i <${work}/exit" \
+        >/dev/null 2>&1
+    bare=$(mean "${json}" 0)
+    staged=$(mean "${json}" 1)
+    exec_only=$(mean "${json}" 2)
+    bare_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${program}" -i)
+    acct_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${acct}" shell testing)
+    python3 -c 'import sys; b,a,e=map(float,sys.argv[2:5]); print("%-5s %10.1f %10.1f %10.1f %7.2fx %8.2fx %15s %15s" % (sys.argv[1], b*1e3, e*1e3, a*1e3, a/b, a/e, sys.argv[5], sys.argv[6]))' \
+        "${shell}" "${bare}" "${staged}" "${exec_only}" "${bare_procs}" "${acct_procs}"
+done

@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# acct: the stage segment in front of your own bash prompt.
+#
+# Loaded two ways: as the --rcfile of `acct shell` (then __ACCT_BASHRC is
+# set), and by `eval "$(acct init bash)"` in your ~/.bashrc. The prompt costs
+# no process: the hook reads environment variables with builtins only, and
+# PS1 refers to the segment through a variable, so a `$(...)` or a backtick in
+# it is printed, never run. Builtins are called as `\builtin` so that aliases
+# of yours cannot change what this file does.
+
+# `acct shell` runs bash with this file instead of ~/.bashrc: load yours first,
+# at the top level, so that its `declare`s stay global.
+if [[ -n ${__ACCT_BASHRC-} ]]; then
+    \builtin unset __ACCT_BASHRC
+    if [[ -f ~/.bashrc ]]; then
+        # shellcheck source=/dev/null
+        \builtin source ~/.bashrc
+    fi
+fi
+
+# Runs last in PROMPT_COMMAND: puts the segment in front of whatever PS1 the
+# user's startup files and hooks made, and takes it out again when the stage
+# is left.
+__acct_prompt_hook() {
+    \builtin local -r status=$?
+    \builtin local prefix=''
+    __acct_segment=${ACCT_PROMPT-}
+    __acct_color='' __acct_reset=''
+    if [[ -n ${ACCT_PROTECTED-} && -z ${NO_COLOR-} ]]; then
+        __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
+    fi
+    if [[ -n ${__acct_segment} ]]; then
+        # POSIX mode expands PS1 even without promptvars.
+        if \builtin shopt -q promptvars || [[ :${SHELLOPTS-}: == *:posix:* ]]; then
+            # Expanded once when the prompt is drawn; the value is not re-read.
+            # shellcheck disable=SC2016
+            prefix='\[${__acct_color}\]${__acct_segment}\[${__acct_reset}\] '
+        else
+            # PS1 is taken as written: escape the backslashes bash decodes.
+            # (`\builtin local` takes no assignment: its words would be split.)
+            \builtin local text
+            text=${__acct_segment//\\/\\\\}
+            prefix="\\[${__acct_color}\\]${text}\\[${__acct_reset}\\] "
+        fi
+    fi
+    if [[ -n ${__acct_prefix-} && ${PS1-} == "${__acct_prefix}"* ]]; then
+        PS1=${PS1#"${__acct_prefix}"}
+    fi
+    __acct_prefix=${prefix}
+    PS1=${prefix}${PS1-}
+    \builtin return "${status}"
+}
+
+# Register once, after every PROMPT_COMMAND of the user's; keep theirs.
+if [[ ${PROMPT_COMMAND[*]-} != *__acct_prompt_hook* ]]; then
+    if ((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))); then
+        PROMPT_COMMAND+=(__acct_prompt_hook)
+    else
+        # Before 5.1 PROMPT_COMMAND is one string. A newline, not `;`: the
+        # user's command may end in a comment.
+        # shellcheck disable=SC2128,SC2178
+        PROMPT_COMMAND=${PROMPT_COMMAND:+${PROMPT_COMMAND}$'\n'}__acct_prompt_hook
+    fi
+fi
+
+# To show the segment in your everyday prompt, add to ~/.bashrc:
+#   eval "$(acct init bash)"

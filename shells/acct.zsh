@@ -1,0 +1,67 @@
+# acct: the stage segment in front of your own zsh prompt.
+#
+# Loaded two ways: by `eval "$(acct init zsh)"` in your .zshrc, and by
+# `acct shell`, which starts zsh with ZDOTDIR at a private directory whose
+# .zshenv and .zshrc are both this file, and your own ZDOTDIR in
+# __ACCT_ZDOTDIR (empty when you had none). The prompt costs no process: the
+# hook reads environment variables with builtins only, and the segment's `%`,
+# `$`, backticks and `!` are never interpreted.
+
+if (( ${+__ACCT_ZDOTDIR} )); then
+    if (( ! ${+__acct_startup_dir} )); then
+        # As .zshenv: yours runs with your ZDOTDIR. It may choose another one
+        # for your .zshrc; keep that choice, and come back here for .zshrc.
+        typeset -g __acct_startup_dir=$ZDOTDIR
+        if [[ -n $__ACCT_ZDOTDIR ]]; then ZDOTDIR=$__ACCT_ZDOTDIR; else \builtin unset ZDOTDIR; fi
+        if [[ -f ${ZDOTDIR:-$HOME}/.zshenv ]]; then \builtin source "${ZDOTDIR:-$HOME}/.zshenv"; fi
+        __ACCT_ZDOTDIR=${ZDOTDIR-}
+        ZDOTDIR=$__acct_startup_dir
+        \builtin return 0
+    fi
+    # As .zshrc: your ZDOTDIR is back before your .zshrc runs, at the top
+    # level, so that its `typeset`s stay global.
+    if [[ -n $__ACCT_ZDOTDIR ]]; then ZDOTDIR=$__ACCT_ZDOTDIR; else \builtin unset ZDOTDIR; fi
+    \builtin unset __ACCT_ZDOTDIR __acct_startup_dir
+    if [[ -f ${ZDOTDIR:-$HOME}/.zshrc ]]; then \builtin source "${ZDOTDIR:-$HOME}/.zshrc"; fi
+fi
+
+typeset -g __acct_segment='' __acct_prefix=''
+
+# Runs last in precmd_functions: puts the segment in front of whatever PROMPT
+# the user's startup files and hooks made, and takes it out again when the
+# stage is left.
+__acct_precmd() {
+    local -i ret=$?
+    local subst=0 bang=0
+    [[ -o prompt_subst ]] && subst=1
+    [[ -o prompt_bang ]] && bang=1
+    \builtin emulate -L zsh
+    local segment=${ACCT_PROMPT-} prefix=''
+    if [[ -n $segment ]]; then
+        # Percent escapes (and `!` with PROMPT_BANG) are read even in text
+        # that came from a parameter: double them.
+        segment=${segment//\%/%%}
+        (( bang )) && segment=${segment//\!/!!}
+        if [[ -n ${ACCT_PROTECTED-} && -z ${NO_COLOR-} ]]; then
+            segment="%F{red}$segment%f"
+        fi
+        __acct_segment=$segment
+        # With PROMPT_SUBST the prompt is expanded: refer to the segment so
+        # that it is substituted once and never read as code.
+        if (( subst )); then prefix='${__acct_segment} '; else prefix="$segment "; fi
+    fi
+    if [[ -n $__acct_prefix && ${PS1-} == "$__acct_prefix"* ]]; then
+        PS1=${PS1#"$__acct_prefix"}
+    fi
+    __acct_prefix=$prefix
+    PS1=$prefix${PS1-}
+    \builtin return ret
+}
+
+# Register once, after every precmd hook of the user's; keep theirs.
+if (( ${precmd_functions[(Ie)__acct_precmd]:-0} == 0 )); then
+    precmd_functions+=(__acct_precmd)
+fi
+
+# To show the segment in your everyday prompt, add to ~/.zshrc:
+#   eval "$(acct init zsh)"

@@ -1,0 +1,17 @@
+//! `acct prompt`: the active stage's segment for prompt frameworks, read from
+//! the environment only (no config file), so it is cheap enough for a prompt.
+
+use std::process::ExitCode;
+
+use crate::error::Result;
+
+pub fn run() -> Result<ExitCode> {
+    let segment = std::env::var("ACCT_PROMPT").unwrap_or_default();
+    // The segment is text for a terminal: control characters in an inherited
+    // value could move the cursor or retitle the window.
+    let segment: String = segment.chars().filter(|c| !c.is_control()).collect();
+    if segment.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    super::print(&format!("{segment}\n"))
+}

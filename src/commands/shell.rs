@@ -1,0 +1,48 @@
+//! `acct shell STAGE`: replace acct with the user's own shell inside the stage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::ShellArgs;
+use crate::config::{Config, discover};
+use crate::confirm;
+use crate::error::{Failure, Result};
+use crate::export_credentials;
+use crate::process;
+use crate::shells;
+
+pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
+    let config = discover::load(config)?;
+    let stage = super::find_stage(&config, &args.stage)?;
+    let outer = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
+    if let (Some(outer), false) = (&outer, args.nest) {
+        return Err(Failure::other(format!(
+            "already inside stage `{outer}`; a shell in `{}` would hide it\n  \
+             fix: type `exit` to leave `{outer}` first, or pass --nest to enter `{}` from inside it",
+            stage.name, stage.name
+        )));
+    }
+    confirm::protected(&stage, args.yes)?;
+    let mut env = export_credentials::stage_env(&config, &stage, args.export_credentials)?;
+    if outer.is_some() {
+        env.nest_within(&std::env::var("ACCT_PROMPT").unwrap_or_default());
+    }
+    let launch = shells::launch(&shell_words(&config))?;
+    if let Some(name) = &launch.unsupported {
+        eprintln!(
+            "acct: warning: no prompt integration for {name} (only bash, zsh and fish); \
+             the stage is in the environment, its segment in $ACCT_PROMPT"
+        );
+    }
+    env.add_startup(launch.env);
+    Err(process::exec(&launch.argv, &env))
+}
+
+/// The config's `shell`, else `$SHELL`, else `/bin/sh`.
+fn shell_words(config: &Config) -> Vec<String> {
+    if let Some(words) = &config.shell {
+        return words.clone();
+    }
+    let login_shell = std::env::var("SHELL").ok().filter(|s| !s.is_empty());
+    vec![login_shell.unwrap_or_else(|| "/bin/sh".to_string())]
+}

@@ -1,0 +1,139 @@
+//! The shells whose prompt acct joins (bash, zsh, fish): their scripts,
+//! embedded from `shells/`, and how `acct shell` starts each one so that the
+//! user's own startup files run first and the stage segment lands in front of
+//! their prompt. Everything a prompt needs travels in environment variables,
+//! so the scripts are static: no stage value is ever written into shell code.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use crate::error::Result;
+use crate::startup_files;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl From<crate::cli::ShellName> for Shell {
+    fn from(name: crate::cli::ShellName) -> Self {
+        match name {
+            crate::cli::ShellName::Bash => Shell::Bash,
+            crate::cli::ShellName::Zsh => Shell::Zsh,
+            crate::cli::ShellName::Fish => Shell::Fish,
+        }
+    }
+}
+
+impl Shell {
+    /// The shell a program is, by its file name (`/usr/bin/zsh`, a login `-bash`).
+    pub fn of_program(program: &str) -> Option<Shell> {
+        let name = Path::new(program).file_name()?.to_str()?;
+        match name.trim_start_matches('-') {
+            "bash" => Some(Shell::Bash),
+            "zsh" => Some(Shell::Zsh),
+            "fish" => Some(Shell::Fish),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+        }
+    }
+
+    /// The prompt hook, shared by `acct shell` and `acct init SHELL`.
+    pub fn script(self) -> &'static str {
+        match self {
+            Shell::Bash => include_str!("../shells/acct.bash"),
+            Shell::Zsh => include_str!("../shells/acct.zsh"),
+            Shell::Fish => include_str!("../shells/acct.fish"),
+        }
+    }
+}
+
+/// A shell command line ready to exec, and the variables its startup needs.
+#[derive(Debug)]
+pub struct Launch {
+    pub argv: Vec<OsString>,
+    pub env: Vec<(&'static str, String)>,
+    /// Set for shells acct cannot put the segment into.
+    pub unsupported: Option<String>,
+}
+
+/// How to start `words` (the configured shell, split) interactively with
+/// acct's hook loaded after the user's startup files.
+///
+/// - bash reads one rc file of our choosing (`--rcfile`), which loads
+///   `~/.bashrc` itself; bash takes long options only before short ones.
+/// - zsh has no such option: ZDOTDIR points at a private directory whose
+///   `.zshenv` and `.zshrc` run the user's from their own ZDOTDIR or HOME.
+/// - fish runs `--init-command` after its own config: no file at all.
+pub fn launch(words: &[String]) -> Result<Launch> {
+    let program = words.first().map_or("/bin/sh", String::as_str);
+    let user_args = words.iter().skip(1).map(OsString::from);
+    let mut argv: Vec<OsString> = vec![program.into()];
+    let mut env = Vec::new();
+    let mut unsupported = None;
+    match Shell::of_program(program) {
+        Some(shell @ Shell::Bash) => {
+            let rcfile = startup_files::file("acct.bash", shell.script())?;
+            argv.extend(["--rcfile".into(), rcfile.into_os_string()]);
+            argv.extend(user_args);
+            env.push(("__ACCT_BASHRC", "1".to_string()));
+        }
+        Some(shell @ Shell::Zsh) => {
+            let script = shell.script();
+            let dir = startup_files::dir("zsh", &[(".zshenv", script), (".zshrc", script)])?;
+            argv.extend(user_args);
+            let user_zdotdir = std::env::var("ZDOTDIR").unwrap_or_default();
+            env.push(("__ACCT_ZDOTDIR", user_zdotdir));
+            env.push(("ZDOTDIR", dir.to_string_lossy().into_owned()));
+        }
+        Some(shell @ Shell::Fish) => {
+            argv.extend(user_args);
+            argv.push(format!("--init-command={}", shell.script()).into());
+        }
+        None => {
+            argv.extend(user_args);
+            let name = Path::new(program)
+                .file_name()
+                .map_or(program.into(), |n| n.to_string_lossy());
+            unsupported = Some(name.into_owned());
+        }
+    }
+    argv.push("-i".into());
+    Ok(Launch {
+        argv,
+        env,
+        unsupported,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shells_are_known_by_file_name() {
+        assert_eq!(Shell::of_program("/usr/bin/zsh"), Some(Shell::Zsh));
+        assert_eq!(Shell::of_program("-bash"), Some(Shell::Bash));
+        assert_eq!(Shell::of_program("fish"), Some(Shell::Fish));
+        assert_eq!(Shell::of_program("/bin/dash"), None);
+        assert_eq!(Shell::of_program("/opt/bash-tools/ksh"), None);
+    }
+
+    #[test]
+    fn other_shells_get_the_environment_and_a_name_for_the_warning() {
+        let words = ["/bin/dash".to_string(), "-e".to_string()];
+        let launch = launch(&words).unwrap();
+        assert_eq!(launch.argv, ["/bin/dash", "-e", "-i"]);
+        assert_eq!(launch.unsupported.as_deref(), Some("dash"));
+        assert!(launch.env.is_empty());
+    }
+}

@@ -1,0 +1,161 @@
+//! Startup files for shells that read their startup code only from files
+//! (bash's `--rcfile`, zsh's `ZDOTDIR`). They hold acct's static scripts and
+//! nothing of a stage (values travel in the environment), live in a private
+//! per-user directory (0700), are named by their content so that every start
+//! of the same acct reuses them, and are replaced atomically: a shell never
+//! reads half a file, and thousands of starts leave the same few files.
+
+use std::fs::{self, DirBuilder, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Failure, Result};
+
+/// `$XDG_RUNTIME_DIR/acct` (per user, private, cleared at logout), else
+/// `acct-UID` in the temp directory.
+pub fn private_dir() -> Result<PathBuf> {
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute());
+    let dir = match runtime {
+        Some(runtime) => runtime.join("acct"),
+        None => std::env::temp_dir().join(format!("acct-{}", nix::unistd::geteuid())),
+    };
+    make_private(&dir)?;
+    Ok(dir)
+}
+
+/// `NAME-HASH.EXT` in the private directory, holding `content`.
+pub fn file(name: &str, content: &str) -> Result<PathBuf> {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let path = private_dir()?.join(format!("{stem}-{:016x}.{ext}", fnv1a(content)));
+    write_if_changed(&path, content)?;
+    Ok(path)
+}
+
+/// A private directory `NAME-HASH` holding `files`, e.g. a zsh ZDOTDIR.
+pub fn dir(name: &str, files: &[(&str, &str)]) -> Result<PathBuf> {
+    let mut hash = FNV_OFFSET;
+    for (file, content) in files {
+        hash = fnv1a_from(fnv1a_from(hash, file), content);
+    }
+    let dir = private_dir()?.join(format!("{name}-{hash:016x}"));
+    make_private(&dir)?;
+    for (file, content) in files {
+        write_if_changed(&dir.join(file), content)?;
+    }
+    Ok(dir)
+}
+
+/// Create `dir` as 0700, or accept it only when it is a real directory that
+/// is ours and private: another user must not plant files a shell runs.
+fn make_private(dir: &Path) -> Result<()> {
+    let failure = |why: String| {
+        Failure::other(format!(
+            "cannot use {} for shell startup files: {why}\n  fix: remove it, or set XDG_RUNTIME_DIR to a private directory",
+            dir.display()
+        ))
+    };
+    match DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(failure(e.to_string())),
+    }
+    let meta = fs::symlink_metadata(dir).map_err(|e| failure(e.to_string()))?;
+    if !meta.file_type().is_dir() {
+        return Err(failure("it is not a directory".into()));
+    }
+    if meta.uid() != nix::unistd::geteuid().as_raw() {
+        return Err(failure("it belongs to another user".into()));
+    }
+    if meta.mode() & 0o077 != 0 {
+        return Err(failure(format!(
+            "others may use it (mode {:o})",
+            meta.mode() & 0o777
+        )));
+    }
+    Ok(())
+}
+
+/// Keep a file that already holds `content`; else write a temp file beside
+/// it and rename it into place.
+fn write_if_changed(path: &Path, content: &str) -> Result<()> {
+    if fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+        return Ok(());
+    }
+    let failure = |e: std::io::Error| {
+        Failure::other(format!(
+            "cannot write the shell startup file {}: {e}",
+            path.display()
+        ))
+    };
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".{}.tmp", std::process::id()));
+    let temp = PathBuf::from(temp);
+    let written = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&temp)
+        .and_then(|mut f| f.write_all(content.as_bytes()))
+        .and_then(|()| fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(failure(e));
+    }
+    Ok(())
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a: stable across builds and platforms, unlike std's hasher, so the
+/// same script always gets the same file name.
+fn fnv1a(text: &str) -> u64 {
+    fnv1a_from(FNV_OFFSET, text)
+}
+
+fn fnv1a_from(mut hash: u64, text: &str) -> u64 {
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_or_foreign_directory_is_refused() {
+        let temp = tempfile::tempdir().unwrap();
+        let shared = temp.path().join("shared");
+        DirBuilder::new().mode(0o755).create(&shared).unwrap();
+        fs::set_permissions(&shared, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let err = make_private(&shared).unwrap_err();
+        assert!(err.message.contains("mode 755"), "{}", err.message);
+
+        let link = temp.path().join("link");
+        let private = temp.path().join("private");
+        make_private(&private).unwrap();
+        std::os::unix::fs::symlink(&private, &link).unwrap();
+        let err = make_private(&link).unwrap_err();
+        assert!(err.message.contains("not a directory"), "{}", err.message);
+    }
+
+    #[test]
+    fn files_are_rewritten_only_when_their_content_changes() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("rc");
+        write_if_changed(&path, "one").unwrap();
+        let first = fs::metadata(&path).unwrap().ino();
+        write_if_changed(&path, "one").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().ino(), first);
+        write_if_changed(&path, "two").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "two");
+        assert_eq!(fs::read_dir(temp.path()).unwrap().count(), 1);
+        assert_eq!(fs::metadata(&path).unwrap().mode() & 0o777, 0o600);
+    }
+}

@@ -1,0 +1,207 @@
+//! The prompt hooks as scripts: linted (shellcheck, `zsh -n`, `fish -n`), run
+//! by shells in their strictest modes, and `acct prompt` / `acct init`.
+
+use std::process::Output;
+
+use crate::util::*;
+
+const SCRIPTS: [(&str, &str); 3] = [
+    ("bash", "shells/acct.bash"),
+    ("zsh", "shells/acct.zsh"),
+    ("fish", "shells/acct.fish"),
+];
+
+fn init(sandbox: &Sandbox, args: &[&str]) -> String {
+    let out = sandbox.acct().arg("init").args(args).output().unwrap();
+    assert_status(&out, 0);
+    stdout(&out)
+}
+
+#[track_caller]
+fn assert_quiet(what: &str, out: &Output) {
+    assert!(
+        out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
+        "{what} is not clean: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.status,
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// shellcheck, or the shell's own syntax check.
+fn lint(sandbox: &Sandbox, shell: &str, code: &str, shellcheck_all: bool) -> Output {
+    let mut cmd = match shell {
+        "bash" => {
+            let mut cmd = sandbox.command("shellcheck");
+            if shellcheck_all {
+                cmd.arg("--enable=all");
+            }
+            cmd.args(["--shell=bash", "-"]);
+            cmd
+        }
+        "zsh" => {
+            let mut cmd = sandbox.command("zsh");
+            cmd.args(["--no-rcs", "-n"]);
+            cmd
+        }
+        _ => {
+            let mut cmd = sandbox.command("fish");
+            cmd.args(["--no-config", "-n"]);
+            cmd
+        }
+    };
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(code.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_scripts_and_what_acct_init_prints_pass_the_linters() {
+    let sandbox = Sandbox::new();
+    for (shell, file) in SCRIPTS {
+        let script = std::fs::read_to_string(repo_file(file)).unwrap();
+        assert_text(&script, &init(&sandbox, &[shell, "--print-full-init"]));
+        assert_quiet(file, &lint(&sandbox, shell, &script, true));
+        let loader = init(&sandbox, &[shell]);
+        assert!(loader.contains(ACCT), "{loader}");
+        // The default checks: the optional SC2312 asks to split the `eval`
+        // line in two, which would defeat it being one line.
+        assert_quiet(
+            &format!("acct init {shell}"),
+            &lint(&sandbox, shell, &loader, false),
+        );
+    }
+}
+
+/// bash's prompt as drawn (`${PS1@P}`) after the hook ran, in `set -eu`
+/// mode, after the status the hook handed on from a failed command.
+fn bash_prompt(sandbox: &Sandbox, setup: &str, segment: &str) -> String {
+    let script = format!(
+        r#"set -euo pipefail
+eval "$("$ACCT" init bash)"
+{setup}
+PS1='user> '
+kept=0
+false || __acct_prompt_hook || kept=$?
+printf '%s|%s' "$kept" "${{PS1@P}}""#
+    );
+    let out = sandbox
+        .command("bash")
+        .args(["--noprofile", "--norc", "-c", &script])
+        .env("ACCT", ACCT)
+        .env("ACCT_PROMPT", segment)
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    stdout(&out)
+}
+
+#[test]
+fn bash_draws_the_segment_literally_with_or_without_promptvars() {
+    let sandbox = Sandbox::new();
+    let hostile = r"[x $(echo RAN) `echo RAN` \u \w ! ${HOME}]";
+    for setup in [
+        "",
+        "shopt -u promptvars",
+        "shopt -u promptvars; set -o posix",
+    ] {
+        assert_text(
+            &format!("1|{hostile} user> "),
+            // \[ and \] are drawn as \x01 and \x02 around the (empty) colour.
+            &bash_prompt(&sandbox, setup, hostile).replace(['\x01', '\x02'], ""),
+        );
+    }
+}
+
+#[test]
+fn the_hooks_are_idempotent_and_keep_the_users_hooks() {
+    let sandbox = Sandbox::new();
+    let script = r#"set -eu
+PROMPT_COMMAND='user_hook'
+eval "$("$ACCT" init bash)"
+eval "$("$ACCT" init bash)"
+printf '%s,' "${PROMPT_COMMAND[@]}""#;
+    let out = sandbox
+        .command("bash")
+        .args(["--noprofile", "--norc", "-c", script])
+        .env("ACCT", ACCT)
+        .output()
+        .unwrap();
+    assert_text("user_hook,__acct_prompt_hook,", &stdout(&out));
+
+    let script = r#"precmd_functions=(user_hook)
+eval "$("$ACCT" init zsh)"
+eval "$("$ACCT" init zsh)"
+print -r -- "${(j:,:)precmd_functions}""#;
+    let out = sandbox
+        .command("zsh")
+        .args(["--no-rcs", "-u", "-c", script])
+        .env("ACCT", ACCT)
+        .output()
+        .unwrap();
+    assert_text("user_hook,__acct_precmd\n", &stdout(&out));
+
+    let script = r#"function fish_prompt; echo -n 'user> '; end
+"$ACCT" init fish | source
+"$ACCT" init fish | source
+fish_prompt"#;
+    let out = sandbox
+        .command("fish")
+        .args(["--no-config", "-c", script])
+        .env("ACCT", ACCT)
+        .env("ACCT_PROMPT", "[cpco-testing]")
+        .output()
+        .unwrap();
+    assert_text("[cpco-testing] user> ", &stdout(&out));
+}
+
+#[test]
+fn acct_init_with_a_shell_prints_a_hook_and_never_writes_a_config() {
+    let sandbox = Sandbox::new();
+    // A shell and starter-config options do not mix: nothing is written.
+    let out = sandbox.run(&["init", "bash", "--namespace", "cpco", "--force"]);
+    assert_status(&out, 2);
+    assert!(stderr(&out).starts_with("acct: "), "{}", stderr(&out));
+    assert!(!sandbox.user_config().exists());
+    let out = sandbox.run(&["init", "bash"]);
+    assert_status(&out, 0);
+    assert!(
+        stdout(&out).contains("init bash --print-full-init"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !sandbox.user_config().exists(),
+        "acct init bash wrote a config"
+    );
+}
+
+#[test]
+fn acct_prompt_prints_the_active_segment_from_the_environment() {
+    // No config at all: the prompt must not depend on one.
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .acct()
+        .arg("prompt")
+        .env("ACCT_STAGE", "prod")
+        .env("ACCT_PROMPT", "[cpco-prod $(x)]\x1b]0;title\x07")
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert_text("[cpco-prod $(x)]]0;title\n", &stdout(&out));
+
+    let out = sandbox.run(&["prompt"]);
+    assert_status(&out, 0);
+    assert_text("", &stdout(&out));
+}
