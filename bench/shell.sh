@@ -36,21 +36,34 @@ topology = "single"
 account_id = "323330167063"
 EOF
 # The user's own startup files: an alias, a prompt, a prompt hook of their own.
-cat >"${home}/.bashrc" <<'EOF'
+# "minimal" is only that, the worst case for acct's fixed start-up cost;
+# "typical" adds what a stock setup loads: Debian's skeleton .bashrc, zsh's
+# completion system, fish's abbreviations and a PATH entry.
+write_rc_files() {
+    : >"${home}/.bashrc"
+    : >"${home}/.zshrc"
+    : >"${home}/.config/fish/config.fish"
+    if [ "$1" = typical ]; then
+        cat /etc/skel/.bashrc >>"${home}/.bashrc"
+        printf 'autoload -Uz compinit && compinit -u\nsetopt autocd extendedglob\nHISTFILE=~/.zsh_history\n' >>"${home}/.zshrc"
+        printf 'fish_add_path -g /opt/bin\nabbr -a gs git status\nabbr -a tf terraform\n' >>"${home}/.config/fish/config.fish"
+    fi
+    cat >>"${home}/.bashrc" <<'RC'
 alias ll='ls -l'
 PS1='userprompt[$?]> '
 PROMPT_COMMAND='user_status=$?'
-EOF
-cat >"${home}/.zshrc" <<'EOF'
+RC
+    cat >>"${home}/.zshrc" <<'RC'
 alias ll='ls -l'
 PS1='userprompt[%?]> '
 precmd() { user_status=$? }
-EOF
-cat >"${home}/.config/fish/config.fish" <<'EOF'
+RC
+    cat >>"${home}/.config/fish/config.fish" <<'RC'
 alias ll='ls -l'
 set -g fish_greeting
 function fish_prompt; echo -n "userprompt[$status]> "; end
-EOF
+RC
+}
 printf 'exit\n' >"${work}/exit"
 
 clean_env=(env -i "HOME=${home}" "PATH=${PATH}" TERM=xterm LANG=C.UTF-8
@@ -89,20 +102,23 @@ processes_over_100_prompts() {
     grep -cE '^[0-9]+ +(execve|clone3?|v?fork)\(' "${trace}" || true
 }
 
-printf '%-5s %10s %10s %10s %8s %9s %15s %15s\n' shell 'bare ms' 'exec ms' 'shell ms' ratio 'vs exec' 'bare processes' 'acct processes'
-for shell in bash zsh fish; do
-    program=$(command -v "${shell}")
-    json=${work}/${shell}.json
-    hyperfine --warmup 3 --runs 30 --style none --export-json "${json}" \
-        -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
-        -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \
-        -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} exec testing -- ${program} -i <${work}/exit" \
-        >/dev/null 2>&1
-    bare=$(mean "${json}" 0)
-    staged=$(mean "${json}" 1)
-    exec_only=$(mean "${json}" 2)
-    bare_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${program}" -i)
-    acct_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${acct}" shell testing)
-    python3 -c 'import sys; b,a,e=map(float,sys.argv[2:5]); print("%-5s %10.1f %10.1f %10.1f %7.2fx %8.2fx %15s %15s" % (sys.argv[1], b*1e3, e*1e3, a*1e3, a/b, a/e, sys.argv[5], sys.argv[6]))' \
-        "${shell}" "${bare}" "${staged}" "${exec_only}" "${bare_procs}" "${acct_procs}"
+printf '%-8s %-5s %10s %10s %10s %8s %9s %15s %15s\n' rc-files shell 'bare ms' 'exec ms' 'shell ms' ratio 'vs exec' 'bare processes' 'acct processes'
+for rc in minimal typical; do
+    write_rc_files "${rc}"
+    for shell in bash zsh fish; do
+        program=$(command -v "${shell}")
+        json=${work}/${shell}.json
+        hyperfine --warmup 3 --runs 30 --style none --export-json "${json}" \
+            -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
+            -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \
+            -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} exec testing -- ${program} -i <${work}/exit" \
+            >/dev/null 2>&1
+        bare=$(mean "${json}" 0)
+        staged=$(mean "${json}" 1)
+        exec_only=$(mean "${json}" 2)
+        bare_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${program}" -i)
+        acct_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${acct}" shell testing)
+        python3 -c 'import sys; b,a,e=map(float,sys.argv[3:6]); print("%-8s %-5s %10.1f %10.1f %10.1f %7.2fx %8.2fx %15s %15s" % (sys.argv[1], sys.argv[2], b*1e3, e*1e3, a*1e3, a/b, a/e, sys.argv[6], sys.argv[7]))' \
+            "${rc}" "${shell}" "${bare}" "${staged}" "${exec_only}" "${bare_procs}" "${acct_procs}"
+    done
 done

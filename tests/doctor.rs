@@ -16,15 +16,6 @@ fn config() -> String {
     )
 }
 
-fn prepare(sandbox: &Sandbox) {
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
-    std::fs::write(
-        sandbox.aws_credentials(),
-        "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
-    )
-    .unwrap();
-}
-
 /// The report line about `subject` (`stage testing (sts)`, `aws cli`, ...).
 #[track_caller]
 fn line<'o>(output: &'o str, subject: &str) -> &'o str {
@@ -49,7 +40,7 @@ fn point_testing_at_another_account(sandbox: &Sandbox) {
 #[test]
 fn doctor_passes_a_right_setup_and_names_what_is_wrong() {
     let sandbox = Sandbox::with_config(&config());
-    prepare(&sandbox);
+    sandbox.write_aws_files();
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 0);
     let report = stdout(&out);
@@ -104,7 +95,7 @@ fn doctor_passes_a_right_setup_and_names_what_is_wrong() {
 #[test]
 fn doctor_without_an_aws_cli_fails_and_says_so() {
     let sandbox = Sandbox::with_config(&format!("aws_cli = \"/nonexistent/aws\"\n{SINGLE}"));
-    prepare(&sandbox);
+    sandbox.write_aws_files();
     let out = sandbox.run(&["doctor", "--sts"]);
     assert_status(&out, 1);
     let report = stdout(&out);
@@ -119,7 +110,7 @@ fn doctor_without_an_aws_cli_fails_and_says_so() {
 fn doctor_sts_proves_each_stage_and_catches_one_in_another_account() {
     let moto = Moto::proxy();
     let sandbox = Sandbox::with_config(&config());
-    prepare(&sandbox);
+    sandbox.write_aws_files();
     let doctor = |sandbox: &Sandbox| {
         let mut cmd = sandbox.acct();
         moto.configure(&mut cmd);

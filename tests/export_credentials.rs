@@ -9,15 +9,6 @@ use std::process::{Output, Stdio};
 use crate::moto::{Moto, aws_v1, aws_v2};
 use crate::util::*;
 
-fn prepare(sandbox: &Sandbox) {
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
-    std::fs::write(
-        sandbox.aws_credentials(),
-        "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
-    )
-    .unwrap();
-}
-
 fn with_cli(cli: &str, config: &str) -> String {
     format!("aws_cli = \"{cli}\"\n{config}")
 }
@@ -78,7 +69,7 @@ fn identity_of_keys(sandbox: &Sandbox, moto: &Moto, env: &[(String, String)]) ->
 fn exported_keys_are_the_stage_accounts_and_replace_the_profile() {
     let moto = Moto::proxy();
     let sandbox = Sandbox::with_config(&with_cli("/usr/bin/aws", ORGANIZATION));
-    prepare(&sandbox);
+    sandbox.write_aws_files();
     let out = exec_env(&sandbox, Some(&moto), &["--export-credentials", "testing"]);
     assert_status(&out, 0);
     assert!(
@@ -109,7 +100,7 @@ fn exported_keys_are_the_stage_accounts_and_replace_the_profile() {
         "[stages.testing]\nexport_credentials = true\n",
     );
     let single = Sandbox::with_config(&config);
-    prepare(&single);
+    single.write_aws_files();
     let out = exec_env(&single, Some(&moto), &["testing"]);
     assert_status(&out, 0);
     let env = parse_env0(&out.stdout);
@@ -146,11 +137,11 @@ fn assert_refused(sandbox: &Sandbox, message: &str) {
 #[test]
 fn a_v1_cli_a_missing_cli_or_a_failed_assume_runs_nothing() {
     let v1 = Sandbox::with_config(&with_cli(aws_v1().to_str().unwrap(), ORGANIZATION));
-    prepare(&v1);
+    v1.write_aws_files();
     assert_refused(&v1, "aws-cli/1.");
 
     let missing = Sandbox::with_config(&with_cli("/nonexistent/aws", ORGANIZATION));
-    prepare(&missing);
+    missing.write_aws_files();
     assert_refused(&missing, "`/nonexistent/aws` is not found");
 
     // No source credentials: the CLI cannot assume the role.
@@ -160,4 +151,50 @@ fn a_v1_cli_a_missing_cli_or_a_failed_assume_runs_nothing() {
         &no_keys,
         "could not get credentials for profile `cpco-testing-admin`",
     );
+}
+
+/// `acct shell --export-credentials`: the shell starts with the keys and no
+/// profile; with no usable CLI it does not start at all.
+#[test]
+fn a_stage_shell_gets_the_keys_too_or_does_not_start() {
+    let config = with_cli(
+        "/usr/bin/aws",
+        &ORGANIZATION.replace("mfa_serial", "# mfa_serial"),
+    );
+    let sandbox = Sandbox::with_config(&config);
+    sandbox.write_aws_files();
+    let moto = Moto::proxy();
+    let report = sandbox.root.join("report");
+    let script = format!(
+        "printf '%s|%s\\n' \"$AWS_ACCESS_KEY_ID\" \"${{AWS_PROFILE-none}}\" > '{}'\nexit\n",
+        report.display()
+    );
+    let run = |sandbox: &Sandbox| {
+        let mut cmd = sandbox.acct();
+        moto.configure(&mut cmd);
+        let mut child = cmd
+            .env("SHELL", "/bin/sh")
+            .args(["shell", "--export-credentials", "testing"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(script.as_bytes());
+        child.wait_with_output().unwrap()
+    };
+    let out = run(&sandbox);
+    assert_status(&out, 0);
+    let seen = std::fs::read_to_string(&report).expect("the stage shell ran");
+    assert!(
+        seen.starts_with("ASIA") && seen.ends_with("|none\n"),
+        "{seen}"
+    );
+
+    std::fs::remove_file(&report).unwrap();
+    let missing = Sandbox::with_config(&with_cli("/nonexistent/aws", ORGANIZATION));
+    missing.write_aws_files();
+    let out = run(&missing);
+    assert_status(&out, 1);
+    assert!(!report.exists(), "a shell started without its credentials");
 }

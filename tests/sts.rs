@@ -9,18 +9,6 @@ use std::process::Stdio;
 use crate::moto::{Moto, aws_v1, aws_v2};
 use crate::util::*;
 
-/// Profiles from `acct aws-config`, and long-lived keys for the source profile.
-fn prepare(sandbox: &Sandbox) {
-    let out = sandbox.run(&["aws-config"]);
-    assert_status(&out, 0);
-    std::fs::write(sandbox.aws_config(), &out.stdout).unwrap();
-    std::fs::write(
-        sandbox.aws_credentials(),
-        "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
-    )
-    .unwrap();
-}
-
 /// `acct exec STAGE -- aws sts get-caller-identity`, stale keys inherited,
 /// an MFA code typed on stdin; gives (account, ARN).
 fn caller_identity(sandbox: &Sandbox, moto: &Moto, aws: &Path, stage: &str) -> (String, String) {
@@ -66,7 +54,7 @@ fn aws_cli_v2_lands_in_the_spec_account_and_role() {
     let aws = aws_v2();
 
     let organization = Sandbox::with_config(ORGANIZATION);
-    prepare(&organization);
+    organization.write_aws_files();
     assert_identity(
         caller_identity(&organization, &moto, &aws, "testing"),
         "126450723953",
@@ -74,7 +62,7 @@ fn aws_cli_v2_lands_in_the_spec_account_and_role() {
     );
 
     let single = Sandbox::with_config(SINGLE);
-    prepare(&single);
+    single.write_aws_files();
     assert_identity(
         caller_identity(&single, &moto, &aws, "testing"),
         "323330167063",
@@ -87,7 +75,7 @@ fn aws_cli_v2_lands_in_the_spec_account_and_role() {
     );
 
     let member = Sandbox::with_config(MEMBER);
-    prepare(&member);
+    member.write_aws_files();
     assert_identity(
         caller_identity(&member, &moto, &aws, "testing"),
         "126450723953",
@@ -114,7 +102,7 @@ fn aws_cli_v1_lands_in_the_spec_account_and_role() {
         (MEMBER, "126450723953", "cpco-testing-admin"),
     ] {
         let sandbox = Sandbox::with_config(config);
-        prepare(&sandbox);
+        sandbox.write_aws_files();
         assert_identity(
             caller_identity(&sandbox, &moto, &aws, "testing"),
             account,

@@ -62,6 +62,17 @@ impl Sandbox {
         self.home.join(".aws/credentials")
     }
 
+    /// The AWS side of a working setup: every stage's profile written by
+    /// `acct aws-config --write`, and long-lived keys for the source profile.
+    pub fn write_aws_files(&self) {
+        assert_status(&self.run(&["aws-config", "--write"]), 0);
+        std::fs::write(
+            self.aws_credentials(),
+            "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
+        )
+        .unwrap();
+    }
+
     pub fn write(&self, relative: &str, text: &str) -> PathBuf {
         let path = self.root.join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
