@@ -22,6 +22,9 @@ prompt_format = '[{namespace}-{stage} $(touch pwned) `touch tick` %n \u !]'
 
 [stages.testing]
 
+[stages.testing.env]
+TF_VAR_note = "$(touch envpwned) `touch envtick`; touch envsemi\n touch envline"
+
 [stages.root]
 account_id = "323330167063"
 protected = true
@@ -181,10 +184,10 @@ fn a_stage_shell_is_the_users_own_shell_with_the_stage() {
 
         s.send_line("exit 3").unwrap();
         expect(&mut s, "status=3");
-        for planted in ["pwned", "tick"] {
+        for planted in ["pwned", "tick", "envpwned", "envtick", "envsemi", "envline"] {
             assert!(
                 !sandbox.work.join(planted).exists(),
-                "{}: the segment ran as code",
+                "{}: the segment or an [env] value ran as code",
                 shell.program
             );
         }
