@@ -3,20 +3,24 @@
 //! writes is checked by the same parser as every config before it is written,
 //! and an existing file is never replaced without `--force`.
 
-use std::fmt::Write as _;
 use std::fs::OpenOptions;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use toml_writer::{ToTomlKey, ToTomlValue, TomlKeyBuilder, TomlStringBuilder};
 
 use crate::cli::{InitArgs, TopologyArg};
 use crate::config::discover::Search;
 use crate::config::rules::{self, Problem};
 use crate::config::{self, Topology};
 use crate::error::{Failure, Result};
+
+mod ask;
+mod render;
+
+pub use ask::ask;
+pub use render::render;
 
 const ROOT: &str = "root";
 
@@ -184,191 +188,6 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         topology,
         stages,
     })
-}
-
-/// Ask each question on `output` and read answers from `input`, asking
-/// again after an answer that would make an invalid config.
-pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
-    let mut prompt = Prompt { input, output };
-    let layouts = "How are your AWS accounts laid out?\n  \
-                   organization  one account per stage, in an AWS Organization you control\n  \
-                   member        member accounts without an Organization; one of them acts as root\n  \
-                   single        one AWS account in total; every stage is virtual\n";
-    prompt.say(layouts)?;
-    let topology = prompt.ask("Layout", Some("single"), |answer| {
-        Topology::from_name(answer).ok_or_else(|| {
-            (
-                format!("{answer:?} is not a layout"),
-                "answer organization, member or single".into(),
-            )
-        })
-    })?;
-    let namespace = prompt.ask(
-        "Namespace (the label in every profile name, e.g. cpco)",
-        None,
-        |a| rules::label("namespace", a).map(|()| a.to_string()),
-    )?;
-    let region = prompt.ask("Default region", Some("us-east-1"), |a| {
-        rules::region(a).map(|()| a.to_string())
-    })?;
-    let root_account = prompt.ask("Root account id (12 digits)", None, |a| {
-        rules::account_id(a).map(|()| a.to_string())
-    })?;
-    let names = prompt.ask(
-        "Stage names, comma separated (root is always one)",
-        Some("root,dev,prod"),
-        |a| stage_names(&a.split(',').map(str::to_string).collect::<Vec<_>>()),
-    )?;
-    let mut stages = vec![(ROOT.to_string(), Some(root_account))];
-    for name in names.into_iter().skip(1) {
-        let account = if topology == Topology::Single {
-            None
-        } else {
-            let question =
-                format!("Account id of `{name}` (empty: a virtual stage in the root account)");
-            prompt.ask(&question, Some(""), |a| {
-                if a.is_empty() {
-                    Ok(None)
-                } else {
-                    rules::account_id(a).map(|()| Some(a.to_string()))
-                }
-            })?
-        };
-        stages.push((name, account));
-    }
-    Ok(Starter {
-        namespace,
-        region,
-        topology,
-        stages,
-    })
-}
-
-struct Prompt<'a> {
-    input: &'a mut dyn BufRead,
-    output: &'a mut dyn Write,
-}
-
-impl Prompt<'_> {
-    fn say(&mut self, text: &str) -> Result<()> {
-        self.output
-            .write_all(text.as_bytes())
-            .and_then(|()| self.output.flush())
-            .map_err(|e| Failure::other(format!(
-                "cannot write the question: {e}\n  fix: give every answer as an option (see `acct init --help`)"
-            )))
-    }
-
-    fn ask<T>(
-        &mut self,
-        question: &str,
-        default: Option<&str>,
-        check: impl Fn(&str) -> std::result::Result<T, Problem>,
-    ) -> Result<T> {
-        loop {
-            match default {
-                Some(d) if !d.is_empty() => self.say(&format!("{question} [{d}]: "))?,
-                _ => self.say(&format!("{question}: "))?,
-            }
-            let mut line = String::new();
-            let read = self
-                .input
-                .read_line(&mut line)
-                .map_err(|e| Failure::other(format!(
-                    "cannot read the answer: {e}\n  fix: give every answer as an option (see `acct init --help`)"
-                )))?;
-            if read == 0 {
-                return Err(Failure::other(
-                    "acct init stopped: no more answers; nothing was written\n  \
-                     fix: run `acct init` again, or give every answer as an option (see `acct init --help`)",
-                ));
-            }
-            let answer = match line.trim() {
-                "" => default.unwrap_or(""),
-                given => given,
-            };
-            match check(answer) {
-                Ok(value) => return Ok(value),
-                Err((message, fix)) => self.say(&format!("  {message}: {fix}\n"))?,
-            }
-        }
-    }
-}
-
-fn string(value: &str) -> String {
-    TomlStringBuilder::new(value).as_basic().to_toml_value()
-}
-
-fn key(name: &str) -> String {
-    TomlKeyBuilder::new(name).as_default().to_toml_key()
-}
-
-/// The starter config as commented TOML; every value quoted by the TOML
-/// writer, so no answer can change the file's structure.
-pub fn render(starter: &Starter) -> String {
-    let Starter {
-        namespace,
-        region,
-        topology,
-        stages,
-    } = starter;
-    let root_account = stages[0].1.as_deref().unwrap_or_default();
-    let layout = match topology {
-        Topology::Organization => {
-            "one account per stage in an AWS Organization; a stage with its own\n\
-             # account_id is reached through OrganizationAccountAccessRole"
-        }
-        Topology::Member => {
-            "member accounts without an Organization; `root` acts as the root and a\n\
-             # stage with its own account_id assumes a role named like its profile there"
-        }
-        Topology::Single => {
-            "one AWS account in total; every stage is virtual and assumes the\n\
-             # root's role (named like the root's profile) in the root account"
-        }
-    };
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "# acct config, written by `acct init`. Every key is described in acct's README;\n\
-         # `acct list` shows what it resolves to, `acct aws-config` the AWS profiles.\n\
-         \n\
-         # The label that starts every profile name ({namespace}-STAGE-admin).\n\
-         namespace = {}\n\
-         # The region of every stage that does not set its own `region`.\n\
-         region = {}\n\
-         # {layout}.\n\
-         topology = {}\n\
-         \n\
-         # The AWS profile that holds your long-lived (or SSO) credentials; default: the namespace.\n\
-         # source_profile = {}\n\
-         # Your MFA device, written into every profile:\n\
-         # mfa_serial = {}\n\
-         \n\
-         # Each stage: `account_id` (a quoted 12-digit string), and optionally `role`,\n\
-         # `region`, `protected = true` (ask for the stage name before exec and shell)\n\
-         # and a [stages.NAME.env] table of extra variables.\n",
-        string(namespace),
-        string(region),
-        string(topology_name(*topology)),
-        string(namespace),
-        string(&format!("arn:aws:iam::{root_account}:mfa/you@example.com")),
-    );
-    for (name, account) in stages {
-        let _ = write!(out, "\n[stages.{}]\n", key(name));
-        match account {
-            Some(id) => {
-                let _ = writeln!(out, "account_id = {}", string(id));
-            }
-            None => out.push_str(
-                "# No account_id: a virtual stage that assumes the root's role in the root account.\n",
-            ),
-        }
-        if name != ROOT {
-            out.push_str("# protected = true\n");
-        }
-    }
-    out
 }
 
 /// Write the file; without `force`, never over a file that appeared meanwhile.

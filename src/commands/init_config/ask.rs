@@ -1,0 +1,118 @@
+//! Asking for a starter config's answers on the terminal, again after an
+//! invalid answer, with the same rules as the config parser.
+
+use std::io::{BufRead, Write};
+
+use super::{ROOT, Starter, stage_names};
+use crate::config::Topology;
+use crate::config::rules::{self, Problem};
+use crate::error::{Failure, Result};
+
+/// Ask each question on `output` and read answers from `input`, asking
+/// again after an answer that would make an invalid config.
+pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
+    let mut prompt = Prompt { input, output };
+    let layouts = "How are your AWS accounts laid out?\n  \
+                   organization  one account per stage, in an AWS Organization you control\n  \
+                   member        member accounts without an Organization; one of them acts as root\n  \
+                   single        one AWS account in total; every stage is virtual\n";
+    prompt.say(layouts)?;
+    let topology = prompt.ask("Layout", Some("single"), |answer| {
+        Topology::from_name(answer).ok_or_else(|| {
+            (
+                format!("{answer:?} is not a layout"),
+                "answer organization, member or single".into(),
+            )
+        })
+    })?;
+    let namespace = prompt.ask(
+        "Namespace (the label in every profile name, e.g. cpco)",
+        None,
+        |a| rules::label("namespace", a).map(|()| a.to_string()),
+    )?;
+    let region = prompt.ask("Default region", Some("us-east-1"), |a| {
+        rules::region(a).map(|()| a.to_string())
+    })?;
+    let root_account = prompt.ask("Root account id (12 digits)", None, |a| {
+        rules::account_id(a).map(|()| a.to_string())
+    })?;
+    let names = prompt.ask(
+        "Stage names, comma separated (root is always one)",
+        Some("root,dev,prod"),
+        |a| stage_names(&a.split(',').map(str::to_string).collect::<Vec<_>>()),
+    )?;
+    let mut stages = vec![(ROOT.to_string(), Some(root_account))];
+    for name in names.into_iter().skip(1) {
+        let account = if topology == Topology::Single {
+            None
+        } else {
+            let question =
+                format!("Account id of `{name}` (empty: a virtual stage in the root account)");
+            prompt.ask(&question, Some(""), |a| {
+                if a.is_empty() {
+                    Ok(None)
+                } else {
+                    rules::account_id(a).map(|()| Some(a.to_string()))
+                }
+            })?
+        };
+        stages.push((name, account));
+    }
+    Ok(Starter {
+        namespace,
+        region,
+        topology,
+        stages,
+    })
+}
+
+struct Prompt<'a> {
+    input: &'a mut dyn BufRead,
+    output: &'a mut dyn Write,
+}
+
+impl Prompt<'_> {
+    fn say(&mut self, text: &str) -> Result<()> {
+        self.output
+            .write_all(text.as_bytes())
+            .and_then(|()| self.output.flush())
+            .map_err(|e| Failure::other(format!(
+                "cannot write the question: {e}\n  fix: give every answer as an option (see `acct init --help`)"
+            )))
+    }
+
+    fn ask<T>(
+        &mut self,
+        question: &str,
+        default: Option<&str>,
+        check: impl Fn(&str) -> std::result::Result<T, Problem>,
+    ) -> Result<T> {
+        loop {
+            match default {
+                Some(d) if !d.is_empty() => self.say(&format!("{question} [{d}]: "))?,
+                _ => self.say(&format!("{question}: "))?,
+            }
+            let mut line = String::new();
+            let read = self
+                .input
+                .read_line(&mut line)
+                .map_err(|e| Failure::other(format!(
+                    "cannot read the answer: {e}\n  fix: give every answer as an option (see `acct init --help`)"
+                )))?;
+            if read == 0 {
+                return Err(Failure::other(
+                    "acct init stopped: no more answers; nothing was written\n  \
+                     fix: run `acct init` again, or give every answer as an option (see `acct init --help`)",
+                ));
+            }
+            let answer = match line.trim() {
+                "" => default.unwrap_or(""),
+                given => given,
+            };
+            match check(answer) {
+                Ok(value) => return Ok(value),
+                Err((message, fix)) => self.say(&format!("  {message}: {fix}\n"))?,
+            }
+        }
+    }
+}

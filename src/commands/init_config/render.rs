@@ -1,0 +1,84 @@
+//! A starter config as commented TOML, every value escaped by toml_writer.
+
+use std::fmt::Write as _;
+
+use toml_writer::{ToTomlKey, ToTomlValue, TomlKeyBuilder, TomlStringBuilder};
+
+use super::{ROOT, Starter, topology_name};
+use crate::config::Topology;
+
+fn string(value: &str) -> String {
+    TomlStringBuilder::new(value).as_basic().to_toml_value()
+}
+
+fn key(name: &str) -> String {
+    TomlKeyBuilder::new(name).as_default().to_toml_key()
+}
+
+/// The starter config as commented TOML; every value quoted by the TOML
+/// writer, so no answer can change the file's structure.
+pub fn render(starter: &Starter) -> String {
+    let Starter {
+        namespace,
+        region,
+        topology,
+        stages,
+    } = starter;
+    let root_account = stages[0].1.as_deref().unwrap_or_default();
+    let layout = match topology {
+        Topology::Organization => {
+            "one account per stage in an AWS Organization; a stage with its own\n\
+             # account_id is reached through OrganizationAccountAccessRole"
+        }
+        Topology::Member => {
+            "member accounts without an Organization; `root` acts as the root and a\n\
+             # stage with its own account_id assumes a role named like its profile there"
+        }
+        Topology::Single => {
+            "one AWS account in total; every stage is virtual and assumes the\n\
+             # root's role (named like the root's profile) in the root account"
+        }
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "# acct config, written by `acct init`. Every key is described in acct's README;\n\
+         # `acct list` shows what it resolves to, `acct aws-config` the AWS profiles.\n\
+         \n\
+         # The label that starts every profile name ({namespace}-STAGE-admin).\n\
+         namespace = {}\n\
+         # The region of every stage that does not set its own `region`.\n\
+         region = {}\n\
+         # {layout}.\n\
+         topology = {}\n\
+         \n\
+         # The AWS profile that holds your long-lived (or SSO) credentials; default: the namespace.\n\
+         # source_profile = {}\n\
+         # Your MFA device, written into every profile:\n\
+         # mfa_serial = {}\n\
+         \n\
+         # Each stage: `account_id` (a quoted 12-digit string), and optionally `role`,\n\
+         # `region`, `protected = true` (ask for the stage name before exec and shell)\n\
+         # and a [stages.NAME.env] table of extra variables.\n",
+        string(namespace),
+        string(region),
+        string(topology_name(*topology)),
+        string(namespace),
+        string(&format!("arn:aws:iam::{root_account}:mfa/you@example.com")),
+    );
+    for (name, account) in stages {
+        let _ = write!(out, "\n[stages.{}]\n", key(name));
+        match account {
+            Some(id) => {
+                let _ = writeln!(out, "account_id = {}", string(id));
+            }
+            None => out.push_str(
+                "# No account_id: a virtual stage that assumes the root's role in the root account.\n",
+            ),
+        }
+        if name != ROOT {
+            out.push_str("# protected = true\n");
+        }
+    }
+    out
+}
