@@ -44,6 +44,17 @@ fn complete_and_run(session: &mut expectrl::session::OsSession, prefix: &str, st
     session.expect(format!("in={stage}")).unwrap();
 }
 
+/// Type `acct shell PREFIX<TAB>`, enter the stage shell (sh: no SHELL in the
+/// sandbox), report the stage from inside it, and leave.
+fn complete_shell(session: &mut expectrl::session::OsSession, prefix: &str, stage: &str) {
+    session.send(format!("acct shell {prefix}\t")).unwrap();
+    session.send_line("").unwrap();
+    // Type into the stage shell only once it is up: zsh drops typeahead.
+    session.expect("no prompt integration for sh").unwrap();
+    session.send_line("echo in-shell=$STAGE; exit").unwrap();
+    session.expect(format!("in-shell={stage}")).unwrap();
+}
+
 const WITH_QA: &str = "\n[stages.qa]\n";
 
 #[test]
@@ -59,6 +70,7 @@ fn bash_completes_stage_names_from_the_config() {
         .send_line(format!("source '{}'", script.display()))
         .unwrap();
     complete_and_run(&mut session, "te", "testing");
+    complete_shell(&mut session, "te", "testing");
 
     // A stage added to the config completes at once.
     sandbox.write_user_config(&format!("{SINGLE}{WITH_QA}"));
@@ -85,6 +97,7 @@ fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
         .env("PATH", path_with_acct());
     let mut session = spawn(cmd);
     complete_and_run(&mut session, "te", "testing");
+    complete_shell(&mut session, "te", "testing");
     sandbox.write_user_config(&format!("{SINGLE}{WITH_QA}"));
     complete_and_run(&mut session, "q", "qa");
 }
@@ -115,9 +128,11 @@ fn first_fields(output: &std::process::Output) -> Vec<String> {
 #[test]
 fn fish_lists_stage_names_with_their_profiles() {
     let sandbox = Sandbox::with_config(SINGLE);
-    let out = fish_complete(&sandbox, "acct exec te", &sandbox.work);
-    assert_status(&out, 0);
-    assert_text("testing\tcpco-testing-admin\n", &stdout(&out));
+    for line in ["acct exec te", "acct shell te", "acct env te"] {
+        let out = fish_complete(&sandbox, line, &sandbox.work);
+        assert_status(&out, 0);
+        assert_text("testing\tcpco-testing-admin\n", &stdout(&out));
+    }
 
     // The project-local acct.toml wins, as it would for `acct exec`, once
     // allowed; before that it offers nothing, and says nothing.
