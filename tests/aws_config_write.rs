@@ -222,18 +222,13 @@ fn a_failed_write_leaves_the_file_as_it_was_and_no_temp_file() {
     assert_eq!(read(&file), "text");
 }
 
-/// Twelve `--write`s at once, each its own namespace: the lock must keep
-/// every one of them (a lost update would drop a block).
-#[test]
-fn concurrent_writes_of_twelve_namespaces_keep_every_block_and_the_users_text() {
-    let sandbox = Sandbox::new();
-    let path = sandbox.aws_config();
-    std::fs::write(&path, USERS_OWN).unwrap();
+/// Twelve configs made by `config(i)`, each `--write` started at once;
+/// gives their paths once all have succeeded.
+fn write_twelve_at_once(sandbox: &Sandbox, config: impl Fn(usize) -> String) -> Vec<String> {
     let configs: Vec<String> = (0..12)
         .map(|i| {
-            let config = SINGLE.replace("\"cpco\"", &format!("\"team{i}\""));
             sandbox
-                .write(&format!("configs/{i}.toml"), &config)
+                .write(&format!("configs/{i}.toml"), &config(i))
                 .to_string_lossy()
                 .into_owned()
         })
@@ -252,6 +247,19 @@ fn concurrent_writes_of_twelve_namespaces_keep_every_block_and_the_users_text() 
     for mut child in children {
         assert!(child.wait().unwrap().success());
     }
+    configs
+}
+
+/// Twelve `--write`s at once, each its own namespace: the lock must keep
+/// every one of them (a lost update would drop a block).
+#[test]
+fn concurrent_writes_of_twelve_namespaces_keep_every_block_and_the_users_text() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.aws_config();
+    std::fs::write(&path, USERS_OWN).unwrap();
+    let configs = write_twelve_at_once(&sandbox, |i| {
+        SINGLE.replace("\"cpco\"", &format!("\"team{i}\""))
+    });
     let written = read(&path);
     assert!(
         written.starts_with(USERS_OWN),
@@ -288,29 +296,9 @@ fn concurrent_writes_of_one_namespace_leave_one_whole_block() {
     let sandbox = Sandbox::new();
     let path = sandbox.aws_config();
     std::fs::write(&path, USERS_OWN).unwrap();
-    let configs: Vec<String> = (0..12)
-        .map(|i| {
-            let config = SINGLE.replace("[stages.testing]", &format!("[stages.stage{i}]"));
-            sandbox
-                .write(&format!("configs/{i}.toml"), &config)
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    let children: Vec<_> = configs
-        .iter()
-        .map(|config| {
-            sandbox
-                .acct()
-                .args(["--config", config, "aws-config", "--write"])
-                .stdout(Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for mut child in children {
-        assert!(child.wait().unwrap().success());
-    }
+    let configs = write_twelve_at_once(&sandbox, |i| {
+        SINGLE.replace("[stages.testing]", &format!("[stages.stage{i}]"))
+    });
     let written = read(&path);
     assert!(written.starts_with(USERS_OWN), "{written}");
     assert_eq!(written.matches("# BEGIN acct cpco").count(), 1, "{written}");
