@@ -1,5 +1,6 @@
 //! acct: put a person or a script inside one stage of an AWS estate.
 
+mod atomic_write;
 mod aws_cli;
 mod aws_file;
 mod aws_profiles;

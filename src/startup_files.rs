@@ -5,11 +5,12 @@
 //! of the same acct reuses them, and are replaced atomically: a shell never
 //! reads half a file, and thousands of starts leave the same few files.
 
-use std::fs::{self, DirBuilder, OpenOptions};
-use std::io::{ErrorKind, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::fs::{self, DirBuilder};
+use std::io::ErrorKind;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
+use crate::atomic_write;
 use crate::error::{Failure, Result};
 
 /// `$XDG_RUNTIME_DIR/acct` (per user, private, cleared at logout), else
@@ -90,22 +91,7 @@ fn write_if_changed(path: &Path, content: &str) -> Result<()> {
             path.display()
         ))
     };
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(format!(".{}.tmp", std::process::id()));
-    let temp = PathBuf::from(temp);
-    let written = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&temp)
-        .and_then(|mut f| f.write_all(content.as_bytes()))
-        .and_then(|()| fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(failure(e));
-    }
-    Ok(())
+    atomic_write::write(path, content.as_bytes(), 0o600).map_err(failure)
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

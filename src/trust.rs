@@ -5,11 +5,12 @@
 //! the hash of its content; any change must be allowed again.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
+
+use crate::atomic_write;
 
 /// Where the allowed hashes live: `$XDG_DATA_HOME/acct/allowed`, one file per
 /// config path, named by the hash of the path and holding the hash of the content.
@@ -53,25 +54,12 @@ impl TrustStore {
             .recursive(true)
             .mode(0o700)
             .create(&self.dir)?;
-        let record = self.record(config);
-        let temp = record.with_extension(format!("tmp{}", std::process::id()));
         let text = format!(
             "sha256 {}\npath {}\n",
             hex_sha256(content),
             config.display()
         );
-        let written = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&temp)
-            .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-            .and_then(|()| fs::rename(&temp, &record));
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written
+        atomic_write::write(&self.record(config), text.as_bytes(), 0o600)
     }
 
     /// Forget `config`; false when it was not allowed.

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
+use crate::atomic_write;
 use crate::cli::{InitArgs, TopologyArg};
 use crate::config::discover::Search;
 use crate::config::rules::{self, Problem};
@@ -203,9 +204,7 @@ fn write(path: &Path, text: &str, force: bool) -> Result<()> {
     }
     if force {
         // Replace through a rename so a failed write leaves the old file whole.
-        let temp = path.with_extension("toml.acct-init");
-        std::fs::write(&temp, text).map_err(cannot)?;
-        return std::fs::rename(&temp, path).map_err(cannot);
+        return atomic_write::write(path, text.as_bytes(), 0o644).map_err(cannot);
     }
     let mut file = OpenOptions::new()
         .write(true)
