@@ -40,7 +40,7 @@ pub enum Command {
     Current,
     /// Print the shell code that enters a stage in the current shell
     #[command(
-        after_help = "Examples:\n  eval \"$(acct env prod)\"\n  acct env prod --shell fish | source"
+        after_help = "Examples:\n  eval \"$(acct env prod)\"\n  acct env prod --shell fish | source\n  eval \"$(acct env --unset)\"   # leave the stage in this shell"
     )]
     Env(EnvArgs),
     /// Run one command inside a stage
@@ -151,11 +151,17 @@ pub enum EnvFormat {
 #[derive(Debug, Args)]
 pub struct EnvArgs {
     /// The stage to enter
-    #[arg(add = stage_names())]
-    pub stage: String,
-    /// Output for this shell (default: $SHELL's when bash, zsh or fish, else bash)
+    #[arg(add = stage_names(), required_unless_present = "unset")]
+    pub stage: Option<String>,
+    /// Print what leaves the active stage instead: every variable a stage sets is removed
+    #[arg(long, conflicts_with_all = ["stage", "yes"])]
+    pub unset: bool,
+    /// Output for this shell (default: the shell that runs acct when bash, zsh or fish, else $SHELL's, else bash)
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<EnvFormat>,
+    /// Do not ask before entering a protected stage
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,30 @@ impl Shell {
         }
     }
 
+    /// The shell that started acct, when it is bash, zsh or fish: what
+    /// `eval "$(acct env S)"` or `acct env S | source` must be written for.
+    /// Linux names the parent in `/proc`; elsewhere `ps` does.
+    pub fn of_parent() -> Option<Shell> {
+        let ppid = nix::unistd::getppid().as_raw();
+        let name = match std::fs::read_to_string(format!("/proc/{ppid}/comm")) {
+            Ok(comm) => comm,
+            Err(_) => {
+                let out = std::process::Command::new("ps")
+                    .args(["-o", "comm=", "-p", &ppid.to_string()])
+                    .stderr(std::process::Stdio::null())
+                    .output()
+                    .ok()?;
+                String::from_utf8(out.stdout).ok()?
+            }
+        };
+        Shell::of_program(name.trim())
+    }
+
+    /// The parent shell, else `$SHELL`'s name when it is one of ours.
+    pub fn detect() -> Option<Shell> {
+        Shell::of_parent().or_else(|| Shell::of_program(&std::env::var("SHELL").ok()?))
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Shell::Bash => "bash",

@@ -2,33 +2,66 @@
 //! for `exec`, `shell` and `env` alike. Pure: it says what to set and what to
 //! remove; applying it to a real environment is `StageEnv::apply`.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 
 use crate::config::{Config, Stage};
 
-/// Credentials that silently win over `AWS_PROFILE` in the AWS CLI, the SDKs
-/// and Terraform: inherited, they would run the command as someone else.
-pub const STALE_CREDENTIALS: [&str; 10] = [
+/// Every variable through which an inherited identity reaches an SDK before
+/// (or instead of) the profile acct selects. Each of them wins over
+/// `AWS_PROFILE` in at least one of the AWS CLI v1/v2 (botocore), the Go SDK
+/// v1/v2 (and so Terraform), or the JS SDK v3, so a command would run as
+/// someone else. Why each one is here:
+pub const STALE_CREDENTIALS: [&str; 22] = [
+    // Static keys: first in every SDK's chain, before any profile.
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
+    // botocore's and the Go SDK v1's older name for the session token.
     "AWS_SECURITY_TOKEN",
+    // Expiry of env keys (botocore, JS v3): meaningless without them, and
+    // wrong beside keys acct exports.
     "AWS_CREDENTIAL_EXPIRATION",
     "AWS_SESSION_EXPIRATION",
+    // The account and credential scope the JS SDK v3 and botocore attach to
+    // env keys (account-based endpoints): another identity's account.
+    "AWS_ACCOUNT_ID",
+    "AWS_CREDENTIAL_SCOPE",
+    // Markers of other tools' sessions (aws-vault, awsume, awsu, aws-sso-util):
+    // their keys are removed, so their claim to a session must go too.
     "AWS_VAULT",
     "AWSUME_PROFILE",
     "AWSU_PROFILE",
     "AWS_SSO_PROFILE",
+    // The Go SDK v1/v2's legacy names for static keys (Terraform reads them).
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    // The EC2 API tools' key file, still read by some old tooling.
+    "AWS_CREDENTIAL_FILE",
+    // Web identity (EKS IRSA, CI OIDC): the Go SDK v2 takes it before the
+    // shared config, so Terraform ran as the CI role.
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    // The container credential endpoint (ECS, EKS Pod Identity, CodeBuild):
+    // read before the instance role, and by some tools before the profile.
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 ];
 
 /// Every variable of SPEC section 2's table but `AWS_CONFIG_FILE`: set when it
 /// applies to the stage, removed when it does not, so a stage entered from
 /// inside another never inherits its values.
-pub const OWNED: [&str; 19] = [
+pub const OWNED: [&str; 21] = [
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
+    // The Go SDK v1 (older Terraform providers, Packer, Terragrunt) reads
+    // profiles from ~/.aws/config only when this is 1: without it the
+    // profile's role_arn is not found and an instance role may answer.
+    "AWS_SDK_LOAD_CONFIG",
     "NAMESPACE",
     "STAGE",
     "TF_VAR_namespace",
@@ -42,6 +75,7 @@ pub const OWNED: [&str; 19] = [
     "ACCT_ACCOUNT_ID",
     "ACCT_ROLE_ARN",
     "ACCT_CONFIG",
+    "ACCT_PROJECT_CONFIG",
     "ACCT_PROTECTED",
     "ACCT_PROMPT",
 ];
@@ -79,20 +113,23 @@ pub struct Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageEnv {
     /// In a stable order: SPEC's table, then the stage's `[env]` as written.
-    pub set: Vec<(String, String)>,
+    /// Values are OS strings: a config path is exported byte for byte, even
+    /// when it is not UTF-8, so a nested acct reads the very same file.
+    pub set: Vec<(String, OsString)>,
     pub unset: Vec<String>,
 }
 
 impl StageEnv {
     pub fn new(config: &Config, stage: &Stage<'_>) -> Self {
-        let mut set: Vec<(String, String)> = Vec::with_capacity(24 + stage.env.len());
-        let mut put = |name: &str, value: &str| set.push((name.to_string(), value.to_string()));
-        put("AWS_PROFILE", &stage.profile);
-        put("AWS_DEFAULT_PROFILE", &stage.profile);
-        put("AWS_REGION", stage.region);
-        put("AWS_DEFAULT_REGION", stage.region);
+        let mut set: Vec<(String, OsString)> = Vec::with_capacity(24 + stage.env.len());
+        let mut put = |name: &str, value: &OsStr| set.push((name.to_string(), value.to_owned()));
+        put("AWS_PROFILE", stage.profile.as_ref());
+        put("AWS_DEFAULT_PROFILE", stage.profile.as_ref());
+        put("AWS_REGION", stage.region.as_ref());
+        put("AWS_DEFAULT_REGION", stage.region.as_ref());
+        put("AWS_SDK_LOAD_CONFIG", "1".as_ref());
         if let Some(file) = &config.aws_config_file {
-            put("AWS_CONFIG_FILE", &file.to_string_lossy());
+            put("AWS_CONFIG_FILE", file.as_os_str());
         }
         let labels = [
             (
@@ -110,24 +147,31 @@ impl StageEnv {
         ];
         for (plain, terraform, value) in labels {
             if let Some(value) = value {
-                put(plain, value);
-                put(terraform, value);
+                put(plain, value.as_ref());
+                put(terraform, value.as_ref());
             }
         }
-        put("ACCT_STAGE", stage.name);
-        put("ACCT_PROFILE", &stage.profile);
-        put("ACCT_ACCOUNT_ID", &stage.account_id);
-        put("ACCT_ROLE_ARN", &stage.role_arn);
-        put("ACCT_CONFIG", &config.path.to_string_lossy());
+        put("ACCT_STAGE", stage.name.as_ref());
+        put("ACCT_PROFILE", stage.profile.as_ref());
+        put("ACCT_ACCOUNT_ID", stage.account_id.as_ref());
+        put("ACCT_ROLE_ARN", stage.role_arn.as_ref());
+        put("ACCT_CONFIG", config.path.as_os_str());
+        // A nested acct must check a project config's allow record again,
+        // also when it reaches it through the ACCT_CONFIG exported here.
+        if config.project {
+            put("ACCT_PROJECT_CONFIG", "1".as_ref());
+        }
         if stage.protected {
-            put("ACCT_PROTECTED", "1");
+            put("ACCT_PROTECTED", "1".as_ref());
         }
         put(
             "ACCT_PROMPT",
-            &config.render_format(&config.prompt_format, stage.name),
+            config
+                .render_format(&config.prompt_format, stage.name)
+                .as_ref(),
         );
         for (name, value) in stage.env {
-            put(name, value);
+            put(name, value.as_ref());
         }
         let unset = STALE_CREDENTIALS
             .iter()
@@ -136,6 +180,27 @@ impl StageEnv {
             .map(|name| name.to_string())
             .collect();
         StageEnv { set, unset }
+    }
+
+    /// What leaves a stage (`acct env --unset`): nothing set, and removed
+    /// every variable acct sets or removes on entering, plus whatever the
+    /// stage that was `entered` set of its own (`[env]`, `AWS_CONFIG_FILE`)
+    /// when it is known.
+    pub fn leaving(entered: Option<&StageEnv>) -> Self {
+        let mut unset: Vec<String> = STALE_CREDENTIALS
+            .iter()
+            .chain(OWNED.iter())
+            .map(|name| name.to_string())
+            .collect();
+        for (name, _) in entered.map_or(&[][..], |env| &env.set) {
+            if !unset.contains(name) {
+                unset.push(name.clone());
+            }
+        }
+        StageEnv {
+            set: Vec::new(),
+            unset,
+        }
     }
 
     /// This environment with no profile selected: for running the AWS CLI
@@ -159,7 +224,7 @@ impl StageEnv {
         let mut put = |name: &str, value: Option<&str>| {
             env.unset.retain(|n| n != name);
             match value {
-                Some(value) => env.set.push((name.to_string(), value.to_string())),
+                Some(value) => env.set.push((name.to_string(), value.into())),
                 None => env.unset.push(name.to_string()),
             }
         };
@@ -184,7 +249,9 @@ impl StageEnv {
             return;
         }
         if let Some((_, prompt)) = self.set.iter_mut().find(|(n, _)| n == "ACCT_PROMPT") {
-            *prompt = format!("{outer_prompt}{NEST_SEPARATOR}{prompt}");
+            let mut chain = OsString::from(format!("{outer_prompt}{NEST_SEPARATOR}"));
+            chain.push(&*prompt);
+            *prompt = chain;
         }
     }
 
@@ -193,7 +260,7 @@ impl StageEnv {
     pub fn add_startup(&mut self, vars: impl IntoIterator<Item = (&'static str, String)>) {
         for (name, value) in vars {
             debug_assert!(name.starts_with("__ACCT_") || name == "ZDOTDIR");
-            self.set.push((name.to_string(), value));
+            self.set.push((name.to_string(), value.into()));
         }
     }
 
@@ -208,7 +275,7 @@ impl StageEnv {
                 !self.unset.iter().any(|n| *n == name) && !self.set.iter().any(|(n, _)| *n == name)
             })
             .collect();
-        env.extend(self.set.iter().map(|(n, v)| (n.into(), v.into())));
+        env.extend(self.set.iter().map(|(n, v)| (n.into(), v.clone())));
         env
     }
 }
@@ -230,7 +297,7 @@ mod tests {
         env.set
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .and_then(|(_, v)| v.to_str())
     }
 
     #[test]

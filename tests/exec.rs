@@ -7,15 +7,67 @@ use std::process::{Command, Stdio};
 
 use crate::util::*;
 
-const STALE: [(&str, &str); 7] = [
-    ("AWS_ACCESS_KEY_ID", "AKIASTALESTALESTALE1"),
-    ("AWS_SECRET_ACCESS_KEY", "stale-secret"),
-    ("AWS_SESSION_TOKEN", "stale-token"),
-    ("AWS_VAULT", "someone-else"),
-    ("AWS_PROFILE", "wrong-profile"),
-    ("TENANT", "left-over"),
-    ("ACCT_PROTECTED", "1"),
+/// Every credential source SPEC section 2 removes, each with a stale value:
+/// dropping any one of them from acct's list fails this test.
+pub const CREDENTIAL_SOURCES: [&str; 22] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+    "AWS_ACCOUNT_ID",
+    "AWS_CREDENTIAL_SCOPE",
+    "AWS_VAULT",
+    "AWSUME_PROFILE",
+    "AWSU_PROFILE",
+    "AWS_SSO_PROFILE",
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "AWS_CREDENTIAL_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 ];
+
+/// Every variable of SPEC section 2's table but AWS_CONFIG_FILE: acct sets
+/// it when it applies to the stage and removes it when it does not.
+pub const OWNED: [&str; 21] = [
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_SDK_LOAD_CONFIG",
+    "NAMESPACE",
+    "STAGE",
+    "TF_VAR_namespace",
+    "TF_VAR_stage",
+    "TENANT",
+    "TF_VAR_tenant",
+    "ENVIRONMENT",
+    "TF_VAR_environment",
+    "ACCT_STAGE",
+    "ACCT_PROFILE",
+    "ACCT_ACCOUNT_ID",
+    "ACCT_ROLE_ARN",
+    "ACCT_CONFIG",
+    "ACCT_PROJECT_CONFIG",
+    "ACCT_PROTECTED",
+    "ACCT_PROMPT",
+];
+
+/// An inherited value for every name acct removes or owns.
+fn stale() -> Vec<(&'static str, String)> {
+    CREDENTIAL_SOURCES
+        .iter()
+        .chain(OWNED.iter())
+        .map(|name| (*name, format!("stale-{name}")))
+        .collect()
+}
 
 /// The sandbox's base environment, as `Sandbox::command` sets it.
 fn base_env(sandbox: &Sandbox) -> Vec<(String, String)> {
@@ -46,6 +98,7 @@ fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
         ),
         ("ACCT_CONFIG", config.as_str()),
         ("ACCT_PROMPT", "[cpco-testing]"),
+        ("AWS_SDK_LOAD_CONFIG", "1"),
     ] {
         expected.push((name.to_string(), value.to_string()));
     }
@@ -53,7 +106,9 @@ fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
 
     let out = sandbox
         .acct()
-        .envs(STALE)
+        .envs(stale())
+        .arg("-c")
+        .arg(sandbox.user_config())
         .args(["exec", "testing", "--", "env", "-0"])
         .output()
         .unwrap();

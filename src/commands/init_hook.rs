@@ -20,11 +20,11 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
     }
     let exe = std::env::current_exe()
         .map_err(|e| Failure::other(format!("cannot find acct's own path: {e}")))?;
-    super::print(&loader(shell, &exe.to_string_lossy()))
+    super::print(&loader(shell, exe.as_os_str()))
 }
 
 /// The one line that loads the full script.
-fn loader(shell: Shell, exe: &str) -> String {
+fn loader(shell: Shell, exe: &std::ffi::OsStr) -> String {
     let name = shell.name();
     match shell {
         Shell::Bash | Shell::Zsh => format!(
@@ -45,11 +45,11 @@ mod tests {
     #[test]
     fn the_binary_path_is_quoted_for_each_shell() {
         assert_eq!(
-            loader(Shell::Bash, "/opt/my tools/acct"),
+            loader(Shell::Bash, "/opt/my tools/acct".as_ref()),
             "eval -- \"$('/opt/my tools/acct' init bash --print-full-init)\"\n"
         );
         assert_eq!(
-            loader(Shell::Fish, "/opt/it's/acct"),
+            loader(Shell::Fish, "/opt/it's/acct".as_ref()),
             "'/opt/it\\'s/acct' init fish --print-full-init | source\n"
         );
     }

@@ -51,6 +51,9 @@ pub const DEFAULT_PROMPT_FORMAT: &str = "[{namespace}-{stage}]";
 pub struct Config {
     /// Absolute path of the file it was read from (`ACCT_CONFIG`).
     pub path: PathBuf,
+    /// A project config (`acct.toml` found walking up, or reached through an
+    /// `ACCT_CONFIG` acct exported for one): used only while allowed.
+    pub project: bool,
     pub namespace: String,
     pub region: String,
     pub topology: Topology,

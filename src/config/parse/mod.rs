@@ -317,6 +317,7 @@ impl Walker {
 
         let config = Config {
             path: path.to_path_buf(),
+            project: false,
             namespace: namespace?.0,
             region: region?.0,
             topology: topology_value?,
