@@ -164,3 +164,211 @@ fn control_characters_in_values_are_never_printed_raw() {
         .unwrap();
     assert_eq!(out.stdout, b"\x1b]0;owned\x07\x1b[31mred");
 }
+
+/// Allow `text` as the project config `work/proj/acct.toml`; give the
+/// environment of `acct exec STAGE` there.
+fn allowed_project(sandbox: &Sandbox, text: &str) -> std::path::PathBuf {
+    let project = sandbox.write("work/proj/acct.toml", text);
+    let out = sandbox.acct().arg("allow").arg(&project).output().unwrap();
+    assert_status(&out, 0);
+    project
+}
+
+fn stage_env(sandbox: &Sandbox, dir: &std::path::Path, stage: &str) -> Vec<(String, String)> {
+    let out = sandbox
+        .acct()
+        .current_dir(dir)
+        .args(["exec", stage, "--", "env", "-0"])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    parse_env0(&out.stdout)
+}
+
+#[test]
+fn a_project_config_edited_inside_its_stage_is_not_used_until_allowed_again() {
+    let sandbox = Sandbox::new();
+    let project = allowed_project(&sandbox, MEMBER);
+    let inside = stage_env(&sandbox, project.parent().unwrap(), "root");
+    let value = |name: &str| {
+        inside
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(value("ACCT_CONFIG"), Some(project.display().to_string()));
+    assert_eq!(value("ACCT_PROJECT_CONFIG").as_deref(), Some("1"));
+
+    // A nested acct, anywhere, with the stage's environment: used while allowed.
+    let nested = |args: &[&str]| {
+        sandbox
+            .command(ACCT)
+            .envs(inside.iter().cloned())
+            .current_dir(&sandbox.root)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = nested(&["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"]);
+    assert_status(&out, 0);
+    assert_eq!(stdout(&out), "126450723953\n");
+
+    // Edited from inside the stage: another account, a BASH_ENV that runs code.
+    let evil = sandbox.root.join("evil.sh");
+    std::fs::write(&evil, "touch pwned\n").unwrap();
+    let edited = MEMBER.replace("126450723953", "666666666666")
+        + &format!(
+            "\n[stages.testing.env]\nBASH_ENV = \"{}\"\n",
+            evil.display()
+        );
+    std::fs::write(&project, edited).unwrap();
+    let out = nested(&[
+        "exec",
+        "testing",
+        "--",
+        "bash",
+        "-c",
+        "printenv ACCT_ACCOUNT_ID",
+    ]);
+    assert_status(&out, 1);
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(!sandbox.root.join("pwned").exists());
+    assert!(
+        stderr(&out).contains("changed since it was allowed")
+            && stderr(&out).contains(&format!("acct allow {}", project.display())),
+        "{}",
+        stderr(&out)
+    );
+    // The person's own ACCT_CONFIG (no ACCT_PROJECT_CONFIG) stays theirs.
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", &project)
+        .args(["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert_eq!(stdout(&out), "666666666666\n");
+}
+
+#[test]
+fn a_nested_acct_reads_the_exact_config_path_even_when_it_is_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let sandbox = Sandbox::new();
+    let dir = sandbox.work.join(OsStr::from_bytes(b"cfg\xff"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let project = dir.join("acct.toml");
+    std::fs::write(&project, MEMBER).unwrap();
+    assert_status(
+        &sandbox.acct().arg("allow").arg(&project).output().unwrap(),
+        0,
+    );
+    let out = sandbox
+        .acct()
+        .current_dir(&dir)
+        .args([
+            "exec",
+            "root",
+            "--",
+            ACCT,
+            "exec",
+            "testing",
+            "--",
+            "printenv",
+            "ACCT_CONFIG",
+        ])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    let mut expected = project.as_os_str().as_bytes().to_vec();
+    expected.push(b'\n');
+    assert_eq!(out.stdout, expected);
+}
+
+#[test]
+fn a_project_config_may_not_name_files_inside_its_own_tree() {
+    let sandbox = Sandbox::new();
+    let refused = |text: &str, key: &str| {
+        let project = allowed_project(&sandbox, text);
+        let marker = sandbox.root.join("ran");
+        let out = sandbox
+            .acct()
+            .current_dir(project.parent().unwrap())
+            .args(["exec", "testing", "--", "touch"])
+            .arg(&marker)
+            .output()
+            .unwrap();
+        assert_status(&out, 1);
+        assert!(!marker.exists(), "{key}: the command ran");
+        assert!(
+            stderr(&out).contains(&format!("`{key}` names"))
+                && stderr(&out).contains("inside the project's own tree")
+                && stderr(&out).contains("fix:"),
+            "{}",
+            stderr(&out)
+        );
+    };
+    refused(
+        &format!("aws_config_file = \"aws/config\"\n{MEMBER}"),
+        "aws_config_file",
+    );
+    refused(&format!("aws_cli = \"./bin/aws\"\n{MEMBER}"), "aws_cli");
+    refused(&format!("shell = \"./bin/sh -i\"\n{MEMBER}"), "shell");
+
+    // In a repository, the whole work tree is the project's, `..` included.
+    std::fs::create_dir_all(sandbox.work.join(".git")).unwrap();
+    refused(
+        &format!("aws_config_file = \"../aws/config\"\n{MEMBER}"),
+        "aws_config_file",
+    );
+    std::fs::remove_dir(sandbox.work.join(".git")).unwrap();
+
+    // Through a symlinked acct.toml: relative paths are read from the link's
+    // folder, the project's.
+    let real = sandbox.write(
+        "shared/acct.toml",
+        &format!("aws_config_file = \"aws/config\"\n{MEMBER}"),
+    );
+    let link = sandbox.work.join("proj/acct.toml");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    assert_status(&sandbox.acct().arg("allow").arg(&link).output().unwrap(), 0);
+    let out = sandbox
+        .acct()
+        .current_dir(link.parent().unwrap())
+        .args(["exec", "testing", "--", "true"])
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(
+        stderr(&out).contains("inside the project's own tree"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Files outside the project, and the user's own configs, are fine.
+    let home_file = format!("aws_config_file = \"~/.aws/config\"\naws_cli = \"aws\"\n{MEMBER}");
+    let project = allowed_project(&sandbox, &home_file);
+    let out = sandbox
+        .acct()
+        .current_dir(project.parent().unwrap())
+        .args(["exec", "testing", "--", "true"])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    let own = sandbox.write(
+        "work/proj/mine.toml",
+        &format!("aws_config_file = \"aws/config\"\n{MEMBER}"),
+    );
+    assert_status(
+        &sandbox
+            .acct()
+            .arg("-c")
+            .arg(&own)
+            .args(["exec", "testing", "--", "true"])
+            .output()
+            .unwrap(),
+        0,
+    );
+}

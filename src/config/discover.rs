@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Config;
 use super::diagnostic::line_column;
 use super::guard;
+use super::project_files;
 use crate::error::{Failure, Result};
 use crate::trust::TrustStore;
 
@@ -17,7 +18,9 @@ pub const LOCAL_NAME: &str = "acct.toml";
 pub enum Origin {
     /// `--config PATH`: named by the user, trusted.
     Flag,
-    /// `ACCT_CONFIG`: named by the user (or by acct for a stage), trusted.
+    /// `ACCT_CONFIG`: named by the user, trusted; or exported by acct for a
+    /// stage of a project config (`ACCT_PROJECT_CONFIG=1`), which must
+    /// still be allowed, so that an edit inside a stage is not used unseen.
     Env,
     /// `acct.toml` found walking up: trusted only once allowed.
     Local,
@@ -29,6 +32,8 @@ pub enum Origin {
 pub struct Search {
     pub explicit: Option<PathBuf>,
     pub acct_config: Option<OsString>,
+    /// `ACCT_PROJECT_CONFIG` is set: `acct_config` is a project config.
+    pub acct_config_is_project: bool,
     pub cwd: PathBuf,
     pub home: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
@@ -50,6 +55,7 @@ impl Search {
         Ok(Search {
             explicit,
             acct_config: non_empty("ACCT_CONFIG"),
+            acct_config_is_project: non_empty("ACCT_PROJECT_CONFIG").is_some(),
             cwd,
             home: non_empty("HOME").map(PathBuf::from),
             xdg_config_home: absolute("XDG_CONFIG_HOME"),
@@ -141,7 +147,12 @@ impl Search {
                 path.display()
             ))
         })?;
-        if origin == Origin::Local && !self.trust_store()?.is_allowed(&path, &bytes) {
+        let project = match origin {
+            Origin::Local => true,
+            Origin::Env => self.acct_config_is_project,
+            Origin::Flag | Origin::User => false,
+        };
+        if project && !self.trust_store()?.is_allowed(&path, &bytes) {
             let quoted = shell_words::quote(&path.to_string_lossy()).into_owned();
             return Err(Failure::other(format!(
                 "{} is a project config that is not allowed (it is new, or changed since it was allowed)\n  \
@@ -157,10 +168,17 @@ impl Search {
                 path.display()
             ))
         })?;
-        super::parse(&path, text, self.home.as_deref()).map_err(|diagnostics| {
-            let rendered: Vec<String> = diagnostics.iter().map(|d| d.render(&path, text)).collect();
-            Failure::usage(rendered.join("\nacct: "))
-        })
+        let mut config =
+            super::parse(&path, text, self.home.as_deref()).map_err(|diagnostics| {
+                let rendered: Vec<String> =
+                    diagnostics.iter().map(|d| d.render(&path, text)).collect();
+                Failure::usage(rendered.join("\nacct: "))
+            })?;
+        if project {
+            config.project = true;
+            project_files::check(&config, &self.cwd)?;
+        }
+        Ok(config)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod discover;
 mod fuzz;
 mod guard;
 mod parse;
+mod project_files;
 pub mod resolve;
 pub mod rules;
 

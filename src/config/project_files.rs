@@ -1,0 +1,129 @@
+//! What a project config may point at. `acct allow` records the hash of the
+//! config's own text; a file or program the config names inside the
+//! project's tree (`aws_config_file = "aws/config"`, whose
+//! `credential_process` then runs; `aws_cli = "./bin/aws"`) could change
+//! after that with no new `acct allow`. So a project config may name files
+//! and programs only outside its tree, and relative paths not at all: the
+//! allow record then covers everything the config decides.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::Config;
+use crate::error::{Failure, Result};
+
+/// Refuse a project config that names a file inside its own tree: the
+/// folder of `acct.toml` (as reached, and where a symlink leads), widened
+/// to the repository that holds it (the nearest parent with `.git`).
+pub fn check(config: &Config, cwd: &Path) -> Result<()> {
+    let roots = untrusted_roots(&config.path);
+    let mut named: Vec<(&str, PathBuf)> = Vec::new();
+    if let Some(file) = &config.aws_config_file {
+        named.push(("aws_config_file", file.clone()));
+    }
+    if let Some(program) = config.shell.as_ref().and_then(|words| words.first()) {
+        named.extend(program_path(program, cwd).map(|p| ("shell", p)));
+    }
+    named.extend(program_path(&config.aws_cli, cwd).map(|p| ("aws_cli", p)));
+    for (key, path) in named {
+        let real = real_path(&path);
+        if let Some(root) = roots.iter().find(|root| real.starts_with(root)) {
+            return Err(Failure::other(format!(
+                "{}: `{key}` names {}, inside the project's own tree {}; `acct allow` covers the \
+                 config's text, not files in the project that could change after it\n  \
+                 fix: name a file outside the project (an absolute or ~/ path), or set `{key}` in \
+                 your own config ({}) instead",
+                config.path.display(),
+                path.display(),
+                root.display(),
+                "~/.config/acct/config.toml"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A program given with a `/` is a path (relative ones against the current
+/// directory, as exec reads them); a bare name is looked up in `PATH`.
+fn program_path(program: &str, cwd: &Path) -> Option<PathBuf> {
+    program.contains('/').then(|| cwd.join(program))
+}
+
+fn untrusted_roots(config: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![config.parent().map(Path::to_path_buf)];
+    dirs.push(
+        std::fs::canonicalize(config)
+            .ok()
+            .and_then(|real| real.parent().map(Path::to_path_buf)),
+    );
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for dir in dirs.into_iter().flatten() {
+        let dir = real_path(&dir);
+        let root = dir
+            .ancestors()
+            .find(|a| a.join(".git").exists())
+            .map_or_else(|| dir.clone(), Path::to_path_buf);
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    roots
+}
+
+/// `path` with every symlink of its existing part resolved and `..`
+/// taken away, so a link or a `..` cannot lead out of the check.
+fn real_path(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(&existing) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match Path::new(part).components().next() {
+                    Some(Component::ParentDir) => {
+                        out.pop();
+                    }
+                    Some(Component::CurDir) | None => {}
+                    Some(_) => out.push(part),
+                }
+            }
+            return out;
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => {
+                // `..` or the root: keep it as the rest and go on upwards.
+                if let Some(parent) = existing.parent() {
+                    rest.push("..".into());
+                    existing = parent.to_path_buf();
+                } else {
+                    return path.to_path_buf();
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_resolved_through_links_and_dotdot() {
+        let temp = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(temp.path()).unwrap();
+        std::fs::create_dir_all(base.join("repo/.git")).unwrap();
+        std::fs::create_dir_all(base.join("repo/infra")).unwrap();
+        std::os::unix::fs::symlink(base.join("repo"), base.join("link")).unwrap();
+        assert_eq!(
+            real_path(&base.join("link/infra/../aws/config")),
+            base.join("repo/aws/config")
+        );
+        assert_eq!(
+            untrusted_roots(&base.join("link/infra/acct.toml")),
+            [base.join("repo")]
+        );
+    }
+}
