@@ -163,7 +163,9 @@ mod tests {
     #[test]
     fn posix_quotes_whatever_a_shell_would_expand() {
         assert_eq!(posix(os("plain-1.2/x:y@z,w+v")), "plain-1.2/x:y@z,w+v");
-        for value in ["{a,b}", "x{1..3}y", "~/x", "a*b", "=ls", "!x", "%1", "a b", "a=b"] {
+        for value in [
+            "{a,b}", "x{1..3}y", "~/x", "a*b", "=ls", "!x", "%1", "a b", "a=b",
+        ] {
             assert_eq!(posix(os(value)), format!("'{value}'"), "{value}");
         }
         assert_eq!(posix(os("it's $(x)")), r#"'it'\''s $(x)'"#);
