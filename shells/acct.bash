@@ -8,6 +8,35 @@
 # it is printed, never run. Builtins are called as `\builtin` so that aliases
 # of yours cannot change what this file does.
 
+# After the user's startup files, inside a stage shell: every variable acct
+# set or removed (named in __ACCT_GUARD, acct's value in __ACCT_GUARD_NAME)
+# is put back, so a stale key or another AWS_PROFILE exported by ~/.bashrc
+# cannot run commands as someone else under the stage's prompt; said once.
+__acct_guard() {
+    # (`\builtin local` is no declaration: assign on lines of their own.)
+    \builtin local name keep IFS
+    \builtin local -a changed
+    IFS=' '
+    changed=()
+    for name in ${__ACCT_GUARD-}; do
+        keep=__ACCT_GUARD_${name}
+        if [[ -n ${!keep+x} ]]; then
+            if [[ -z ${!name+x} || ${!name} != "${!keep}" ]]; then
+                changed+=("${name}")
+                \builtin export "${name}=${!keep}"
+            fi
+        elif [[ -n ${!name+x} ]]; then
+            changed+=("${name}")
+            \builtin unset -v "${name}"
+        fi
+    done
+    if ((${#changed[@]} > 0)); then
+        \builtin printf 'acct: %s (or a file it loads) set %s; put back as stage %s has it, whose profile decides who you are\n' \
+            "$1" "${changed[*]}" "${ACCT_STAGE-}" >&2
+    fi
+    \builtin unset -v __ACCT_GUARD "${!__ACCT_GUARD_@}"
+}
+
 # `acct shell` runs bash with this file instead of ~/.bashrc: load yours first,
 # at the top level, so that its `declare`s stay global.
 if [[ -n ${__ACCT_BASHRC-} ]]; then
@@ -16,6 +45,8 @@ if [[ -n ${__ACCT_BASHRC-} ]]; then
         # shellcheck source=/dev/null
         \builtin source ~/.bashrc
     fi
+    # shellcheck disable=SC2088 # a name for the message, not a path
+    __acct_guard '~/.bashrc'
 fi
 
 # Runs last in PROMPT_COMMAND: puts the segment in front of whatever PS1 the

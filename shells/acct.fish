@@ -10,6 +10,48 @@ function __acct_return --description 'set $status for the next command'
     return $argv[1]
 end
 
+# Called by `acct shell` after your config.fish and conf.d, inside a stage
+# shell: every variable acct set or removed (named in __ACCT_GUARD, acct's
+# value in __ACCT_GUARD_NAME) is put back, so a stale key or another
+# AWS_PROFILE from your config or a universal variable cannot run commands as
+# someone else under the stage's prompt. A universal variable is hidden from
+# this session only, behind an empty exported global (fish exports a
+# universal hidden by an unexported one; SDKs take empty as not set).
+function __acct_guard --description 'put back the stage variables your config changed'
+    builtin set --query __ACCT_GUARD
+    or return 0
+    builtin set --local changed
+    builtin set --local universal
+    for name in (builtin string split ' ' -- $__ACCT_GUARD)
+        builtin set --local keep __ACCT_GUARD_$name
+        if builtin set --query $keep
+            if not builtin set --query $name; or builtin test "$$name" != "$$keep"
+                builtin set --append changed $name
+                builtin set --global --export $name $$keep
+            end
+        else if builtin set --query $name
+            if builtin set --query --universal $name; and not builtin set --query --global $name
+                builtin set --append universal $name
+            else
+                builtin set --append changed $name
+            end
+            builtin set --erase --global $name
+            if builtin set --query --universal $name
+                builtin set --global --export $name
+            end
+        end
+    end
+    if builtin test (builtin count $changed) -gt 0
+        builtin printf 'acct: your fish config (config.fish or conf.d) set %s; put back as stage %s has it, whose profile decides who you are\n' "$changed" "$ACCT_STAGE" >&2
+    end
+    if builtin test (builtin count $universal) -gt 0
+        builtin printf 'acct: universal variables (set -Ux) set %s; hidden in this stage shell only, your other sessions keep them\n' "$universal" >&2
+    end
+    for name in (builtin set --names | builtin string match -- '__ACCT_GUARD*')
+        builtin set --erase --global $name
+    end
+end
+
 if not builtin functions --query __acct_user_fish_prompt
     # The query loads an autoloaded fish_prompt too.
     if builtin functions --query fish_prompt

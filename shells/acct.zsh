@@ -7,6 +7,32 @@
 # hook reads environment variables with builtins only, and the segment's `%`,
 # `$`, backticks and `!` are never interpreted.
 
+# After each of the user's startup files, inside a stage shell: every
+# variable acct set or removed (named in __ACCT_GUARD, acct's value in
+# __ACCT_GUARD_NAME) is put back, so a stale key or another AWS_PROFILE
+# exported by .zshenv or .zshrc cannot run commands as someone else under the
+# stage's prompt; said once per file.
+__acct_guard() {
+    \builtin emulate -L zsh
+    local name keep
+    local -a changed
+    for name in ${(s: :)${__ACCT_GUARD-}}; do
+        keep=__ACCT_GUARD_$name
+        if (( ${(P)+keep} )); then
+            if (( ! ${(P)+name} )) || [[ ${(P)name} != ${(P)keep} ]]; then
+                changed+=($name)
+                \builtin export "$name=${(P)keep}"
+            fi
+        elif (( ${(P)+name} )); then
+            changed+=($name)
+            \builtin unset $name
+        fi
+    done
+    if (( $#changed )); then
+        \builtin print -ru2 -- "acct: ${(D)1} (or a file it loads) set ${changed[*]}; put back as stage ${ACCT_STAGE-} has it, whose profile decides who you are"
+    fi
+}
+
 if (( ${+__ACCT_ZDOTDIR} )); then
     if (( ! ${+__acct_startup_dir} )); then
         # As .zshenv: yours runs with your ZDOTDIR. It may choose another one
@@ -14,6 +40,7 @@ if (( ${+__ACCT_ZDOTDIR} )); then
         typeset -g __acct_startup_dir=$ZDOTDIR
         if [[ -n $__ACCT_ZDOTDIR ]]; then ZDOTDIR=$__ACCT_ZDOTDIR; else \builtin unset ZDOTDIR; fi
         if [[ -f ${ZDOTDIR:-$HOME}/.zshenv ]]; then \builtin source "${ZDOTDIR:-$HOME}/.zshenv"; fi
+        __acct_guard "${ZDOTDIR:-$HOME}/.zshenv"
         __ACCT_ZDOTDIR=${ZDOTDIR-}
         ZDOTDIR=$__acct_startup_dir
         \builtin return 0
@@ -23,6 +50,8 @@ if (( ${+__ACCT_ZDOTDIR} )); then
     if [[ -n $__ACCT_ZDOTDIR ]]; then ZDOTDIR=$__ACCT_ZDOTDIR; else \builtin unset ZDOTDIR; fi
     \builtin unset __ACCT_ZDOTDIR __acct_startup_dir
     if [[ -f ${ZDOTDIR:-$HOME}/.zshrc ]]; then \builtin source "${ZDOTDIR:-$HOME}/.zshrc"; fi
+    __acct_guard "${ZDOTDIR:-$HOME}/.zshrc"
+    \builtin unset -m '__ACCT_GUARD*'
 fi
 
 typeset -g __acct_segment='' __acct_prefix=''

@@ -85,7 +85,7 @@ impl Shell {
 #[derive(Debug)]
 pub struct Launch {
     pub argv: Vec<OsString>,
-    pub env: Vec<(&'static str, String)>,
+    pub env: Vec<(String, OsString)>,
     /// Set for shells acct cannot put the segment into.
     pub unsupported: Option<String>,
 }
@@ -109,19 +109,21 @@ pub fn launch(words: &[String]) -> Result<Launch> {
             let rcfile = startup_files::file("acct.bash", shell.script())?;
             argv.extend(["--rcfile".into(), rcfile.into_os_string()]);
             argv.extend(user_args);
-            env.push(("__ACCT_BASHRC", "1".to_string()));
+            env.push(("__ACCT_BASHRC".into(), "1".into()));
         }
         Some(shell @ Shell::Zsh) => {
             let script = shell.script();
             let dir = startup_files::dir("zsh", &[(".zshenv", script), (".zshrc", script)])?;
             argv.extend(user_args);
-            let user_zdotdir = std::env::var("ZDOTDIR").unwrap_or_default();
-            env.push(("__ACCT_ZDOTDIR", user_zdotdir));
-            env.push(("ZDOTDIR", dir.to_string_lossy().into_owned()));
+            let user_zdotdir = std::env::var_os("ZDOTDIR").unwrap_or_default();
+            env.push(("__ACCT_ZDOTDIR".into(), user_zdotdir));
+            env.push(("ZDOTDIR".into(), dir.into_os_string()));
         }
         Some(shell @ Shell::Fish) => {
             argv.extend(user_args);
-            argv.push(format!("--init-command={}", shell.script()).into());
+            // The hook, then its guard: only this call checks what the
+            // user's config did (a config.fish may load the hook too).
+            argv.push(format!("--init-command={}\n__acct_guard", shell.script()).into());
         }
         None => {
             argv.extend(user_args);

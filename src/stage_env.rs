@@ -255,13 +255,39 @@ impl StageEnv {
         }
     }
 
-    /// Variables a shell's startup files read (the `__ACCT_*` plumbing of
-    /// `acct shell`, which those files remove again, and zsh's `ZDOTDIR`).
-    pub fn add_startup(&mut self, vars: impl IntoIterator<Item = (&'static str, String)>) {
+    /// Variables of a stage shell's start: the `__ACCT_*` plumbing its
+    /// startup files read and remove again, zsh's `ZDOTDIR`, and `SHELL`
+    /// when the config names the shell.
+    pub fn add_startup(&mut self, vars: impl IntoIterator<Item = (String, OsString)>) {
         for (name, value) in vars {
-            debug_assert!(name.starts_with("__ACCT_") || name == "ZDOTDIR");
-            self.set.push((name.to_string(), value.into()));
+            debug_assert!(name.starts_with("__ACCT_") || name == "ZDOTDIR" || name == "SHELL");
+            self.set.push((name, value));
         }
+    }
+
+    /// What a stage shell's startup hook puts back after the user's own
+    /// startup files, which run inside the stage and may export a stale key
+    /// or another `AWS_PROFILE`: `__ACCT_GUARD` names every variable of
+    /// SPEC section 2, and `__ACCT_GUARD_NAME` holds the value acct gave
+    /// NAME (absent: NAME must be absent). The same data for every shell,
+    /// so the three hooks only compare and restore.
+    pub fn guard(&self) -> Vec<(String, OsString)> {
+        let guarded = |name: &str| {
+            STALE_CREDENTIALS.contains(&name) || OWNED.contains(&name) || name == "AWS_CONFIG_FILE"
+        };
+        let mut names: Vec<&str> = self
+            .unset
+            .iter()
+            .map(String::as_str)
+            .filter(|n| guarded(n))
+            .collect();
+        let mut vars: Vec<(String, OsString)> = Vec::new();
+        for (name, value) in self.set.iter().filter(|(n, _)| guarded(n)) {
+            names.push(name);
+            vars.push((format!("__ACCT_GUARD_{name}"), value.clone()));
+        }
+        vars.push(("__ACCT_GUARD".to_string(), names.join(" ").into()));
+        vars
     }
 
     /// The inherited environment with this applied, for `execve`.

@@ -27,12 +27,23 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     if outer.is_some() {
         env.nest_within(&std::env::var("ACCT_PROMPT").unwrap_or_default());
     }
-    let launch = shells::launch(&shell_words(&config))?;
+    let words = shell_words(&config);
+    let launch = shells::launch(&words)?;
     if let Some(name) = &launch.unsupported {
         eprintln!(
             "acct: warning: no prompt integration for {name} (only bash, zsh and fish); \
              the stage is in the environment, its segment in $ACCT_PROMPT"
         );
+    } else {
+        let guard = env.guard();
+        env.add_startup(guard);
+    }
+    if config.shell.is_some() {
+        // Inside, `$SHELL` is the shell that runs, so a nested `acct env`
+        // or a program that starts "the user's shell" speaks the right one.
+        let program = which::which(&words[0])
+            .map_or_else(|_| words[0].clone().into(), |p| p.into_os_string());
+        env.add_startup([("SHELL".to_string(), program)]);
     }
     env.add_startup(launch.env);
     Err(process::exec(&launch.argv, &env))

@@ -1,0 +1,154 @@
+//! Stale identities cannot come back inside a stage shell: a user's
+//! `~/.bashrc`, `.zshenv`/`.zshrc` or `config.fish` that exports a key or
+//! another AWS_PROFILE, or a fish universal variable, is undone after their
+//! startup files, said once on stderr, and STS answers as the stage.
+
+use std::time::Duration;
+
+use expectrl::Expect;
+
+use crate::moto::Moto;
+use crate::shell::expect;
+use crate::tools;
+use crate::util::*;
+
+const CONFIG: &str = r#"
+namespace = "cpco"
+region = "us-west-2"
+topology = "single"
+
+[stages.testing]
+
+[stages.root]
+account_id = "323330167063"
+"#;
+
+/// A user whose startup files export a stale key and their own profile.
+struct Rc {
+    program: &'static str,
+    files: &'static [(&'static str, &'static str)],
+    /// The file the warning names.
+    blamed: &'static str,
+}
+
+const RCS: [Rc; 3] = [
+    Rc {
+        program: "bash",
+        files: &[(
+            ".bashrc",
+            "export AWS_ACCESS_KEY_ID=AKIASTALEBASHRC0001 AWS_SECRET_ACCESS_KEY=stale\nexport AWS_PROFILE=personal\n",
+        )],
+        blamed: "~/.bashrc",
+    },
+    Rc {
+        program: "zsh",
+        files: &[
+            (".zshenv", "export AWS_PROFILE=personal\n"),
+            (
+                ".zshrc",
+                "export AWS_ACCESS_KEY_ID=AKIASTALEZSHRC00001 AWS_SECRET_ACCESS_KEY=stale\n",
+            ),
+        ],
+        blamed: "~/.zshrc",
+    },
+    Rc {
+        program: "fish",
+        files: &[(
+            ".config/fish/config.fish",
+            "set -g fish_greeting\nset -gx AWS_ACCESS_KEY_ID AKIASTALEFISHRC0001\nset -gx AWS_PROFILE personal\n",
+        )],
+        blamed: "your fish config",
+    },
+];
+
+#[test]
+fn startup_files_cannot_bring_back_a_stale_identity() {
+    let moto = Moto::proxy();
+    for rc in &RCS {
+        let sandbox = Sandbox::with_config(CONFIG);
+        sandbox.write_aws_files();
+        for (path, text) in rc.files {
+            std::fs::create_dir_all(sandbox.home.join(path).parent().unwrap()).unwrap();
+            std::fs::write(sandbox.home.join(path), text).unwrap();
+        }
+        let mut cmd = sandbox.command(tools::by_name("sh"));
+        cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
+            .env("SHELL", tools::by_name(rc.program))
+            .env("TERM", "dumb")
+            .env("XDG_RUNTIME_DIR", &sandbox.root)
+            .env("ACCT", ACCT)
+            .env("AWS", tools::aws_v2())
+            .env("AWS_PAGER", "");
+        moto.configure(&mut cmd);
+        let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+        s.set_expect_timeout(Some(Duration::from_secs(30)));
+
+        let warning = expect(&mut s, "[cpco-testing]");
+        assert!(
+            warning.contains(&format!("acct: {}", rc.blamed))
+                && warning.contains("AWS_ACCESS_KEY_ID"),
+            "{}: no warning naming the file and the variable:\n{warning}",
+            rc.program
+        );
+        assert!(warning.contains("AWS_PROFILE"), "{}: {warning}", rc.program);
+        assert_eq!(
+            warning.matches("acct: ").count(),
+            if rc.program == "zsh" { 2 } else { 1 },
+            "{}: said once per file:\n{warning}",
+            rc.program
+        );
+
+        s.send_line(r#"echo "key=[$AWS_ACCESS_KEY_ID] profile=$AWS_PROFILE""#)
+            .unwrap();
+        expect(&mut s, "key=[] profile=cpco-testing-admin");
+        s.send_line(r#""$AWS" sts get-caller-identity --query Arn --output text"#)
+            .unwrap();
+        expect(
+            &mut s,
+            "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/",
+        );
+        s.send_line("exit 0").unwrap();
+        expect(&mut s, "status=0");
+    }
+}
+
+#[test]
+fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
+    let sandbox = Sandbox::with_config(CONFIG);
+    let fish = tools::fish();
+    let universal = |script: &str| {
+        let out = sandbox
+            .command(&fish)
+            .args(["-c", script])
+            .output()
+            .unwrap();
+        assert_status(&out, 0);
+        stdout(&out)
+    };
+    universal("set -Ux AWS_ACCESS_KEY_ID AKIAUNIVERSAL000001");
+
+    let mut cmd = sandbox.command(tools::by_name("sh"));
+    cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
+        .env("SHELL", &fish)
+        .env("TERM", "dumb")
+        .env("XDG_RUNTIME_DIR", &sandbox.root)
+        .env("ACCT", ACCT);
+    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(30)));
+    let warning = expect(&mut s, "[cpco-testing]");
+    assert!(
+        warning.contains("universal variables (set -Ux) set AWS_ACCESS_KEY_ID"),
+        "{warning}"
+    );
+    s.send_line("echo count=(env | grep -c AKIAUNIVERSAL)")
+        .unwrap();
+    expect(&mut s, "count=0");
+    s.send_line("exit 0").unwrap();
+    expect(&mut s, "status=0");
+
+    // Another session of the user still has it.
+    assert_eq!(
+        universal("set -q -U AWS_ACCESS_KEY_ID; and echo $AWS_ACCESS_KEY_ID"),
+        "AKIAUNIVERSAL000001\n"
+    );
+}
