@@ -152,3 +152,30 @@ fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
         "AKIAUNIVERSAL000001\n"
     );
 }
+
+#[test]
+fn a_configured_shell_is_the_shell_inside_and_acct_env_speaks_it() {
+    let fish = tools::fish();
+    let sandbox = Sandbox::with_config(&format!(
+        "shell = {:?}\n{CONFIG}",
+        fish.display().to_string()
+    ));
+    let out = crate::shell::shell_without_terminal(
+        &sandbox,
+        tools::bash().to_str().unwrap(),
+        &format!(
+            "echo shell=$SHELL\n{ACCT} env root | string match -r '^set -gx STAGE .*'\nexit 0\n"
+        ),
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("shell={}", fish.display())),
+        "{text}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        text.contains("set -gx STAGE 'root'"),
+        "{text}\n{}",
+        stderr(&out)
+    );
+}
