@@ -52,15 +52,15 @@ impl AwsCli {
     /// The CLI named by `aws_cli`, with its version.
     pub fn find(name: &str) -> Result<Self> {
         let path = which::which(name).map_err(|_| {
-            Failure::other(format!(
-                "the AWS CLI `{name}` is not found (aws_cli = {name:?})\n  \
-                 fix: install the AWS CLI v2, or set aws_cli to its path in the acct config"
-            ))
+            Failure::other(
+                format!("the AWS CLI `{name}` is not found (aws_cli = {name:?})"),
+                "install the AWS CLI v2, or set aws_cli to its path in the acct config",
+            )
         })?;
         let mut command = Command::new(&path);
         command.arg("--version").stdin(Stdio::null());
-        let ran = run(&mut command, Some(VERSION_TIMEOUT), true)
-            .map_err(|e| Failure::other(format!("cannot run {}: {e}", path.display())))?;
+        let ran =
+            run(&mut command, Some(VERSION_TIMEOUT), true).map_err(|e| cannot_run(&path, &e))?;
         // The v1 CLI printed its version on stderr before 1.17.
         let text = String::from_utf8_lossy(if ran.stdout.is_empty() {
             &ran.stderr
@@ -80,11 +80,14 @@ impl AwsCli {
             .map_while(|n| n.parse().ok())
             .collect();
         let (Some(&major), Some(&minor)) = (numbers.first(), numbers.get(1)) else {
-            return Err(Failure::other(format!(
-                "{} does not look like the AWS CLI: `--version` said: {}\n  fix: set aws_cli to the AWS CLI v2",
-                path.display(),
-                last_line(text.as_bytes())
-            )));
+            return Err(Failure::other(
+                format!(
+                    "{} does not look like the AWS CLI: `--version` said: {}",
+                    path.display(),
+                    last_line(text.as_bytes())
+                ),
+                "set aws_cli to the AWS CLI v2",
+            ));
         };
         Ok(AwsCli {
             path,
@@ -123,13 +126,21 @@ impl AwsCli {
             &["sts", "get-caller-identity", "--output", "json"],
         );
         command.stdin(Stdio::inherit());
-        let ran = run(&mut command, Some(timeout), true)
-            .map_err(|e| Failure::other(format!("cannot run {}: {e}", self.path.display())))?;
+        let ran = run(&mut command, Some(timeout), true).map_err(|e| cannot_run(&self.path, &e))?;
         if !ran.status.success() {
-            return Err(Failure::other(last_line(&ran.stderr)));
+            return Err(Failure::other(
+                last_line(&ran.stderr),
+                format!(
+                    "run `aws sts get-caller-identity --profile {profile}` to see the AWS CLI's whole answer"
+                ),
+            ));
         }
-        let json: serde_json::Value = serde_json::from_slice(&ran.stdout)
-            .map_err(|e| Failure::other(format!("unreadable answer from the AWS CLI: {e}")))?;
+        let json: serde_json::Value = serde_json::from_slice(&ran.stdout).map_err(|e| {
+            Failure::other(
+                format!("unreadable answer from the AWS CLI: {e}"),
+                "check that aws_cli names the AWS CLI v2 (`aws --version`)",
+            )
+        })?;
         let field = |name: &str| json[name].as_str().unwrap_or_default().to_string();
         Ok(Identity {
             account: field("Account"),
@@ -142,14 +153,16 @@ impl AwsCli {
     /// reaches the terminal; no timeout, since a person is typing.
     pub fn export_credentials(&self, env: &StageEnv, profile: &str) -> Result<Credentials> {
         if !self.can_export() {
-            return Err(Failure::other(format!(
-                "{} is {}, which cannot export credentials (needs the AWS CLI v2 {}.{} or later); nothing was run\n  \
-                 fix: install the AWS CLI v2 and set aws_cli to it",
-                self.path.display(),
-                self.version,
-                EXPORT_MINIMUM.0,
-                EXPORT_MINIMUM.1
-            )));
+            return Err(Failure::other(
+                format!(
+                    "{} is {}, which cannot export credentials (needs the AWS CLI v2 {}.{} or later); nothing was run",
+                    self.path.display(),
+                    self.version,
+                    EXPORT_MINIMUM.0,
+                    EXPORT_MINIMUM.1
+                ),
+                "install the AWS CLI v2 and set aws_cli to it",
+            ));
         }
         let mut command = self.command(
             env,
@@ -157,18 +170,20 @@ impl AwsCli {
             &["configure", "export-credentials", "--format", "process"],
         );
         command.stdin(Stdio::inherit());
-        let ran = run(&mut command, None, false)
-            .map_err(|e| Failure::other(format!("cannot run {}: {e}", self.path.display())))?;
+        let ran = run(&mut command, None, false).map_err(|e| cannot_run(&self.path, &e))?;
         if !ran.status.success() {
-            return Err(Failure::other(format!(
-                "the AWS CLI could not get credentials for profile `{profile}` (see its message above); nothing was run\n  \
-                 fix: check the profile with `acct doctor --sts`"
-            )));
+            return Err(Failure::other(
+                format!(
+                    "the AWS CLI could not get credentials for profile `{profile}` (see its message above); nothing was run"
+                ),
+                "check the profile with `acct doctor --sts`",
+            ));
         }
         let json: serde_json::Value = serde_json::from_slice(&ran.stdout).map_err(|e| {
-            Failure::other(format!(
-                "unreadable credentials from the AWS CLI: {e}; nothing was run"
-            ))
+            Failure::other(
+                format!("unreadable credentials from the AWS CLI: {e}; nothing was run"),
+                format!("run `aws configure export-credentials --profile {profile}` to see what it prints"),
+            )
         })?;
         let field = |name: &str| {
             json[name]
@@ -185,9 +200,17 @@ impl AwsCli {
             }),
             _ => Err(Failure::other(
                 "the AWS CLI gave no access key for the profile; nothing was run",
+                format!("check profile `{profile}` with `acct doctor --sts`"),
             )),
         }
     }
+}
+
+fn cannot_run(path: &std::path::Path, e: &std::io::Error) -> Failure {
+    Failure::other(
+        format!("cannot run {}: {e}", path.display()),
+        "check that aws_cli names an executable AWS CLI v2 (`aws --version`)",
+    )
 }
 
 fn last_line(bytes: &[u8]) -> String {

@@ -13,10 +13,7 @@ pub fn protected(stage: &Stage<'_>, yes: bool) -> Result<()> {
     }
     let name = stage.name;
     let tty = OpenOptions::new().read(true).write(true).open("/dev/tty").map_err(|_| {
-        Failure::other(format!(
-            "stage `{name}` is protected and there is no terminal to confirm on; nothing was run\n  \
-             fix: pass --yes to confirm from a script"
-        ))
+        Failure::other(format!("stage `{name}` is protected and there is no terminal to confirm on; nothing was run"), "pass --yes to confirm from a script")
     })?;
     let mut writer = &tty;
     let _ = write!(
@@ -30,8 +27,8 @@ pub fn protected(stage: &Stage<'_>, yes: bool) -> Result<()> {
     if matches!(read, Ok(n) if n > 0) && answer.trim_end_matches(['\n', '\r']) == name {
         return Ok(());
     }
-    Err(Failure::other(format!(
-        "confirmation did not match `{name}`; nothing was run\n  \
-         fix: type the stage name exactly as shown, or pass --yes to confirm from a script"
-    )))
+    Err(Failure::other(
+        format!("confirmation did not match `{name}`; nothing was run"),
+        "type the stage name exactly as shown, or pass --yes to confirm from a script",
+    ))
 }

@@ -1,5 +1,6 @@
-//! The one error type of acct: a message for the user and the exit status
-//! that SPEC section 3 gives it, so every command fails the same way.
+//! The one error type of acct: what went wrong, what to do about it, and the
+//! exit status that SPEC section 3 gives it, so every command fails the same
+//! way and every refusal tells the person how to get on.
 
 use std::fmt;
 
@@ -13,34 +14,47 @@ pub struct Failure {
     pub code: u8,
     /// Printed after `acct: `; further lines are printed as they are.
     pub message: String,
+    /// What the person can do about it, printed as `  fix: ...` below the
+    /// message; `doctor` and `aws-config` show it in their own layout.
+    /// `None` only for text that carries its own fixes (config diagnostics).
+    pub fix: Option<String>,
 }
 
 impl Failure {
-    pub fn usage(message: impl Into<String>) -> Self {
-        Failure {
-            code: EXIT_USAGE,
-            message: message.into(),
-        }
+    pub fn usage(message: impl Into<String>, fix: impl Into<String>) -> Self {
+        Failure::with_code(EXIT_USAGE, message, fix)
     }
 
-    pub fn other(message: impl Into<String>) -> Self {
-        Failure {
-            code: EXIT_FAILURE,
-            message: message.into(),
-        }
+    pub fn other(message: impl Into<String>, fix: impl Into<String>) -> Self {
+        Failure::with_code(EXIT_FAILURE, message, fix)
     }
 
-    pub fn with_code(code: u8, message: impl Into<String>) -> Self {
+    pub fn with_code(code: u8, message: impl Into<String>, fix: impl Into<String>) -> Self {
         Failure {
             code,
             message: message.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    /// A usage error whose text already holds a fix for each of its
+    /// problems: the config's diagnostics, rendered with file, line, column.
+    pub fn diagnostics(rendered: impl Into<String>) -> Self {
+        Failure {
+            code: EXIT_USAGE,
+            message: rendered.into(),
+            fix: None,
         }
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        match &self.fix {
+            Some(fix) => write!(f, "\n  fix: {fix}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -19,7 +19,8 @@ pub const EXIT_NOT_FOUND: u8 = 127;
 pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     let Some(program) = command.first() else {
         return Failure::usage(
-            "no command given after `--`\n  fix: write it after `--`, e.g. acct exec prod -- terraform plan",
+            "no command given after `--`",
+            "write it after `--`, e.g. acct exec prod -- terraform plan",
         );
     };
     let to_c = |s: OsString| CString::new(s.into_vec());
@@ -36,7 +37,8 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
         .collect();
     let (Ok(argv), Ok(envp)) = (argv, envp) else {
         return Failure::usage(
-            "the command or the environment holds a NUL byte\n  fix: remove the NUL byte from the arguments or the stage's [env] values",
+            "the command or the environment holds a NUL byte",
+            "remove the NUL byte from the arguments or the stage's [env] values",
         );
     };
     // Rust ignores SIGPIPE for its own sake; an ignored signal stays ignored
@@ -48,23 +50,18 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     match err {
         Errno::ENOENT | Errno::ENOTDIR => Failure::with_code(
             EXIT_NOT_FOUND,
-            format!(
-                "{name}: command not found\n  fix: check the name; acct looks it up in PATH, as a shell does"
-            ),
+            format!("{name}: command not found"),
+            "check the name; acct looks it up in PATH, as a shell does",
         ),
         Errno::EACCES | Errno::ENOEXEC | Errno::EISDIR | Errno::EPERM => Failure::with_code(
             EXIT_NOT_EXECUTABLE,
-            format!(
-                "{name}: cannot run it: {}\n  fix: check that it is an executable file (chmod +x) with a valid #! line",
-                err.desc()
-            ),
+            format!("{name}: cannot run it: {}", err.desc()),
+            "check that it is an executable file (chmod +x) with a valid #! line",
         ),
         other => Failure::with_code(
             EXIT_NOT_EXECUTABLE,
-            format!(
-                "{name}: {}\n  fix: check that the command runs outside acct",
-                other.desc()
-            ),
+            format!("{name}: {}", other.desc()),
+            "check that the command runs outside acct",
         ),
     }
 }

@@ -53,10 +53,13 @@ pub fn dir(name: &str, files: &[(&str, &str)]) -> Result<PathBuf> {
 /// is ours and private: another user must not plant files a shell runs.
 fn make_private(dir: &Path) -> Result<()> {
     let failure = |why: String| {
-        Failure::other(format!(
-            "cannot use {} for shell startup files: {why}\n  fix: remove it, or set XDG_RUNTIME_DIR to a private directory",
-            dir.display()
-        ))
+        Failure::other(
+            format!(
+                "cannot use {} for shell startup files: {why}",
+                dir.display()
+            ),
+            "remove it, or set XDG_RUNTIME_DIR to a private directory",
+        )
     };
     match DirBuilder::new().mode(0o700).create(dir) {
         Ok(()) => return Ok(()),
@@ -86,10 +89,13 @@ fn write_if_changed(path: &Path, content: &str) -> Result<()> {
         return Ok(());
     }
     let failure = |e: std::io::Error| {
-        Failure::other(format!(
-            "cannot write the shell startup file {}: {e}",
-            path.display()
-        ))
+        Failure::other(
+            format!(
+                "cannot write the shell startup file {}: {e}",
+                path.display()
+            ),
+            "check the free space there, or set XDG_RUNTIME_DIR to a private directory you can write",
+        )
     };
     atomic_write::write(path, content.as_bytes(), 0o600).map_err(failure)
 }

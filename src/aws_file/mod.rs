@@ -36,15 +36,22 @@ pub fn config_path(config: &Config, explicit: Option<&Path>) -> Result<PathBuf> 
     let chosen = explicit
         .map(Path::to_path_buf)
         .or_else(|| config.aws_config_file.clone())
-        .or_else(|| non_empty_env("AWS_CONFIG_FILE").map(|p| expand_home(Path::new(&p), home.as_deref())))
+        .or_else(|| {
+            non_empty_env("AWS_CONFIG_FILE").map(|p| expand_home(Path::new(&p), home.as_deref()))
+        })
         .or_else(|| home.as_ref().map(|h| h.join(".aws").join("config")))
         .ok_or_else(|| {
             Failure::other(
-                "cannot tell where the AWS config file is: HOME is not set\n  fix: pass --file PATH or set AWS_CONFIG_FILE",
+                "cannot tell where the AWS config file is: HOME is not set",
+                "pass --file PATH or set AWS_CONFIG_FILE",
             )
         })?;
-    std::path::absolute(&chosen)
-        .map_err(|e| Failure::other(format!("cannot use the path {}: {e}", chosen.display())))
+    std::path::absolute(&chosen).map_err(|e| {
+        Failure::other(
+            format!("cannot use the path {}: {e}", chosen.display()),
+            "pass an absolute path with --file",
+        )
+    })
 }
 
 /// The AWS CLI's shared credentials file: `AWS_SHARED_CREDENTIALS_FILE`, else
@@ -60,16 +67,16 @@ pub fn credentials_path() -> Option<PathBuf> {
 pub fn read(path: &Path) -> Result<Option<String>> {
     match std::fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            Failure::other(format!(
-                "{} is not valid UTF-8\n  fix: save it as UTF-8",
-                path.display()
-            ))
+            Failure::other(
+                format!("{} is not valid UTF-8", path.display()),
+                "save it as UTF-8",
+            )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Failure::other(format!(
-            "cannot read {}: {e}",
-            path.display()
-        ))),
+        Err(e) => Err(Failure::other(
+            format!("cannot read {}: {e}", path.display()),
+            "check that the file is readable by you (ls -l)",
+        )),
     }
 }
 
@@ -78,25 +85,37 @@ pub fn read(path: &Path) -> Result<Option<String>> {
 pub fn merge_failure(path: &Path, error: block::MergeError, namespace: &str) -> Failure {
     use block::MergeError::*;
     let file = path.display();
-    Failure::other(match error {
-        Conflict { profile, line } => format!(
-            "{file}:{line}: profile `{profile}` is already defined outside acct's block\n  \
-             fix: delete that profile (acct writes it inside `{}`), or change profile_format",
-            block::begin_marker(namespace)
+    let (message, fix) = match error {
+        Conflict { profile, line } => (
+            format!("{file}:{line}: profile `{profile}` is already defined outside acct's block"),
+            format!(
+                "delete that profile (acct writes it inside `{}`), or change profile_format",
+                block::begin_marker(namespace)
+            ),
         ),
-        Unterminated { line } => format!(
-            "{file}:{line}: `{}` has no `{}` after it\n  fix: add the END line or remove the block",
-            block::begin_marker(namespace),
-            block::end_marker(namespace)
+        Unterminated { line } => (
+            format!(
+                "{file}:{line}: `{}` has no `{}` after it",
+                block::begin_marker(namespace),
+                block::end_marker(namespace)
+            ),
+            "add the END line or remove the block".to_string(),
         ),
-        StrayEnd { line } => format!(
-            "{file}:{line}: `{}` has no `{}` before it\n  fix: remove the stray line",
-            block::end_marker(namespace),
-            block::begin_marker(namespace)
+        StrayEnd { line } => (
+            format!(
+                "{file}:{line}: `{}` has no `{}` before it",
+                block::end_marker(namespace),
+                block::begin_marker(namespace)
+            ),
+            "remove the stray line".to_string(),
         ),
-        Duplicate { first, second } => format!(
-            "{file}:{second}: a second `{}` block (the first starts on line {first})\n  fix: delete one of them",
-            block::begin_marker(namespace)
+        Duplicate { first, second } => (
+            format!(
+                "{file}:{second}: a second `{}` block (the first starts on line {first})",
+                block::begin_marker(namespace)
+            ),
+            "delete one of them".to_string(),
         ),
-    })
+    };
+    Failure::other(message, fix)
 }

@@ -33,9 +33,12 @@ pub enum Outcome {
 /// `update` leaves the file untouched.
 pub fn update(path: &Path, update: impl FnOnce(Option<&str>) -> Result<String>) -> Result<Outcome> {
     let path = real_path(path)?;
-    let dir = path
-        .parent()
-        .ok_or_else(|| Failure::other(format!("{} is not a file path", path.display())))?;
+    let dir = path.parent().ok_or_else(|| {
+        Failure::other(
+            format!("{} is not a file path", path.display()),
+            "name a file, e.g. --file ~/.aws/config",
+        )
+    })?;
     DirBuilder::new()
         .recursive(true)
         .mode(NEW_DIR_MODE)
@@ -68,7 +71,10 @@ fn real_path(path: &Path) -> Result<PathBuf> {
 }
 
 fn fail(what: &str, path: &Path, e: std::io::Error) -> Failure {
-    Failure::other(format!("{what} {}: {e}", path.display()))
+    Failure::other(
+        format!("{what} {}: {e}", path.display()),
+        "check the permissions and free space of that directory, then run acct aws-config --write again",
+    )
 }
 
 /// A temp file that removes itself unless it was renamed into place.

@@ -24,9 +24,7 @@ pub fn run(args: &AwsConfigArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     };
     if args.write {
         let outcome = store::update(&path, merge).map_err(|mut failure| {
-            if let Some((problem, fix)) = failure.message.split_once("\n  fix: ") {
-                failure.message = format!("{problem}; the file was not changed\n  fix: {fix}");
-            }
+            failure.message.push_str("; the file was not changed");
             failure
         })?;
         let what = match outcome {
@@ -61,8 +59,8 @@ fn check(
         &name,
         &format!("{name} (acct aws-config --write)"),
     ))?;
-    Err(Failure::other(format!(
-        "{name} differs from what {} renders\n  fix: run `acct aws-config --write`",
-        config.path.display()
-    )))
+    Err(Failure::other(
+        format!("{name} differs from what {} renders", config.path.display()),
+        "run `acct aws-config --write`",
+    ))
 }

@@ -12,9 +12,11 @@ use crate::error::{Failure, Result};
 pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
     let shell = args.shell.to_possible_value().expect("no skipped variants");
     let argv0 = std::env::args_os().next().unwrap_or_else(|| "acct".into());
-    let script = completion::registration(shell.get_name(), &argv0)
-        .map_err(|e| Failure::other(format!(
-            "cannot make the completion script: {e}\n  fix: this is a bug in acct; please report it with `acct --version`"
-        )))?;
+    let script = completion::registration(shell.get_name(), &argv0).map_err(|e| {
+        Failure::other(
+            format!("cannot make the completion script: {e}"),
+            "this is a bug in acct; please report it with `acct --version`",
+        )
+    })?;
     super::print(&String::from_utf8_lossy(&script))
 }

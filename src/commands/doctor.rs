@@ -62,11 +62,12 @@ impl Report {
 impl Report {
     /// A failure's message as a report line, its `fix:` on the next.
     fn fail_with(&mut self, failure: &Failure, subject: &str) {
-        let (detail, fix) = match failure.message.split_once("\n  fix: ") {
-            Some((detail, fix)) => (detail, Some(fix)),
-            None => (failure.message.as_str(), None),
-        };
-        self.line(Mark::Fail, subject, detail, fix);
+        self.line(
+            Mark::Fail,
+            subject,
+            &failure.message,
+            failure.fix.as_deref(),
+        );
     }
 }
 
@@ -101,11 +102,14 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     if report.failures == 0 {
         Ok(ExitCode::SUCCESS)
     } else {
-        Err(Failure::other(format!(
-            "{} check{} failed",
-            report.failures,
-            if report.failures == 1 { "" } else { "s" }
-        )))
+        Err(Failure::other(
+            format!(
+                "{} check{} failed",
+                report.failures,
+                if report.failures == 1 { "" } else { "s" }
+            ),
+            "each line marked above says what to do",
+        ))
     }
 }
 
@@ -134,16 +138,7 @@ fn check_cli(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Opti
             Some(cli)
         }
         Err(failure) => {
-            let (detail, fix) = failure
-                .message
-                .split_once("\n  fix: ")
-                .unwrap_or((&failure.message, ""));
-            report.line(
-                Mark::Fail,
-                "aws cli",
-                detail,
-                Some(fix).filter(|f| !f.is_empty()),
-            );
+            report.fail_with(&failure, "aws cli");
             None
         }
     }
@@ -290,7 +285,7 @@ fn check_identity(config: &Config, stage: &Stage<'_>, cli: Option<&AwsCli>, repo
     let env = StageEnv::new(config, stage);
     let expected_role = stage.role_arn.rsplit('/').next().unwrap_or_default();
     match cli.caller_identity(&env, &stage.profile, STS_TIMEOUT) {
-        Err(failure) => report.line(Mark::Fail, &subject, &failure.message, None),
+        Err(failure) => report.fail_with(&failure, &subject),
         Ok(identity) => {
             let role = identity.role_name().unwrap_or("(not an assumed role)");
             let mut wrong = Vec::new();

@@ -92,11 +92,7 @@ pub fn render(env: &StageEnv, format: EnvFormat) -> Result<String> {
             let mut set = serde_json::Map::new();
             for (name, value) in &env.set {
                 let value = value.to_str().ok_or_else(|| {
-                    Failure::other(format!(
-                        "{name} is not valid UTF-8 ({}), which JSON cannot hold\n  \
-                         fix: use --shell bash, zsh or fish, which carry any bytes, or move the config to a UTF-8 path",
-                        value.to_string_lossy()
-                    ))
+                    Failure::other(format!("{name} is not valid UTF-8 ({}), which JSON cannot hold", value.to_string_lossy()), "use --shell bash, zsh or fish, which carry any bytes, or move the config to a UTF-8 path")
                 })?;
                 set.insert(name.clone(), value.into());
             }

@@ -13,13 +13,20 @@ use crate::shells::Shell;
 /// Called when `acct init` names a shell (without one it writes a config).
 pub fn run(args: &InitArgs) -> Result<ExitCode> {
     let Some(shell) = args.shell.map(Shell::from) else {
-        return Err(Failure::usage("name the shell: acct init bash|zsh|fish"));
+        return Err(Failure::usage(
+            "acct init needs a shell to print a hook for",
+            "name it: acct init bash|zsh|fish",
+        ));
     };
     if args.print_full_init {
         return super::print(shell.script());
     }
-    let exe = std::env::current_exe()
-        .map_err(|e| Failure::other(format!("cannot find acct's own path: {e}")))?;
+    let exe = std::env::current_exe().map_err(|e| {
+        Failure::other(
+            format!("cannot find acct's own path: {e}"),
+            "run acct by its full path, e.g. ~/.local/bin/acct init bash",
+        )
+    })?;
     super::print(&loader(shell, exe.as_os_str()))
 }
 

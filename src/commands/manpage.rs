@@ -12,8 +12,11 @@ pub fn run() -> Result<ExitCode> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut page)
-        .map_err(|e| Failure::other(format!(
-            "cannot render the man page: {e}\n  fix: this is a bug in acct; `acct --help` has the same text"
-        )))?;
+        .map_err(|e| {
+            Failure::other(
+                format!("cannot render the man page: {e}"),
+                "this is a bug in acct; `acct --help` has the same text",
+            )
+        })?;
     super::print(&String::from_utf8_lossy(&page))
 }

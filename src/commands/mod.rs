@@ -50,10 +50,10 @@ pub fn find_stage<'c>(config: &'c Config, name: &str) -> Result<Stage<'c>> {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("the stages are: {}", names.collect::<Vec<_>>().join(", ")),
         };
-        Failure::usage(format!(
-            "unknown stage `{name}` in {}\n  fix: {hint}",
-            config.path.display()
-        ))
+        Failure::usage(
+            format!("unknown stage `{name}` in {}", config.path.display()),
+            format!("{hint}"),
+        )
     })
 }
 
@@ -63,8 +63,9 @@ pub fn print(text: &str) -> Result<ExitCode> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(Failure::other(format!(
-            "cannot write to stdout: {e}\n  fix: check where the output goes (a full disk, a closed terminal)"
-        ))),
+        Err(e) => Err(Failure::other(
+            format!("cannot write to stdout: {e}"),
+            "check where the output goes (a full disk, a closed terminal)",
+        )),
     }
 }

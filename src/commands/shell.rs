@@ -16,11 +16,16 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let stage = super::find_stage(&config, &args.stage)?;
     let outer = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
     if let (Some(outer), false) = (&outer, args.nest) {
-        return Err(Failure::other(format!(
-            "already inside stage `{outer}`; a shell in `{}` would hide it\n  \
-             fix: type `exit` to leave `{outer}` first, or pass --nest to enter `{}` from inside it",
-            stage.name, stage.name
-        )));
+        return Err(Failure::other(
+            format!(
+                "already inside stage `{outer}`; a shell in `{}` would hide it",
+                stage.name
+            ),
+            format!(
+                "type `exit` to leave `{outer}` first, or pass --nest to enter `{}` from inside it",
+                stage.name
+            ),
+        ));
     }
     confirm::protected(&stage, args.yes)?;
     let mut env = export_credentials::stage_env(&config, &stage, args.export_credentials)?;

@@ -42,10 +42,12 @@ pub struct Search {
 
 impl Search {
     pub fn from_process(explicit: Option<PathBuf>) -> Result<Self> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| Failure::other(format!(
-                "cannot read the current directory: {e}\n  fix: cd into a directory that exists, or pass --config PATH"
-            )))?;
+        let cwd = std::env::current_dir().map_err(|e| {
+            Failure::other(
+                format!("cannot read the current directory: {e}"),
+                "cd into a directory that exists, or pass --config PATH",
+            )
+        })?;
         let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let absolute = |name: &str| {
             non_empty(name)
@@ -74,7 +76,10 @@ impl Search {
 
     pub fn trust_store(&self) -> Result<TrustStore> {
         TrustStore::new(self.home.as_deref(), self.xdg_data_home.as_deref()).ok_or_else(|| {
-            Failure::other("cannot keep allowed configs: neither XDG_DATA_HOME nor HOME is set")
+            Failure::other(
+                "cannot keep allowed configs: neither XDG_DATA_HOME nor HOME is set",
+                "set HOME (or XDG_DATA_HOME) to your home directory",
+            )
         })
     }
 
@@ -117,9 +122,10 @@ impl Search {
             }
         }
         message.push_str("\n  (neither --config nor ACCT_CONFIG is set)");
-        message
-            .push_str("\n  fix: run `acct init` to write a starter config, or pass --config PATH");
-        Err(Failure::usage(message))
+        Err(Failure::usage(
+            message,
+            "run `acct init` to write a starter config, or pass --config PATH",
+        ))
     }
 
     fn must_exist(&self, path: &Path, source: &str) -> Result<PathBuf> {
@@ -127,11 +133,16 @@ impl Search {
         if path.is_file() {
             Ok(path)
         } else {
-            Err(Failure::usage(format!(
-                "config file {} (from {source}) does not exist\n  fix: check the path, or run `acct init --path {}`",
-                path.display(),
-                path.display()
-            )))
+            Err(Failure::usage(
+                format!(
+                    "config file {} (from {source}) does not exist",
+                    path.display()
+                ),
+                format!(
+                    "check the path, or run `acct init --path {}`",
+                    path.display()
+                ),
+            ))
         }
     }
 
@@ -142,10 +153,10 @@ impl Search {
         let path = std::path::absolute(&found).unwrap_or(found);
         guard::check(&path, nix::unistd::geteuid().as_raw())?;
         let bytes = std::fs::read(&path).map_err(|e| {
-            Failure::other(format!(
-                "cannot read config {}: {e}\n  fix: check that the file is readable by you",
-                path.display()
-            ))
+            Failure::other(
+                format!("cannot read config {}: {e}", path.display()),
+                "check that the file is readable by you",
+            )
         })?;
         let project = match origin {
             Origin::Local => true,
@@ -154,25 +165,30 @@ impl Search {
         };
         if project && !self.trust_store()?.is_allowed(&path, &bytes) {
             let quoted = shell_words::quote(&path.to_string_lossy()).into_owned();
-            return Err(Failure::other(format!(
-                "{} is a project config that is not allowed (it is new, or changed since it was allowed)\n  \
-                 fix: read it, then run `acct allow {quoted}`",
-                path.display()
-            )));
+            return Err(Failure::other(
+                format!(
+                    "{} is a project config that is not allowed (it is new, or changed since it was allowed)",
+                    path.display()
+                ),
+                format!("read it, then run `acct allow {quoted}`"),
+            ));
         }
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let (line, column) = line_column(valid, valid.len());
-            Failure::usage(format!(
-                "{}:{line}:{column}: the file is not valid UTF-8\n  fix: save it as UTF-8",
-                path.display()
-            ))
+            Failure::usage(
+                format!(
+                    "{}:{line}:{column}: the file is not valid UTF-8",
+                    path.display()
+                ),
+                "save it as UTF-8",
+            )
         })?;
         let mut config =
             super::parse(&path, text, self.home.as_deref()).map_err(|diagnostics| {
                 let rendered: Vec<String> =
                     diagnostics.iter().map(|d| d.render(&path, text)).collect();
-                Failure::usage(rendered.join("\nacct: "))
+                Failure::diagnostics(rendered.join("\nacct: "))
             })?;
         if project {
             config.project = true;

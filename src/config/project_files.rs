@@ -27,16 +27,20 @@ pub fn check(config: &Config, cwd: &Path) -> Result<()> {
     for (key, path) in named {
         let real = real_path(&path);
         if let Some(root) = roots.iter().find(|root| real.starts_with(root)) {
-            return Err(Failure::other(format!(
-                "{}: `{key}` names {}, inside the project's own tree {}; `acct allow` covers the \
-                 config's text, not files in the project that could change after it\n  \
-                 fix: name a file outside the project (an absolute or ~/ path), or set `{key}` in \
+            return Err(Failure::other(
+                format!(
+                    "{}: `{key}` names {}, inside the project's own tree {}; `acct allow` covers the \
+                 config's text, not files in the project that could change after it",
+                    config.path.display(),
+                    path.display(),
+                    root.display()
+                ),
+                format!(
+                    "name a file outside the project (an absolute or ~/ path), or set `{key}` in \
                  your own config ({}) instead",
-                config.path.display(),
-                path.display(),
-                root.display(),
-                "~/.config/acct/config.toml"
-            )));
+                    "~/.config/acct/config.toml"
+                ),
+            ));
         }
     }
     Ok(())

@@ -76,9 +76,12 @@ impl Prompt<'_> {
         self.output
             .write_all(text.as_bytes())
             .and_then(|()| self.output.flush())
-            .map_err(|e| Failure::other(format!(
-                "cannot write the question: {e}\n  fix: give every answer as an option (see `acct init --help`)"
-            )))
+            .map_err(|e| {
+                Failure::other(
+                    format!("cannot write the question: {e}"),
+                    "give every answer as an option (see `acct init --help`)",
+                )
+            })
     }
 
     fn ask<T>(
@@ -93,16 +96,16 @@ impl Prompt<'_> {
                 _ => self.say(&format!("{question}: "))?,
             }
             let mut line = String::new();
-            let read = self
-                .input
-                .read_line(&mut line)
-                .map_err(|e| Failure::other(format!(
-                    "cannot read the answer: {e}\n  fix: give every answer as an option (see `acct init --help`)"
-                )))?;
+            let read = self.input.read_line(&mut line).map_err(|e| {
+                Failure::other(
+                    format!("cannot read the answer: {e}"),
+                    "give every answer as an option (see `acct init --help`)",
+                )
+            })?;
             if read == 0 {
                 return Err(Failure::other(
-                    "acct init stopped: no more answers; nothing was written\n  \
-                     fix: run `acct init` again, or give every answer as an option (see `acct init --help`)",
+                    "acct init stopped: no more answers; nothing was written",
+                    "run `acct init` again, or give every answer as an option (see `acct init --help`)",
                 ));
             }
             let answer = match line.trim() {

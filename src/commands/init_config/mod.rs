@@ -39,11 +39,10 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
     let search = Search::from_process(None)?;
     let path = target(args, &search)?;
     if path.exists() && !args.force {
-        return Err(Failure::other(format!(
-            "{} already exists; nothing was written\n  \
-             fix: edit it, pass --force to replace it, or --path PATH to write elsewhere",
-            path.display()
-        )));
+        return Err(Failure::other(
+            format!("{} already exists; nothing was written", path.display()),
+            "edit it, pass --force to replace it, or --path PATH to write elsewhere",
+        ));
     }
     let starter = if args.has_answers() || !std::io::stdin().is_terminal() {
         from_options(args)?
@@ -56,7 +55,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
     // config that fails on its first use.
     config::parse(&path, &text, search.home.as_deref()).map_err(|diagnostics| {
         let rendered: Vec<String> = diagnostics.iter().map(|d| d.render(&path, &text)).collect();
-        Failure::usage(format!(
+        Failure::diagnostics(format!(
             "the starter config would be invalid; nothing was written\nacct: {}",
             rendered.join("\nacct: ")
         ))
@@ -76,8 +75,8 @@ fn target(args: &InitArgs, search: &Search) -> Result<PathBuf> {
         Some(path) => Ok(search.cwd.join(path)),
         None => search.user_config().ok_or_else(|| {
             Failure::usage(
-                "cannot tell where the user config goes: neither XDG_CONFIG_HOME nor HOME is set\n  \
-                 fix: pass --path PATH",
+                "cannot tell where the user config goes: neither XDG_CONFIG_HOME nor HOME is set",
+                "pass --path PATH",
             )
         }),
     }
@@ -98,7 +97,7 @@ fn topology_name(topology: Topology) -> &'static str {
 
 /// A usage error for an option's value, with the rule's fix.
 fn bad_option(option: &str, (message, fix): Problem) -> Failure {
-    Failure::usage(format!("{option}: {message}\n  fix: {fix}"))
+    Failure::usage(format!("{option}: {message}"), format!("{fix}"))
 }
 
 /// The stage list with `root` first (added when missing), checked.
@@ -136,11 +135,11 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         } else {
             "stdin is not a terminal, so acct cannot ask"
         };
-        return Err(Failure::usage(format!(
-            "acct init needs {} ({why})\n  fix: e.g. acct init --namespace cpco --region us-west-2 \
+        return Err(Failure::usage(
+            format!("acct init needs {} ({why})", missing.join(", ")),
+            "e.g. acct init --namespace cpco --region us-west-2 \
              --topology single --root-account 323330167063 --stages root,testing",
-            missing.join(", ")
-        )));
+        ));
     }
     let (namespace, region, root_account) = (
         args.namespace.clone().unwrap_or_default(),
@@ -157,28 +156,31 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
     stages[0].1 = Some(root_account);
     for given in &args.accounts {
         let (name, id) = given.split_once('=').ok_or_else(|| {
-            Failure::usage(format!(
-                "--account {given:?} is not STAGE=ID\n  fix: write e.g. --account prod=210987654321"
-            ))
+            Failure::usage(
+                format!("--account {given:?} is not STAGE=ID"),
+                "write e.g. --account prod=210987654321",
+            )
         })?;
         rules::account_id(id).map_err(|p| bad_option("--account", p))?;
         if topology == Topology::Single {
             return Err(Failure::usage(
-                "--account: in the single layout every stage lives in the root account\n  \
-                 fix: drop --account, or choose --topology organization or member",
+                "--account: in the single layout every stage lives in the root account",
+                "drop --account, or choose --topology organization or member",
             ));
         }
         let slot = stages
             .iter_mut()
             .find(|(stage, _)| stage == name)
             .ok_or_else(|| {
-                Failure::usage(format!(
-                    "--account names stage `{name}`, which is not in --stages\n  fix: add it to --stages"
-                ))
+                Failure::usage(
+                    format!("--account names stage `{name}`, which is not in --stages"),
+                    "add it to --stages",
+                )
             })?;
         if name == ROOT {
             return Err(Failure::usage(
-                "--account root=...: the root's account is --root-account\n  fix: pass --root-account ID",
+                "--account root=...: the root's account is --root-account",
+                "pass --root-account ID",
             ));
         }
         slot.1 = Some(id.to_string());
@@ -194,10 +196,10 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
 /// Write the file; without `force`, never over a file that appeared meanwhile.
 fn write(path: &Path, text: &str, force: bool) -> Result<()> {
     let cannot = |e: std::io::Error| {
-        Failure::other(format!(
-            "cannot write {}: {e}\n  fix: check the directory's permissions, or pass --path PATH",
-            path.display()
-        ))
+        Failure::other(
+            format!("cannot write {}: {e}", path.display()),
+            "check the directory's permissions, or pass --path PATH",
+        )
     };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(cannot)?;
