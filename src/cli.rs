@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::completion::stage_names;
+use crate::shells::Shell;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -140,12 +141,29 @@ pub struct ListArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// What `acct env` prints: code for one of the shells, or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvFormat {
-    Bash,
-    Zsh,
-    Fish,
+    Shell(Shell),
     Json,
+}
+
+impl ValueEnum for EnvFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            EnvFormat::Shell(Shell::Bash),
+            EnvFormat::Shell(Shell::Zsh),
+            EnvFormat::Shell(Shell::Fish),
+            EnvFormat::Json,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        match self {
+            EnvFormat::Shell(shell) => shell.to_possible_value(),
+            EnvFormat::Json => Some(clap::builder::PossibleValue::new("json")),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -202,18 +220,10 @@ pub struct ShellArgs {
     pub stage: String,
 }
 
-/// A shell acct prints scripts for (completions, prompt hooks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellName {
-    Bash,
-    Zsh,
-    Fish,
-}
-
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to print the script for
-    pub shell: ShellName,
+    pub shell: Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -227,7 +237,7 @@ pub enum TopologyArg {
 pub struct InitArgs {
     /// Print the prompt hook for this shell instead of writing a config
     #[arg(value_enum, value_name = "SHELL", conflicts_with_all = ["path", "force", "namespace", "region", "topology", "root_account", "stages", "accounts"])]
-    pub shell: Option<ShellName>,
+    pub shell: Option<Shell>,
     /// Print the whole hook script instead of the line that loads it
     #[arg(long, hide = true, requires = "shell")]
     pub print_full_init: bool,

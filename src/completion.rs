@@ -17,6 +17,7 @@ use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::cli::Cli;
 use crate::config::discover::Search;
+use crate::shells::Shell;
 
 /// The variable that turns a run of acct into a completion request. Not the
 /// library's default `COMPLETE`: a user's own `COMPLETE` must not hijack acct.
@@ -87,18 +88,18 @@ fn config_option(argv: Vec<OsString>) -> Option<PathBuf> {
 /// The script that registers acct's completion in `shell`. `argv0` is how
 /// acct was called; the script calls acct back the same way (made absolute
 /// when it is a relative path, so it works from any directory).
-pub fn registration(shell: &str, argv0: &OsStr) -> std::io::Result<Vec<u8>> {
+pub fn registration(shell: Shell, argv0: &OsStr) -> std::io::Result<Vec<u8>> {
     let shells = clap_complete::env::Shells::builtins();
     let completer = shells
-        .completer(shell)
-        .ok_or_else(|| std::io::Error::other(format!("no completion for {shell}")))?;
+        .completer(shell.name())
+        .ok_or_else(|| std::io::Error::other(format!("no completion for {}", shell.name())))?;
     let mut program = PathBuf::from(argv0);
     if program.components().count() > 1 {
         program = std::path::absolute(&program)?;
     }
     let mut script = Vec::new();
     completer.write_registration(VAR, "acct", "acct", &program.to_string_lossy(), &mut script)?;
-    if shell == "zsh" {
+    if shell == Shell::Zsh {
         script = zsh_autoload(script);
     }
     Ok(script)
@@ -162,7 +163,7 @@ mod tests {
 
     #[test]
     fn zsh_script_completes_when_autoloaded_and_registers_when_sourced() {
-        let script = registration("zsh", OsStr::new("acct")).unwrap();
+        let script = registration(Shell::Zsh, OsStr::new("acct")).unwrap();
         let script = String::from_utf8(script).unwrap();
         assert!(script.starts_with("#compdef acct"), "{script}");
         assert!(

@@ -10,21 +10,13 @@ use std::path::Path;
 use crate::error::Result;
 use crate::startup_files;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The shells acct speaks: prompt hooks, `acct env` code, completions.
+/// The one type for them, and `of_program` the one way to recognise one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Shell {
     Bash,
     Zsh,
     Fish,
-}
-
-impl From<crate::cli::ShellName> for Shell {
-    fn from(name: crate::cli::ShellName) -> Self {
-        match name {
-            crate::cli::ShellName::Bash => Shell::Bash,
-            crate::cli::ShellName::Zsh => Shell::Zsh,
-            crate::cli::ShellName::Fish => Shell::Fish,
-        }
-    }
 }
 
 impl Shell {

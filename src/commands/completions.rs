@@ -3,16 +3,13 @@
 
 use std::process::ExitCode;
 
-use clap::ValueEnum;
-
 use crate::cli::CompletionsArgs;
 use crate::completion;
 use crate::error::{Failure, Result};
 
 pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
-    let shell = args.shell.to_possible_value().expect("no skipped variants");
     let argv0 = std::env::args_os().next().unwrap_or_else(|| "acct".into());
-    let script = completion::registration(shell.get_name(), &argv0).map_err(|e| {
+    let script = completion::registration(args.shell, &argv0).map_err(|e| {
         Failure::other(
             format!("cannot make the completion script: {e}"),
             "this is a bug in acct; please report it with `acct --version`",

@@ -36,11 +36,7 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
 /// The shell that will read the code: the one running acct, else `$SHELL`'s,
 /// else bash (SPEC section 3).
 fn default_format() -> EnvFormat {
-    match Shell::detect() {
-        Some(Shell::Zsh) => EnvFormat::Zsh,
-        Some(Shell::Fish) => EnvFormat::Fish,
-        Some(Shell::Bash) | None => EnvFormat::Bash,
-    }
+    EnvFormat::Shell(Shell::detect().unwrap_or(Shell::Bash))
 }
 
 /// Everything a stage sets goes; the active stage's own `[env]` names too
@@ -62,7 +58,7 @@ fn leave(config: Option<PathBuf>, active: Option<&str>) -> StageEnv {
 pub fn render(env: &StageEnv, format: EnvFormat) -> Result<String> {
     let mut out = String::new();
     match format {
-        EnvFormat::Bash | EnvFormat::Zsh => {
+        EnvFormat::Shell(Shell::Bash | Shell::Zsh) => {
             for name in &env.unset {
                 out.push_str(&format!("unset {name}\n"));
             }
@@ -70,7 +66,7 @@ pub fn render(env: &StageEnv, format: EnvFormat) -> Result<String> {
                 out.push_str(&format!("export {name}={}\n", quote::posix(value)));
             }
         }
-        EnvFormat::Fish => {
+        EnvFormat::Shell(Shell::Fish) => {
             // `set -e NAME` would erase a universal variable for every fish
             // session of the user (or only the global hiding it): erase the
             // global, and hide a universal one behind an empty exported

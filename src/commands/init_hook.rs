@@ -12,7 +12,7 @@ use crate::shells::Shell;
 
 /// Called when `acct init` names a shell (without one it writes a config).
 pub fn run(args: &InitArgs) -> Result<ExitCode> {
-    let Some(shell) = args.shell.map(Shell::from) else {
+    let Some(shell) = args.shell else {
         return Err(Failure::usage(
             "acct init needs a shell to print a hook for",
             "name it: acct init bash|zsh|fish",
