@@ -72,6 +72,38 @@ fn init_never_replaces_a_file_without_force() {
 }
 
 #[test]
+fn init_force_on_a_symlinked_config_updates_the_real_file_and_keeps_the_link() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let sandbox = Sandbox::new();
+    let real = sandbox.write("dotfiles/acct/config.toml", "# old\n");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink(&real, sandbox.user_config()).unwrap();
+    let mut forced = MEMBER_OPTIONS.to_vec();
+    forced.push("--force");
+    assert_status(&sandbox.run(&forced), 0);
+    let link = std::fs::symlink_metadata(sandbox.user_config()).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("namespace = \"cpco\"")
+    );
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(real.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["config.toml"], "a temp file was left behind");
+}
+
+#[test]
 fn init_refuses_bad_answers_and_writes_nothing() {
     let sandbox = Sandbox::new();
     let target = sandbox.root.join("elsewhere/acct.toml");
