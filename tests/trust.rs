@@ -67,19 +67,28 @@ fn a_project_config_needs_allow_and_again_after_a_change() {
 
 #[test]
 fn configs_named_explicitly_and_the_user_config_are_trusted() {
+    // Which config answered: SINGLE's testing is in the root account,
+    // MEMBER's has an account of its own.
     let sandbox = Sandbox::with_config(SINGLE);
-    assert_status(&sandbox.run(&["list"]), 0);
+    let testing_account = |out: std::process::Output| {
+        assert_status(&out, 0);
+        stdout(&out)
+    };
+    let exec = ["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"];
+    assert_eq!(testing_account(sandbox.run(&exec)), "323330167063\n");
+    // An unallowed project config in the way: named configs win over it.
+    sandbox.write("work/acct.toml", ORGANIZATION);
     let file = sandbox.write("work/elsewhere.toml", MEMBER);
-    assert_status(&sandbox.run(&["-c", file.to_str().unwrap(), "list"]), 0);
-    assert_status(
-        &sandbox
-            .acct()
-            .env("ACCT_CONFIG", &file)
-            .arg("list")
-            .output()
-            .unwrap(),
-        0,
-    );
+    let mut flag = vec!["-c", file.to_str().unwrap()];
+    flag.extend(exec);
+    assert_eq!(testing_account(sandbox.run(&flag)), "126450723953\n");
+    let by_variable = sandbox
+        .acct()
+        .env("ACCT_CONFIG", &file)
+        .args(exec)
+        .output()
+        .unwrap();
+    assert_eq!(testing_account(by_variable), "126450723953\n");
 }
 
 #[test]
