@@ -68,7 +68,7 @@ fn identity_of_keys(sandbox: &Sandbox, moto: &Moto, env: &[(String, String)]) ->
 #[test]
 fn exported_keys_are_the_stage_accounts_and_replace_the_profile() {
     let moto = Moto::proxy();
-    let sandbox = Sandbox::with_config(&with_cli("/usr/bin/aws", ORGANIZATION));
+    let sandbox = Sandbox::with_config(&with_cli(aws_v2().to_str().unwrap(), ORGANIZATION));
     sandbox.write_aws_files();
     let out = exec_env(&sandbox, Some(&moto), &["--export-credentials", "testing"]);
     assert_status(&out, 0);
@@ -95,7 +95,7 @@ fn exported_keys_are_the_stage_accounts_and_replace_the_profile() {
     );
 
     // `export_credentials = true` on the stage does it without the flag.
-    let config = with_cli("/usr/bin/aws", SINGLE).replace(
+    let config = with_cli(aws_v2().to_str().unwrap(), SINGLE).replace(
         "[stages.testing]\n",
         "[stages.testing]\nexport_credentials = true\n",
     );
@@ -145,7 +145,7 @@ fn a_v1_cli_a_missing_cli_or_a_failed_assume_runs_nothing() {
     assert_refused(&missing, "`/nonexistent/aws` is not found");
 
     // No source credentials: the CLI cannot assume the role.
-    let no_keys = Sandbox::with_config(&with_cli("/usr/bin/aws", ORGANIZATION));
+    let no_keys = Sandbox::with_config(&with_cli(aws_v2().to_str().unwrap(), ORGANIZATION));
     assert_status(&no_keys.run(&["aws-config", "--write"]), 0);
     assert_refused(
         &no_keys,
@@ -158,7 +158,7 @@ fn a_v1_cli_a_missing_cli_or_a_failed_assume_runs_nothing() {
 #[test]
 fn a_stage_shell_gets_the_keys_too_or_does_not_start() {
     let config = with_cli(
-        "/usr/bin/aws",
+        aws_v2().to_str().unwrap(),
         &ORGANIZATION.replace("mfa_serial", "# mfa_serial"),
     );
     let sandbox = Sandbox::with_config(&config);

@@ -109,7 +109,7 @@ fn install_sh_has_help_and_refuses_unknown_options() {
 
 #[test]
 fn install_sh_is_shellcheck_clean() {
-    let out = std::process::Command::new("shellcheck")
+    let out = std::process::Command::new(crate::tools::shellcheck())
         .arg(repo_file("install.sh"))
         .output()
         .expect("shellcheck is installed (see .ci/run)");

@@ -7,59 +7,10 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The Python that has moto and the v1 CLI: asked once, with the real HOME,
-/// since pyenv's shims break once HOME points at a sandbox.
-fn python_bin_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let out = Command::new("python3")
-            .args([
-                "-c",
-                "import sys, os; print(os.path.dirname(os.path.realpath(sys.executable)))",
-            ])
-            .output()
-            .expect("python3 on PATH (see .ci/run)");
-        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-    })
-}
-
-fn moto_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let out = Command::new(python_bin_dir().join("python3"))
-            .args([
-                "-c",
-                "import moto, os; print(os.path.dirname(moto.__file__))",
-            ])
-            .output()
-            .expect("moto installed (pip install \"moto[server,proxy]\")");
-        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-    })
-}
-
-/// The AWS CLI v1 from PyPI, named by its real path (not a pyenv shim).
-pub fn aws_v1() -> PathBuf {
-    let path = python_bin_dir().join("aws");
-    assert!(
-        path.exists(),
-        "AWS CLI v1 missing at {} (pip install awscli)",
-        path.display()
-    );
-    path
-}
-
-/// The AWS CLI v2 from Debian's `awscli` package.
-pub fn aws_v2() -> PathBuf {
-    let path = PathBuf::from("/usr/bin/aws");
-    assert!(
-        path.exists(),
-        "AWS CLI v2 missing at /usr/bin/aws (apt-get install awscli)"
-    );
-    path
-}
+/// Where moto and both CLIs come from: tests/tools.rs.
+pub use crate::tools::{aws_v1, aws_v2};
 
 pub struct Moto {
     child: Child,
@@ -76,21 +27,33 @@ fn free_port() -> u16 {
 }
 
 impl Moto {
-    fn start(program: &str, proxy: bool) -> Self {
+    fn start(program: PathBuf, proxy: bool) -> Self {
         let port = free_port();
-        let child = Command::new(python_bin_dir().join(program))
+        // Its log goes to a file, read only when it dies before listening.
+        let mut log = tempfile::tempfile().expect("moto log file");
+        let child = Command::new(&program)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("HOME", std::env::temp_dir())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log.try_clone().expect("moto log file"))
             .spawn()
-            .unwrap_or_else(|e| panic!("start {program}: {e}"));
-        let moto = Moto { child, port, proxy };
+            .unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
+        let mut moto = Moto { child, port, proxy };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = moto.child.try_wait() {
+                use std::io::{Read, Seek};
+                let mut text = String::new();
+                let _ = log.rewind().and_then(|_| log.read_to_string(&mut text));
+                panic!(
+                    "{} exited ({status}) before listening on {port}:\n{text}",
+                    program.display()
+                );
+            }
             assert!(
                 Instant::now() < deadline,
-                "{program} did not listen on {port}"
+                "{} did not listen on {port}",
+                program.display()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -99,20 +62,22 @@ impl Moto {
 
     /// For the AWS CLI v1: `AWS_ENDPOINT_URL`.
     pub fn server() -> Self {
-        Moto::start("moto_server", false)
+        Moto::start(crate::tools::moto_server(), false)
     }
 
     /// For the AWS CLI v2: `HTTPS_PROXY` and moto's CA.
     pub fn proxy() -> Self {
-        Moto::start("moto_proxy", true)
+        Moto::start(crate::tools::moto_proxy(), true)
     }
 
     /// Point a command's AWS clients at this moto.
     pub fn configure(&self, cmd: &mut Command) {
         let url = format!("http://127.0.0.1:{}", self.port);
         if self.proxy {
-            cmd.env("HTTPS_PROXY", &url)
-                .env("AWS_CA_BUNDLE", moto_dir().join("moto_proxy/ca.crt"));
+            cmd.env("HTTPS_PROXY", &url).env(
+                "AWS_CA_BUNDLE",
+                crate::tools::moto_dir().join("moto_proxy/ca.crt"),
+            );
         } else {
             cmd.env("AWS_ENDPOINT_URL", &url);
         }

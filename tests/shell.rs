@@ -108,7 +108,7 @@ fn sandbox_for(shell: &UserShell) -> Sandbox {
 
 /// The sandbox's environment for a user whose login shell is `shell`.
 fn user_env(sandbox: &Sandbox, shell: &UserShell, cmd: &mut Command) {
-    let program = which::which(shell.program).expect("the shell is installed");
+    let program = crate::tools::by_name(shell.program);
     cmd.env("SHELL", program)
         .env("TERM", "xterm")
         .env("XDG_RUNTIME_DIR", &sandbox.root)
@@ -343,9 +343,7 @@ fn shell_without_terminal(sandbox: &Sandbox, program: &str, input: &str) -> std:
 fn other_shells_get_the_environment_and_a_one_line_warning() {
     let sandbox = Sandbox::with_config(CONFIG);
     for program in ["sh", "dash"] {
-        let Ok(path) = which::which(program) else {
-            continue;
-        };
+        let path = crate::tools::by_name(program);
         let out = shell_without_terminal(
             &sandbox,
             path.to_str().unwrap(),
@@ -369,7 +367,8 @@ fn startup_files_are_private_and_do_not_pile_up() {
     let sandbox = Sandbox::with_config(CONFIG);
     for _ in 0..3 {
         for program in ["bash", "zsh", "fish"] {
-            let out = shell_without_terminal(&sandbox, program, "exit 0\n");
+            let program = crate::tools::by_name(program);
+            let out = shell_without_terminal(&sandbox, program.to_str().unwrap(), "exit 0\n");
             assert_status(&out, 0);
         }
     }

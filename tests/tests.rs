@@ -1,6 +1,7 @@
 //! acct's integration tests: the built binary, real shells, the real AWS CLI.
 
 mod moto;
+mod tools;
 mod util;
 
 mod aws_config;

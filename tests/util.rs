@@ -81,8 +81,9 @@ impl Sandbox {
     }
 
     /// The sandbox's environment for any program (a shell, the AWS CLI).
+    /// A test tool named bare (`"zsh"`) is located by tests/tools.rs.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut cmd = Command::new(program);
+        let mut cmd = Command::new(crate::tools::program(program.as_ref()));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.home)

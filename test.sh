@@ -1,0 +1,180 @@
+#!/bin/sh
+# The test command: install what the tests drive for real, then run the whole
+# suite. `./test.sh [CARGO TEST ARGS]`, e.g. `./test.sh shell::`.
+#
+# - With apt-get (Debian, Ubuntu), as root or through `sudo -n`: the shells
+#   (bash zsh fish dash), shellcheck, tmux, the AWS CLI v2 (Debian 12's
+#   `awscli`) and python3-venv, only those that are missing.
+# - moto and the AWS CLI v1, pinned in tests/requirements.txt, into a virtual
+#   environment of the project's own, target/test-tools/venv: never into the
+#   machine's Python (Debian's refuses `pip install` outside a venv). Made
+#   once; pip runs again only when tests/requirements.txt changes.
+# - Then `cargo test "$@"` with ACCT_TEST_TOOLS naming that venv's bin
+#   directory, which is also first on PATH (tests/tools.rs reads it).
+#
+# What cannot be installed here (no apt-get, or neither root nor sudo) stops
+# it before the tests, with one message naming what is missing and the
+# command that installs it. Remove everything: `rm -rf target/test-tools`,
+# and the apt packages it names when it installs them.
+set -eu
+
+cd "$(dirname "$0")"
+root=$(pwd -P)
+tools=$root/target/test-tools
+venv=$tools/venv
+requirements=$root/tests/requirements.txt
+stamp=$venv/acct-requirements.txt
+
+say() {
+    printf 'test.sh: %s\n' "$*" >&2
+}
+
+# An AWS CLI v2: Debian's /usr/bin/aws, else the first `aws` on PATH that
+# says it is v2 (Homebrew's). Prints its path.
+find_aws_v2() {
+    for candidate in /usr/bin/aws $(command -v -- aws 2>/dev/null || true); do
+        if [ -x "$candidate" ] &&
+            "$candidate" --version 2>&1 | grep -q '^aws-cli/2\.'; then
+            printf '%s\n' "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# A Python 3.9+ that can make a venv with pip (Debian's needs the
+# python3-venv package for that). /usr/bin/python3 first: the one apt keeps;
+# then the python3 on PATH (pyenv, Homebrew). Prints its path.
+find_python() {
+    for candidate in /usr/bin/python3 $(command -v -- python3 2>/dev/null || true); do
+        if [ -x "$candidate" ] &&
+            "$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))' \
+                >/dev/null 2>&1; then
+            printf '%s\n' "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+venv_works() {
+    [ -x "$venv/bin/python" ] && "$venv/bin/python" -c '' >/dev/null 2>&1
+}
+
+# The Debian packages of what is missing, space separated.
+missing_packages() {
+    packages=
+    for tool in bash zsh fish dash shellcheck tmux; do
+        command -v -- "$tool" >/dev/null 2>&1 || packages="$packages $tool"
+    done
+    find_aws_v2 >/dev/null || packages="$packages awscli"
+    if ! venv_works && ! find_python >/dev/null; then
+        [ -x /usr/bin/python3 ] || packages="$packages python3"
+        packages="$packages python3-venv"
+    fi
+    printf '%s\n' "${packages# }"
+}
+
+# Stop before the tests: one message, what is missing and how to install it.
+cannot() {
+    missing=$1
+    reason=$2
+    if command -v apt-get >/dev/null 2>&1; then
+        fix="install them with: sudo apt-get install -y $missing"
+    elif command -v brew >/dev/null 2>&1; then
+        fix="install them with: brew install $(printf '%s\n' "$missing" |
+            sed 's/python3-venv/python/; s/python3 //; s/python3$//')"
+    else
+        fix="install them with your package manager"
+    fi
+    say "cannot run the tests ($reason): missing $missing; $fix, then run ./test.sh again"
+    exit 1
+}
+
+# apt-get update, waiting for a lock another apt holds (up to about 5 minutes).
+apt_update() {
+    tries=0
+    until $sudo apt-get -qq -o DPkg::Lock::Timeout=300 update; do
+        tries=$((tries + 1))
+        [ "$tries" -lt 30 ] || return 1
+        say "apt-get update failed (another apt running?); trying again in 10 s"
+        sleep 10
+    done
+}
+
+# --- 1. The system's tools -------------------------------------------------
+
+if ! command -v cargo >/dev/null 2>&1; then
+    say "cannot run the tests: cargo is not on PATH; install Rust with rustup (https://rustup.rs), then run ./test.sh again"
+    exit 1
+fi
+
+missing=$(missing_packages)
+if [ -n "$missing" ]; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+        cannot "$missing" "no apt-get here"
+    fi
+    if [ "$(id -u)" = 0 ]; then
+        sudo=
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
+        sudo="sudo -n"
+    else
+        cannot "$missing" "not root, and sudo needs a password"
+    fi
+    # Without a terminal apt must not ask anything.
+    export DEBIAN_FRONTEND=noninteractive
+    if [ -n "$sudo" ]; then
+        sudo="sudo -n env DEBIAN_FRONTEND=noninteractive"
+    fi
+    say "installing with apt-get: $missing"
+    apt_update || cannot "$missing" "apt-get update failed"
+    # shellcheck disable=SC2086 # $sudo and $missing are word lists
+    $sudo apt-get install -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=300 $missing >/dev/null ||
+        cannot "$missing" "apt-get install failed"
+    still=$(missing_packages)
+    case " $still " in
+        # Ubuntu's awscli is the v1 (22.04) or absent (24.04).
+        *" awscli "*) cannot "$still" "apt-get's awscli is not the AWS CLI v2 here: Debian 12's is" ;;
+        "  ") ;;
+        *) cannot "$still" "apt-get installed them, yet they are not on PATH" ;;
+    esac
+fi
+
+# --- 2. moto and the AWS CLI v1, in the project's own venv ----------------
+
+mkdir -p "$tools"
+# One ./test.sh at a time sets the venv up (flock is util-linux; optional).
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$tools/lock"
+    flock 9
+fi
+
+if ! venv_works; then
+    python=$(find_python) || cannot "python3-venv" "no Python that can make a venv"
+    rm -rf "$venv"
+    say "creating $venv with $python ($("$python" --version 2>&1))"
+    "$python" -m venv "$venv"
+fi
+want="$(cat "$requirements")
+# $("$venv/bin/python" --version 2>&1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "installing into target/test-tools/venv:" \
+        "$(grep -v '^#' "$requirements" | tr '\n' ' ')"
+    rm -f "$stamp"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        --require-virtualenv -r "$requirements"
+    printf '%s\n' "$want" >"$stamp"
+fi
+
+if command -v flock >/dev/null 2>&1; then
+    exec 9>&-
+fi
+
+# --- 3. The suite -----------------------------------------------------------
+
+ACCT_TEST_TOOLS=$venv/bin
+PATH=$venv/bin:$PATH
+export ACCT_TEST_TOOLS PATH
+say "tools ready; running cargo test $*"
+exec cargo test "$@"
