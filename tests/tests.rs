@@ -10,6 +10,7 @@ mod completions;
 mod config_errors;
 mod corpus;
 mod doctor;
+mod env_points;
 mod env_shells;
 mod exec;
 mod export_credentials;
