@@ -97,7 +97,7 @@ fn topology_name(topology: Topology) -> &'static str {
 
 /// A usage error for an option's value, with the rule's fix.
 fn bad_option(option: &str, (message, fix): Problem) -> Failure {
-    Failure::usage(format!("{option}: {message}"), format!("{fix}"))
+    Failure::usage(format!("{option}: {message}"), fix)
 }
 
 /// The stage list with `root` first (added when missing), checked.
