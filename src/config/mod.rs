@@ -47,7 +47,8 @@ pub const PARTITIONS: [&str; 3] = ["aws", "aws-us-gov", "aws-cn"];
 pub const DEFAULT_PROFILE_FORMAT: &str = "{namespace}-{stage}-admin";
 pub const DEFAULT_PROMPT_FORMAT: &str = "[{namespace}-{stage}]";
 
-/// A validated config. Stages keep the order of the file.
+/// A validated config. Stages keep the order of the file. Only the
+/// validator (`parse`) makes one: its `root` is private to this module.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Absolute path of the file it was read from (`ACCT_CONFIG`).
@@ -72,6 +73,17 @@ pub struct Config {
     pub prompt_format: String,
     pub aws_cli: String,
     pub stages: Vec<StageConfig>,
+    /// The root stage as validation found it: configured, with an account.
+    /// `None` only when no stage is configured at all (an empty `[stages]`
+    /// table), so there is nothing to resolve.
+    root: Option<Root>,
+}
+
+/// What every stage resolves against: the root stage's account and role.
+#[derive(Debug, Clone)]
+struct Root {
+    account_id: String,
+    role: Option<String>,
 }
 
 /// One `[stages.NAME]` table as written.
@@ -89,11 +101,6 @@ pub struct StageConfig {
 impl Config {
     pub fn stage_config(&self, name: &str) -> Option<&StageConfig> {
         self.stages.iter().find(|s| s.name == name)
-    }
-
-    pub fn root(&self) -> &StageConfig {
-        self.stage_config(&self.root_stage)
-            .expect("validation guarantees the root stage exists")
     }
 
     /// Fill `{token}`s of a format with this stage's labels.

@@ -1,7 +1,7 @@
 //! SPEC "Resolving a stage": which profile, account and role a stage is.
 
 use super::rules::{self, RoleRef};
-use super::{Config, StageConfig, Topology};
+use super::{Config, Root, StageConfig, Topology};
 
 /// A stage with everything derived: what `list`, `aws-config` and the
 /// environment are made of.
@@ -26,11 +26,15 @@ const ORGANIZATION_ROLE: &str = "OrganizationAccountAccessRole";
 
 impl Config {
     pub fn stage(&self, name: &str) -> Option<Stage<'_>> {
-        self.stage_config(name).map(|s| self.resolve(s))
+        let root = self.root.as_ref()?;
+        self.stage_config(name).map(|s| self.resolve(root, s))
     }
 
     pub fn stages(&self) -> impl Iterator<Item = Stage<'_>> {
-        self.stages.iter().map(|s| self.resolve(s))
+        // Without a root there is no stage either (validation sees to it).
+        self.root
+            .iter()
+            .flat_map(move |root| self.stages.iter().map(move |s| self.resolve(root, s)))
     }
 
     fn role_arn(&self, account: &str, role: &str) -> String {
@@ -40,47 +44,39 @@ impl Config {
         }
     }
 
-    fn root_role_arn(&self) -> String {
-        let root = self.root();
+    fn root_role_arn(&self, root: &Root) -> String {
         let role = root
             .role
             .clone()
-            .unwrap_or_else(|| self.profile_name(&root.name));
-        self.role_arn(self.root_account(), &role)
+            .unwrap_or_else(|| self.profile_name(&self.root_stage));
+        self.role_arn(&root.account_id, &role)
     }
 
-    fn root_account(&self) -> &str {
-        self.root()
-            .account_id
-            .as_deref()
-            .expect("validation guarantees the root has an account")
-    }
-
-    fn resolve<'c>(&'c self, stage: &'c StageConfig) -> Stage<'c> {
+    fn resolve<'c>(&'c self, root: &Root, stage: &'c StageConfig) -> Stage<'c> {
         let is_root = stage.name == self.root_stage;
-        let is_virtual =
-            !is_root && (stage.account_id.is_none() || self.topology == Topology::Single);
+        // A stage of its own account; otherwise it lives in the root account.
+        let own_account = match (is_root, self.topology) {
+            (true, _) | (false, Topology::Single) => None,
+            (false, _) => stage.account_id.as_deref(),
+        };
+        let is_virtual = !is_root && own_account.is_none();
         let profile = self.profile_name(&stage.name);
-        let (account_id, role_arn) = if is_root {
-            (self.root_account().to_string(), self.root_role_arn())
-        } else if is_virtual {
-            let role_arn = match &stage.role {
-                Some(role) => self.role_arn(self.root_account(), role),
-                None => self.root_role_arn(),
-            };
-            (self.root_account().to_string(), role_arn)
-        } else {
-            let account = stage
-                .account_id
-                .clone()
-                .expect("not virtual, so it has an account");
-            let role = match (&stage.role, self.topology) {
-                (Some(role), _) => role.clone(),
-                (None, Topology::Member) => profile.clone(),
-                (None, _) => ORGANIZATION_ROLE.to_string(),
-            };
-            let role_arn = self.role_arn(&account, &role);
-            (account, role_arn)
+        let (account_id, role_arn) = match own_account {
+            Some(account) => {
+                let role = match (&stage.role, self.topology) {
+                    (Some(role), _) => role.clone(),
+                    (None, Topology::Member) => profile.clone(),
+                    (None, _) => ORGANIZATION_ROLE.to_string(),
+                };
+                (account.to_string(), self.role_arn(account, &role))
+            }
+            None => {
+                let role_arn = match (&stage.role, is_root) {
+                    (Some(role), false) => self.role_arn(&root.account_id, role),
+                    _ => self.root_role_arn(root),
+                };
+                (root.account_id.clone(), role_arn)
+            }
         };
         // A role ARN names its own account, which is where the credentials land.
         let account_id = arn_account(&role_arn).map_or(account_id, str::to_string);

@@ -3,55 +3,65 @@
 
 use std::ops::Range;
 
+use super::top_level::Required;
 use super::{StageSpans, Walker};
 use crate::config::rules::{self, RoleRef};
-use crate::config::{Config, Topology};
+use crate::config::{Config, Root, StageConfig, Topology};
 use crate::suggest;
 
 impl Walker {
-    /// Rules that need the whole config: the root stage, the single layout,
-    /// role ARNs against the partition, and unique profile names.
-    pub(super) fn across_stages(
+    /// SPEC: the root stage is configured and has an account. Gives it when so.
+    pub(super) fn root(
         &mut self,
-        config: &Config,
+        stages: &[StageConfig],
         spans: &[StageSpans],
-        root_stage_span: Option<Range<usize>>,
-        source_profile_span: Option<Range<usize>>,
-    ) {
-        let root_index = config
-            .stages
-            .iter()
-            .position(|s| s.name == config.root_stage);
-        let root_account = root_index.and_then(|i| config.stages[i].account_id.clone());
-        match root_index {
-            None => {
-                let span = root_stage_span.clone().unwrap_or(0..0);
-                let fix = match suggest::closest(
-                    &config.root_stage,
-                    config.stages.iter().map(|s| s.name.as_str()),
-                ) {
+        name: &str,
+        name_span: Option<Range<usize>>,
+    ) -> Option<Root> {
+        let Some((stage, span)) = stages.iter().zip(spans).find(|(s, _)| s.name == name) else {
+            if !stages.is_empty() || name_span.is_some() {
+                let fix = match suggest::closest(name, stages.iter().map(|s| s.name.as_str())) {
                     Some(close) => format!("did you mean root_stage = \"{close}\"?"),
-                    None => format!("add [stages.{}] with its account_id", config.root_stage),
+                    None => format!("add [stages.{name}] with its account_id"),
                 };
-                if !config.stages.is_empty() || root_stage_span.is_some() {
-                    self.error(
-                        span,
-                        format!("the root stage `{}` is not configured", config.root_stage),
-                        fix,
-                    );
-                }
+                self.error(
+                    name_span.unwrap_or(0..0),
+                    format!("the root stage `{name}` is not configured"),
+                    fix,
+                );
             }
-            Some(i) if root_account.is_none() && !spans[i].account_written => self.error(
-                spans[i].name.clone(),
-                format!("the root stage `{}` has no account_id", config.root_stage),
-                "add account_id = \"123456789012\" (the root account's id) to it",
-            ),
-            Some(_) => {}
-        }
-        for (stage, span) in config.stages.iter().zip(spans) {
-            if let (Topology::Single, Some(id), Some(root)) =
-                (config.topology, &stage.account_id, &root_account)
-            {
+            return None;
+        };
+        let Some(account_id) = &stage.account_id else {
+            // An account_id that was written but invalid is reported already.
+            if !span.account_written {
+                self.error(
+                    span.name.clone(),
+                    format!("the root stage `{name}` has no account_id"),
+                    "add account_id = \"123456789012\" (the root account's id) to it",
+                );
+            }
+            return None;
+        };
+        Some(Root {
+            account_id: account_id.clone(),
+            role: stage.role.clone(),
+        })
+    }
+
+    /// The single layout keeps every stage in the root account, and role
+    /// ARNs are in the config's partition.
+    pub(super) fn stage_rules(
+        &mut self,
+        stages: &[StageConfig],
+        spans: &[StageSpans],
+        required: &Required,
+        root: Option<&Root>,
+    ) {
+        let single = required.topology == Topology::Single;
+        let root_account = root.map(|r| r.account_id.as_str());
+        for (stage, span) in stages.iter().zip(spans) {
+            if let (true, Some(id), Some(root)) = (single, &stage.account_id, root_account) {
                 if id != root {
                     self.error(
                         span.account_id.clone().unwrap_or(span.name.clone()),
@@ -61,26 +71,45 @@ impl Walker {
                 }
             }
             if let (Some(role), Some(role_span)) = (&stage.role, &span.role) {
-                if let Ok(RoleRef::Arn { partition, account }) = rules::role(role) {
-                    if partition != config.partition {
-                        self.error(
-                            role_span.clone(),
-                            format!("role ARN is in partition {partition:?} but the config's partition is {:?}", config.partition),
-                            format!("use arn:{}:iam::... or set partition = \"{partition}\"", config.partition),
-                        );
-                    }
-                    if config.topology == Topology::Single
-                        && root_account.as_deref().is_some_and(|r| r != account)
-                    {
-                        self.error(
-                            role_span.clone(),
-                            format!("role ARN is in account {account}, but in the single topology every stage is the root account"),
-                            "use a role of the root account, or only its name",
-                        );
-                    }
-                }
+                self.role_arn(role, role_span, &required.partition, single, root_account);
             }
         }
+    }
+
+    fn role_arn(
+        &mut self,
+        role: &str,
+        span: &Range<usize>,
+        config_partition: &str,
+        single: bool,
+        root_account: Option<&str>,
+    ) {
+        let Ok(RoleRef::Arn { partition, account }) = rules::role(role) else {
+            return;
+        };
+        if partition != config_partition {
+            self.error(
+                span.clone(),
+                format!("role ARN is in partition {partition:?} but the config's partition is {config_partition:?}"),
+                format!("use arn:{config_partition}:iam::... or set partition = \"{partition}\""),
+            );
+        }
+        if single && root_account.is_some_and(|r| r != account) {
+            self.error(
+                span.clone(),
+                format!("role ARN is in account {account}, but in the single topology every stage is the root account"),
+                "use a role of the root account, or only its name",
+            );
+        }
+    }
+
+    /// No stage's profile may be the source profile.
+    pub(super) fn source_profile_clash(
+        &mut self,
+        config: &Config,
+        spans: &[StageSpans],
+        source_profile_span: Option<Range<usize>>,
+    ) {
         if !self.diagnostics.is_empty() {
             return; // profile names are only meaningful for a config whose formats are valid
         }

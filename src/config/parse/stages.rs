@@ -19,7 +19,19 @@ const STAGE_KEYS: [&str; 6] = [
 ];
 
 impl Walker {
-    pub(super) fn stages(&mut self, value: &Value<'_>) -> (Vec<StageConfig>, Vec<StageSpans>) {
+    /// Every stage as written, and where its values were.
+    pub(super) fn stages(
+        &mut self,
+        value: Option<&Value<'_>>,
+    ) -> (Vec<StageConfig>, Vec<StageSpans>) {
+        let Some(value) = value else {
+            self.error(
+                0..0,
+                "no stages are configured",
+                "add at least the root stage: [stages.root] with account_id = \"123456789012\"",
+            );
+            return (Vec::new(), Vec::new());
+        };
         let DeValue::Table(table) = value.get_ref() else {
             self.error(
                 value.span(),

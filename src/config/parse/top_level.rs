@@ -1,0 +1,449 @@
+//! The top-level keys: collected as written, then each checked on its own.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+use super::{Value, Walker};
+use crate::config::{
+    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, FORMAT_TOKENS, FormatPiece, PARTITIONS,
+    Root, StageConfig, Topology, format_pieces, rules,
+};
+use crate::suggest;
+
+const TOP_KEYS: [&str; 15] = [
+    "namespace",
+    "region",
+    "topology",
+    "source_profile",
+    "mfa_serial",
+    "root_stage",
+    "tenant",
+    "environment",
+    "profile_format",
+    "partition",
+    "aws_config_file",
+    "shell",
+    "prompt_format",
+    "aws_cli",
+    "stages",
+];
+
+/// A top-level string as written, and where.
+pub(super) struct Written {
+    pub(super) value: String,
+    pub(super) span: Range<usize>,
+}
+
+/// The top level as written: every known key that holds a string.
+#[derive(Default)]
+pub(super) struct TopLevel<'d, 'i> {
+    namespace: Option<Written>,
+    region: Option<Written>,
+    topology: Option<Written>,
+    pub(super) source_profile: Option<Written>,
+    mfa_serial: Option<Written>,
+    pub(super) root_stage: Option<Written>,
+    tenant: Option<Written>,
+    environment: Option<Written>,
+    profile_format: Option<Written>,
+    partition: Option<Written>,
+    aws_config_file: Option<Written>,
+    shell: Option<Written>,
+    prompt_format: Option<Written>,
+    aws_cli: Option<Written>,
+    /// The `stages` value, whatever its type (`stages` checks it).
+    pub(super) stages: Option<&'d Value<'i>>,
+    /// Known keys written with a value that is not a string: each already
+    /// has its diagnostic, so it is not reported missing as well.
+    rejected: HashSet<String>,
+}
+
+impl TopLevel<'_, '_> {
+    /// Where the string of a known key goes; `None` for `stages` and unknown keys.
+    fn slot(&mut self, key: &str) -> Option<&mut Option<Written>> {
+        Some(match key {
+            "namespace" => &mut self.namespace,
+            "region" => &mut self.region,
+            "topology" => &mut self.topology,
+            "source_profile" => &mut self.source_profile,
+            "mfa_serial" => &mut self.mfa_serial,
+            "root_stage" => &mut self.root_stage,
+            "tenant" => &mut self.tenant,
+            "environment" => &mut self.environment,
+            "profile_format" => &mut self.profile_format,
+            "partition" => &mut self.partition,
+            "aws_config_file" => &mut self.aws_config_file,
+            "shell" => &mut self.shell,
+            "prompt_format" => &mut self.prompt_format,
+            "aws_cli" => &mut self.aws_cli,
+            _ => return None,
+        })
+    }
+
+    /// The root stage's name (SPEC: `root` unless `root_stage` says otherwise).
+    pub(super) fn root_stage_name(&self) -> &str {
+        self.root_stage
+            .as_ref()
+            .map_or("root", |w| w.value.as_str())
+    }
+}
+
+/// What checking the top level derives from it, beyond the strings themselves.
+pub(super) struct Checked {
+    /// `None`: missing or unknown (already reported).
+    pub(super) topology: Option<Topology>,
+    /// `None`: unknown (already reported); `aws` when not written.
+    pub(super) partition: Option<String>,
+    pub(super) shell: Option<Vec<String>>,
+}
+
+/// The required keys, present and valid enough to make a config of.
+pub(super) struct Required {
+    namespace: String,
+    region: String,
+    pub(super) topology: Topology,
+    pub(super) partition: String,
+}
+
+impl Walker {
+    /// Sort the top level's keys: strings kept, `stages` set aside, the rest reported.
+    pub(super) fn top_level<'d, 'i>(&mut self, doc: &'d DeTable<'i>) -> TopLevel<'d, 'i> {
+        let mut top = TopLevel::default();
+        for (key, value) in doc {
+            let name = key.get_ref().as_ref();
+            if name == "stages" {
+                top.stages = Some(value);
+            } else if let Some(slot) = top.slot(name) {
+                match self.string(name, value) {
+                    Some(s) => {
+                        *slot = Some(Written {
+                            value: s,
+                            span: value.span(),
+                        });
+                    }
+                    None => {
+                        top.rejected.insert(name.to_string());
+                    }
+                }
+            } else {
+                self.unknown_key(key, &TOP_KEYS, "the top level");
+            }
+        }
+        top
+    }
+
+    /// Report each required key that was not written at all.
+    pub(super) fn require(&mut self, top: &TopLevel<'_, '_>) {
+        for (key, written, example) in [
+            ("namespace", &top.namespace, "\"cpco\""),
+            ("region", &top.region, "\"us-west-2\""),
+            (
+                "topology",
+                &top.topology,
+                "\"organization\" (or \"member\" or \"single\")",
+            ),
+        ] {
+            if written.is_none() && !top.rejected.contains(key) {
+                self.error(
+                    0..0,
+                    format!("missing required key `{key}`"),
+                    format!("add `{key} = {example}` at the top of the file"),
+                );
+            }
+        }
+    }
+
+    /// Check every top-level string, in the order the diagnostics are expected.
+    pub(super) fn check_top_level(&mut self, top: &TopLevel<'_, '_>) -> Checked {
+        for (key, label) in [
+            ("namespace", &top.namespace),
+            ("tenant", &top.tenant),
+            ("environment", &top.environment),
+        ] {
+            if let Some(w) = label {
+                self.problem(w.span.clone(), rules::label(key, &w.value));
+            }
+        }
+        if let Some(w) = &top.region {
+            self.problem(w.span.clone(), rules::region(&w.value));
+        }
+        let topology = top.topology.as_ref().and_then(|w| self.topology(w));
+        let partition = self.partition(top.partition.as_ref());
+        if let (Some(w), Some(partition)) = (&top.mfa_serial, &partition) {
+            self.mfa_serial(w, partition);
+        }
+        if let Some(w) = &top.root_stage {
+            self.problem(w.span.clone(), rules::label("root_stage", &w.value));
+        }
+        let shell = top.shell.as_ref().and_then(|w| self.shell(w));
+        if let Some(w) = &top.aws_cli {
+            self.aws_cli(w);
+        }
+        if let Some(w) = &top.aws_config_file {
+            self.aws_config_file(w);
+        }
+        self.formats(top);
+        if let Some(w) = &top.source_profile {
+            self.source_profile(w);
+        }
+        Checked {
+            topology,
+            partition,
+            shell,
+        }
+    }
+
+    fn topology(&mut self, w: &Written) -> Option<Topology> {
+        let parsed = Topology::from_name(&w.value);
+        if parsed.is_none() {
+            let fix = match suggest::closest(&w.value, Topology::NAMES) {
+                Some(close) => format!("did you mean \"{close}\"?"),
+                None => format!("use one of: {}", Topology::NAMES.join(", ")),
+            };
+            self.error(
+                w.span.clone(),
+                format!("unknown topology {:?}", w.value),
+                fix,
+            );
+        }
+        parsed
+    }
+
+    fn partition(&mut self, written: Option<&Written>) -> Option<String> {
+        match written {
+            Some(w) if !PARTITIONS.contains(&w.value.as_str()) => {
+                self.error(
+                    w.span.clone(),
+                    format!("unknown partition {:?}", w.value),
+                    format!("use one of: {}", PARTITIONS.join(", ")),
+                );
+                None
+            }
+            Some(w) => Some(w.value.clone()),
+            None => Some("aws".to_string()),
+        }
+    }
+
+    fn mfa_serial(&mut self, w: &Written, partition: &str) {
+        let value = &w.value;
+        if self.problem(w.span.clone(), rules::mfa_serial(value))
+            && !value.starts_with(&format!("arn:{partition}:"))
+        {
+            self.error(
+                w.span.clone(),
+                format!("mfa_serial {value:?} is not in the partition {partition:?}"),
+                format!("use an ARN that starts with arn:{partition}: or set `partition`"),
+            );
+        }
+    }
+
+    fn shell(&mut self, w: &Written) -> Option<Vec<String>> {
+        match shell_words::split(&w.value) {
+            Ok(words) if !words.is_empty() => Some(words),
+            Ok(_) => {
+                self.error(
+                    w.span.clone(),
+                    "`shell` is empty",
+                    "name a shell, e.g. shell = \"zsh\", or remove the key",
+                );
+                None
+            }
+            Err(e) => {
+                self.error(
+                    w.span.clone(),
+                    format!("`shell` cannot be split into words: {e}"),
+                    "close the quote, e.g. shell = \"bash --noprofile\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn aws_cli(&mut self, w: &Written) {
+        if w.value.trim().is_empty() {
+            self.error(
+                w.span.clone(),
+                "`aws_cli` is empty",
+                "name the AWS CLI v2 binary, e.g. aws_cli = \"aws\"",
+            );
+        }
+    }
+
+    fn aws_config_file(&mut self, w: &Written) {
+        let value = &w.value;
+        if value.trim().is_empty() {
+            self.error(
+                w.span.clone(),
+                "`aws_config_file` is empty",
+                "give a path such as \"~/.aws/config\", or remove the key",
+            );
+        } else if value.starts_with('~') && !value.starts_with("~/") && value != "~" {
+            self.error(
+                w.span.clone(),
+                format!("`aws_config_file` {value:?} uses ~user, which acct does not expand"),
+                "write the path as ~/... or an absolute path",
+            );
+        }
+    }
+
+    fn source_profile(&mut self, w: &Written) {
+        let value = &w.value;
+        if value.is_empty() || !value.chars().all(rules::is_profile_char) {
+            self.error(
+                w.span.clone(),
+                format!("source_profile {value:?} is not a usable profile name"),
+                "use letters, digits and _.@+=,- only",
+            );
+        }
+    }
+
+    fn formats(&mut self, top: &TopLevel<'_, '_>) {
+        let configured = |token: &str| match token {
+            "tenant" => top.tenant.is_some(),
+            "environment" => top.environment.is_some(),
+            _ => true,
+        };
+        if let Some(w) = &top.profile_format {
+            self.format("profile_format", w, &configured, true);
+        }
+        if let Some(w) = &top.prompt_format {
+            self.format("prompt_format", w, &configured, false);
+        }
+    }
+
+    /// `profile_format` and `prompt_format`: known tokens whose labels are configured.
+    fn format(
+        &mut self,
+        key: &str,
+        w: &Written,
+        configured: &dyn Fn(&str) -> bool,
+        is_profile: bool,
+    ) {
+        let (value, span) = (w.value.as_str(), &w.span);
+        for piece in format_pieces(value) {
+            match piece {
+                FormatPiece::Token(token) if !FORMAT_TOKENS.contains(&token) => {
+                    let fix = match suggest::closest(token, FORMAT_TOKENS) {
+                        Some(close) => format!("did you mean {{{close}}}?"),
+                        None => "the tokens are {namespace} {tenant} {environment} {stage}".to_string(),
+                    };
+                    self.error(span.clone(), format!("unknown token {{{token}}} in `{key}`"), fix);
+                }
+                FormatPiece::Token(token) if !configured(token) => self.error(
+                    span.clone(),
+                    format!("`{key}` uses {{{token}}} but `{token}` is not configured"),
+                    format!("add `{token} = \"...\"` at the top of the file, or remove {{{token}}}"),
+                ),
+                FormatPiece::Text(text) if is_profile && !text.chars().all(rules::is_profile_char) => self.error(
+                    span.clone(),
+                    format!("`{key}` {value:?} would make profile names with characters AWS config files cannot hold"),
+                    "use letters, digits and _.@+=,- between the tokens",
+                ),
+                FormatPiece::Text(text) if text.chars().any(char::is_control) => self.error(
+                    span.clone(),
+                    format!("`{key}` holds a control character (an escape sequence or a newline)"),
+                    "write the text plainly; acct adds the colour itself",
+                ),
+                _ => {}
+            }
+        }
+        if is_profile && !value.contains("{stage}") {
+            self.error(
+                span.clone(),
+                format!(
+                    "`{key}` {value:?} has no {{stage}}, so every stage would get the same profile"
+                ),
+                "include {stage}, e.g. \"{namespace}-{stage}-admin\"",
+            );
+        }
+    }
+}
+
+impl TopLevel<'_, '_> {
+    /// The required keys, or `None` when one is missing or unusable (already reported).
+    pub(super) fn required(&self, checked: &Checked) -> Option<Required> {
+        let (Some(namespace), Some(region), Some(topology), Some(partition)) = (
+            &self.namespace,
+            &self.region,
+            checked.topology,
+            &checked.partition,
+        ) else {
+            return None;
+        };
+        Some(Required {
+            namespace: namespace.value.clone(),
+            region: region.value.clone(),
+            topology,
+            partition: partition.clone(),
+        })
+    }
+
+    /// The config itself, once every rule has had its say.
+    pub(super) fn into_config(
+        self,
+        required: Required,
+        shell: Option<Vec<String>>,
+        path: &Path,
+        home: Option<&Path>,
+        stages: Vec<StageConfig>,
+        root: Option<Root>,
+    ) -> Config {
+        let value = |w: Option<Written>| w.map(|w| w.value);
+        let or = |w: Option<Written>, default: &str| value(w).unwrap_or_else(|| default.into());
+        Config {
+            path: path.to_path_buf(),
+            project: false,
+            // SPEC: `source_profile` defaults to the namespace.
+            source_profile: value(self.source_profile)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| required.namespace.clone()),
+            namespace: required.namespace,
+            region: required.region,
+            topology: required.topology,
+            mfa_serial: value(self.mfa_serial),
+            root_stage: or(self.root_stage, "root"),
+            tenant: value(self.tenant),
+            environment: value(self.environment),
+            profile_format: or(self.profile_format, DEFAULT_PROFILE_FORMAT),
+            partition: required.partition,
+            aws_config_file: value(self.aws_config_file).map(|p| expand_path(&p, path, home)),
+            shell,
+            prompt_format: or(self.prompt_format, DEFAULT_PROMPT_FORMAT),
+            aws_cli: or(self.aws_cli, "aws"),
+            stages,
+            root,
+        }
+    }
+}
+
+/// `~` is the home folder; a relative path is taken from the config's folder.
+fn expand_path(raw: &str, config_path: &Path, home: Option<&Path>) -> PathBuf {
+    let expanded = match (raw.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) => home.join(rest.trim_start_matches('/')),
+        _ => PathBuf::from(raw),
+    };
+    if expanded.is_absolute() {
+        expanded
+    } else {
+        config_path
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .join(expanded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_top_key_but_stages_has_a_slot() {
+        let mut top = TopLevel::default();
+        for key in TOP_KEYS {
+            assert_eq!(top.slot(key).is_some(), key != "stages", "{key}");
+        }
+    }
+}
