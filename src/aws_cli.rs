@@ -15,6 +15,8 @@ use crate::stage_env::{Credentials, StageEnv};
 pub const EXPORT_MINIMUM: (u32, u32) = (2, 9);
 /// `aws --version` answers at once; a CLI that hangs there is broken.
 const VERSION_TIMEOUT: Duration = Duration::from_secs(20);
+/// One STS call; a CLI that takes longer is stuck (a network that drops).
+const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
 pub struct AwsCli {
@@ -203,6 +205,81 @@ impl AwsCli {
                 format!("check profile `{profile}` with `acct doctor --sts`"),
             )),
         }
+    }
+}
+
+/// Why a GetSessionToken call failed.
+pub enum SessionError {
+    /// AWS refused the MFA code (what it said); another code may do.
+    WrongCode(String),
+    Failed(Failure),
+}
+
+/// STS `GetSessionToken` through the configured CLI (v1 or v2: it resolves
+/// every kind of source credential the user may have), for the source
+/// profile, with the MFA device and one code. Inherited credentials and a
+/// selected profile are removed first, so only `--profile` decides.
+pub fn session_token(
+    spec: &crate::mfa_session::SessionSpec,
+    code: &str,
+) -> std::result::Result<Credentials, SessionError> {
+    let path = which::which(&spec.aws_cli).map_err(|_| {
+        SessionError::Failed(Failure::other(
+            format!("the AWS CLI `{}` is not found, so no MFA session can start", spec.aws_cli),
+            "install the AWS CLI, or set aws_cli to its path in the acct config and run acct aws-config --write",
+        ))
+    })?;
+    let duration = spec.duration.to_string();
+    let mut command = Command::new(&path);
+    command
+        .args(["sts", "get-session-token", "--output", "json"])
+        .args(["--serial-number", &spec.mfa_serial, "--token-code", code])
+        .args([
+            "--duration-seconds",
+            &duration,
+            "--profile",
+            &spec.source_profile,
+        ])
+        .stdin(Stdio::null());
+    for name in crate::stage_env::STALE_CREDENTIALS
+        .iter()
+        .chain(&["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
+    {
+        command.env_remove(name);
+    }
+    let ran = run(&mut command, Some(SESSION_TIMEOUT), true)
+        .map_err(|e| SessionError::Failed(cannot_run(&path, &e)))?;
+    if !ran.status.success() {
+        let said = last_line(&ran.stderr);
+        if said.contains("MultiFactorAuthentication") || said.contains("MFA") {
+            return Err(SessionError::WrongCode(said));
+        }
+        return Err(SessionError::Failed(Failure::other(
+            format!("the AWS CLI could not start an MFA session: {said}"),
+            format!(
+                "check the source profile `{}` (its keys, in ~/.aws/credentials) and mfa_serial",
+                spec.source_profile
+            ),
+        )));
+    }
+    let json: serde_json::Value = serde_json::from_slice(&ran.stdout).unwrap_or_default();
+    let field = |name: &str| {
+        json["Credentials"][name]
+            .as_str()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    match (field("AccessKeyId"), field("SecretAccessKey")) {
+        (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials {
+            access_key_id,
+            secret_access_key,
+            session_token: field("SessionToken"),
+            expiration: field("Expiration"),
+        }),
+        _ => Err(SessionError::Failed(Failure::other(
+            "the AWS CLI's answer to GetSessionToken holds no credentials",
+            "check that aws_cli names the AWS CLI (`aws --version`)",
+        ))),
     }
 }
 

@@ -80,6 +80,15 @@ pub enum Command {
     /// Write a starter config (asks on a terminal, or takes every answer as an option)
     #[command(after_help = INIT_HELP)]
     Init(InitArgs),
+    /// Start (or renew) the estate's MFA session now: one code for every stage and client
+    #[command(after_help = "Examples:\n  acct login\n  acct login --duration 8h")]
+    Login(LoginArgs),
+    /// End the estate's MFA session: the next use asks for a code again
+    #[command(after_help = "Example:\n  acct logout")]
+    Logout,
+    /// The credential_process of the session profile that `acct aws-config` writes
+    #[command(name = "mfa-session", hide = true)]
+    MfaSession(MfaSessionArgs),
     /// Print acct's man page (roff), for install.sh and packagers
     #[command(
         hide = true,
@@ -133,6 +142,31 @@ Examples:
 Without options on a terminal it asks for each answer. The file is checked
 like any config before it is written, and an existing file is kept unless
 --force is given.";
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// How long the session holds, 15m to 36h (default: mfa_session_duration, else 12h)
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+}
+
+/// The session's parameters, as the `credential_process` line carries them.
+#[derive(Debug, Args)]
+pub struct MfaSessionArgs {
+    #[arg(long)]
+    pub namespace: String,
+    #[arg(long)]
+    pub source_profile: String,
+    #[arg(long)]
+    pub mfa_serial: String,
+    /// Seconds
+    #[arg(long)]
+    pub duration: u32,
+    #[arg(long, default_value = "aws")]
+    pub aws_cli: String,
+    #[arg(long)]
+    pub mfa_process: Option<String>,
+}
 
 #[derive(Debug, Args)]
 pub struct ListArgs {

@@ -51,7 +51,7 @@ pub fn dir(name: &str, files: &[(&str, &str)]) -> Result<PathBuf> {
 
 /// Create `dir` as 0700, or accept it only when it is a real directory that
 /// is ours and private: another user must not plant files a shell runs.
-fn make_private(dir: &Path) -> Result<()> {
+pub fn make_private(dir: &Path) -> Result<()> {
     let failure = |why: String| {
         Failure::other(
             format!(

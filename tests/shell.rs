@@ -132,7 +132,7 @@ fn on_terminal(sandbox: &Sandbox, shell: &UserShell, script: &str) -> OsSession 
 
 /// Wait for `needle`; return what came before it.
 #[track_caller]
-fn expect(session: &mut OsSession, needle: &str) -> String {
+pub(crate) fn expect(session: &mut OsSession, needle: &str) -> String {
     match session.expect(needle) {
         Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
         Err(e) => panic!(
@@ -320,7 +320,11 @@ fn acct_init_puts_the_segment_into_the_everyday_prompt() {
 }
 
 /// acct started with a pipe on stdin and no terminal, as a script would.
-fn shell_without_terminal(sandbox: &Sandbox, program: &str, input: &str) -> std::process::Output {
+pub(crate) fn shell_without_terminal(
+    sandbox: &Sandbox,
+    program: &str,
+    input: &str,
+) -> std::process::Output {
     let mut cmd = sandbox.acct();
     cmd.args(["shell", "testing"])
         .env("SHELL", program)

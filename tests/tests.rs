@@ -19,5 +19,6 @@ mod install;
 mod list;
 mod prompt_hooks;
 mod shell;
+mod shell_guard;
 mod sts;
 mod trust;

@@ -9,6 +9,7 @@ mod exec;
 mod init_config;
 mod init_hook;
 mod list;
+mod login;
 mod manpage;
 mod prompt;
 mod shell;
@@ -34,6 +35,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions(args) => completions::run(&args),
         Command::Init(args) if args.shell.is_some() => init_hook::run(&args),
         Command::Init(args) => init_config::run(&args),
+        Command::Login(args) => login::login(&args, config),
+        Command::Logout => login::logout(config),
+        Command::MfaSession(args) => login::credential_process(&args),
         Command::Manpage => manpage::run(),
         Command::Allow(args) => trust::allow(&args),
         Command::Deny(args) => trust::deny(&args),
@@ -52,7 +56,7 @@ pub fn find_stage<'c>(config: &'c Config, name: &str) -> Result<Stage<'c>> {
         };
         Failure::usage(
             format!("unknown stage `{name}` in {}", config.path.display()),
-            format!("{hint}"),
+            hint,
         )
     })
 }

@@ -72,11 +72,22 @@ pub struct Config {
     pub shell: Option<Vec<String>>,
     pub prompt_format: String,
     pub aws_cli: String,
+    /// `mfa_session = true`: one MFA session for every stage (`mfa_session`).
+    pub mfa_session: Option<MfaSession>,
     pub stages: Vec<StageConfig>,
     /// The root stage as validation found it: configured, with an account.
     /// `None` only when no stage is configured at all (an empty `[stages]`
     /// table), so there is nothing to resolve.
     root: Option<Root>,
+}
+
+/// The estate's MFA session as configured (validated: `mfa_serial` set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MfaSession {
+    pub mfa_serial: String,
+    /// Seconds, 15 minutes to 36 hours.
+    pub duration: u32,
+    pub mfa_process: Option<String>,
 }
 
 /// What every stage resolves against: the root stage's account and role.

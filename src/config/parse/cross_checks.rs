@@ -115,6 +115,10 @@ impl Walker {
         }
         // Profiles are unique by construction: every stage name is unique and
         // profile_format must hold {stage}. Only the source profile can clash.
+        let session = config
+            .mfa_session
+            .as_ref()
+            .map(|_| crate::mfa_session::SessionSpec::profile_name(&config.namespace));
         for (stage, span) in config.stages.iter().zip(spans) {
             let profile = config.profile_name(&stage.name);
             if profile == config.source_profile {
@@ -124,6 +128,20 @@ impl Walker {
                     "set source_profile to the profile holding your long-lived credentials, e.g. \"cpco\"",
                 );
             }
+            if session.as_ref() == Some(&profile) {
+                self.error(
+                    span.name.clone(),
+                    format!("stage `{}` gets the profile {profile:?}, the name of the MFA session profile", stage.name),
+                    "rename the stage, or change profile_format",
+                );
+            }
+        }
+        if session.as_ref() == Some(&config.source_profile) {
+            self.error(
+                source_profile_span.unwrap_or(0..0),
+                format!("source_profile {:?} is the name of the MFA session profile", config.source_profile),
+                "set source_profile to the profile holding your long-lived credentials, e.g. \"cpco\"",
+            );
         }
     }
 }

@@ -126,7 +126,7 @@ impl Walker {
         let root = self.root(&stages, &spans, top.root_stage_name(), root_stage_span);
         self.stage_rules(&stages, &spans, &required, root.as_ref());
         let source_profile_span = top.source_profile.as_ref().map(|w| w.span.clone());
-        let config = top.into_config(required, checked.shell, path, home, stages, root);
+        let config = top.into_config(required, checked, path, home, stages, root);
         self.source_profile_clash(&config, &spans, source_profile_span);
         Some(config)
     }

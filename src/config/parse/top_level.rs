@@ -8,12 +8,12 @@ use toml::de::DeTable;
 
 use super::{Value, Walker};
 use crate::config::{
-    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, FORMAT_TOKENS, FormatPiece, PARTITIONS,
-    Root, StageConfig, Topology, format_pieces, rules,
+    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, FORMAT_TOKENS, FormatPiece, MfaSession,
+    PARTITIONS, Root, StageConfig, Topology, format_pieces, rules,
 };
 use crate::suggest;
 
-const TOP_KEYS: [&str; 15] = [
+const TOP_KEYS: [&str; 18] = [
     "namespace",
     "region",
     "topology",
@@ -28,6 +28,9 @@ const TOP_KEYS: [&str; 15] = [
     "shell",
     "prompt_format",
     "aws_cli",
+    "mfa_session",
+    "mfa_session_duration",
+    "mfa_process",
     "stages",
 ];
 
@@ -54,6 +57,10 @@ pub(super) struct TopLevel<'d, 'i> {
     shell: Option<Written>,
     prompt_format: Option<Written>,
     aws_cli: Option<Written>,
+    mfa_session_duration: Option<Written>,
+    mfa_process: Option<Written>,
+    /// `mfa_session`, the one boolean of the top level, and where.
+    mfa_session: Option<(bool, Range<usize>)>,
     /// The `stages` value, whatever its type (`stages` checks it).
     pub(super) stages: Option<&'d Value<'i>>,
     /// Known keys written with a value that is not a string: each already
@@ -79,6 +86,8 @@ impl TopLevel<'_, '_> {
             "shell" => &mut self.shell,
             "prompt_format" => &mut self.prompt_format,
             "aws_cli" => &mut self.aws_cli,
+            "mfa_session_duration" => &mut self.mfa_session_duration,
+            "mfa_process" => &mut self.mfa_process,
             _ => return None,
         })
     }
@@ -98,6 +107,8 @@ pub(super) struct Checked {
     /// `None`: unknown (already reported); `aws` when not written.
     pub(super) partition: Option<String>,
     pub(super) shell: Option<Vec<String>>,
+    /// Seconds; `None` when not written or invalid (already reported).
+    pub(super) mfa_session_duration: Option<u32>,
 }
 
 /// The required keys, present and valid enough to make a config of.
@@ -116,6 +127,13 @@ impl Walker {
             let name = key.get_ref().as_ref();
             if name == "stages" {
                 top.stages = Some(value);
+            } else if name == "mfa_session" {
+                match self.boolean(name, value) {
+                    Some(on) => top.mfa_session = Some((on, value.span())),
+                    None => {
+                        top.rejected.insert(name.to_string());
+                    }
+                }
             } else if let Some(slot) = top.slot(name) {
                 match self.string(name, value) {
                     Some(s) => {
@@ -189,11 +207,62 @@ impl Walker {
         if let Some(w) = &top.source_profile {
             self.source_profile(w);
         }
+        let mfa_session_duration = self.mfa_session(top);
         Checked {
             topology,
             partition,
             shell,
+            mfa_session_duration,
         }
+    }
+
+    /// `mfa_session` needs `mfa_serial`; its duration and `mfa_process`
+    /// mean something only with it.
+    fn mfa_session(&mut self, top: &TopLevel<'_, '_>) -> Option<u32> {
+        let on = matches!(top.mfa_session, Some((true, _)));
+        if let (Some((true, span)), None) = (&top.mfa_session, &top.mfa_serial) {
+            self.error(
+                span.clone(),
+                "`mfa_session` needs `mfa_serial`: the session is made with your MFA device",
+                "add mfa_serial = \"arn:aws:iam::ACCOUNT:mfa/NAME\" at the top of the file",
+            );
+        }
+        for (key, written) in [
+            ("mfa_session_duration", &top.mfa_session_duration),
+            ("mfa_process", &top.mfa_process),
+        ] {
+            if let (Some(w), false) = (written, on) {
+                self.error(
+                    w.span.clone(),
+                    format!("`{key}` has no effect without mfa_session = true"),
+                    format!("add mfa_session = true, or remove `{key}`"),
+                );
+            }
+        }
+        if let Some(w) = &top.mfa_process {
+            if shell_words::split(&w.value).map_or(true, |words| words.is_empty()) {
+                self.error(
+                    w.span.clone(),
+                    "`mfa_process` is empty or cannot be split into words",
+                    "name a command that prints the code, e.g. \"ykman oath accounts code -s aws\"",
+                );
+            }
+        }
+        let w = top.mfa_session_duration.as_ref()?;
+        let seconds = crate::clock::parse_duration(&w.value).filter(|s| {
+            (crate::mfa_session::MIN_DURATION..=crate::mfa_session::MAX_DURATION).contains(s)
+        });
+        if seconds.is_none() {
+            self.error(
+                w.span.clone(),
+                format!(
+                    "mfa_session_duration {:?} is not a duration from 15m to 36h",
+                    w.value
+                ),
+                "write it like \"12h\", \"90m\" or \"1h30m\" (what GetSessionToken allows)",
+            );
+        }
+        seconds
     }
 
     fn topology(&mut self, w: &Written) -> Option<Topology> {
@@ -385,7 +454,7 @@ impl TopLevel<'_, '_> {
     pub(super) fn into_config(
         self,
         required: Required,
-        shell: Option<Vec<String>>,
+        checked: Checked,
         path: &Path,
         home: Option<&Path>,
         stages: Vec<StageConfig>,
@@ -393,6 +462,17 @@ impl TopLevel<'_, '_> {
     ) -> Config {
         let value = |w: Option<Written>| w.map(|w| w.value);
         let or = |w: Option<Written>, default: &str| value(w).unwrap_or_else(|| default.into());
+        let mfa_serial = value(self.mfa_serial);
+        let mfa_session = match (self.mfa_session, &mfa_serial) {
+            (Some((true, _)), Some(serial)) => Some(MfaSession {
+                mfa_serial: serial.clone(),
+                duration: checked
+                    .mfa_session_duration
+                    .unwrap_or(crate::mfa_session::DEFAULT_DURATION),
+                mfa_process: value(self.mfa_process),
+            }),
+            _ => None,
+        };
         Config {
             path: path.to_path_buf(),
             project: false,
@@ -403,16 +483,17 @@ impl TopLevel<'_, '_> {
             namespace: required.namespace,
             region: required.region,
             topology: required.topology,
-            mfa_serial: value(self.mfa_serial),
+            mfa_serial,
             root_stage: or(self.root_stage, "root"),
             tenant: value(self.tenant),
             environment: value(self.environment),
             profile_format: or(self.profile_format, DEFAULT_PROFILE_FORMAT),
             partition: required.partition,
             aws_config_file: value(self.aws_config_file).map(|p| expand_path(&p, path, home)),
-            shell,
+            shell: checked.shell,
             prompt_format: or(self.prompt_format, DEFAULT_PROMPT_FORMAT),
             aws_cli: or(self.aws_cli, "aws"),
+            mfa_session,
             stages,
             root,
         }
@@ -443,7 +524,8 @@ mod tests {
     fn every_top_key_but_stages_has_a_slot() {
         let mut top = TopLevel::default();
         for key in TOP_KEYS {
-            assert_eq!(top.slot(key).is_some(), key != "stages", "{key}");
+            let own_slot = !["stages", "mfa_session"].contains(&key);
+            assert_eq!(top.slot(key).is_some(), own_slot, "{key}");
         }
     }
 }

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use crate::aws_cli::AwsCli;
 use crate::aws_file::{self, block, ini};
@@ -15,27 +14,24 @@ use crate::aws_profiles;
 use crate::cli::DoctorArgs;
 use crate::config::{Config, Stage, discover};
 use crate::error::{Failure, Result};
-use crate::stage_env::StageEnv;
 
-/// Long enough for a person to type an MFA code, short enough that a
-/// black-holed network does not hang a CI job.
-const STS_TIMEOUT: Duration = Duration::from_secs(60);
+mod sts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
+pub(super) enum Mark {
     Ok,
     /// Worth knowing, not a failure.
     Warn,
     Fail,
 }
 
-struct Report {
+pub(super) struct Report {
     color: bool,
     failures: usize,
 }
 
 impl Report {
-    fn line(&mut self, mark: Mark, subject: &str, detail: &str, fix: Option<&str>) {
+    pub(super) fn line(&mut self, mark: Mark, subject: &str, detail: &str, fix: Option<&str>) {
         let (word, code) = match mark {
             Mark::Ok => ("ok", "32"),
             Mark::Warn => ("warn", "33"),
@@ -61,7 +57,7 @@ impl Report {
 
 impl Report {
     /// A failure's message as a report line, its `fix:` on the next.
-    fn fail_with(&mut self, failure: &Failure, subject: &str) {
+    pub(super) fn fail_with(&mut self, failure: &Failure, subject: &str) {
         self.line(
             Mark::Fail,
             subject,
@@ -94,10 +90,9 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     );
     let cli = check_cli(&config, &stages, &mut report);
     check_files(&config, &stages, &mut report)?;
+    sts::check_session(&config, &mut report);
     if args.sts {
-        for stage in &stages {
-            check_identity(&config, stage, cli.as_ref(), &mut report);
-        }
+        sts::check_identities(&config, &stages, cli.as_ref(), &mut report);
     }
     if report.failures == 0 {
         Ok(ExitCode::SUCCESS)
@@ -182,42 +177,60 @@ fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Re
         }
     };
     let found = profiles(&text);
+    if let Some(spec) = crate::mfa_session::SessionSpec::of(config) {
+        let name = crate::mfa_session::SessionSpec::profile_name(&config.namespace);
+        check_profile(
+            "mfa session",
+            &name,
+            &spec.profile_block(),
+            &found,
+            &path,
+            report,
+        );
+    }
     for stage in stages {
         let subject = format!("stage {}", stage.name);
-        let rendered_text = aws_profiles::profile_block(config, stage);
-        let rendered = profiles(&rendered_text);
-        let want = &rendered[stage.profile.as_str()];
-        match found.get(stage.profile.as_str()) {
-            None => report.line(
-                Mark::Fail,
-                &subject,
-                &format!(
-                    "profile {} is missing from {}",
-                    stage.profile,
-                    path.display()
-                ),
-                Some(fix_write),
-            ),
-            Some(have) if have == want => report.line(
-                Mark::Ok,
-                &subject,
-                &format!("profile {} is as acct renders it", stage.profile),
-                None,
-            ),
-            Some(have) => report.line(
-                Mark::Fail,
-                &subject,
-                &format!(
-                    "profile {} differs: {}",
-                    stage.profile,
-                    differences(have, want)
-                ),
-                Some(fix_write),
-            ),
-        }
+        let rendered = aws_profiles::profile_block(config, stage);
+        check_profile(&subject, &stage.profile, &rendered, &found, &path, report);
     }
     check_source_profile(config, &found, report);
     Ok(())
+}
+
+/// One profile of the file against the block acct renders for it.
+fn check_profile(
+    subject: &str,
+    name: &str,
+    rendered_text: &str,
+    found: &BTreeMap<&str, BTreeMap<&str, &str>>,
+    path: &std::path::Path,
+    report: &mut Report,
+) {
+    let fix_write = "run `acct aws-config --write`";
+    let rendered = profiles(rendered_text);
+    let Some(want) = rendered.get(name) else {
+        return;
+    };
+    match found.get(name) {
+        None => report.line(
+            Mark::Fail,
+            subject,
+            &format!("profile {name} is missing from {}", path.display()),
+            Some(fix_write),
+        ),
+        Some(have) if have == want => report.line(
+            Mark::Ok,
+            subject,
+            &format!("profile {name} is as acct renders it"),
+            None,
+        ),
+        Some(have) => report.line(
+            Mark::Fail,
+            subject,
+            &format!("profile {name} differs: {}", differences(have, want)),
+            Some(fix_write),
+        ),
+    }
 }
 
 /// `key is X, acct renders Y` for every key that differs.
@@ -273,43 +286,5 @@ fn check_source_profile(
                 "run `aws configure --profile {source}` (keys) or `aws configure sso --profile {source}`"
             )),
         ),
-    }
-}
-
-fn check_identity(config: &Config, stage: &Stage<'_>, cli: Option<&AwsCli>, report: &mut Report) {
-    let subject = format!("stage {} (sts)", stage.name);
-    let Some(cli) = cli else {
-        report.line(Mark::Fail, &subject, "no AWS CLI to ask STS with", None);
-        return;
-    };
-    let env = StageEnv::new(config, stage);
-    let expected_role = stage.role_arn.rsplit('/').next().unwrap_or_default();
-    match cli.caller_identity(&env, &stage.profile, STS_TIMEOUT) {
-        Err(failure) => report.fail_with(&failure, &subject),
-        Ok(identity) => {
-            let role = identity.role_name().unwrap_or("(not an assumed role)");
-            let mut wrong = Vec::new();
-            if identity.account != stage.account_id {
-                wrong.push(format!(
-                    "account {}, expected {}",
-                    identity.account, stage.account_id
-                ));
-            }
-            if role != expected_role {
-                wrong.push(format!("role {role}, expected {expected_role}"));
-            }
-            if wrong.is_empty() {
-                let detail = format!("account {}, role {role}", identity.account);
-                report.line(Mark::Ok, &subject, &detail, None);
-            } else {
-                let detail = format!("{} is {}", identity.arn, wrong.join(", "));
-                report.line(
-                    Mark::Fail,
-                    &subject,
-                    &detail,
-                    Some("run `acct aws-config --write`, then check the role's trust policy"),
-                );
-            }
-        }
     }
 }

@@ -1,0 +1,148 @@
+//! The doctor's questions to AWS: the estate's MFA session, and with
+//! `--sts` who each stage's profile really is. In a session estate (or one
+//! without MFA) the stages are asked in parallel, a few at a time, one line
+//! each as it answers: the session is made (one code at most) before any of
+//! them starts. With MFA per role the AWS CLI asks a code per stage on the
+//! terminal, so they are asked one after another.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::{Mark, Report};
+use crate::aws_cli::AwsCli;
+use crate::clock;
+use crate::config::{Config, Stage};
+use crate::mfa_session::{self, SessionSpec, Start};
+use crate::stage_env::StageEnv;
+
+/// Long enough for a person to type an MFA code, short enough that a
+/// black-holed network does not hang a CI job.
+const STS_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// STS calls at once: enough to hide their latency, few enough for 2 cores.
+const PARALLEL: usize = 4;
+
+/// The session's state, without asking anything.
+pub(super) fn check_session(config: &Config, report: &mut Report) {
+    let Some(spec) = SessionSpec::of(config) else {
+        return;
+    };
+    let subject = "mfa session";
+    match mfa_session::current(&spec) {
+        Some(session) => report.line(
+            Mark::Ok,
+            subject,
+            &format!(
+                "valid until {} ({} left)",
+                clock::format(session.expires),
+                clock::human(session.expires - clock::now())
+            ),
+            None,
+        ),
+        None => report.line(
+            Mark::Warn,
+            subject,
+            &format!("none for {}: the first use asks for a code", spec.namespace),
+            Some("run `acct login` to start it now"),
+        ),
+    }
+}
+
+/// One finished check: what `Report::line` prints.
+struct Line {
+    mark: Mark,
+    subject: String,
+    detail: String,
+    fix: Option<String>,
+}
+
+pub(super) fn check_identities(
+    config: &Config,
+    stages: &[Stage<'_>],
+    cli: Option<&AwsCli>,
+    report: &mut Report,
+) {
+    let Some(cli) = cli else {
+        for stage in stages {
+            let subject = format!("stage {} (sts)", stage.name);
+            report.line(Mark::Fail, &subject, "no AWS CLI to ask STS with", None);
+        }
+        return;
+    };
+    let session = SessionSpec::of(config);
+    if let Some(spec) = &session {
+        if let Err(failure) = mfa_session::credentials(spec, Start::IfNeeded) {
+            report.fail_with(&failure, "mfa session");
+            return;
+        }
+    }
+    let width = if session.is_some() || config.mfa_serial.is_none() {
+        PARALLEL
+    } else {
+        1
+    };
+    let next = AtomicUsize::new(0);
+    let (sender, answers) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..width.min(stages.len()) {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                while let Some(stage) = stages.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if sender.send(identity(config, stage, cli)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        for line in answers {
+            report.line(line.mark, &line.subject, &line.detail, line.fix.as_deref());
+        }
+    });
+}
+
+/// Who STS says the stage's profile is, against who it should be.
+fn identity(config: &Config, stage: &Stage<'_>, cli: &AwsCli) -> Line {
+    let subject = format!("stage {} (sts)", stage.name);
+    let env = StageEnv::new(config, stage);
+    let expected_role = stage.role_arn.rsplit('/').next().unwrap_or_default();
+    let identity = match cli.caller_identity(&env, &stage.profile, STS_TIMEOUT) {
+        Ok(identity) => identity,
+        Err(failure) => {
+            return Line {
+                mark: Mark::Fail,
+                subject,
+                detail: failure.message,
+                fix: failure.fix,
+            };
+        }
+    };
+    let role = identity.role_name().unwrap_or("(not an assumed role)");
+    let mut wrong = Vec::new();
+    if identity.account != stage.account_id {
+        wrong.push(format!(
+            "account {}, expected {}",
+            identity.account, stage.account_id
+        ));
+    }
+    if role != expected_role {
+        wrong.push(format!("role {role}, expected {expected_role}"));
+    }
+    if wrong.is_empty() {
+        Line {
+            mark: Mark::Ok,
+            subject,
+            detail: format!("account {}, role {role}", identity.account),
+            fix: None,
+        }
+    } else {
+        Line {
+            mark: Mark::Fail,
+            subject,
+            detail: format!("{} is {}", identity.arn, wrong.join(", ")),
+            fix: Some("run `acct aws-config --write`, then check the role's trust policy".into()),
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Where an estate's MFA session lives: `$XDG_RUNTIME_DIR/acct/sessions`
+//! (per user, private, gone at logout) when set, else
+//! `$XDG_CACHE_HOME/acct/sessions` (`~/.cache/acct/sessions`). Directories
+//! 0700, files 0600, written atomically, named by the estate. Only temporary
+//! session credentials are ever stored; a file that others could read, that
+//! is not ours, is corrupt or expired is never served.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use nix::fcntl::{Flock, FlockArg};
+
+use super::{Session, SessionSpec};
+use crate::atomic_write;
+use crate::clock;
+use crate::error::{Failure, Result};
+use crate::startup_files;
+
+/// Session files are small; a larger one is not ours.
+const MAX_BYTES: u64 = 16 * 1024;
+
+pub struct Cache {
+    /// `NAMESPACE-HASH.json`: the hash of the source profile and the MFA
+    /// device, so another device or profile never gets this session.
+    file: PathBuf,
+}
+
+impl Cache {
+    pub fn of(spec: &SessionSpec) -> Result<Self> {
+        let dir = sessions_dir()?;
+        let key = format!(
+            "{}\n{}\n{}",
+            spec.namespace, spec.source_profile, spec.mfa_serial
+        );
+        Ok(Cache {
+            file: dir.join(format!("{}-{:016x}.json", spec.namespace, fnv1a(&key))),
+        })
+    }
+
+    /// The session when it holds for `margin` seconds more. A file others
+    /// can read or write, or one that is not ours, is ignored with a
+    /// warning; so is a corrupt one (a new session replaces it).
+    pub fn fresh(&self, margin: i64) -> Option<Session> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .custom_flags(nix::libc::O_NOFOLLOW)
+            .open(&self.file)
+            .ok()?;
+        let meta = file.metadata().ok()?;
+        if meta.uid() != nix::unistd::geteuid().as_raw() || meta.mode() & 0o077 != 0 {
+            eprintln!(
+                "acct: warning: ignoring the MFA session {}: others may read it or it is not yours (mode {:o})",
+                self.file.display(),
+                meta.mode() & 0o777
+            );
+            return None;
+        }
+        let mut text = String::new();
+        if meta.len() > MAX_BYTES || file.read_to_string(&mut text).is_err() {
+            return self.corrupt("unreadable");
+        }
+        let session = match parse(&text) {
+            Some(session) => session,
+            None => return self.corrupt("not a session acct wrote"),
+        };
+        (session.expires - clock::now() > margin).then_some(session)
+    }
+
+    fn corrupt(&self, why: &str) -> Option<Session> {
+        eprintln!(
+            "acct: warning: ignoring the MFA session {}: {why}; a new one replaces it",
+            self.file.display()
+        );
+        None
+    }
+
+    /// Held while a session is started: concurrent callers wait here and
+    /// then find the new session in the cache.
+    pub fn lock(&self) -> Result<Flock<File>> {
+        let mut lock = self.file.clone();
+        lock.set_extension("lock");
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(nix::libc::O_NOFOLLOW)
+            .open(&lock)
+            .map_err(|e| failure("cannot open the lock", &lock, &e))?;
+        Flock::lock(file, FlockArg::LockExclusive)
+            .map_err(|(_, e)| failure("cannot lock", &lock, &e.into()))
+    }
+
+    pub fn store(&self, session: &Session) -> Result<()> {
+        atomic_write::write(&self.file, session.json.as_bytes(), 0o600)
+            .map_err(|e| failure("cannot keep the MFA session in", &self.file, &e))
+    }
+
+    pub fn remove(&self) -> Result<bool> {
+        match fs::remove_file(&self.file) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(failure("cannot remove the MFA session", &self.file, &e)),
+        }
+    }
+}
+
+/// A session file: credential_process JSON with a readable `Expiration`.
+fn parse(text: &str) -> Option<Session> {
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    let field = |name: &str| json.get(name)?.as_str().filter(|v| !v.is_empty());
+    field("AccessKeyId")?;
+    field("SecretAccessKey")?;
+    field("SessionToken")?;
+    (json.get("Version")? == 1).then_some(())?;
+    let expires = clock::parse(field("Expiration")?)?;
+    Some(Session {
+        json: text.to_string(),
+        expires,
+    })
+}
+
+fn sessions_dir() -> Result<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let base = absolute("XDG_RUNTIME_DIR")
+        .or_else(|| absolute("XDG_CACHE_HOME"))
+        .or_else(|| absolute("HOME").map(|home| home.join(".cache")))
+        .ok_or_else(|| {
+            Failure::other(
+                "cannot keep an MFA session: none of XDG_RUNTIME_DIR, XDG_CACHE_HOME, HOME is set",
+                "set HOME to your home directory",
+            )
+        })?;
+    let acct = base.join("acct");
+    let sessions = acct.join("sessions");
+    if !base.exists() {
+        fs::create_dir_all(&base).map_err(|e| failure("cannot create", &base, &e))?;
+    }
+    startup_files::make_private(&acct)?;
+    startup_files::make_private(&sessions)?;
+    Ok(sessions)
+}
+
+fn failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
+    Failure::other(
+        format!("{what} {}: {e}", path.display()),
+        "check that the directory is yours and writable (ls -ld), or set XDG_RUNTIME_DIR",
+    )
+}
+
+/// FNV-1a: stable across builds, so a session survives an upgrade.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_complete_sessions_with_an_expiry_are_read() {
+        let good = r#"{"Version":1,"AccessKeyId":"ASIA1","SecretAccessKey":"s","SessionToken":"t","Expiration":"2026-11-29T20:50:00Z"}"#;
+        assert_eq!(parse(good).map(|s| s.expires), Some(1_795_985_400));
+        for bad in [
+            "",
+            "{",
+            r#"{"Version":1,"AccessKeyId":"ASIA1","SecretAccessKey":"s","SessionToken":"t"}"#,
+            r#"{"Version":2,"AccessKeyId":"ASIA1","SecretAccessKey":"s","SessionToken":"t","Expiration":"2026-11-29T20:50:00Z"}"#,
+            r#"{"Version":1,"AccessKeyId":"","SecretAccessKey":"s","SessionToken":"t","Expiration":"2026-11-29T20:50:00Z"}"#,
+            r#"{"Version":1,"AccessKeyId":"ASIA1","SecretAccessKey":"s","SessionToken":"t","Expiration":"soon"}"#,
+        ] {
+            assert!(parse(bad).is_none(), "{bad}");
+        }
+    }
+}

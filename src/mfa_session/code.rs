@@ -1,0 +1,96 @@
+//! One MFA code: printed by `mfa_process` (a YubiKey's `ykman`, a password
+//! manager), or typed on the terminal (`/dev/tty`, as sudo asks, so it works
+//! when an SDK runs acct with pipes for stdin and stdout). With neither, the
+//! caller fails at once: nothing waits for an answer that cannot come.
+
+use std::fs::OpenOptions;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use super::SessionSpec;
+use crate::clock;
+use crate::error::{Failure, Result};
+
+pub fn get(spec: &SessionSpec) -> Result<String> {
+    let code = match &spec.mfa_process {
+        Some(process) => from_process(process)?,
+        None => from_terminal(spec)?,
+    };
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(code)
+    } else {
+        Err(Failure::other(
+            format!("`{code}` is not an MFA code (six digits)"),
+            match &spec.mfa_process {
+                Some(process) => format!("check that `{process}` prints only the code"),
+                None => "type the six digits your device shows, then run `acct login`".to_string(),
+            },
+        ))
+    }
+}
+
+fn from_process(process: &str) -> Result<String> {
+    let words = shell_words::split(process).map_err(|e| {
+        Failure::other(
+            format!("mfa_process `{process}` cannot be split into words: {e}"),
+            "close the quote in mfa_process",
+        )
+    })?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(Failure::other(
+            "mfa_process is empty",
+            "name a command that prints the code",
+        ));
+    };
+    let out = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| {
+            Failure::other(
+                format!("cannot run mfa_process `{process}`: {e}"),
+                "check that the command is installed and on PATH",
+            )
+        })?;
+    if !out.status.success() {
+        return Err(Failure::other(
+            format!("mfa_process `{process}` failed ({})", out.status),
+            "run it yourself to see why",
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn from_terminal(spec: &SessionSpec) -> Result<String> {
+    let tty = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| {
+            Failure::other(
+                format!(
+                    "no MFA session for {} and no terminal to ask; run acct login",
+                    spec.namespace
+                ),
+                "run `acct login` in a terminal first (or set mfa_process); nothing was run",
+            )
+        })?;
+    let mut writer = &tty;
+    let _ = write!(
+        writer,
+        "acct: MFA code for {} (session for every {} stage, {}): ",
+        spec.mfa_serial,
+        spec.namespace,
+        clock::human(i64::from(spec.duration))
+    );
+    let _ = writer.flush();
+    let mut answer = String::new();
+    BufReader::new(&tty).read_line(&mut answer).map_err(|e| {
+        Failure::other(
+            format!("cannot read the MFA code: {e}"),
+            "run `acct login` in a terminal",
+        )
+    })?;
+    Ok(answer.trim().to_string())
+}

@@ -1,0 +1,215 @@
+//! One MFA code per working day for every stage and every client: with
+//! `mfa_session = true` the stage profiles take their source credentials
+//! from a session profile whose `credential_process` is acct. acct answers
+//! from a private cache of one STS `GetSessionToken` session, made with the
+//! MFA code asked once; every SDK then assumes the stage's role itself, and
+//! the role's `aws:MultiFactorAuthPresent` condition holds because the
+//! session was made with MFA.
+//!
+//! - `cache`: where the session lives, and who may read it.
+//! - `code`: one MFA code, from `mfa_process` or asked on `/dev/tty`.
+//! - this file: the session of an estate, served warm from the cache or
+//!   started under a lock, so concurrent first callers share one code.
+
+mod cache;
+mod code;
+
+use crate::aws_cli;
+use crate::clock;
+use crate::config::Config;
+use crate::error::{Failure, Result};
+use crate::quote;
+
+pub use cache::Cache;
+
+/// Everything acct needs to start or serve an estate's session. It travels
+/// in the `credential_process` line itself, so the SDK's call needs no
+/// config lookup (and cannot be pointed at another, unallowed one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSpec {
+    pub namespace: String,
+    pub source_profile: String,
+    pub mfa_serial: String,
+    /// Seconds, 15 minutes to 36 hours (what GetSessionToken allows).
+    pub duration: u32,
+    pub aws_cli: String,
+    pub mfa_process: Option<String>,
+}
+
+/// GetSessionToken's limits, in seconds.
+pub const MIN_DURATION: u32 = 15 * 60;
+pub const MAX_DURATION: u32 = 36 * 3600;
+pub const DEFAULT_DURATION: u32 = 12 * 3600;
+
+/// A session with less than this left is not served: the SDK would get
+/// keys that expire before its command is done.
+const MARGIN: i64 = 5 * 60;
+
+impl SessionSpec {
+    /// The estate's session, when `mfa_session = true`.
+    pub fn of(config: &Config) -> Option<Self> {
+        let session = config.mfa_session.as_ref()?;
+        Some(SessionSpec {
+            namespace: config.namespace.clone(),
+            source_profile: config.source_profile.clone(),
+            mfa_serial: session.mfa_serial.clone(),
+            duration: session.duration,
+            aws_cli: config.aws_cli.clone(),
+            mfa_process: session.mfa_process.clone(),
+        })
+    }
+
+    /// The session profile the stage profiles name as `source_profile`.
+    pub fn profile_name(namespace: &str) -> String {
+        format!("{namespace}-mfa")
+    }
+
+    /// The session profile, as `acct aws-config` renders it. The SDKs run
+    /// the line with `sh -c` (Go, JS) or split it like a shell (botocore),
+    /// so every value is quoted for a POSIX shell.
+    pub fn profile_block(&self) -> String {
+        let q = |value: &str| quote::posix(value.as_ref()).into_owned();
+        let mut line = format!(
+            "acct mfa-session --namespace {} --source-profile {} --mfa-serial {} --duration {}",
+            q(&self.namespace),
+            q(&self.source_profile),
+            q(&self.mfa_serial),
+            self.duration
+        );
+        if self.aws_cli != "aws" {
+            line.push_str(&format!(" --aws-cli {}", q(&self.aws_cli)));
+        }
+        if let Some(process) = &self.mfa_process {
+            line.push_str(&format!(" --mfa-process {}", q(process)));
+        }
+        format!(
+            "[profile {}]\ncredential_process={line}\n",
+            Self::profile_name(&self.namespace)
+        )
+    }
+}
+
+/// How `credentials` may get a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The cached one while it holds, else a new one (credential_process).
+    IfNeeded,
+    /// Always a new one (`acct login`).
+    Renew,
+}
+
+/// A session as the SDKs read it from `credential_process`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// `{"Version":1,"AccessKeyId":...,"Expiration":"...Z"}`, the cache
+    /// file's content and the process's answer, byte for byte.
+    pub json: String,
+    pub expires: i64,
+}
+
+/// The estate's session: warm from the cache, or started under the cache's
+/// lock so that any number of concurrent first callers ask one code and make
+/// one GetSessionToken call, and the others wait for it.
+pub fn credentials(spec: &SessionSpec, start: Start) -> Result<Session> {
+    let cache = Cache::of(spec)?;
+    let warm = || {
+        (start == Start::IfNeeded)
+            .then(|| cache.fresh(MARGIN))
+            .flatten()
+    };
+    if let Some(session) = warm() {
+        return Ok(session);
+    }
+    let _lock = cache.lock()?;
+    // Another caller may have started it while this one waited.
+    if let Some(session) = warm() {
+        return Ok(session);
+    }
+    let session = new_session(spec)?;
+    cache.store(&session)?;
+    Ok(session)
+}
+
+/// Ask a code and call STS, up to three times when AWS refuses the code and
+/// a person is there to type another.
+fn new_session(spec: &SessionSpec) -> Result<Session> {
+    let mut attempt = 1;
+    loop {
+        let code = code::get(spec)?;
+        match aws_cli::session_token(spec, &code) {
+            Ok(credentials) => return session_of(&credentials),
+            Err(aws_cli::SessionError::WrongCode(said))
+                if attempt < 3 && spec.mfa_process.is_none() =>
+            {
+                eprintln!("acct: AWS refused that code ({said}); wait for the next one");
+                attempt += 1;
+            }
+            Err(aws_cli::SessionError::WrongCode(said)) => {
+                return Err(Failure::other(
+                    format!("AWS refused the MFA code for {}: {said}", spec.mfa_serial),
+                    "check the device and the clock, then run `acct login`",
+                ));
+            }
+            Err(aws_cli::SessionError::Failed(failure)) => return Err(failure),
+        }
+    }
+}
+
+fn session_of(credentials: &crate::stage_env::Credentials) -> Result<Session> {
+    let expires = credentials
+        .expiration
+        .as_deref()
+        .and_then(clock::parse)
+        .ok_or_else(|| {
+            Failure::other(
+                "the AWS CLI's session has no expiration acct can read",
+                "check that aws_cli names the AWS CLI (`aws --version`)",
+            )
+        })?;
+    let json = serde_json::json!({
+        "Version": 1,
+        "AccessKeyId": credentials.access_key_id,
+        "SecretAccessKey": credentials.secret_access_key,
+        "SessionToken": credentials.session_token,
+        "Expiration": clock::format(expires),
+    });
+    Ok(Session {
+        json: json.to_string(),
+        expires,
+    })
+}
+
+/// The estate's cached session, when one holds (for `doctor`), without
+/// asking anything.
+pub fn current(spec: &SessionSpec) -> Option<Session> {
+    Cache::of(spec).ok()?.fresh(0)
+}
+
+/// `acct logout`: forget the estate's session; false when there was none.
+pub fn end(spec: &SessionSpec) -> Result<bool> {
+    Cache::of(spec)?.remove()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_profile_quotes_every_value_for_a_shell() {
+        let spec = SessionSpec {
+            namespace: "cpco".into(),
+            source_profile: "cpco".into(),
+            mfa_serial: "arn:aws:iam::323330167063:mfa/admin@example.com".into(),
+            duration: 43_200,
+            aws_cli: "/opt/aws cli/aws".into(),
+            mfa_process: Some("ykman oath accounts code -s aws".into()),
+        };
+        assert_eq!(
+            spec.profile_block(),
+            "[profile cpco-mfa]\ncredential_process=acct mfa-session --namespace cpco \
+             --source-profile cpco --mfa-serial arn:aws:iam::323330167063:mfa/admin@example.com \
+             --duration 43200 --aws-cli '/opt/aws cli/aws' \
+             --mfa-process 'ykman oath accounts code -s aws'\n"
+        );
+    }
+}
