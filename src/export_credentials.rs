@@ -16,7 +16,10 @@ pub fn stage_env(config: &Config, stage: &Stage<'_>, requested: bool) -> Result<
     if !(requested || stage.export_credentials) {
         return Ok(env);
     }
-    let cli = AwsCli::find(&config.aws_cli)?;
+    let cli = AwsCli::find(&config.aws_cli).map_err(|mut failure| {
+        failure.message.push_str("; nothing was run");
+        failure
+    })?;
     let credentials = cli.export_credentials(&env, &stage.profile)?;
     Ok(env.with_credentials(&credentials))
 }

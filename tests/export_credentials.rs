@@ -130,7 +130,11 @@ fn assert_refused(sandbox: &Sandbox, message: &str) {
         .unwrap();
     assert_status(&out, 1);
     assert!(stderr(&out).contains(message), "{}", stderr(&out));
-    assert!(stderr(&out).contains("nothing was run") || stderr(&out).contains("fix:"));
+    assert!(
+        stderr(&out).contains("nothing was run") && stderr(&out).contains("\n  fix: "),
+        "{}",
+        stderr(&out)
+    );
     assert!(!marker.exists(), "the command must not run");
 }
 

@@ -2,8 +2,6 @@
 //! (which honours AWS_ENDPOINT_URL), `moto_proxy` for the CLI v2 2.9 (which
 //! does not, so it goes through an HTTPS proxy that trusts moto's CA).
 
-#![allow(dead_code)]
-
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

@@ -261,7 +261,18 @@ fn a_protected_stage_asks_and_shows_its_segment_in_red_unless_no_color() {
         let mut s = on_terminal(&sandbox, shell, r#""$ACCT" shell root"#);
         expect(&mut s, "Type the stage name");
         s.send_line("root").unwrap();
-        expect(&mut s, "\x1b[31m[cpco-root $(touch pwned)");
+        // Red from the segment's first character to its last, then reset
+        // before the user's own prompt.
+        expect(
+            &mut s,
+            "\x1b[31m[cpco-root $(touch pwned) `touch tick` %n \\u !]",
+        );
+        let between = expect(&mut s, "userprompt[0]> ");
+        assert!(
+            between.contains("\x1b[") && !between.contains("\x1b[31m"),
+            "{}: no reset after the red segment: {between:?}",
+            shell.program
+        );
         s.send_line("exit").unwrap();
         expect(&mut s, "status=0");
 
@@ -270,7 +281,7 @@ fn a_protected_stage_asks_and_shows_its_segment_in_red_unless_no_color() {
         s.send_line("root").unwrap();
         let before = expect(&mut s, "[cpco-root $(touch pwned)");
         assert!(
-            !before.ends_with("\x1b[31m"),
+            !before.contains("\x1b[31m"),
             "{}: red despite NO_COLOR: {before:?}",
             shell.program
         );

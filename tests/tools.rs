@@ -13,8 +13,6 @@
 //! optional: [`terraform_or_skip`] says SKIPPED on stderr and the test
 //! returns.
 
-#![allow(dead_code)]
-
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -60,28 +58,13 @@ pub fn bash() -> PathBuf {
 }
 
 #[track_caller]
-pub fn zsh() -> PathBuf {
-    on_path("zsh", "zsh")
-}
-
-#[track_caller]
 pub fn fish() -> PathBuf {
     on_path("fish", "fish")
 }
 
 #[track_caller]
-pub fn dash() -> PathBuf {
-    on_path("dash", "dash")
-}
-
-#[track_caller]
 pub fn shellcheck() -> PathBuf {
     on_path("shellcheck", "shellcheck")
-}
-
-#[track_caller]
-pub fn tmux() -> PathBuf {
-    on_path("tmux", "tmux")
 }
 
 /// One of the shells or linters above, by name (`"zsh"`).

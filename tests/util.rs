@@ -2,8 +2,6 @@
 //! environment for the built `acct`, so no test touches the user's real
 //! `~/.aws` or `~/.config` or inherits stray `AWS_*`/`ACCT_*` variables.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
