@@ -14,6 +14,7 @@ mod env_points;
 mod env_shells;
 mod exec;
 mod export_credentials;
+mod identity;
 mod init;
 mod install;
 mod list;
