@@ -364,3 +364,47 @@ fn protected_stage_asks_on_the_terminal_for_its_name() {
         "the command ran after a wrong answer: {seen}"
     );
 }
+
+/// A stage's `[env]` may set none of section 2's names: acct sets or
+/// removes each of them itself.
+#[test]
+fn every_name_acct_sets_or_removes_is_refused_in_env() {
+    let sandbox = Sandbox::new();
+    for name in CREDENTIAL_SOURCES.iter().chain(OWNED.iter()) {
+        sandbox.write_user_config(&format!("{SINGLE}\n[stages.testing.env]\n{name} = \"x\"\n"));
+        let out = sandbox.run(&["exec", "testing", "--", "true"]);
+        assert_status(&out, 2);
+        assert!(
+            stderr(&out).contains(&format!("`{name}`"))
+                || stderr(&out).contains(&format!(" {name} ")),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// Leaving a stage whose config cannot be read still removes every name
+/// acct sets or removes.
+#[test]
+fn leaving_without_a_readable_config_removes_every_name() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .acct()
+        .env("ACCT_STAGE", "testing")
+        .env("ACCT_CONFIG", sandbox.root.join("gone.toml"))
+        .args(["env", "--unset", "--shell", "json"])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unset: Vec<&str> = json["unset"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for name in CREDENTIAL_SOURCES.iter().chain(OWNED.iter()) {
+        assert!(unset.contains(name), "{name} is not removed: {unset:?}");
+    }
+    assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+}
