@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
-use crate::completion::stage_names;
+use crate::complete_stages::stage_names;
 use crate::shells::Shell;
 
 #[derive(Debug, Parser)]

@@ -8,15 +8,14 @@
 //! that call before the normal command line is parsed. Completing never
 //! prints an error: anything that goes wrong completes nothing.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
-use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::cli::Cli;
-use crate::config::discover::Search;
+use crate::quote;
 use crate::shells::Shell;
 
 /// The variable that turns a run of acct into a completion request. Not the
@@ -38,53 +37,6 @@ pub fn answer() -> Option<ExitCode> {
     }
 }
 
-/// The value completer of every stage argument (`exec`, `env`, `shell`).
-pub fn stage_names() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let explicit = config_option(std::env::args_os().collect());
-        stage_candidates(explicit).unwrap_or_default()
-    })
-}
-
-fn stage_candidates(explicit: Option<PathBuf>) -> Option<Vec<CompletionCandidate>> {
-    let config = Search::from_process(explicit).ok()?.load().ok()?;
-    let candidates = config
-        .stages
-        .iter()
-        .map(|stage| {
-            let mut help = config.profile_name(&stage.name);
-            if stage.protected {
-                help.push_str(" (protected)");
-            }
-            CompletionCandidate::new(&stage.name).help(Some(help.into()))
-        })
-        .collect();
-    Some(candidates)
-}
-
-/// The `-c/--config` written earlier on the line being completed, so that
-/// `acct -c other.toml exec <TAB>` offers the stages of `other.toml`.
-/// `argv` is `acct -- acct WORDS...` during a completion request.
-fn config_option(argv: Vec<OsString>) -> Option<PathBuf> {
-    let separator = argv.iter().position(|a| a == "--")?;
-    let mut words = argv[separator + 1..].iter().skip(1);
-    let mut found = None;
-    while let Some(word) = words.next() {
-        let Some(text) = word.to_str() else { continue };
-        if text == "--" {
-            break;
-        }
-        if text == "-c" || text == "--config" {
-            found = words.next().map(PathBuf::from);
-        } else if let Some(path) = text.strip_prefix("--config=") {
-            found = Some(PathBuf::from(path));
-        } else if let Some(path) = text.strip_prefix("-c").filter(|p| !p.is_empty()) {
-            found = Some(PathBuf::from(path));
-        }
-    }
-    found.filter(|p| !p.as_os_str().is_empty())
-}
-
 /// The script that registers acct's completion in `shell`. `argv0` is how
 /// acct was called; the script calls acct back the same way (made absolute
 /// when it is a relative path, so it works from any directory).
@@ -97,12 +49,35 @@ pub fn registration(shell: Shell, argv0: &OsStr) -> std::io::Result<Vec<u8>> {
     if program.components().count() > 1 {
         program = std::path::absolute(&program)?;
     }
+    // fish's script quotes the path for its two rounds of parsing itself;
+    // bash's and zsh's get a placeholder that `with_program` replaces.
+    let named = match shell {
+        Shell::Fish => program.to_string_lossy().into_owned(),
+        Shell::Bash | Shell::Zsh => PROGRAM.to_string(),
+    };
     let mut script = Vec::new();
-    completer.write_registration(VAR, "acct", "acct", &program.to_string_lossy(), &mut script)?;
-    if shell == Shell::Zsh {
-        script = zsh_autoload(script);
-    }
-    Ok(script)
+    completer.write_registration(VAR, "acct", "acct", &named, &mut script)?;
+    Ok(match shell {
+        Shell::Bash => with_program(&script, &format!("\"{PROGRAM}\""), &program),
+        Shell::Zsh => zsh_autoload(with_program(&script, PROGRAM, &program)),
+        Shell::Fish => script,
+    })
+}
+
+/// Where clap's bash and zsh scripts name the program, until `with_program`
+/// writes it there.
+const PROGRAM: &str = "__acct_program__";
+
+/// clap's bash script puts the program's shell-quoted path inside double
+/// quotes (`"'/opt/$(x)/acct'"`), where bash still runs a `$(...)` or a
+/// backquote in it at every TAB, and the quotes become part of the name;
+/// both scripts write a path that is not UTF-8 as another one. Our quoting
+/// stands alone: the path's own bytes in single quotes, or in `$'...'` with
+/// escapes, so it is only ever one word, run as it is.
+fn with_program(script: &[u8], placeholder: &str, program: &std::path::Path) -> Vec<u8> {
+    let text = String::from_utf8_lossy(script);
+    let quoted = quote::posix(program.as_os_str());
+    text.replacen(placeholder, &quoted, 1).into_bytes()
 }
 
 /// clap's zsh script only registers itself with `compdef`, which is right
@@ -122,43 +97,16 @@ fn zsh_autoload(script: Vec<u8>) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn argv(words: &[&str]) -> Vec<OsString> {
-        words.iter().map(OsString::from).collect()
-    }
-
     #[test]
-    fn config_option_is_read_from_the_line_being_completed() {
-        let cases: [(&[&str], Option<&str>); 6] = [
-            (
-                &["acct", "--", "acct", "-c", "a.toml", "exec", "te"],
-                Some("a.toml"),
-            ),
-            (
-                &["acct", "--", "acct", "--config=b.toml", "env", ""],
-                Some("b.toml"),
-            ),
-            (
-                &["acct", "--", "acct", "exec", "--config", "c.toml", "p"],
-                Some("c.toml"),
-            ),
-            (
-                &["acct", "--", "acct", "-cd.toml", "exec", ""],
-                Some("d.toml"),
-            ),
-            (&["acct", "--", "acct", "exec", "te"], None),
-            // After the command's own `--`, `-c` belongs to the command.
-            (
-                &["acct", "--", "acct", "exec", "x", "--", "sh", "-c", "e"],
-                None,
-            ),
-        ];
-        for (words, expected) in cases {
-            assert_eq!(
-                config_option(argv(words)),
-                expected.map(PathBuf::from),
-                "{words:?}"
-            );
-        }
+    fn bash_script_names_the_program_as_one_quoted_word() {
+        let path = "/opt/$(touch pwned)/`id`/acct";
+        let script = registration(Shell::Bash, OsStr::new(path)).unwrap();
+        let script = String::from_utf8(script).unwrap();
+        assert!(
+            script.contains("'/opt/$(touch pwned)/`id`/acct' -- \"${words[@]}\""),
+            "{script}"
+        );
+        assert!(!script.contains(PROGRAM), "{script}");
     }
 
     #[test]

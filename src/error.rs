@@ -2,7 +2,8 @@
 //! exit status that SPEC section 3 gives it, so every command fails the same
 //! way and every refusal tells the person how to get on.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
 /// Exit status for usage and config errors (an unknown stage included).
 pub const EXIT_USAGE: u8 = 2;
@@ -48,14 +49,38 @@ impl Failure {
     }
 }
 
+/// Printed without a raw control or invisible character (the ones
+/// `quote::is_hidden` names: an escape sequence that retitles or recolours
+/// the terminal, a carriage return that overwrites the line, a bidi
+/// override): the message, its lines and its fix, whatever config value,
+/// path or argument they quote.
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+        f.write_str(&printable(&self.message, true))?;
         match &self.fix {
-            Some(fix) => write!(f, "\n  fix: {fix}"),
+            Some(fix) => write!(f, "\n  fix: {}", printable(fix, true)),
             None => Ok(()),
         }
     }
+}
+
+/// `text` with each hidden character written as Rust writes it in `{:?}`
+/// (`\u{1b}`), so quoted and unquoted values look alike; newlines are kept
+/// when `keep_newlines`, for text made of lines.
+pub fn printable(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let hidden = |c: char| crate::quote::is_hidden(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 pub type Result<T> = std::result::Result<T, Failure>;

@@ -7,6 +7,7 @@ mod aws_profiles;
 mod cli;
 mod clock;
 mod commands;
+mod complete_stages;
 mod completion;
 mod config;
 mod confirm;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let text = e.render().to_string();
+            let text = error::printable(&text, true);
             eprint!("acct: {}", text.strip_prefix("error: ").unwrap_or(&text));
             return ExitCode::from(error::EXIT_USAGE);
         }

@@ -1,7 +1,7 @@
 //! Replacing acct with another program (`exec`, later `shell`): no acct
 //! process stays behind, so signals and the exit status are the program's own.
 
-use std::ffi::{CString, OsString};
+use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use nix::errno::Errno;
@@ -45,9 +45,21 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     // across exec, so put it back the way a shell would hand it over.
     // SAFETY: no other threads run and no handler is installed; SigDfl is async-signal-safe.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
-    let Err(err) = nix::unistd::execvpe(&argv[0], &argv, &envp);
+    let stage_path = env.set.iter().find(|(n, _)| n == "PATH").map(|(_, v)| v);
+    let err = match stage_path {
+        Some(path) => exec_in(program, path, &argv, &envp),
+        None => {
+            let Err(err) = nix::unistd::execvpe(&argv[0], &argv, &envp);
+            err
+        }
+    };
     let name = program.to_string_lossy();
     match err {
+        Errno::ENOENT | Errno::ENOTDIR if stage_path.is_some() => Failure::with_code(
+            EXIT_NOT_FOUND,
+            format!("{name}: command not found"),
+            "check the name; acct looks it up in the PATH of the stage's [env], as `env PATH=... CMD` does",
+        ),
         Errno::ENOENT | Errno::ENOTDIR => Failure::with_code(
             EXIT_NOT_FOUND,
             format!("{name}: command not found"),
@@ -64,4 +76,26 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
             "check that the command runs outside acct",
         ),
     }
+}
+
+/// Run `program` looked up in `path`, the `PATH` a stage's `[env]` sets, as
+/// `env PATH=... CMD` does (`execvpe` would look in acct's own `PATH`): the
+/// first executable file of that name in its directories, an empty entry
+/// being the current directory. A name with a `/` is run as it is.
+fn exec_in(program: &OsStr, path: &OsStr, argv: &[CString], envp: &[CString]) -> Errno {
+    let file = if program.as_bytes().contains(&b'/') {
+        Some(program.into())
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        which::which_in(program, Some(path), cwd).ok()
+    };
+    let Some(file) =
+        file.and_then(|f: std::path::PathBuf| CString::new(f.into_os_string().into_vec()).ok())
+    else {
+        return Errno::ENOENT;
+    };
+    // With a `/` in the file, execvpe searches nothing, and still runs a
+    // script without `#!` with /bin/sh as execvp does.
+    let Err(err) = nix::unistd::execvpe(&file, argv, envp);
+    err
 }

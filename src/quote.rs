@@ -13,7 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 /// Characters that are never written raw: C0 and C1 controls and DEL, and
 /// the invisible format characters that reorder or hide text on a terminal
 /// (bidi overrides and isolates, zero-width characters, line separators).
-fn is_hidden(c: char) -> bool {
+pub(crate) fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{00ad}' | '\u{061c}' | '\u{180e}'

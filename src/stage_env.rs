@@ -83,16 +83,36 @@ pub const OWNED: [&str; 21] = [
 /// Between the segments of nested stage shells.
 pub const NEST_SEPARATOR: &str = ">";
 
-/// Names a stage's `[env]` may not set: acct sets or removes them itself.
-/// `AWS_CONFIG_FILE` is left as inherited unless `aws_config_file` is
-/// configured (users point the AWS CLI at their file with it), but it is
-/// still acct's to set. All `ACCT_` names are kept for acct.
-pub fn is_reserved(name: &str) -> bool {
-    STALE_CREDENTIALS.contains(&name)
-        || OWNED.contains(&name)
-        || name == "AWS_CONFIG_FILE"
-        || name.starts_with("ACCT_")
-        || name.starts_with("__ACCT_")
+/// Why a stage's `[env]` may not set a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reserved {
+    /// A credential source acct removes from every stage (`STALE_CREDENTIALS`).
+    Removed,
+    /// Set from the stage, or removed when it does not apply (`OWNED`).
+    /// `AWS_CONFIG_FILE` too: it is left as inherited unless `aws_config_file`
+    /// is configured (users point the AWS CLI at their file with it), but
+    /// it is still acct's to set.
+    Set,
+    /// Any other `ACCT_` or `__ACCT_` name: kept for acct.
+    Acct,
+    /// `ZDOTDIR`: `acct shell` points zsh at the startup files that load the
+    /// prompt segment with it (they run the user's own from the inherited one).
+    ShellStartup,
+}
+
+/// Names a stage's `[env]` may not set, and why; `None` when it may.
+pub fn reserved(name: &str) -> Option<Reserved> {
+    if STALE_CREDENTIALS.contains(&name) {
+        Some(Reserved::Removed)
+    } else if OWNED.contains(&name) || name == "AWS_CONFIG_FILE" {
+        Some(Reserved::Set)
+    } else if name.starts_with("ACCT_") || name.starts_with("__ACCT_") {
+        Some(Reserved::Acct)
+    } else if name == "ZDOTDIR" {
+        Some(Reserved::ShellStartup)
+    } else {
+        None
+    }
 }
 
 /// The variables that select a profile; `--export-credentials` removes them.

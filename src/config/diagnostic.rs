@@ -3,6 +3,8 @@
 use std::ops::Range;
 use std::path::Path;
 
+use crate::error::printable;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub span: Range<usize>,
@@ -19,13 +21,20 @@ impl Diagnostic {
         }
     }
 
-    /// `FILE:LINE:COL: message` and an indented `fix:` line.
+    /// `FILE:LINE:COL: message` and an indented `fix:` line, each one line:
+    /// a newline or an escape sequence quoted from the config is written
+    /// as an escape (`\u{1b}`), never raw.
     pub fn render(&self, path: &Path, text: &str) -> String {
         let (line, column) = line_column(text, self.span.start);
-        let mut out = format!("{}:{line}:{column}: {}", path.display(), self.message);
+        let location = path.display().to_string();
+        let mut out = format!(
+            "{}:{line}:{column}: {}",
+            printable(&location, false),
+            printable(&self.message, false)
+        );
         if !self.fix.is_empty() {
             out.push_str("\n  fix: ");
-            out.push_str(&self.fix);
+            out.push_str(&printable(&self.fix, false));
         }
         out
     }
@@ -46,6 +55,15 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_escapes_and_newlines_stay_escapes() {
+        let d = Diagnostic::new(0..0, "unknown key `\u{1b}]0;T\u{7}\nacct: x`", "a\u{202e}b");
+        assert_eq!(
+            d.render(Path::new("/c\rfg"), ""),
+            "/c\\u{d}fg:1:1: unknown key `\\u{1b}]0;T\\u{7}\\u{a}acct: x`\n  fix: a\\u{202e}b"
+        );
+    }
 
     #[test]
     fn lines_and_columns_are_one_based() {

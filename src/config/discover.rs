@@ -1,4 +1,4 @@
-//! Finding and reading the config file (SPEC section 1): the only I/O of the
+//! Finding and reading the config file (README, "The config file"): the only I/O of the
 //! stage model, with the checks that decide whether it may be used at all.
 
 use std::ffi::OsString;
@@ -8,7 +8,7 @@ use super::Config;
 use super::diagnostic::line_column;
 use super::guard;
 use super::project_files;
-use crate::error::{Failure, Result};
+use crate::error::{Failure, Result, printable};
 use crate::trust::TrustStore;
 
 pub const LOCAL_NAME: &str = "acct.toml";
@@ -38,6 +38,9 @@ pub struct Search {
     pub home: Option<PathBuf>,
     pub xdg_config_home: Option<PathBuf>,
     pub xdg_data_home: Option<PathBuf>,
+    /// Print no warning (a skipped `acct.toml`): completion must not write
+    /// into the command line being edited.
+    pub quiet: bool,
 }
 
 impl Search {
@@ -62,6 +65,7 @@ impl Search {
             home: non_empty("HOME").map(PathBuf::from),
             xdg_config_home: absolute("XDG_CONFIG_HOME"),
             xdg_data_home: absolute("XDG_DATA_HOME"),
+            quiet: false,
         })
     }
 
@@ -83,12 +87,32 @@ impl Search {
         })
     }
 
-    /// The nearest `acct.toml` in the current directory or a parent.
+    /// The nearest `acct.toml` in the current directory or a parent that is
+    /// yours (or root's). One owned by another user (a shared `/tmp`) is
+    /// someone else's project, never a config for you: it is skipped with a
+    /// warning, as git skips a repository of a dubious owner, and the search
+    /// goes on upwards and then to your user config.
     pub fn local_config(&self) -> Option<PathBuf> {
-        self.cwd
-            .ancestors()
-            .map(|dir| dir.join(LOCAL_NAME))
-            .find(|c| c.is_file())
+        let euid = nix::unistd::geteuid().as_raw();
+        for candidate in self.cwd.ancestors().map(|dir| dir.join(LOCAL_NAME)) {
+            let Ok(meta) = std::fs::metadata(&candidate) else {
+                continue;
+            };
+            if !meta.is_file() {
+                continue;
+            }
+            let Some(owner) = guard::foreign_owner(&meta, euid) else {
+                return Some(candidate);
+            };
+            if !self.quiet {
+                let warning = format!(
+                    "acct: warning: skipped {}: it belongs to user id {owner}, not to you",
+                    candidate.display()
+                );
+                eprintln!("{}", printable(&warning, false));
+            }
+        }
+        None
     }
 
     /// The config path that wins, or an error listing every place searched.
@@ -130,26 +154,39 @@ impl Search {
 
     fn must_exist(&self, path: &Path, source: &str) -> Result<PathBuf> {
         let path = self.cwd.join(path);
-        if path.is_file() {
-            Ok(path)
-        } else {
-            Err(Failure::usage(
+        let what = format!("config file {} (from {source})", path.display());
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => Ok(path),
+            Ok(meta) if meta.is_dir() => Err(Failure::usage(
+                format!("{what} is a directory"),
                 format!(
-                    "config file {} (from {source}) does not exist",
-                    path.display()
+                    "name the config file itself, e.g. {}",
+                    path.join(LOCAL_NAME).display()
                 ),
+            )),
+            Ok(_) => Err(Failure::usage(
+                format!("{what} is not a regular file"),
+                "name a regular file: acct reads a config whole, not from a pipe or a device",
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::usage(
+                format!("{what} does not exist"),
                 format!(
                     "check the path, or run `acct init --path {}`",
                     path.display()
                 ),
-            ))
+            )),
+            Err(e) => Err(Failure::usage(
+                format!("{what} cannot be read: {e}"),
+                "check that it and its directories are readable by you (ls -ld)",
+            )),
         }
     }
 
     /// Find, check, read and validate the config.
     pub fn load(&self) -> Result<Config> {
         let (found, origin) = self.find()?;
-        // Absolute against the current directory, symlinks kept (SPEC section 2).
+        // Absolute against the current directory, symlinks kept (`ACCT_CONFIG`
+        // names the very file).
         let path = std::path::absolute(&found).unwrap_or(found);
         guard::check(&path, nix::unistd::geteuid().as_raw())?;
         let bytes = std::fs::read(&path).map_err(|e| {

@@ -2,6 +2,7 @@
 //! `~/.ssh/config` that others can write: such a file decides which account
 //! your commands run in.
 
+use std::fs::Metadata;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -10,6 +11,11 @@ use crate::error::{Failure, Result};
 /// Larger than any real estate's config (1,000 stages are about 50 KB); a
 /// bigger file is a mistake, and parsing it would only waste time.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The owner of a file that is neither you (`euid`) nor root.
+pub fn foreign_owner(meta: &Metadata, euid: u32) -> Option<u32> {
+    (meta.uid() != euid && meta.uid() != 0).then_some(meta.uid())
+}
 
 pub fn check(path: &Path, euid: u32) -> Result<()> {
     let meta = std::fs::metadata(path).map_err(|e| {
@@ -28,12 +34,11 @@ pub fn check(path: &Path, euid: u32) -> Result<()> {
             "check that this is the config you meant",
         ));
     }
-    if meta.uid() != euid && meta.uid() != 0 {
+    if let Some(owner) = foreign_owner(&meta, euid) {
         return Err(Failure::other(
             format!(
-                "{} is owned by user id {}, not by you, so someone else decides where your commands run",
+                "{} is owned by user id {owner}, not by you, so someone else decides where your commands run",
                 path.display(),
-                meta.uid()
             ),
             format!(
                 "copy it to a file of your own, or `chown $(id -u) {}` if it is yours",

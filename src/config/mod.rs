@@ -1,4 +1,4 @@
-//! The stage model: the config file's content (SPEC section 1) as types,
+//! The stage model: the config file's content (README, "The config file") as types,
 //! parsed and validated from text with no I/O; `discover` finds and reads the
 //! file, `resolve` turns a stage into its profile, account and role.
 
@@ -9,6 +9,7 @@ mod fuzz;
 mod guard;
 mod parse;
 mod project_files;
+pub mod regions;
 pub mod resolve;
 pub mod rules;
 

@@ -1,4 +1,4 @@
-//! The shapes of config values (SPEC section 1, "Validation"). Each check
+//! The shapes of config values (README, "The config file"). Each check
 //! returns the problem and its fix, and the walker attaches the location.
 
 use super::PARTITIONS;

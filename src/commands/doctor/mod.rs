@@ -88,6 +88,9 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         &format!("{} ({} stages)", config.path.display(), config.stages.len()),
         None,
     );
+    if let Some((detail, fix)) = crate::config::regions::unknown(&config) {
+        report.line(Mark::Warn, "region", &detail, Some(&fix));
+    }
     let cli = check_cli(&config, &stages, &mut report);
     check_files(&config, &stages, &mut report)?;
     sts::check_session(&config, &mut report);

@@ -13,7 +13,7 @@ mod cross_checks;
 mod stages;
 mod top_level;
 
-use super::{Config, Diagnostic, rules};
+use super::{Config, Diagnostic, regions, rules};
 use crate::suggest;
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -54,6 +54,9 @@ struct StageSpans {
 #[derive(Default)]
 struct Walker {
     diagnostics: Vec<Diagnostic>,
+    /// The config's partition, once known to be valid: regions are checked
+    /// against its list.
+    partition: Option<String>,
 }
 
 impl Walker {
@@ -68,6 +71,17 @@ impl Walker {
                 self.error(span, message, fix);
                 false
             }
+        }
+    }
+
+    /// A region: the shape of a region name, then the partition's list.
+    fn region(&mut self, span: Range<usize>, value: &str) -> bool {
+        if !self.problem(span.clone(), rules::region(value)) {
+            return false;
+        }
+        match self.partition.clone() {
+            Some(partition) => self.problem(span, regions::check(value, &partition)),
+            None => true,
         }
     }
 

@@ -7,7 +7,7 @@ use toml::de::{DeTable, DeValue};
 use super::{StageSpans, Value, Walker, kind};
 use crate::config::StageConfig;
 use crate::config::rules;
-use crate::stage_env;
+use crate::stage_env::{self, Reserved};
 
 const STAGE_KEYS: [&str; 6] = [
     "account_id",
@@ -107,7 +107,7 @@ impl Walker {
                 }
                 "region" => {
                     if let Some(region) = self.string("region", value) {
-                        if self.problem(value.span(), rules::region(&region)) {
+                        if self.region(value.span(), &region) {
                             stage.region = Some(region);
                         }
                     }
@@ -145,12 +145,9 @@ impl Walker {
             if !self.problem(key.span(), rules::env_name(&name)) {
                 continue;
             }
-            if stage_env::is_reserved(&name) {
-                self.error(
-                    key.span(),
-                    format!("{name} in {place}.env is set by acct itself"),
-                    "remove it; acct computes it from the stage (SPEC section 2)",
-                );
+            if let Some(why) = stage_env::reserved(&name) {
+                let (message, fix) = reserved(&name, place, why);
+                self.error(key.span(), message, fix);
                 continue;
             }
             if let Some(v) = self.string(&name, value) {
@@ -166,5 +163,39 @@ impl Walker {
             }
         }
         env
+    }
+}
+
+/// What acct does with a name `[env]` may not set, and what to write instead.
+fn reserved(name: &str, place: &str, why: Reserved) -> (String, String) {
+    match why {
+        Reserved::Removed => (
+            format!(
+                "{name} in {place}.env is a credential variable, which acct removes from every stage: it would win over the stage's profile"
+            ),
+            "remove it; `acct exec --export-credentials STAGE -- CMD` sets the stage's own temporary keys".into(),
+        ),
+        Reserved::Set => {
+            let fix = match name {
+                "AWS_REGION" | "AWS_DEFAULT_REGION" => {
+                    format!("remove it; set region = \"...\" in {place} instead")
+                }
+                "AWS_CONFIG_FILE" => {
+                    "remove it; set aws_config_file = \"...\" at the top of the file instead".into()
+                }
+                _ => "remove it; acct computes it from the stage (`acct env STAGE` shows it)".into(),
+            };
+            (format!("{name} in {place}.env is set by acct itself"), fix)
+        }
+        Reserved::Acct => (
+            format!("{name} in {place}.env: names that start with ACCT_ or __ACCT_ are acct's own"),
+            "remove it, or give the variable another name".into(),
+        ),
+        Reserved::ShellStartup => (
+            format!(
+                "ZDOTDIR in {place}.env would replace the one acct shell gives zsh to load the stage's prompt segment"
+            ),
+            "remove it; acct shell still runs your .zshenv and .zshrc from the ZDOTDIR you start it with (else HOME)".into(),
+        ),
     }
 }

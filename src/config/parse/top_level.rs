@@ -185,11 +185,12 @@ impl Walker {
                 self.problem(w.span.clone(), rules::label(key, &w.value));
             }
         }
-        if let Some(w) = &top.region {
-            self.problem(w.span.clone(), rules::region(&w.value));
-        }
         let topology = top.topology.as_ref().and_then(|w| self.topology(w));
         let partition = self.partition(top.partition.as_ref());
+        self.partition.clone_from(&partition);
+        if let Some(w) = &top.region {
+            self.region(w.span.clone(), &w.value);
+        }
         if let (Some(w), Some(partition)) = (&top.mfa_serial, &partition) {
             self.mfa_serial(w, partition);
         }
@@ -416,16 +417,50 @@ impl Walker {
                     format!("`{key}` holds a control character (an escape sequence or a newline)"),
                     "write the text plainly; acct adds the colour itself",
                 ),
+                FormatPiece::Text(text) => self.invisible(key, text, span),
                 _ => {}
             }
         }
-        if is_profile && !value.contains("{stage}") {
+        self.format_has_stage(key, value, span, is_profile);
+    }
+
+    /// Bidi overrides and isolates, zero-width and other invisible
+    /// characters reorder or hide the text around them on a terminal: a
+    /// prompt could show another stage than the one you are in.
+    fn invisible(&mut self, key: &str, text: &str, span: &Range<usize>) {
+        if let Some(c) = text.chars().find(|c| crate::quote::is_hidden(*c)) {
+            self.error(
+                span.clone(),
+                format!(
+                    "`{key}` holds the invisible character U+{:04X}, which reorders or hides text on a terminal",
+                    u32::from(c)
+                ),
+                "remove it and write the text plainly",
+            );
+        }
+    }
+
+    /// A profile name without the stage would be every stage's; a prompt
+    /// segment without it would not say which stage you are in.
+    fn format_has_stage(&mut self, key: &str, value: &str, span: &Range<usize>, is_profile: bool) {
+        if value.contains("{stage}") {
+            return;
+        }
+        if is_profile {
             self.error(
                 span.clone(),
                 format!(
                     "`{key}` {value:?} has no {{stage}}, so every stage would get the same profile"
                 ),
                 "include {stage}, e.g. \"{namespace}-{stage}-admin\"",
+            );
+        } else {
+            self.error(
+                span.clone(),
+                format!(
+                    "`{key}` {value:?} has no {{stage}}, so the prompt would not show which stage you are in"
+                ),
+                "include {stage}, e.g. \"[{namespace}-{stage}]\"",
             );
         }
     }
