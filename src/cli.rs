@@ -45,7 +45,9 @@ pub enum Command {
     )]
     Env(EnvArgs),
     /// Run one command inside a stage
-    #[command(after_help = "Example:\n  acct exec prod -- terraform plan")]
+    #[command(
+        after_help = "Examples:\n  acct exec prod -- terraform plan\n  acct exec --all --parallel 4 -- aws sts get-caller-identity\n  acct exec --each testing,prod -- terraform plan"
+    )]
     Exec(ExecArgs),
     /// Trust a project's acct.toml (found walking up) after reading it
     #[command(
@@ -225,8 +227,17 @@ pub struct ExecArgs {
     #[arg(long)]
     pub export_credentials: bool,
     /// The stage to run in
-    #[arg(add = stage_names())]
-    pub stage: String,
+    #[arg(add = stage_names(), required_unless_present_any = ["each", "all"], conflicts_with_all = ["each", "all"])]
+    pub stage: Option<String>,
+    /// Run once in each of these stages (comma separated), output prefixed with the stage
+    #[arg(long, value_name = "STAGES", value_delimiter = ',', conflicts_with = "all")]
+    pub each: Vec<String>,
+    /// Run once in every stage of the config
+    #[arg(long)]
+    pub all: bool,
+    /// With --each or --all: at most N stages at a time (default 1: one after another)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub parallel: u16,
     /// The command and its arguments, after `--`, passed verbatim
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,

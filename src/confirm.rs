@@ -1,34 +1,78 @@
 //! Asking before entering a protected stage: on the terminal (`/dev/tty`), as
 //! sudo does, so a pipe on stdin can neither answer nor be swallowed.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 
 use crate::config::Stage;
 use crate::error::{Failure, Result};
 
 pub fn protected(stage: &Stage<'_>, yes: bool) -> Result<()> {
-    if !stage.protected || yes {
+    together(std::slice::from_ref(stage), yes)
+}
+
+/// One question for every protected stage among `stages` (`exec --each`):
+/// the person types their names, comma separated, in any order.
+pub fn together(stages: &[Stage<'_>], yes: bool) -> Result<()> {
+    let protected: Vec<&Stage<'_>> = stages.iter().filter(|s| s.protected).collect();
+    if protected.is_empty() || yes {
         return Ok(());
     }
-    let name = stage.name;
-    let tty = OpenOptions::new().read(true).write(true).open("/dev/tty").map_err(|_| {
-        Failure::other(format!("stage `{name}` is protected and there is no terminal to confirm on; nothing was run"), "pass --yes to confirm from a script")
+    let names: Vec<&str> = protected.iter().map(|s| s.name).collect();
+    let listed = names.join(",");
+    let (they, what) = match protected.as_slice() {
+        [one] => (
+            format!("`{}` is protected", one.name),
+            "the stage name".to_string(),
+        ),
+        _ => (
+            format!("{} are protected", names.join(", ")),
+            format!("their names ({listed})"),
+        ),
+    };
+    let tty = terminal().map_err(|()| {
+        Failure::other(
+            format!("{they} and there is no terminal to confirm on; nothing was run"),
+            "pass --yes to confirm from a script",
+        )
     })?;
     let mut writer = &tty;
-    let _ = write!(
-        writer,
-        "acct: `{name}` is protected (account {}, role {}).\nType the stage name to continue: ",
-        stage.account_id, stage.role_arn
-    );
+    let _ = write!(writer, "acct: {they}");
+    for stage in &protected {
+        let _ = write!(
+            writer,
+            "{}{} (account {}, role {})",
+            if protected.len() == 1 { " " } else { "\n  " },
+            if protected.len() == 1 { "" } else { stage.name },
+            stage.account_id,
+            stage.role_arn
+        );
+    }
+    let _ = write!(writer, ".\nType {what} to continue: ");
     let _ = writer.flush();
     let mut answer = String::new();
     let read = BufReader::new(&tty).read_line(&mut answer);
-    if matches!(read, Ok(n) if n > 0) && answer.trim_end_matches(['\n', '\r']) == name {
+    let mut given: Vec<&str> = answer
+        .trim_end_matches(['\n', '\r'])
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let mut wanted = names.clone();
+    given.sort_unstable();
+    wanted.sort_unstable();
+    if matches!(read, Ok(n) if n > 0) && given == wanted {
         return Ok(());
     }
     Err(Failure::other(
-        format!("confirmation did not match `{name}`; nothing was run"),
+        format!("confirmation did not match `{listed}`; nothing was run"),
         "type the stage name exactly as shown, or pass --yes to confirm from a script",
     ))
+}
+
+fn terminal() -> std::result::Result<File, ()> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| ())
 }

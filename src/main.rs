@@ -15,6 +15,7 @@ mod diff;
 mod error;
 mod export_credentials;
 mod mfa_session;
+mod prefix;
 mod process;
 mod quote;
 mod shells;

@@ -13,6 +13,7 @@ mod doctor;
 mod env_points;
 mod env_shells;
 mod exec;
+mod exec_each;
 mod export_credentials;
 mod identity;
 mod init;

@@ -11,8 +11,11 @@ use crate::export_credentials;
 use crate::process;
 
 pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
+    let Some(name) = &args.stage else {
+        return super::exec_each::run(&args, config);
+    };
     let config = discover::load(config)?;
-    let stage = super::find_stage(&config, &args.stage)?;
+    let stage = super::find_stage(&config, name)?;
     confirm::protected(&stage, args.yes)?;
     let env = export_credentials::stage_env(&config, &stage, args.export_credentials)?;
     Err(process::exec(&args.command, &env))

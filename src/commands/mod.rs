@@ -6,6 +6,7 @@ mod current;
 mod doctor;
 mod env;
 mod exec;
+mod exec_each;
 mod init_config;
 mod init_hook;
 mod list;

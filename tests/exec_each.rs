@@ -1,0 +1,163 @@
+//! `acct exec --each/--all`: one command per stage with that stage's own
+//! environment, output behind `[stage] ` prefixes (whole lines, bytes as
+//! they came), a summary, the first failure's status, Ctrl-C stopping all,
+//! protected stages confirmed once.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use expectrl::Expect;
+
+use crate::shell::expect;
+use crate::util::*;
+
+/// MEMBER with a second protected stage.
+fn sandbox() -> Sandbox {
+    Sandbox::with_config(&format!(
+        "{MEMBER}\n[stages.audit]\naccount_id = \"222222222222\"\nprotected = true\n"
+    ))
+}
+
+fn each(sandbox: &Sandbox, args: &[&str], script: &str) -> std::process::Output {
+    sandbox
+        .acct()
+        .arg("exec")
+        .args(args)
+        .args(["--", "sh", "-c", script])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn each_stage_runs_in_order_with_its_own_environment_behind_its_prefix() {
+    let sandbox = sandbox();
+    let out = each(
+        &sandbox,
+        &["--each", "testing,root"],
+        r#"echo "account=$ACCT_ACCOUNT_ID profile=$AWS_PROFILE"; printf 'no newline'"#,
+    );
+    assert_status(&out, 0);
+    assert_text(
+        "[testing] account=126450723953 profile=cpco-testing-admin\n\
+         [testing] no newline\n\
+         [root]    account=323330167063 profile=cpco-root-admin\n\
+         [root]    no newline\n",
+        &stdout(&out),
+    );
+    let summary = stderr(&out);
+    assert!(summary.contains("stage    status  time"), "{summary}");
+    assert!(summary.contains("testing  0"), "{summary}");
+    assert!(summary.contains("root     0"), "{summary}");
+}
+
+#[test]
+fn binary_output_passes_through_with_prefixes_and_stderr_stays_stderr() {
+    let sandbox = sandbox();
+    let out = each(
+        &sandbox,
+        &["--each", "testing"],
+        r"printf 'a\377\000b\nc'; printf 'oops\n' >&2",
+    );
+    assert_status(&out, 0);
+    assert_eq!(out.stdout, b"[testing] a\xff\x00b\n[testing] c\n");
+    assert!(stderr(&out).starts_with("[testing] oops\n"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
+    let sandbox = sandbox();
+    let out = each(
+        &sandbox,
+        &["--all", "--yes"],
+        r#"echo ran; case $STAGE in testing) exit 3;; prod) kill -TERM $$;; esac"#,
+    );
+    // root 0, testing 3, prod killed by SIGTERM, audit 0: the first failure wins.
+    assert_status(&out, 3);
+    assert_eq!(stdout(&out).matches("ran").count(), 4, "{}", stdout(&out));
+    assert!(stderr(&out).contains("testing  3"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("prod     signal 15"), "{}", stderr(&out));
+    let out = each(&sandbox, &["--each", "root,testing", "--parallel", "2"], "exit 0");
+    assert_status(&out, 0);
+    let out = sandbox
+        .acct()
+        .args(["exec", "--each", "root", "--", "/nonexistent/cmd"])
+        .output()
+        .unwrap();
+    assert_status(&out, 127);
+}
+
+#[test]
+fn parallel_runs_at_most_n_at_a_time() {
+    let sandbox = sandbox();
+    let started = Instant::now();
+    let out = each(&sandbox, &["--each", "root,testing", "--parallel", "2"], "sleep 1");
+    assert_status(&out, 0);
+    assert!(started.elapsed() < Duration::from_millis(1900), "not parallel");
+    let started = Instant::now();
+    let out = each(&sandbox, &["--each", "root,testing"], "sleep 1");
+    assert_status(&out, 0);
+    assert!(started.elapsed() >= Duration::from_secs(2), "not one after another");
+}
+
+#[test]
+fn an_interrupt_stops_every_stage_and_says_which_did_not_finish() {
+    let sandbox = sandbox();
+    let mut child = sandbox
+        .acct()
+        .args(["exec", "--each", "root,testing", "--parallel", "1", "--"])
+        .args(["sh", "-c", "echo started; sleep 30"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 24];
+    stdout.read_exact(&mut first[..16]).unwrap(); // "[root]    started"
+    let started = Instant::now();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10), "the stages kept running");
+    assert_eq!(out.status.code(), Some(130));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("did not finish: root, testing"), "{text}");
+    assert!(text.contains("testing  not started"), "{text}");
+}
+
+#[test]
+fn protected_stages_are_confirmed_once_together() {
+    let sandbox = sandbox();
+    // No terminal: refused, nothing runs.
+    let out = each(&sandbox, &["--all"], "echo ran");
+    assert_status(&out, 1);
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("prod, audit are protected"), "{}", stderr(&out));
+
+    let mut cmd = Command::new(ACCT);
+    cmd.env_clear();
+    for (name, value) in sandbox.acct().get_envs() {
+        if let Some(value) = value {
+            cmd.env(name, value);
+        }
+    }
+    cmd.current_dir(&sandbox.work)
+        .args(["exec", "--all", "--", "sh", "-c", "echo ran-$STAGE"]);
+    let mut s = expectrl::Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    expect(&mut s, "Type their names (prod,audit) to continue: ");
+    s.send_line("audit, prod").unwrap();
+    for stage in ["root", "testing", "prod", "audit"] {
+        expect(&mut s, &format!("ran-{stage}"));
+    }
+    assert_eq!(
+        expect(&mut s, "audit    0").matches("Type their names").count(),
+        0,
+        "asked twice"
+    );
+}
