@@ -111,6 +111,12 @@ pub struct AwsConfigArgs {
     /// The AWS config file (default: aws_config_file, else AWS_CONFIG_FILE, else ~/.aws/config)
     #[arg(long, value_name = "PATH", requires = "mode")]
     pub file: Option<PathBuf>,
+    /// Take over the namespace's block when another config wrote it
+    #[arg(long, requires = "mode")]
+    pub force: bool,
+    /// Move your own sections of the profiles acct writes into its block (diff shown, old file backed up)
+    #[arg(long, requires = "mode")]
+    pub adopt: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,131 +1,85 @@
-//! A unified line diff (`diff -u` form) for `acct aws-config --check`. The
-//! files are small and differ in one block, so after cutting the common head
-//! and tail a plain LCS table is cheap; not worth a dependency.
+//! A unified line diff (`diff -u` form) for `acct aws-config --check`.
+//!
+//! The edit script is `similar`'s Myers diff: linear memory, and time that
+//! grows with the size of the change, not with the square of the files (a
+//! full LCS table of a 20,000-stage block would need 40 GB). A deadline
+//! bounds the time on files that share almost nothing; past it the diff is
+//! still correct, only not minimal.
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffOp, DiffTag};
 
 const CONTEXT: usize = 3;
+const DEADLINE: Duration = Duration::from_secs(2);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Same,
-    Delete,
-    Insert,
+/// Lines with their line ends (`\n`, `\r\n` or a lone `\r`), as Python and
+/// acct's INI reader split them.
+fn lines(text: &str) -> Vec<&str> {
+    crate::aws_file::ini::lines(text)
+        .map(|line| &text[line.offset..line.end])
+        .collect()
 }
 
 /// `old` → `new` as unified diff text; empty when they are equal.
 pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
-    let a: Vec<&str> = old.split_inclusive('\n').collect();
-    let b: Vec<&str> = new.split_inclusive('\n').collect();
-    let ops = edit_script(&a, &b);
-    if ops.iter().all(|op| *op == Op::Same) {
+    let (a, b) = (lines(old), lines(new));
+    let ops = similar::capture_diff_slices_deadline(
+        Algorithm::Myers,
+        &a,
+        &b,
+        Instant::now().checked_add(DEADLINE),
+    );
+    if ops.iter().all(|op| op.tag() == DiffTag::Equal) {
         return String::new();
     }
     let mut out = format!("--- {old_name}\n+++ {new_name}\n");
-    // Positions (in a and b) before each op.
-    let mut positions = Vec::with_capacity(ops.len() + 1);
-    let (mut i, mut j) = (0, 0);
-    for op in &ops {
-        positions.push((i, j));
-        match op {
-            Op::Same => (i, j) = (i + 1, j + 1),
-            Op::Delete => i += 1,
-            Op::Insert => j += 1,
-        }
-    }
-    let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k] != Op::Same).collect();
-    let mut k = 0;
-    while k < changed.len() {
-        // Extend the hunk while the next change is within two contexts.
-        let start = changed[k].saturating_sub(CONTEXT);
-        let mut last = changed[k];
-        while k + 1 < changed.len() && changed[k + 1] <= last + 2 * CONTEXT {
-            k += 1;
-            last = changed[k];
-        }
-        let end = (last + CONTEXT + 1).min(ops.len());
-        let (a0, b0) = positions[start];
-        let count = |op: Op| {
-            ops[start..end]
-                .iter()
-                .filter(|o| **o == Op::Same || **o == op)
-                .count()
+    for hunk in similar::group_diff_ops(ops, CONTEXT) {
+        let (Some(first), Some(last)) = (hunk.first(), hunk.last()) else {
+            continue;
         };
-        let (a_len, b_len) = (count(Op::Delete), count(Op::Insert));
-        out.push_str(&format!(
-            "@@ -{} +{} @@\n",
-            range(a0, a_len),
-            range(b0, b_len)
-        ));
-        for (op, &(i, j)) in ops[start..end].iter().zip(&positions[start..end]) {
-            let (mark, line) = match op {
-                Op::Same => (' ', a[i]),
-                Op::Delete => ('-', a[i]),
-                Op::Insert => ('+', b[j]),
-            };
-            out.push(mark);
-            match line.strip_suffix('\n') {
-                Some(text) => {
-                    out.push_str(text.strip_suffix('\r').unwrap_or(text));
-                    out.push('\n');
-                }
-                None => {
-                    out.push_str(line);
-                    out.push_str("\n\\ No newline at end of file\n");
-                }
-            }
+        let olds = first.old_range().start..last.old_range().end;
+        let news = first.new_range().start..last.new_range().end;
+        out.push_str(&format!("@@ -{} +{} @@\n", range(&olds), range(&news)));
+        for op in &hunk {
+            push_op(&mut out, op, &a, &b);
         }
-        k += 1;
     }
     out
 }
 
-/// `diff -u`'s `start,count`: a 1-based start, or the line before when empty.
-fn range(start: usize, len: usize) -> String {
-    match len {
-        0 => format!("{start},0"),
-        1 => format!("{}", start + 1),
-        _ => format!("{},{len}", start + 1),
+fn push_op(out: &mut String, op: &DiffOp, a: &[&str], b: &[&str]) {
+    let (tag, olds, news) = op.as_tag_tuple();
+    match tag {
+        DiffTag::Equal => olds.for_each(|i| push_line(out, ' ', a[i])),
+        DiffTag::Delete => olds.for_each(|i| push_line(out, '-', a[i])),
+        DiffTag::Insert => news.for_each(|j| push_line(out, '+', b[j])),
+        DiffTag::Replace => {
+            olds.for_each(|i| push_line(out, '-', a[i]));
+            news.for_each(|j| push_line(out, '+', b[j]));
+        }
     }
 }
 
-fn edit_script(a: &[&str], b: &[&str]) -> Vec<Op> {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (x, y) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    // lcs[i][j]: length of the longest common subsequence of x[i..] and y[j..].
-    let width = y.len() + 1;
-    let mut lcs = vec![0u32; (x.len() + 1) * width];
-    for i in (0..x.len()).rev() {
-        for j in (0..y.len()).rev() {
-            lcs[i * width + j] = if x[i] == y[j] {
-                lcs[(i + 1) * width + j + 1] + 1
-            } else {
-                lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
-            };
-        }
+/// One line of the diff, its own line end replaced by `\n`.
+fn push_line(out: &mut String, mark: char, line: &str) {
+    out.push(mark);
+    let text = line.trim_end_matches(['\n', '\r']);
+    out.push_str(text);
+    out.push('\n');
+    if text.len() == line.len() {
+        out.push_str("\\ No newline at end of file\n");
     }
-    let mut ops = vec![Op::Same; head];
-    let (mut i, mut j) = (0, 0);
-    while i < x.len() || j < y.len() {
-        if i < x.len() && j < y.len() && x[i] == y[j] {
-            ops.push(Op::Same);
-            (i, j) = (i + 1, j + 1);
-        } else if j == y.len()
-            || (i < x.len() && lcs[(i + 1) * width + j] >= lcs[i * width + j + 1])
-        {
-            ops.push(Op::Delete);
-            i += 1;
-        } else {
-            ops.push(Op::Insert);
-            j += 1;
-        }
+}
+
+/// `diff -u`'s `start,count`: a 1-based start, or the line before when empty.
+fn range(lines: &Range<usize>) -> String {
+    match lines.len() {
+        0 => format!("{},0", lines.start),
+        1 => format!("{}", lines.start + 1),
+        len => format!("{},{len}", lines.start + 1),
     }
-    ops.extend(std::iter::repeat_n(Op::Same, tail));
-    ops
 }
 
 #[cfg(test)]
@@ -167,5 +121,34 @@ mod tests {
             unified("x", "x\n", "a", "b"),
             "--- a\n+++ b\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n"
         );
+    }
+
+    #[test]
+    fn crlf_and_cr_line_ends_are_lines_shown_without_their_cr() {
+        assert_eq!(
+            unified("a\r\nb\r\n", "a\r\nc\r\n", "x", "y"),
+            "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+        );
+        assert_eq!(
+            unified("a\rb\r", "a\rc\r", "x", "y"),
+            "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+        );
+    }
+
+    /// 20,000 stages' profiles, every region changed: one region of 100,000
+    /// changed lines, which the LCS table this replaced could not hold.
+    #[test]
+    fn a_large_change_is_diffed_in_linear_memory() {
+        let block = |region: &str| -> String {
+            (0..20_000)
+                .map(|i| format!("[profile cpco-s{i}-admin]\nregion={region}\nrole_arn=arn:aws:iam::323330167063:role/cpco-root-admin\nsource_profile=cpco\n\n"))
+                .collect()
+        };
+        let (old, new) = (block("us-west-2"), block("us-east-1"));
+        let started = Instant::now();
+        let diff = unified(&old, &new, "a", "b");
+        assert!(started.elapsed() < Duration::from_secs(30));
+        assert_eq!(diff.matches("\n-region=us-west-2\n").count(), 20_000);
+        assert_eq!(diff.matches("\n+region=us-east-1\n").count(), 20_000);
     }
 }

@@ -5,6 +5,7 @@ mod tools;
 mod util;
 
 mod aws_config;
+mod aws_config_hostile;
 mod aws_config_write;
 mod completions;
 mod config_errors;

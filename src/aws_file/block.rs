@@ -1,23 +1,48 @@
 //! acct's marked block inside an AWS config file, merged as pure text so it
 //! can be property-tested: `merge` replaces (or appends) the block of one
 //! namespace and keeps every other byte of the file as it was, including
-//! other namespaces' blocks, CRLF line ends and a missing final newline.
+//! other namespaces' blocks, CRLF (or CR) line ends and a missing final
+//! newline; `adopt` first takes the user's own sections of the profiles
+//! acct writes out of the text.
+//!
+//! The block records the config that wrote it (`# config: PATH`, the third
+//! line); a block without that line (written before acct recorded it) is
+//! taken over silently.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::path::Path;
 
 use super::ini;
 
 /// Why a merge cannot be done without touching the user's own text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MergeError {
-    /// A profile acct writes is already defined outside acct's block.
-    Conflict { profile: String, line: usize },
+    /// A profile acct writes is already defined outside acct's block, by
+    /// the section `header` (as botocore reads it).
+    Conflict {
+        profile: String,
+        header: String,
+        line: usize,
+    },
     /// `# BEGIN acct NS` without its `# END acct NS`.
     Unterminated { line: usize },
     /// `# END acct NS` with no `# BEGIN acct NS` before it.
     StrayEnd { line: usize },
     /// Two blocks of the same namespace.
     Duplicate { first: usize, second: usize },
+    /// The block was written by another config (`owner`, as recorded).
+    Owned { owner: String, line: usize },
+}
+
+/// What acct writes for one config: its namespace's block.
+#[derive(Debug, Clone, Copy)]
+pub struct Block<'a> {
+    pub namespace: &'a str,
+    /// The config that writes it, as `owner_text` records it.
+    pub owner: &'a str,
+    /// The rendered profiles, `\n` line ends.
+    pub profiles: &'a str,
 }
 
 pub fn begin_marker(namespace: &str) -> String {
@@ -28,114 +53,271 @@ pub fn end_marker(namespace: &str) -> String {
     format!("# END acct {namespace}")
 }
 
+const WRITTEN_BY: &str =
+    "# written by `acct aws-config --write`; edit the acct config instead of this block";
+const OWNER_PREFIX: &str = "# config: ";
+
+/// A config's path as its block records it: on one line, every control
+/// character (a line end) written as `\u{..}`.
+pub fn owner_text(config: &Path) -> String {
+    let path = config.to_string_lossy();
+    let mut text = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_control() {
+            text.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            text.push(c);
+        }
+    }
+    text
+}
+
 /// Where the namespace's block is: from the start of its BEGIN line to the
 /// end of its END line, the END line's line end included when it has one.
+#[cfg(test)]
 pub fn find(text: &str, namespace: &str) -> Result<Option<Range<usize>>, MergeError> {
+    Ok(find_with_line(text, namespace)?.map(|(_, range)| range))
+}
+
+/// `find`, with the BEGIN line's number.
+fn find_with_line(
+    text: &str,
+    namespace: &str,
+) -> Result<Option<(usize, Range<usize>)>, MergeError> {
     let (begin, end) = (begin_marker(namespace), end_marker(namespace));
     let mut open: Option<(usize, usize)> = None;
     let mut found: Option<(usize, Range<usize>)> = None;
-    for (offset, number, line) in ini::lines(text) {
-        let line = line.trim();
-        if line == begin {
+    for line in ini::lines(text) {
+        let trimmed = line.text.trim();
+        if trimmed == begin {
             if let Some((first, _)) = open.or(found.as_ref().map(|(l, r)| (*l, r.start))) {
                 return Err(MergeError::Duplicate {
                     first,
-                    second: number,
+                    second: line.number,
                 });
             }
-            open = Some((number, offset));
-        } else if line == end {
+            open = Some((line.number, line.offset));
+        } else if trimmed == end {
             let Some((begin_line, start)) = open.take() else {
-                return Err(MergeError::StrayEnd { line: number });
+                return Err(MergeError::StrayEnd { line: line.number });
             };
-            let line_end = text[offset..]
-                .find('\n')
-                .map_or(text.len(), |i| offset + i + 1);
-            found = Some((begin_line, start..line_end));
+            found = Some((begin_line, start..line.end));
         }
     }
     match open {
         Some((line, _)) => Err(MergeError::Unterminated { line }),
-        None => Ok(found.map(|(_, range)| range)),
+        None => Ok(found),
     }
 }
 
-/// The block for `profiles` (the rendered profiles, `\n` line ends), with
-/// the given line end.
-pub fn render(namespace: &str, profiles: &str, eol: &str) -> String {
-    let mut block = begin_marker(namespace);
-    block.push('\n');
-    block.push_str(
-        "# written by `acct aws-config --write`; edit the acct config instead of this block\n",
-    );
-    block.push_str(profiles);
-    if !profiles.ends_with('\n') {
-        block.push('\n');
+/// The config a block records as its writer; `None` for a block written
+/// before acct recorded it.
+pub fn recorded_owner(block: &str) -> Option<&str> {
+    ini::lines(block)
+        .take(3)
+        .find_map(|line| line.text.strip_prefix(OWNER_PREFIX))
+}
+
+/// The config recorded in the namespace's block of `text`, if it has one.
+pub fn owner_in<'t>(text: &'t str, namespace: &str) -> Option<&'t str> {
+    let (_, range) = find_with_line(text, namespace).ok()??;
+    recorded_owner(&text[range])
+}
+
+/// The block's text with the given line end.
+pub fn render(block: &Block<'_>, eol: &str) -> String {
+    let mut text = begin_marker(block.namespace);
+    text.push('\n');
+    text.push_str(WRITTEN_BY);
+    text.push('\n');
+    text.push_str(OWNER_PREFIX);
+    text.push_str(block.owner);
+    text.push('\n');
+    text.push_str(block.profiles);
+    if !block.profiles.ends_with('\n') {
+        text.push('\n');
     }
-    block.push_str(&end_marker(namespace));
-    block.push('\n');
+    text.push_str(&end_marker(block.namespace));
+    text.push('\n');
     if eol == "\n" {
-        block
+        text
     } else {
-        block.replace('\n', eol)
+        text.replace('\n', eol)
     }
 }
 
-/// The file's line end: that of its first line, `\n` when it has none.
+/// The file's line end: that of its first line (`\r\n`, a lone `\r` or
+/// `\n`), `\n` when it has none.
 pub fn line_end(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if text[..i].ends_with('\r') => "\r\n",
+    match text.find(['\n', '\r']).map(|i| &text[i..]) {
+        Some(rest) if rest.starts_with("\r\n") => "\r\n",
+        Some(rest) if rest.starts_with('\r') => "\r",
         _ => "\n",
     }
 }
 
-/// `existing` with the namespace's block set to `profiles`: replaced in
-/// place when there is one, else appended after a blank line.
-pub fn merge(existing: &str, namespace: &str, profiles: &str) -> Result<String, MergeError> {
-    let range = find(existing, namespace)?;
-    let own: Vec<&str> = ini::sections(profiles)
+fn ends_with_break(text: &str) -> bool {
+    text.ends_with(['\n', '\r'])
+}
+
+/// Whether `text` ends with an empty line (two line ends in a row).
+fn ends_with_blank_line(text: &str) -> bool {
+    let rest = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix(['\n', '\r']));
+    rest.is_some_and(ends_with_break)
+}
+
+/// A line end after `text`; a lone CR that a `\n` would join into one CRLF
+/// line end gets a lone CR.
+fn push_break(text: &mut String, eol: &str) {
+    if text.ends_with('\r') && eol.starts_with('\n') {
+        text.push('\r');
+    } else {
+        text.push_str(eol);
+    }
+}
+
+/// The profiles the block defines, as botocore reads them.
+fn own_profiles<'p>(block: &Block<'p>) -> Vec<Cow<'p, str>> {
+    ini::sections(block.profiles)
         .iter()
-        .filter_map(|s| s.config_profile())
-        .collect();
-    let inside = |offset: usize| range.as_ref().is_some_and(|r| r.contains(&offset));
-    if let Some(section) = ini::sections(existing)
-        .iter()
+        .filter_map(ini::Section::config_profile)
+        .collect()
+}
+
+/// The first section outside `range` that defines one of `own`.
+fn conflict(text: &str, range: Option<&Range<usize>>, own: &[Cow<'_, str>]) -> Option<MergeError> {
+    let inside = |offset: usize| range.is_some_and(|r| r.contains(&offset));
+    ini::sections(text)
+        .into_iter()
         .filter(|s| !inside(s.offset))
-        .find(|s| s.config_profile().is_some_and(|p| own.contains(&p)))
-    {
-        return Err(MergeError::Conflict {
-            profile: section.config_profile().unwrap_or_default().to_string(),
-            line: section.line,
-        });
+        .find_map(|s| {
+            let profile = s.config_profile().filter(|p| own.contains(p))?;
+            Some(MergeError::Conflict {
+                profile: profile.into_owned(),
+                header: s.header.to_string(),
+                line: s.line,
+            })
+        })
+}
+
+/// `existing` with the namespace's block set to `block`: replaced in place
+/// when there is one, else appended after a blank line. A block recorded
+/// as written by another config is replaced only when `may_replace` says
+/// so for its recorded owner.
+pub fn merge(
+    existing: &str,
+    block: &Block<'_>,
+    may_replace: impl Fn(&str) -> bool,
+) -> Result<String, MergeError> {
+    let found = find_with_line(existing, block.namespace)?;
+    if let Some((line, range)) = &found {
+        if let Some(owner) = recorded_owner(&existing[range.clone()]) {
+            if owner != block.owner && !may_replace(owner) {
+                return Err(MergeError::Owned {
+                    owner: owner.to_string(),
+                    line: *line,
+                });
+            }
+        }
+    }
+    let range = found.map(|(_, range)| range);
+    if let Some(error) = conflict(existing, range.as_ref(), &own_profiles(block)) {
+        return Err(error);
     }
     let eol = line_end(existing);
-    let mut block = render(namespace, profiles, eol);
-    let mut merged = String::with_capacity(existing.len() + block.len() + 2);
+    let mut rendered = render(block, eol);
+    let mut merged = String::with_capacity(existing.len() + rendered.len() + 2);
     match range {
         Some(range) => {
             // A block that ends the file without a final newline stays that way.
-            if !existing[..range.end].ends_with('\n') {
-                block.truncate(block.len() - eol.len());
+            if !ends_with_break(&existing[..range.end]) {
+                rendered.truncate(rendered.len() - eol.len());
             }
             merged.push_str(&existing[..range.start]);
-            merged.push_str(&block);
+            merged.push_str(&rendered);
             merged.push_str(&existing[range.end..]);
         }
         None => {
             merged.push_str(existing);
             if !existing.is_empty() {
-                if !existing.ends_with('\n') {
-                    merged.push_str(eol);
+                if !ends_with_break(existing) {
+                    push_break(&mut merged, eol);
                 }
                 // One blank line between the user's text and the block.
-                if !(merged.ends_with("\n\n") || merged.ends_with("\n\r\n")) {
-                    merged.push_str(eol);
+                if !ends_with_blank_line(&merged) {
+                    push_break(&mut merged, eol);
                 }
             }
-            merged.push_str(&block);
+            merged.push_str(&rendered);
         }
     }
     Ok(merged)
+}
+
+/// One of the user's sections that `adopt` took out of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adopted {
+    pub profile: String,
+    pub line: usize,
+}
+
+/// Every `# BEGIN acct NS` .. `# END acct NS` span of any namespace, and
+/// the offsets of every marker line.
+fn acct_spans(text: &str) -> (Vec<Range<usize>>, Vec<usize>) {
+    let (mut spans, mut markers) = (Vec::new(), Vec::new());
+    let mut open: Option<(&str, usize)> = None;
+    for line in ini::lines(text) {
+        let trimmed = line.text.trim();
+        if let Some(namespace) = trimmed.strip_prefix("# BEGIN acct ") {
+            markers.push(line.offset);
+            open = Some((namespace, line.offset));
+        } else if let Some(namespace) = trimmed.strip_prefix("# END acct ") {
+            markers.push(line.offset);
+            if let Some((_, start)) = open.filter(|(ns, _)| *ns == namespace) {
+                spans.push(start..line.end);
+                open = None;
+            }
+        }
+    }
+    (spans, markers)
+}
+
+/// `existing` without the user's own sections of the profiles `block`
+/// defines (outside every acct block), and which they were. A section
+/// whose removal would change how botocore reads the rest (an indented
+/// header that would become a continuation line), or that has acct's
+/// markers among its lines, stays: `merge` then reports it.
+pub fn adopt(existing: &str, block: &Block<'_>) -> (String, Vec<Adopted>) {
+    let own = own_profiles(block);
+    let (spans, markers) = acct_spans(existing);
+    let sections = ini::sections(existing);
+    let movable = |s: &ini::Section<'_>| {
+        s.config_profile().is_some_and(|p| own.contains(&p))
+            && !spans.iter().any(|r| r.contains(&s.offset))
+            && !markers.iter().any(|m| (s.offset..s.end).contains(m))
+    };
+    let (mut text, mut adopted, mut kept_headers) = (String::new(), Vec::new(), Vec::new());
+    let mut from = 0;
+    for section in &sections {
+        if movable(section) {
+            text.push_str(&existing[from..section.offset]);
+            from = section.end;
+            adopted.push(Adopted {
+                profile: section.config_profile().unwrap_or_default().into_owned(),
+                line: section.line,
+            });
+        } else {
+            kept_headers.push(section.header);
+        }
+    }
+    text.push_str(&existing[from..]);
+    let after: Vec<&str> = ini::sections(&text).iter().map(|s| s.header).collect();
+    if after != kept_headers {
+        return (existing.to_string(), Vec::new());
+    }
+    (text, adopted)
 }
 
 #[cfg(test)]
@@ -143,82 +325,189 @@ mod tests {
     use super::*;
 
     const PROFILES: &str = "[profile cpco-root-admin]\nregion=us-west-2\n";
+    const OWNER: &str = "/home/me/.config/acct/config.toml";
+
+    fn cpco(profiles: &str) -> Block<'_> {
+        Block {
+            namespace: "cpco",
+            owner: OWNER,
+            profiles,
+        }
+    }
 
     fn block(eol: &str) -> String {
-        render("cpco", PROFILES, eol)
+        render(&cpco(PROFILES), eol)
+    }
+
+    fn merged(existing: &str) -> Result<String, MergeError> {
+        merge(existing, &cpco(PROFILES), |_| false)
     }
 
     #[test]
     fn appends_after_a_blank_line_and_keeps_a_missing_newline_outside() {
-        assert_eq!(merge("", "cpco", PROFILES).unwrap(), block("\n"));
+        assert_eq!(merged("").unwrap(), block("\n"));
         assert_eq!(
-            merge("[default]", "cpco", PROFILES).unwrap(),
+            merged("[default]").unwrap(),
             format!("[default]\n\n{}", block("\n"))
         );
         assert_eq!(
-            merge("[default]\r\n", "cpco", PROFILES).unwrap(),
+            merged("[default]\r\n").unwrap(),
             format!("[default]\r\n\r\n{}", block("\r\n"))
         );
         assert_eq!(
-            merge("[default]\n\n", "cpco", PROFILES).unwrap(),
+            merged("[default]\n\n").unwrap(),
             format!("[default]\n\n{}", block("\n"))
+        );
+        // A file of lone CRs gets a block of lone CRs.
+        assert_eq!(
+            merged("[default]\rregion = x").unwrap(),
+            format!("[default]\rregion = x\r\r{}", block("\r"))
+        );
+    }
+
+    #[test]
+    fn the_block_records_its_config_on_its_third_line() {
+        let text = block("\n");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "# BEGIN acct cpco");
+        assert_eq!(lines[2], format!("# config: {OWNER}"));
+        assert_eq!(recorded_owner(&text), Some(OWNER));
+        assert_eq!(
+            owner_text(Path::new("/a\nb/acct.toml")),
+            "/a\\u{a}b/acct.toml"
         );
     }
 
     #[test]
     fn replaces_only_its_own_namespace() {
-        let other = render("acme", "[profile acme-x]\n", "\n");
-        let old = format!("a\n{}{other}b", render("cpco", "[profile old]\n", "\n"));
+        let acme = Block {
+            namespace: "acme",
+            owner: "/other/acct.toml",
+            profiles: "[profile acme-x]\n",
+        };
+        let other = render(&acme, "\n");
+        let old = format!("a\n{}{other}b", render(&cpco("[profile old]\n"), "\n"));
+        assert_eq!(merged(&old).unwrap(), format!("a\n{}{other}b", block("\n")));
+    }
+
+    #[test]
+    fn a_block_of_another_config_is_refused_unless_allowed_and_an_old_one_is_taken() {
+        let theirs = Block {
+            owner: "/srv/other/acct.toml",
+            ..cpco(PROFILES)
+        };
+        let old = format!("x\n{}", render(&theirs, "\n"));
         assert_eq!(
-            merge(&old, "cpco", PROFILES).unwrap(),
-            format!("a\n{}{other}b", block("\n"))
+            merged(&old),
+            Err(MergeError::Owned {
+                owner: "/srv/other/acct.toml".into(),
+                line: 2
+            })
         );
+        let taken = merge(&old, &cpco(PROFILES), |o| o == "/srv/other/acct.toml").unwrap();
+        assert_eq!(taken, format!("x\n{}", block("\n")));
+        // Written before acct recorded its config: taken over silently.
+        let unrecorded = "x\n# BEGIN acct cpco\n# written by `acct aws-config --write`; edit the acct config instead of this block\n[profile cpco-root-admin]\n# END acct cpco\n";
+        assert_eq!(merged(unrecorded).unwrap(), format!("x\n{}", block("\n")));
     }
 
     #[test]
     fn a_block_ending_the_file_without_newline_keeps_it_missing() {
         let old = "x\n# BEGIN acct cpco\n# END acct cpco";
-        let merged = merge(old, "cpco", PROFILES).unwrap();
-        assert_eq!(merged, format!("x\n{}", block("\n").trim_end_matches('\n')));
-        assert_eq!(merge(&merged, "cpco", PROFILES).unwrap(), merged);
+        let once = merged(old).unwrap();
+        assert_eq!(once, format!("x\n{}", block("\n").trim_end_matches('\n')));
+        assert_eq!(merged(&once).unwrap(), once);
     }
 
     #[test]
     fn a_profile_outside_the_block_is_a_conflict_with_its_line() {
+        let conflict = |text: &str| match merged(text) {
+            Err(MergeError::Conflict { profile, line, .. }) => Some((profile, line)),
+            _ => None,
+        };
         let old = format!("{}\n[profile   cpco-root-admin]\n", block("\n"));
+        assert_eq!(conflict(&old), Some(("cpco-root-admin".into(), 8)));
+        // However botocore spells it: quoted, after a tab, glued to `profile`.
+        for header in [
+            "[profile \"cpco-root-admin\"]",
+            "[profile\tcpco-root-admin]",
+            "[profile 'cpco-root-admin'] ",
+            "[profilex cpco-root-admin]",
+        ] {
+            let text = format!("{}{header}\nregion = x\n", block("\n"));
+            assert_eq!(
+                conflict(&text),
+                Some(("cpco-root-admin".into(), 7)),
+                "{header}"
+            );
+        }
+        // A file of lone CRs is read line by line too.
         assert_eq!(
-            merge(&old, "cpco", PROFILES),
-            Err(MergeError::Conflict {
-                profile: "cpco-root-admin".into(),
-                line: 7
-            })
+            conflict("[default]\r[profile cpco-root-admin]\rregion = y\r"),
+            Some(("cpco-root-admin".into(), 2))
         );
+        // Not a profile to botocore: spaces inside the brackets, an indented
+        // header continuing a value.
+        assert_eq!(conflict("[ profile cpco-root-admin ]\n"), None);
+        assert_eq!(conflict("[x]\nk = v\n  [profile cpco-root-admin]\n"), None);
     }
 
     #[test]
     fn broken_markers_are_refused() {
         assert_eq!(
-            merge("x\n# BEGIN acct cpco\n", "cpco", PROFILES),
+            merged("x\n# BEGIN acct cpco\n"),
             Err(MergeError::Unterminated { line: 2 })
         );
         assert_eq!(
-            merge("# END acct cpco\n", "cpco", PROFILES),
+            merged("# END acct cpco\n"),
             Err(MergeError::StrayEnd { line: 1 })
         );
         let twice = format!("{}{}", block("\n"), block("\n"));
         assert_eq!(
-            merge(&twice, "cpco", PROFILES),
+            merged(&twice),
             Err(MergeError::Duplicate {
                 first: 1,
-                second: 6
+                second: 7
             })
+        );
+    }
+
+    #[test]
+    fn adopt_takes_out_only_the_users_sections_of_acct_profiles() {
+        let own = "# mine\r\n[default]\r\nregion = x\r\n\r\n# made by hand\r\n[profile  \"cpco-root-admin\"]\r\nregion = old\r\ns3 =\r\n  max = 4\r\n\r\n# next\r\n[profile dev]\r\nregion = y\r\n";
+        let (text, adopted) = adopt(own, &cpco(PROFILES));
+        assert_eq!(
+            text,
+            "# mine\r\n[default]\r\nregion = x\r\n\r\n# made by hand\r\n\r\n# next\r\n[profile dev]\r\nregion = y\r\n"
+        );
+        assert_eq!(
+            adopted,
+            [Adopted {
+                profile: "cpco-root-admin".into(),
+                line: 6
+            }]
+        );
+        assert!(merged(&text).is_ok());
+        // Another estate's block is not the user's: it stays (and conflicts).
+        let acme = Block {
+            namespace: "acme",
+            owner: "/x",
+            profiles: PROFILES,
+        };
+        let theirs = render(&acme, "\n");
+        assert_eq!(adopt(&theirs, &cpco(PROFILES)), (theirs.clone(), vec![]));
+        // Removing it would turn `  [profile dev]` into a continuation line.
+        let fragile = "[profile dev]\nk = v\n[profile cpco-root-admin]\n  [profile keep]\n";
+        assert_eq!(
+            adopt(fragile, &cpco(PROFILES)),
+            (fragile.to_string(), vec![])
         );
     }
 }
 
 /// Generated AWS config files: the user's own lines (comments, blanks,
 /// whitespace, sections, nested values), other namespaces' blocks, maybe an
-/// older block of ours, LF or CRLF, with or without a final newline.
+/// older block of ours, LF, CRLF or CR, with or without a final newline.
 #[cfg(test)]
 mod properties {
     use proptest::prelude::*;
@@ -226,7 +515,16 @@ mod properties {
     use super::*;
 
     const NAMESPACE: &str = "cpco";
+    const OWNER: &str = "/home/me/.config/acct/config.toml";
     const PROFILES: &str = "[profile cpco-root-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::323330167063:role/cpco-root-admin\nsource_profile=cpco\n\n[profile cpco-testing-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::323330167063:role/cpco-root-admin\nsource_profile=cpco\n";
+
+    fn ours(profiles: &str) -> Block<'_> {
+        Block {
+            namespace: NAMESPACE,
+            owner: OWNER,
+            profiles,
+        }
+    }
 
     fn user_line() -> impl Strategy<Value = String> {
         prop_oneof![
@@ -245,10 +543,9 @@ mod properties {
         prop_oneof![
             4 => prop::collection::vec(user_line(), 1..6),
             1 => ("acme|corp|cpco2", "[a-z]{1,8}").prop_map(|(ns, name)| {
-                render(&ns, &format!("[profile {ns}-{name}]\nregion=us-east-1\n"), "\n")
-                    .lines()
-                    .map(str::to_string)
-                    .collect()
+                let profiles = format!("[profile {ns}-{name}]\nregion=us-east-1\n");
+                let block = Block { namespace: &ns, owner: "/other/acct.toml", profiles: &profiles };
+                render(&block, "\n").lines().map(str::to_string).collect()
             }),
         ]
     }
@@ -256,11 +553,10 @@ mod properties {
     fn old_block() -> impl Strategy<Value = Vec<String>> {
         prop_oneof![
             Just(render(
-                NAMESPACE,
-                "[profile cpco-root-admin]\nregion=eu-west-1\n",
+                &ours("[profile cpco-root-admin]\nregion=eu-west-1\n"),
                 "\n"
             )),
-            Just(render(NAMESPACE, PROFILES, "\n")),
+            Just(render(&ours(PROFILES), "\n")),
             Just("# BEGIN acct cpco\n# END acct cpco\n".to_string()),
         ]
         .prop_map(|block| block.lines().map(str::to_string).collect())
@@ -270,7 +566,7 @@ mod properties {
         fn config_file()(
             chunks in prop::collection::vec(chunk(), 0..8),
             old in prop::option::of((old_block(), any::<prop::sample::Index>())),
-            crlf in any::<bool>(),
+            eol in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
             final_newline in any::<bool>(),
         ) -> String {
             let mut chunks = chunks;
@@ -278,7 +574,6 @@ mod properties {
                 let at = at.index(chunks.len() + 1);
                 chunks.insert(at, block);
             }
-            let eol = if crlf { "\r\n" } else { "\n" };
             let mut text = chunks.concat().join(eol);
             if final_newline && !text.is_empty() {
                 text.push_str(eol);
@@ -287,12 +582,22 @@ mod properties {
         }
     }
 
+    fn profiles_outside(text: &str, namespace: &str) -> Vec<(String, usize)> {
+        let range = find(text, namespace).unwrap();
+        ini::sections(text)
+            .iter()
+            .filter(|s| !range.as_ref().is_some_and(|r| r.contains(&s.offset)))
+            .filter_map(|s| Some((s.config_profile()?.into_owned(), s.end - s.offset)))
+            .collect()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
         fn merge_keeps_every_byte_outside_its_block_and_is_idempotent(file in config_file()) {
-            let merged = merge(&file, NAMESPACE, PROFILES).expect("no conflict in generated files");
+            let block = ours(PROFILES);
+            let merged = merge(&file, &block, |_| false).expect("no conflict in generated files");
             let new = find(&merged, NAMESPACE).unwrap().expect("a block after merging");
             match find(&file, NAMESPACE).unwrap() {
                 Some(old) => {
@@ -305,13 +610,45 @@ mod properties {
                 }
             }
             let eol = line_end(&file);
-            let block = render(NAMESPACE, PROFILES, eol);
-            prop_assert_eq!(merged[new].trim_end_matches(eol), block.trim_end_matches(eol));
-            prop_assert_eq!(merge(&merged, NAMESPACE, PROFILES).unwrap(), merged);
+            let rendered = render(&block, eol);
+            prop_assert_eq!(merged[new].trim_end_matches(eol), rendered.trim_end_matches(eol));
+            prop_assert_eq!(merge(&merged, &block, |_| false).unwrap(), merged);
+        }
+
+        /// The user's own sections of acct's profiles, spliced anywhere, are
+        /// taken out by `adopt` and nothing else is: every other profile
+        /// outside the block is still there, and the merge then succeeds.
+        #[test]
+        fn adopt_takes_out_exactly_the_users_sections_of_acct_profiles(
+            file in config_file(),
+            at in any::<prop::sample::Index>(),
+            header in prop_oneof![
+                Just("[profile cpco-root-admin]"),
+                Just("[profile  \"cpco-testing-admin\"]"),
+                Just("[profile\t'cpco-root-admin']"),
+            ],
+        ) {
+            let block = ours(PROFILES);
+            let lines: Vec<&str> = ini::lines(&file).map(|l| l.text).collect();
+            let at = at.index(lines.len() + 1);
+            let eol = line_end(&file);
+            let inserted = [&lines[..at], &[header, "region = old"], &lines[at..]].concat().join(eol);
+            let (adopted_text, adopted) = adopt(&inserted, &block);
+            if adopted.is_empty() {
+                // Inside a block, or a change to how the rest reads: left alone.
+                prop_assert_eq!(adopted_text, inserted);
+                return Ok(());
+            }
+            let ours = ["cpco-root-admin", "cpco-testing-admin"];
+            let kept = |text: &str| -> Vec<(String, usize)> {
+                profiles_outside(text, NAMESPACE).into_iter().filter(|(p, _)| !ours.contains(&p.as_str())).collect()
+            };
+            prop_assert_eq!(kept(&adopted_text), kept(&inserted));
+            prop_assert!(merge(&adopted_text, &block, |_| false).is_ok());
         }
 
         /// Fuzzing: any text at all, markers and profile headers sprinkled in,
-        /// never panics the merger, and a merge that succeeds is final.
+        /// never panics the merger or `adopt`, and a merge that succeeds is final.
         #[test]
         fn merge_never_panics_on_arbitrary_text(
             pieces in prop::collection::vec(prop_oneof![
@@ -319,13 +656,17 @@ mod properties {
                 Just("# BEGIN acct cpco".to_string()),
                 Just("# END acct cpco".to_string()),
                 Just("[profile cpco-root-admin]".to_string()),
+                Just("[profile \"cpco-root-admin\"]".to_string()),
                 Just("\r\n".to_string()),
+                Just("\r".to_string()),
                 Just("\n".to_string()),
             ], 0..24),
         ) {
             let text = pieces.concat();
-            if let Ok(merged) = merge(&text, NAMESPACE, PROFILES) {
-                prop_assert_eq!(merge(&merged, NAMESPACE, PROFILES).unwrap(), merged);
+            let block = ours(PROFILES);
+            let _ = adopt(&text, &block);
+            if let Ok(merged) = merge(&text, &block, |_| false) {
+                prop_assert_eq!(merge(&merged, &block, |_| false).unwrap(), merged);
             }
         }
     }

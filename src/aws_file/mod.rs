@@ -1,14 +1,18 @@
 //! The AWS config file acct owns a block of: which file it is, the block
-//! merged as pure text (`block`, over `ini`), and the locked, atomic
-//! read-modify-write of the file (`store`).
+//! merged as pure text (`block`, over `ini`, which reads the file as
+//! botocore does), and the locked, atomic read-modify-write of the file
+//! (`store`).
 
 pub mod block;
 pub mod ini;
 pub mod store;
 
 use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+use crate::atomic_write;
 use crate::config::Config;
 use crate::error::{Failure, Result};
 
@@ -63,20 +67,55 @@ pub fn credentials_path() -> Option<PathBuf> {
         .or_else(|| home.map(|h| h.join(".aws").join("credentials")))
 }
 
-/// A file's text; `None` when it does not exist.
+/// A file's text; `None` when it does not exist. Only a regular file is
+/// read: a FIFO or a device is refused without waiting on it.
 pub fn read(path: &Path) -> Result<Option<String>> {
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            Failure::other(
-                format!("{} is not valid UTF-8", path.display()),
-                "save it as UTF-8",
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Failure::other(
+    let cannot = |e: std::io::Error| {
+        Failure::other(
             format!("cannot read {}: {e}", path.display()),
             "check that the file is readable by you (ls -l)",
-        )),
+        )
+    };
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path);
+    let mut file = match opened {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(e)),
+    };
+    if let Some(what) = atomic_write::not_regular(file.metadata().map_err(cannot)?.file_type()) {
+        return Err(Failure::other(
+            format!("{} is {what}, not a regular file", path.display()),
+            "name a regular file (or a symlink to one) with --file or AWS_CONFIG_FILE",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        Failure::other(
+            format!("{} is not valid UTF-8", path.display()),
+            "save it as UTF-8",
+        )
+    })
+}
+
+/// The block `config` writes.
+pub fn block_of<'c>(config: &'c Config, owner: &'c str, profiles: &'c str) -> block::Block<'c> {
+    block::Block {
+        namespace: &config.namespace,
+        owner,
+        profiles,
+    }
+}
+
+/// Whether the config a block records (`recorded`) is the file `config`
+/// (the same file under another path: a symlink, `..`).
+pub fn same_config(recorded: &str, config: &Path) -> bool {
+    match (std::fs::metadata(recorded), std::fs::metadata(config)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
     }
 }
 
@@ -86,13 +125,27 @@ pub fn merge_failure(path: &Path, error: block::MergeError, namespace: &str) -> 
     use block::MergeError::*;
     let file = path.display();
     let (message, fix) = match error {
-        Conflict { profile, line } => (
-            format!("{file}:{line}: profile `{profile}` is already defined outside acct's block"),
-            format!(
-                "delete that profile (acct writes it inside `{}`), or change profile_format",
-                block::begin_marker(namespace)
-            ),
-        ),
+        Conflict {
+            profile,
+            header,
+            line,
+        } => {
+            let spelled = if header == format!("profile {profile}") {
+                String::new()
+            } else {
+                format!(" (as `[{header}]`, which the AWS CLI reads as that profile)")
+            };
+            (
+                format!(
+                    "{file}:{line}: profile `{profile}` is already defined outside acct's block{spelled}"
+                ),
+                format!(
+                    "move it into acct's block with `acct aws-config --write --adopt` (acct writes it inside `{}`), delete it, or change profile_format",
+                    block::begin_marker(namespace)
+                ),
+            )
+        }
+        Owned { owner, line } => owned(path, namespace, &owner, line),
         Unterminated { line } => (
             format!(
                 "{file}:{line}: `{}` has no `{}` after it",
@@ -118,4 +171,20 @@ pub fn merge_failure(path: &Path, error: block::MergeError, namespace: &str) -> 
         ),
     };
     Failure::other(message, fix)
+}
+
+/// The block of `namespace` belongs to another config.
+fn owned(path: &Path, namespace: &str, owner: &str, line: usize) -> (String, String) {
+    let gone = if Path::new(owner).exists() {
+        ""
+    } else {
+        " (that file no longer exists)"
+    };
+    (
+        format!(
+            "{}:{line}: the block of `{namespace}` was written by another config, {owner}{gone}; two configs of one namespace would overwrite each other's profiles",
+            path.display()
+        ),
+        "run acct with that config, give this one another namespace, or take the block over: `acct aws-config --write --force`".to_string(),
+    )
 }

@@ -3,6 +3,7 @@
 //! against what acct renders, the source profile, the AWS CLI, and with
 //! `--sts` who each stage's profile really is. One line per check.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -142,12 +143,17 @@ fn check_cli(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Opti
     }
 }
 
-/// Every value of each config-file profile; later sections win, as in botocore.
-fn profiles(text: &str) -> BTreeMap<&str, BTreeMap<&str, &str>> {
-    let mut profiles: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+/// Each config-file profile, named as botocore reads its header, with its
+/// values; a later section of the same profile replaces an earlier one
+/// whole, as in botocore (`[profile "x"]` after `[profile x]` is what the
+/// AWS CLI uses).
+type Profiles<'t> = BTreeMap<Cow<'t, str>, BTreeMap<&'t str, &'t str>>;
+
+fn profiles(text: &str) -> Profiles<'_> {
+    let mut profiles = Profiles::new();
     for section in ini::sections(text) {
         if let Some(name) = section.config_profile() {
-            profiles.entry(name).or_default().extend(section.entries);
+            profiles.insert(name, section.entries.into_iter().collect());
         }
     }
     profiles
@@ -158,9 +164,16 @@ fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Re
     let fix_write = "run `acct aws-config --write`";
     let text = match aws_file::read(&path) {
         Ok(Some(text)) => {
-            // Conflicts and broken markers: `--write` would refuse, and the
-            // AWS CLI itself refuses a file that defines a profile twice.
-            match block::merge(&text, &config.namespace, &aws_profiles::render(config)) {
+            // Conflicts (a section botocore reads as one of acct's profiles,
+            // however spelled), broken markers, a block another config
+            // wrote: `--write` would refuse, and the AWS CLI itself refuses
+            // a file that defines a section twice.
+            let (owner, rendered) = (
+                block::owner_text(&config.path),
+                aws_profiles::render(config),
+            );
+            let ours = aws_file::block_of(config, &owner, &rendered);
+            match block::merge(&text, &ours, |o| aws_file::same_config(o, &config.path)) {
                 Ok(_) => report.line(Mark::Ok, "aws config", &path.display().to_string(), None),
                 Err(error) => report.fail_with(
                     &aws_file::merge_failure(&path, error, &config.namespace),
@@ -205,7 +218,7 @@ fn check_profile(
     subject: &str,
     name: &str,
     rendered_text: &str,
-    found: &BTreeMap<&str, BTreeMap<&str, &str>>,
+    found: &Profiles<'_>,
     path: &std::path::Path,
     report: &mut Report,
 ) {
@@ -251,11 +264,7 @@ fn differences(have: &BTreeMap<&str, &str>, want: &BTreeMap<&str, &str>) -> Stri
         .join("; ")
 }
 
-fn check_source_profile(
-    config: &Config,
-    config_profiles: &BTreeMap<&str, BTreeMap<&str, &str>>,
-    report: &mut Report,
-) {
+fn check_source_profile(config: &Config, config_profiles: &Profiles<'_>, report: &mut Report) {
     let source = config.source_profile.as_str();
     let subject = format!("source profile {source}");
     if let Some(profile) = config_profiles.get(source) {
