@@ -215,15 +215,23 @@ pub enum SessionError {
     Failed(Failure),
 }
 
+/// What a `GetSessionToken` call needs.
+pub struct SessionRequest<'a> {
+    pub aws_cli: &'a str,
+    pub source_profile: &'a str,
+    pub mfa_serial: &'a str,
+    /// Seconds.
+    pub duration: u32,
+    pub code: &'a str,
+}
+
 /// STS `GetSessionToken` through the configured CLI (v1 or v2: it resolves
 /// every kind of source credential the user may have), for the source
 /// profile, with the MFA device and one code. Inherited credentials and a
 /// selected profile are removed first, so only `--profile` decides.
-pub fn session_token(
-    spec: &crate::mfa_session::SessionSpec,
-    code: &str,
-) -> std::result::Result<Credentials, SessionError> {
-    let path = which::which(&spec.aws_cli).map_err(|_| {
+pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentials, SessionError> {
+    let code = spec.code;
+    let path = which::which(spec.aws_cli).map_err(|_| {
         SessionError::Failed(Failure::other(
             format!("the AWS CLI `{}` is not found, so no MFA session can start", spec.aws_cli),
             "install the AWS CLI, or set aws_cli to its path in the acct config and run acct aws-config --write",
@@ -233,12 +241,12 @@ pub fn session_token(
     let mut command = Command::new(&path);
     command
         .args(["sts", "get-session-token", "--output", "json"])
-        .args(["--serial-number", &spec.mfa_serial, "--token-code", code])
+        .args(["--serial-number", spec.mfa_serial, "--token-code", code])
         .args([
             "--duration-seconds",
             &duration,
             "--profile",
-            &spec.source_profile,
+            spec.source_profile,
         ])
         .stdin(Stdio::null());
     for name in crate::stage_env::STALE_CREDENTIALS

@@ -62,6 +62,11 @@ pub enum Command {
         after_help = "Examples:\n  acct shell testing\n  acct shell --nest prod    # from inside another stage shell"
     )]
     Shell(ShellArgs),
+    /// Open the AWS console in a stage's account, role and region (or print its URL)
+    #[command(
+        after_help = "Examples:\n  acct console testing\n  acct console --print prod\n  acct console --federate testing   # sign in with the stage's own credentials"
+    )]
+    Console(ConsoleArgs),
     /// Print the active stage's prompt segment (empty when none)
     #[command(
         after_help = "Example:\n  PS1='$(acct prompt) '$PS1   # better: eval \"$(acct init bash)\""
@@ -267,6 +272,22 @@ pub struct ShellArgs {
     #[arg(long)]
     pub export_credentials: bool,
     /// The stage to enter
+    #[arg(add = stage_names())]
+    pub stage: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Print the URL instead of opening a browser
+    #[arg(long)]
+    pub print: bool,
+    /// Sign in with the stage's temporary credentials (federation) instead of the switch-role link
+    #[arg(long)]
+    pub federate: bool,
+    /// Do not ask before opening a protected stage
+    #[arg(long)]
+    pub yes: bool,
+    /// The stage whose console to open
     #[arg(add = stage_names())]
     pub stage: String,
 }

@@ -11,6 +11,7 @@ mod complete_stages;
 mod completion;
 mod config;
 mod confirm;
+mod console;
 mod diff;
 mod error;
 mod export_credentials;

@@ -238,7 +238,7 @@ fn write_twelve_at_once(sandbox: &Sandbox, config: impl Fn(usize) -> String) -> 
         .map(|config| {
             sandbox
                 .acct()
-                .args(["--config", config, "aws-config", "--write"])
+                .args(["--config", config, "aws-config", "--write", "--force"])
                 .stdout(Stdio::null())
                 .spawn()
                 .unwrap()

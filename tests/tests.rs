@@ -9,6 +9,7 @@ mod aws_config_hostile;
 mod aws_config_write;
 mod completions;
 mod config_errors;
+mod console;
 mod corpus;
 mod doctor;
 mod env_points;

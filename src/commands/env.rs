@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::{EnvArgs, EnvFormat};
 use crate::config::discover;
 use crate::confirm;
-use crate::error::{Failure, Result};
+use crate::error::{Failure, Result, printable};
 use crate::quote;
 use crate::shells::Shell;
 use crate::stage_env::StageEnv;
@@ -22,6 +22,8 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
             let stage = super::find_stage(&config, name)?;
             confirm::protected(&stage, args.yes)?;
             if let Some(active) = &active {
+                // ACCT_STAGE is inherited: anything may be in it.
+                let active = printable(active, false);
                 eprintln!(
                     "acct: this shell leaves stage `{active}` for `{}`: every variable of `{active}` is replaced",
                     stage.name
@@ -46,8 +48,9 @@ fn leave(config: Option<PathBuf>, active: Option<&str>) -> StageEnv {
         Ok(config) => config.stage(name).map(|stage| StageEnv::new(&config, &stage)),
         Err(failure) => {
             eprintln!(
-                "acct: warning: cannot read the config of stage `{name}`, so its own [env] variables stay: {}",
-                failure.message.lines().next().unwrap_or_default()
+                "acct: warning: cannot read the config of stage `{}`, so its own [env] variables stay: {}",
+                printable(name, false),
+                printable(failure.message.lines().next().unwrap_or_default(), false)
             );
             None
         }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::cli::{LoginArgs, MfaSessionArgs};
 use crate::clock;
-use crate::config::{Config, discover};
+use crate::config::{Config, MfaSession, discover};
 use crate::error::{Failure, Result};
 use crate::mfa_session::{self, SessionSpec, Start};
 
@@ -28,7 +28,7 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let mut spec = spec_of(&config)?;
     if let Some(text) = &args.duration {
         spec.duration = clock::parse_duration(text)
-            .filter(|d| (mfa_session::MIN_DURATION..=mfa_session::MAX_DURATION).contains(d))
+            .filter(|d| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(d))
             .ok_or_else(|| {
                 Failure::usage(
                     format!("--duration {text:?} is not a duration from 15m to 36h"),

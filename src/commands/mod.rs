@@ -2,6 +2,7 @@
 
 mod aws_config;
 mod completions;
+mod console;
 mod current;
 mod doctor;
 mod env;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Allow(args) => trust::allow(&args),
         Command::Deny(args) => trust::deny(&args),
         Command::Shell(args) => shell::run(&args, config),
+        Command::Console(args) => console::run(&args, config),
         Command::Prompt => prompt::run(),
     }
 }

@@ -36,8 +36,9 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let launch = shells::launch(&words)?;
     if let Some(name) = &launch.unsupported {
         eprintln!(
-            "acct: warning: no prompt integration for {name} (only bash, zsh and fish); \
-             the stage is in the environment, its segment in $ACCT_PROMPT"
+            "acct: warning: no prompt integration for {} (only bash, zsh and fish); \
+             the stage is in the environment, its segment in $ACCT_PROMPT",
+            crate::error::printable(name, false)
         );
     } else {
         let guard = env.guard();

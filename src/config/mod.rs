@@ -91,6 +91,18 @@ pub struct MfaSession {
     pub mfa_process: Option<String>,
 }
 
+impl MfaSession {
+    /// GetSessionToken's limits, in seconds.
+    pub const MIN_DURATION: u32 = 15 * 60;
+    pub const MAX_DURATION: u32 = 36 * 3600;
+    pub const DEFAULT_DURATION: u32 = 12 * 3600;
+
+    /// The session profile the stage profiles name as `source_profile`.
+    pub fn profile_name(namespace: &str) -> String {
+        format!("{namespace}-mfa")
+    }
+}
+
 /// What every stage resolves against: the root stage's account and role.
 #[derive(Debug, Clone)]
 struct Root {

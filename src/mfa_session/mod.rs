@@ -16,7 +16,7 @@ mod code;
 
 use crate::aws_cli;
 use crate::clock;
-use crate::config::Config;
+use crate::config::{Config, MfaSession};
 use crate::error::{Failure, Result};
 use crate::quote;
 
@@ -35,11 +35,6 @@ pub struct SessionSpec {
     pub aws_cli: String,
     pub mfa_process: Option<String>,
 }
-
-/// GetSessionToken's limits, in seconds.
-pub const MIN_DURATION: u32 = 15 * 60;
-pub const MAX_DURATION: u32 = 36 * 3600;
-pub const DEFAULT_DURATION: u32 = 12 * 3600;
 
 /// A session with less than this left is not served: the SDK would get
 /// keys that expire before its command is done.
@@ -61,7 +56,7 @@ impl SessionSpec {
 
     /// The session profile the stage profiles name as `source_profile`.
     pub fn profile_name(namespace: &str) -> String {
-        format!("{namespace}-mfa")
+        MfaSession::profile_name(namespace)
     }
 
     /// The session profile, as `acct aws-config` renders it. The SDKs run
@@ -136,7 +131,14 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
     let mut attempt = 1;
     loop {
         let code = code::get(spec)?;
-        match aws_cli::session_token(spec, &code) {
+        let request = aws_cli::SessionRequest {
+            aws_cli: &spec.aws_cli,
+            source_profile: &spec.source_profile,
+            mfa_serial: &spec.mfa_serial,
+            duration: spec.duration,
+            code: &code,
+        };
+        match aws_cli::session_token(&request) {
             Ok(credentials) => return session_of(&credentials),
             Err(aws_cli::SessionError::WrongCode(said))
                 if attempt < 3 && spec.mfa_process.is_none() =>

@@ -64,7 +64,7 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
     eprintln!(
         "acct: wrote {}\n  next: `acct list` shows the stages; `acct aws-config` prints their AWS profiles \
          for ~/.aws/config; `acct exec STAGE -- CMD` runs a command in one",
-        path.display()
+        crate::error::printable(&path.display().to_string(), false)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -118,7 +118,7 @@ impl Walker {
         let session = config
             .mfa_session
             .as_ref()
-            .map(|_| crate::mfa_session::SessionSpec::profile_name(&config.namespace));
+            .map(|_| crate::config::MfaSession::profile_name(&config.namespace));
         for (stage, span) in config.stages.iter().zip(spans) {
             let profile = config.profile_name(&stage.name);
             if profile == config.source_profile {

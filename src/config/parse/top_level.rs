@@ -251,7 +251,7 @@ impl Walker {
         }
         let w = top.mfa_session_duration.as_ref()?;
         let seconds = crate::clock::parse_duration(&w.value).filter(|s| {
-            (crate::mfa_session::MIN_DURATION..=crate::mfa_session::MAX_DURATION).contains(s)
+            (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s)
         });
         if seconds.is_none() {
             self.error(
@@ -503,7 +503,7 @@ impl TopLevel<'_, '_> {
                 mfa_serial: serial.clone(),
                 duration: checked
                     .mfa_session_duration
-                    .unwrap_or(crate::mfa_session::DEFAULT_DURATION),
+                    .unwrap_or(MfaSession::DEFAULT_DURATION),
                 mfa_process: value(self.mfa_process),
             }),
             _ => None,
