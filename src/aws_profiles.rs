@@ -1,12 +1,33 @@
 //! The AWS config profiles of every stage, rendered in SPEC section 3's exact
 //! form. Pure text; writing it into a file is the caller's business.
 
-use crate::config::{Config, Stage};
+use crate::config::{Config, Sso, Stage};
 use crate::mfa_session::SessionSpec;
 
 /// One `[profile ...]` block, ending in a newline. With an MFA session the
 /// stage's source is the session profile, which holds the MFA already.
 pub fn profile_block(config: &Config, stage: &Stage<'_>) -> String {
+    if let Some(sso) = &stage.sso {
+        return format!(
+            "[profile {}]\nregion={}\nsso_session={}\nsso_account_id={}\nsso_role_name={}\n",
+            stage.profile,
+            stage.region,
+            Sso::session_name(&config.namespace),
+            sso.account_id,
+            sso.role_name
+        );
+    }
+    if config.sso.is_some() {
+        // A virtual stage: signed in to the root account through the
+        // root's profile, it assumes its role there.
+        return format!(
+            "[profile {}]\nregion={}\nrole_arn={}\nsource_profile={}\n",
+            stage.profile,
+            stage.region,
+            stage.role_arn,
+            config.profile_name(&config.root_stage)
+        );
+    }
     let mut block = format!(
         "[profile {}]\nregion={}\nrole_arn={}\n",
         stage.profile, stage.region, stage.role_arn
@@ -24,12 +45,23 @@ pub fn profile_block(config: &Config, stage: &Stage<'_>) -> String {
     block
 }
 
+/// The `[sso-session NAMESPACE]` section every SSO profile names.
+pub fn sso_session_block(config: &Config, sso: &Sso) -> String {
+    format!(
+        "[sso-session {}]\nsso_start_url={}\nsso_region={}\nsso_registration_scopes=sso:account:access\n",
+        Sso::session_name(&config.namespace),
+        sso.start_url,
+        sso.region
+    )
+}
+
 /// Every stage's block in config-file order, one blank line between blocks;
-/// the session profile first when the estate has one.
+/// the session profile (or the `sso-session` section) first when the estate has one.
 pub fn render(config: &Config) -> String {
     SessionSpec::of(config)
         .map(|spec| spec.profile_block())
         .into_iter()
+        .chain(config.sso.as_ref().map(|sso| sso_session_block(config, sso)))
         .chain(config.stages().map(|stage| profile_block(config, &stage)))
         .collect::<Vec<_>>()
         .join("\n")

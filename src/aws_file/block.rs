@@ -182,7 +182,7 @@ fn push_break(text: &mut String, eol: &str) {
 fn own_profiles<'p>(block: &Block<'p>) -> Vec<Cow<'p, str>> {
     ini::sections(block.profiles)
         .iter()
-        .filter_map(ini::Section::config_profile)
+        .filter_map(ini::Section::acct_name)
         .collect()
 }
 
@@ -193,7 +193,7 @@ fn conflict(text: &str, range: Option<&Range<usize>>, own: &[Cow<'_, str>]) -> O
         .into_iter()
         .filter(|s| !inside(s.offset))
         .find_map(|s| {
-            let profile = s.config_profile().filter(|p| own.contains(p))?;
+            let profile = s.acct_name().filter(|p| own.contains(p))?;
             Some(MergeError::Conflict {
                 profile: profile.into_owned(),
                 header: s.header.to_string(),
@@ -294,7 +294,7 @@ pub fn adopt(existing: &str, block: &Block<'_>) -> (String, Vec<Adopted>) {
     let (spans, markers) = acct_spans(existing);
     let sections = ini::sections(existing);
     let movable = |s: &ini::Section<'_>| {
-        s.config_profile().is_some_and(|p| own.contains(&p))
+        s.acct_name().is_some_and(|p| own.contains(&p))
             && !spans.iter().any(|r| r.contains(&s.offset))
             && !markers.iter().any(|m| (s.offset..s.end).contains(m))
     };
@@ -305,7 +305,7 @@ pub fn adopt(existing: &str, block: &Block<'_>) -> (String, Vec<Adopted>) {
             text.push_str(&existing[from..section.offset]);
             from = section.end;
             adopted.push(Adopted {
-                profile: section.config_profile().unwrap_or_default().into_owned(),
+                profile: section.acct_name().unwrap_or_default().into_owned(),
                 line: section.line,
             });
         } else {

@@ -43,6 +43,36 @@ impl<'t> Section<'t> {
     pub fn config_profile(&self) -> Option<Cow<'t, str>> {
         profile_of(self.header)
     }
+
+    /// The `sso-session` this section defines, as botocore's
+    /// `build_profile_map` reads it (the same split as for profiles).
+    pub fn sso_session(&self) -> Option<Cow<'t, str>> {
+        sso_session_of(self.header)
+    }
+
+    /// What the section defines that acct may also write: a profile, or an
+    /// sso-session spelled `sso-session NAME`.
+    pub fn acct_name(&self) -> Option<Cow<'t, str>> {
+        match self.sso_session() {
+            Some(name) => Some(Cow::Owned(format!("{SSO_SESSION} {name}"))),
+            None if self.header.starts_with(SSO_SESSION) => None,
+            None => self.config_profile(),
+        }
+    }
+}
+
+pub const SSO_SESSION: &str = "sso-session";
+
+/// The sso-session a config-file section header defines, as botocore reads it.
+pub fn sso_session_of(header: &str) -> Option<Cow<'_, str>> {
+    if !header.starts_with(SSO_SESSION) {
+        return None;
+    }
+    let mut words = shlex_split(header)?.into_iter();
+    match (words.next(), words.next(), words.next()) {
+        (Some(_), Some(name), None) => Some(name),
+        _ => None,
+    }
 }
 
 /// The profile a config-file section header defines, as botocore reads it.

@@ -130,18 +130,21 @@ pub fn merge_failure(path: &Path, error: block::MergeError, namespace: &str) -> 
             header,
             line,
         } => {
-            let spelled = if header == format!("profile {profile}") {
+            let (what, plain) = match profile.strip_prefix("sso-session ") {
+                Some(session) => (format!("`[sso-session {session}]`"), profile.clone()),
+                None => (format!("profile `{profile}`"), format!("profile {profile}")),
+            };
+            let spelled = if header == plain {
                 String::new()
             } else {
-                format!(" (as `[{header}]`, which the AWS CLI reads as that profile)")
+                format!(" (as `[{header}]`, which the AWS CLI reads as that)")
             };
             (
+                format!("{file}:{line}: {what} is already defined outside acct's block{spelled}"),
                 format!(
-                    "{file}:{line}: profile `{profile}` is already defined outside acct's block{spelled}"
-                ),
-                format!(
-                    "move it into acct's block with `acct aws-config --write --adopt` (acct writes it inside `{}`), delete it, or change profile_format",
-                    block::begin_marker(namespace)
+                    "move it into acct's block with `acct aws-config --write --adopt` (acct writes it inside `{}`), delete it, or change {}",
+                    block::begin_marker(namespace),
+                    if profile.starts_with("sso-session ") { "the namespace" } else { "profile_format" }
                 ),
             )
         }

@@ -75,6 +75,8 @@ pub struct Config {
     pub aws_cli: String,
     /// `mfa_session = true`: one MFA session for every stage (`mfa_session`).
     pub mfa_session: Option<MfaSession>,
+    /// `[sso]`: the estate signs in through IAM Identity Center.
+    pub sso: Option<Sso>,
     pub stages: Vec<StageConfig>,
     /// The root stage as validation found it: configured, with an account.
     /// `None` only when no stage is configured at all (an empty `[stages]`
@@ -103,6 +105,24 @@ impl MfaSession {
     }
 }
 
+/// The estate's IAM Identity Center sign-in (`[sso]`), validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sso {
+    /// The AWS access portal URL, `https://d-1234567890.awsapps.com/start`.
+    pub start_url: String,
+    /// The Identity Center region (default: the config's `region`).
+    pub region: String,
+    /// The default permission set name.
+    pub role: String,
+}
+
+impl Sso {
+    /// The `[sso-session NAME]` acct renders: the namespace.
+    pub fn session_name(namespace: &str) -> &str {
+        namespace
+    }
+}
+
 /// What every stage resolves against: the root stage's account and role.
 #[derive(Debug, Clone)]
 struct Root {
@@ -116,6 +136,8 @@ pub struct StageConfig {
     pub name: String,
     pub account_id: Option<String>,
     pub role: Option<String>,
+    /// The permission set of this stage in an `[sso]` estate (default `[sso] role`).
+    pub sso_role: Option<String>,
     pub region: Option<String>,
     pub protected: bool,
     pub export_credentials: bool,

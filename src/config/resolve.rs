@@ -19,6 +19,16 @@ pub struct Stage<'c> {
     pub protected: bool,
     pub export_credentials: bool,
     pub env: &'c [(String, String)],
+    /// In an `[sso]` estate, a stage with an account signs in to it with a
+    /// permission set; a virtual stage assumes `role_arn` from the root's profile.
+    pub sso: Option<SsoSignIn>,
+}
+
+/// A stage's own Identity Center sign-in: account and permission set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSignIn {
+    pub account_id: String,
+    pub role_name: String,
 }
 
 /// The role AWS Organizations creates in every account it creates.
@@ -61,6 +71,34 @@ impl Config {
         };
         let is_virtual = !is_root && own_account.is_none();
         let profile = self.profile_name(&stage.name);
+        if let Some(sso) = &self.sso {
+            if !is_virtual {
+                let account = own_account.unwrap_or(&root.account_id).to_string();
+                let role_name = stage.sso_role.clone().unwrap_or_else(|| sso.role.clone());
+                // The role Identity Center makes for a permission set has a
+                // random suffix: the ARN names its pattern.
+                let role_arn = format!(
+                    "arn:{}:iam::{account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{role_name}_*",
+                    self.partition
+                );
+                return Stage {
+                    name: &stage.name,
+                    profile,
+                    account_id: account.clone(),
+                    role_arn,
+                    region: stage.region.as_deref().unwrap_or(&self.region),
+                    is_root,
+                    is_virtual,
+                    protected: stage.protected,
+                    export_credentials: stage.export_credentials,
+                    env: &stage.env,
+                    sso: Some(SsoSignIn {
+                        account_id: account,
+                        role_name,
+                    }),
+                };
+            }
+        }
         let (account_id, role_arn) = match own_account {
             Some(account) => {
                 let role = match (&stage.role, self.topology) {
@@ -91,6 +129,7 @@ impl Config {
             protected: stage.protected,
             export_credentials: stage.export_credentials,
             env: &stage.env,
+            sso: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::top_level::Required;
+use super::top_level::{Checked, Required, TopLevel};
 use super::{StageSpans, Walker};
 use crate::config::rules::{self, RoleRef};
 use crate::config::{Config, Root, StageConfig, Topology};
@@ -72,6 +72,50 @@ impl Walker {
             }
             if let (Some(role), Some(role_span)) = (&stage.role, &span.role) {
                 self.role_arn(role, role_span, &required.partition, single, root_account);
+            }
+        }
+    }
+
+    /// `sso_role` needs `[sso]` and an account of the stage's own; with
+    /// `[sso]` a stage of its own account signs in with a permission set,
+    /// not a `role` (the root's `role` is what virtual stages assume).
+    pub(super) fn sso_stage_rules(
+        &mut self,
+        stages: &[StageConfig],
+        spans: &[StageSpans],
+        required: &Required,
+        checked: &Checked,
+        top: &TopLevel<'_, '_>,
+    ) {
+        let root = top.root_stage_name();
+        for (stage, span) in stages.iter().zip(spans) {
+            let is_root = stage.name == root;
+            let is_virtual = !is_root
+                && (required.topology == Topology::Single || !span.account_written);
+            let name = &stage.name;
+            if let Some(sso_span) = &span.sso_role {
+                if !checked.sso_written {
+                    self.error(
+                        sso_span.clone(),
+                        format!("`sso_role` in [stages.{name}] needs an [sso] table"),
+                        "add [sso] with start_url, region and role, or remove `sso_role`",
+                    );
+                } else if is_virtual {
+                    self.error(
+                        sso_span.clone(),
+                        format!("stage `{name}` has no account of its own: it signs in through the root's profile, so `sso_role` has no effect"),
+                        "remove `sso_role`, or give the stage its own account_id",
+                    );
+                }
+            }
+            if let (true, false, false, Some(role_span)) =
+                (checked.sso_written, is_virtual, is_root, &span.role)
+            {
+                self.error(
+                    role_span.clone(),
+                    format!("stage `{name}` signs in to its account with a permission set: `role` has no effect with [sso]"),
+                    "write sso_role = \"PERMISSION_SET\" instead (default: [sso] role)",
+                );
             }
         }
     }

@@ -47,6 +47,7 @@ struct StageSpans {
     name: Range<usize>,
     account_id: Option<Range<usize>>,
     role: Option<Range<usize>>,
+    sso_role: Option<Range<usize>>,
     /// An account_id was written, valid or not (an invalid one is reported once).
     account_written: bool,
 }
@@ -139,6 +140,7 @@ impl Walker {
         let root_stage_span = top.root_stage.as_ref().map(|w| w.span.clone());
         let root = self.root(&stages, &spans, top.root_stage_name(), root_stage_span);
         self.stage_rules(&stages, &spans, &required, root.as_ref());
+        self.sso_stage_rules(&stages, &spans, &required, &checked, &top);
         let source_profile_span = top.source_profile.as_ref().map(|w| w.span.clone());
         let config = top.into_config(required, checked, path, home, stages, root);
         self.source_profile_clash(&config, &spans, source_profile_span);

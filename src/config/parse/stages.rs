@@ -9,9 +9,10 @@ use crate::config::StageConfig;
 use crate::config::rules;
 use crate::stage_env::{self, Reserved};
 
-const STAGE_KEYS: [&str; 6] = [
+const STAGE_KEYS: [&str; 7] = [
     "account_id",
     "role",
+    "sso_role",
     "region",
     "protected",
     "export_credentials",
@@ -103,6 +104,14 @@ impl Walker {
                             stage.role = Some(role);
                             spans.role = Some(value.span());
                         }
+                    }
+                }
+                "sso_role" => {
+                    if let Some(role) = self.string("sso_role", value) {
+                        if self.permission_set("sso_role", &role, value.span()) {
+                            stage.sso_role = Some(role);
+                        }
+                        spans.sso_role = Some(value.span());
                     }
                 }
                 "region" => {

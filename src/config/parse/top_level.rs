@@ -6,14 +6,16 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use super::{Value, Walker};
+use toml::de::DeValue;
+
+use super::{Value, Walker, kind};
 use crate::config::{
     Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, FORMAT_TOKENS, FormatPiece, MfaSession,
-    PARTITIONS, Root, StageConfig, Topology, format_pieces, rules,
+    PARTITIONS, Root, Sso, StageConfig, Topology, format_pieces, rules,
 };
 use crate::suggest;
 
-const TOP_KEYS: [&str; 18] = [
+const TOP_KEYS: [&str; 19] = [
     "namespace",
     "region",
     "topology",
@@ -31,8 +33,21 @@ const TOP_KEYS: [&str; 18] = [
     "mfa_session",
     "mfa_session_duration",
     "mfa_process",
+    "sso",
     "stages",
 ];
+
+const SSO_KEYS: [&str; 3] = ["start_url", "region", "role"];
+
+/// `https://HOST...` with a host and nothing to break an INI line.
+fn is_start_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty()
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
 
 /// A top-level string as written, and where.
 pub(super) struct Written {
@@ -63,6 +78,8 @@ pub(super) struct TopLevel<'d, 'i> {
     mfa_session: Option<(bool, Range<usize>)>,
     /// The `stages` value, whatever its type (`stages` checks it).
     pub(super) stages: Option<&'d Value<'i>>,
+    /// The `sso` value, whatever its type (`sso` checks it).
+    sso: Option<&'d Value<'i>>,
     /// Known keys written with a value that is not a string: each already
     /// has its diagnostic, so it is not reported missing as well.
     rejected: HashSet<String>,
@@ -109,6 +126,9 @@ pub(super) struct Checked {
     pub(super) shell: Option<Vec<String>>,
     /// Seconds; `None` when not written or invalid (already reported).
     pub(super) mfa_session_duration: Option<u32>,
+    /// `[sso]` when written and valid; `sso_written` even when it is not.
+    pub(super) sso: Option<Sso>,
+    pub(super) sso_written: bool,
 }
 
 /// The required keys, present and valid enough to make a config of.
@@ -127,6 +147,8 @@ impl Walker {
             let name = key.get_ref().as_ref();
             if name == "stages" {
                 top.stages = Some(value);
+            } else if name == "sso" {
+                top.sso = Some(value);
             } else if name == "mfa_session" {
                 match self.boolean(name, value) {
                     Some(on) => top.mfa_session = Some((on, value.span())),
@@ -209,11 +231,14 @@ impl Walker {
             self.source_profile(w);
         }
         let mfa_session_duration = self.mfa_session(top);
+        let sso = top.sso.and_then(|value| self.sso(value, top));
         Checked {
             topology,
             partition,
             shell,
             mfa_session_duration,
+            sso,
+            sso_written: top.sso.is_some(),
         }
     }
 
@@ -264,6 +289,118 @@ impl Walker {
             );
         }
         seconds
+    }
+
+    /// `[sso]`: start_url (an https URL), region (default: the config's),
+    /// role (a permission set name); no MFA keys beside it.
+    fn sso(&mut self, value: &Value<'_>, top: &TopLevel<'_, '_>) -> Option<Sso> {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!("`sso` must be a table, not {}", kind(value.get_ref())),
+                "write it as a table: [sso] with start_url, region and role",
+            );
+            return None;
+        };
+        for (key, w) in [
+            ("mfa_serial", &top.mfa_serial),
+            ("mfa_session_duration", &top.mfa_session_duration),
+            ("mfa_process", &top.mfa_process),
+        ] {
+            if let Some(w) = w {
+                self.error(
+                    w.span.clone(),
+                    format!("`{key}` makes no sense with [sso]: Identity Center signs you in, with its own MFA"),
+                    format!("remove `{key}`, or remove [sso] to sign in as an IAM user"),
+                );
+            }
+        }
+        if let Some((true, span)) = &top.mfa_session {
+            self.error(
+                span.clone(),
+                "`mfa_session` makes no sense with [sso]: `acct login` signs in to Identity Center instead",
+                "remove `mfa_session`, or remove [sso] to sign in as an IAM user",
+            );
+        }
+        let (mut start_url, mut region, mut role) = (None, None, None);
+        let mut ok = true;
+        for (key, value) in table {
+            let name = key.get_ref().as_ref();
+            let slot = match name {
+                "start_url" => &mut start_url,
+                "region" => &mut region,
+                "role" => &mut role,
+                _ => {
+                    self.unknown_key(key, &SSO_KEYS, "[sso]");
+                    continue;
+                }
+            };
+            match self.string(name, value) {
+                Some(s) => *slot = Some((s, value.span())),
+                None => ok = false,
+            }
+        }
+        let start_url = match start_url {
+            Some((url, span)) => {
+                if !is_start_url(&url) {
+                    self.error(
+                        span,
+                        format!("sso start_url {url:?} is not an https URL"),
+                        "write the AWS access portal URL, e.g. start_url = \"https://d-1234567890.awsapps.com/start\"",
+                    );
+                    ok = false;
+                }
+                url
+            }
+            None => {
+                self.error(
+                    value.span(),
+                    "[sso] has no start_url",
+                    "add start_url = \"https://d-1234567890.awsapps.com/start\" (your AWS access portal URL) to [sso]",
+                );
+                return None;
+            }
+        };
+        let region = match region {
+            Some((region, span)) => {
+                ok &= self.region(span, &region);
+                region
+            }
+            None => top.region.as_ref()?.value.clone(),
+        };
+        let role = match role {
+            Some((role, span)) => {
+                ok &= self.permission_set("[sso] role", &role, span);
+                role
+            }
+            None => {
+                self.error(
+                    value.span(),
+                    "[sso] has no role",
+                    "add role = \"AdministratorAccess\" (the permission set stages sign in with) to [sso]",
+                );
+                return None;
+            }
+        };
+        ok.then_some(Sso {
+            start_url,
+            region,
+            role,
+        })
+    }
+
+    /// A permission set name: 1 to 32 of letters, digits and `+=,.@-_`.
+    pub(super) fn permission_set(&mut self, key: &str, value: &str, span: Range<usize>) -> bool {
+        let ok = (1..=32).contains(&value.len())
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+        if !ok {
+            self.error(
+                span,
+                format!("{key} {value:?} is not a permission set name"),
+                "use the permission set's name, 1 to 32 letters, digits or +=,.@_-, e.g. \"AdministratorAccess\"",
+            );
+        }
+        ok
     }
 
     fn topology(&mut self, w: &Written) -> Option<Topology> {
@@ -509,6 +646,7 @@ impl TopLevel<'_, '_> {
             _ => None,
         };
         Config {
+            sso: checked.sso,
             path: path.to_path_buf(),
             project: false,
             // SPEC: `source_profile` defaults to the namespace.
@@ -559,7 +697,7 @@ mod tests {
     fn every_top_key_but_stages_has_a_slot() {
         let mut top = TopLevel::default();
         for key in TOP_KEYS {
-            let own_slot = !["stages", "mfa_session"].contains(&key);
+            let own_slot = !["stages", "mfa_session", "sso"].contains(&key);
             assert_eq!(top.slot(key).is_some(), own_slot, "{key}");
         }
     }
