@@ -43,12 +43,16 @@ impl Cache {
     /// can read or write, or one that is not ours, is ignored with a
     /// warning; so is a corrupt one (a new session replaces it).
     pub fn fresh(&self, margin: i64) -> Option<Session> {
+        // O_NONBLOCK: a FIFO in its place must not hang the SDK's call.
         let mut file = OpenOptions::new()
             .read(true)
-            .custom_flags(nix::libc::O_NOFOLLOW)
+            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
             .open(&self.file)
             .ok()?;
         let meta = file.metadata().ok()?;
+        if !meta.is_file() {
+            return self.corrupt("not a regular file");
+        }
         if meta.uid() != nix::unistd::geteuid().as_raw() || meta.mode() & 0o077 != 0 {
             eprintln!(
                 "acct: warning: ignoring the MFA session {}: others may read it or it is not yours (mode {:o})",
@@ -93,7 +97,16 @@ impl Cache {
             .map_err(|(_, e)| failure("cannot lock", &lock, &e.into()))
     }
 
+    /// The new session in a new private file. What was there goes first:
+    /// `atomic_write` keeps an existing file's mode and owner and writes
+    /// through a symlink, and this may be the file just refused for them.
+    /// Callers hold the lock, so a reader that finds no file waits for it.
     pub fn store(&self, session: &Session) -> Result<()> {
+        match fs::remove_file(&self.file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(failure("cannot replace the MFA session", &self.file, &e)),
+        }
         atomic_write::write(&self.file, session.json.as_bytes(), 0o600)
             .map_err(|e| failure("cannot keep the MFA session in", &self.file, &e))
     }

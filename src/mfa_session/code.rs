@@ -94,3 +94,15 @@ fn from_terminal(spec: &SessionSpec) -> Result<String> {
     })?;
     Ok(answer.trim().to_string())
 }
+
+/// Say `text` where the person who typed the code reads it: the terminal,
+/// since an SDK keeps credential_process's stderr to itself (the AWS CLI
+/// shows it only when the call fails, Terraform never); else stderr.
+pub fn tell(text: &str) {
+    match OpenOptions::new().write(true).open("/dev/tty") {
+        Ok(mut tty) => {
+            let _ = writeln!(tty, "{text}");
+        }
+        Err(_) => eprintln!("{text}"),
+    }
+}

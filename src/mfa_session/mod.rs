@@ -143,7 +143,9 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
             Err(aws_cli::SessionError::WrongCode(said))
                 if attempt < 3 && spec.mfa_process.is_none() =>
             {
-                eprintln!("acct: AWS refused that code ({said}); wait for the next one");
+                code::tell(&format!(
+                    "acct: AWS refused that code ({said}); wait for the next one"
+                ));
                 attempt += 1;
             }
             Err(aws_cli::SessionError::WrongCode(said)) => {
