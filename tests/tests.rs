@@ -27,5 +27,6 @@ mod prompt_hooks;
 mod rules;
 mod shell;
 mod shell_guard;
+mod sso;
 mod sts;
 mod trust;
