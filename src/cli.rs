@@ -87,7 +87,7 @@ pub enum Command {
     /// Write a starter config (asks on a terminal, or takes every answer as an option)
     #[command(after_help = INIT_HELP)]
     Init(InitArgs),
-    /// Start (or renew) the estate's MFA session now: one code for every stage and client
+    /// Start (or renew) the estate's MFA session, or sign in to IAM Identity Center (`aws sso login`)
     #[command(after_help = "Examples:\n  acct login\n  acct login --duration 8h")]
     Login(LoginArgs),
     /// End the estate's MFA session: the next use asks for a code again

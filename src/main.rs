@@ -20,6 +20,7 @@ mod prefix;
 mod process;
 mod quote;
 mod shells;
+mod sso_token;
 mod stage_env;
 mod startup_files;
 mod suggest;

@@ -264,3 +264,225 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
         &["`sso_role` in [stages.prod] needs an [sso] table"],
     );
 }
+
+/// The AWS CLI's token cache file of the session `cpco` (SHA-1 of the name).
+const TOKEN_FILE: &str = ".aws/sso/cache/e58909f49cf4b3a78b09a68c105d50121de04818.json";
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, `seconds` from now.
+fn in_seconds(seconds: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{}", now + seconds), "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Seed the token cache as `aws sso login` leaves it.
+fn seed_token(sandbox: &Sandbox, expires_in: i64) {
+    let path = sandbox.home.join(TOKEN_FILE);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        path,
+        format!(
+            "{{\"startUrl\": \"https://d-1234567890.awsapps.com/start\", \"region\": \"us-east-1\", \"accessToken\": \"aoaAAAAA-token\", \"expiresAt\": \"{}\", \"clientId\": \"c\", \"clientSecret\": \"s\", \"registrationExpiresAt\": \"{}\", \"refreshToken\": \"r\"}}",
+            in_seconds(expires_in),
+            in_seconds(90 * 86400)
+        ),
+    )
+    .unwrap();
+}
+
+/// A config whose `aws_cli` is a fake that records its arguments (one line
+/// per run in ~/aws-args), and on `sso login` writes a token for 8 hours
+/// (or fails when ~/aws-fail exists).
+fn with_fake_aws() -> Sandbox {
+    let sandbox = Sandbox::new();
+    let fake = sandbox.write(
+        "bin/fake-aws",
+        &format!(
+            "#!/bin/sh\n\
+             if [ \"$1\" = --version ]; then echo 'aws-cli/2.15.0 Python/3.11.6 Linux/6 exe/x86_64'; exit 0; fi\n\
+             printf '%s|%s\\n' \"$*\" \"${{AWS_CONFIG_FILE:-}}\" >> \"$HOME/aws-args\"\n\
+             if [ -e \"$HOME/aws-fail\" ]; then echo 'Error when retrieving token from sso' >&2; exit 255; fi\n\
+             mkdir -p \"$HOME/.aws/sso/cache\"\n\
+             printf '{{\"accessToken\": \"t\", \"expiresAt\": \"%s\"}}' \"$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)\" > \"$HOME/{TOKEN_FILE}\"\n"
+        ),
+    );
+    let mut perms = std::fs::metadata(&fake).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&fake, perms).unwrap();
+    let text = organization().replace(
+        "topology = \"organization\"\n",
+        &format!("topology = \"organization\"\naws_cli = \"{}\"\n", fake.display()),
+    );
+    sandbox.write_user_config(&text);
+    sandbox
+}
+
+fn recorded(sandbox: &Sandbox) -> String {
+    std::fs::read_to_string(sandbox.home.join("aws-args")).unwrap_or_default()
+}
+
+#[test]
+fn login_runs_aws_sso_login_without_a_token_and_says_until_when() {
+    let sandbox = with_fake_aws();
+    let out = sandbox.run(&["login"]);
+    assert_status(&out, 0);
+    let args = recorded(&sandbox);
+    assert!(args.starts_with("sso login --sso-session cpco|"), "{args}");
+    assert_eq!(args.lines().count(), 1);
+    let err = stderr(&out);
+    assert!(err.contains("signed in to Identity Center for every cpco stage until "), "{err}");
+    assert!(err.contains("(7h 59m from now)") || err.contains("(8h from now)"), "{err}");
+}
+
+#[test]
+fn login_is_not_run_when_the_token_holds_for_more_than_an_hour() {
+    let sandbox = with_fake_aws();
+    seed_token(&sandbox, 2 * 3600);
+    let out = sandbox.run(&["login"]);
+    assert_status(&out, 0);
+    assert_eq!(recorded(&sandbox), "", "aws must not run");
+    let err = stderr(&out);
+    assert!(err.contains("until "), "{err}");
+    assert!(err.contains("not signing in again"), "{err}");
+}
+
+#[test]
+fn login_renews_a_token_that_ends_within_the_hour_or_has_ended() {
+    for expires_in in [30 * 60, -60] {
+        let sandbox = with_fake_aws();
+        seed_token(&sandbox, expires_in);
+        let out = sandbox.run(&["login"]);
+        assert_status(&out, 0);
+        assert!(recorded(&sandbox).starts_with("sso login --sso-session cpco|"));
+    }
+}
+
+#[test]
+fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
+    let sandbox = with_fake_aws();
+    let text = std::fs::read_to_string(sandbox.user_config()).unwrap().replace(
+        "topology = \"organization\"\n",
+        "topology = \"organization\"\naws_config_file = \"~/estate.ini\"\n",
+    );
+    sandbox.write_user_config(&text);
+    std::fs::write(sandbox.home.join("aws-fail"), "").unwrap();
+    let out = sandbox.run(&["login"]);
+    assert_status(&out, 1);
+    let args = recorded(&sandbox);
+    assert_eq!(
+        args,
+        format!("sso login --sso-session cpco|{}\n", sandbox.home.join("estate.ini").display())
+    );
+    let err = stderr(&out);
+    assert!(err.contains("sso login --sso-session cpco` failed"), "{err}");
+    assert!(err.contains("acct aws-config --write"), "{err}");
+}
+
+#[test]
+fn login_duration_and_logout_say_what_to_do_instead() {
+    let sandbox = with_fake_aws();
+    let out = sandbox.run(&["login", "--duration", "8h"]);
+    assert_status(&out, 2);
+    assert!(stderr(&out).contains("--duration is for MFA sessions"));
+    let out = sandbox.run(&["logout"]);
+    assert_status(&out, 1);
+    assert!(stderr(&out).contains("aws sso logout"));
+    assert_eq!(recorded(&sandbox), "");
+}
+
+#[test]
+fn doctor_reads_the_token_expiry_from_the_cache_without_calling_aws() {
+    // valid
+    let sandbox = with_fake_aws();
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    seed_token(&sandbox, 5 * 3600);
+    let out = sandbox.run(&["doctor"]);
+    assert_status(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("ok    sso session: [sso-session cpco] is as acct renders it"), "{text}");
+    assert!(text.contains("ok    sso login: signed in to Identity Center until "), "{text}");
+    assert!(text.contains("ok    stage sandbox: profile cpco-sandbox-admin is as acct renders it"), "{text}");
+    assert!(!text.contains("source profile"), "{text}");
+    // within the hour: a warning
+    seed_token(&sandbox, 20 * 60);
+    let out = sandbox.run(&["doctor"]);
+    assert_status(&out, 0);
+    assert!(stdout(&out).contains("warn  sso login: signed in to Identity Center until "), "{}", stdout(&out));
+    // expired
+    seed_token(&sandbox, -3600);
+    let out = sandbox.run(&["doctor"]);
+    assert_status(&out, 1);
+    let text = stdout(&out);
+    assert!(text.contains("FAIL  sso login: the Identity Center sign-in expired at "), "{text}");
+    assert!(text.contains("fix: run `acct login`"), "{text}");
+    // missing
+    std::fs::remove_file(sandbox.home.join(TOKEN_FILE)).unwrap();
+    let out = sandbox.run(&["doctor"]);
+    assert_status(&out, 1);
+    assert!(stdout(&out).contains("FAIL  sso login: not signed in to Identity Center: no token in "), "{}", stdout(&out));
+    assert_eq!(recorded(&sandbox), "", "doctor makes no call");
+}
+
+#[test]
+fn doctor_finds_a_changed_sso_session() {
+    let sandbox = with_fake_aws();
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    seed_token(&sandbox, 5 * 3600);
+    let text = std::fs::read_to_string(sandbox.aws_config())
+        .unwrap()
+        .replace("sso_region=us-east-1", "sso_region=eu-west-1");
+    std::fs::write(sandbox.aws_config(), text).unwrap();
+    let out = sandbox.run(&["doctor"]);
+    assert_status(&out, 1);
+    assert!(
+        stdout(&out).contains("FAIL  sso session: [sso-session cpco] differs: sso_region is eu-west-1, acct renders us-east-1"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn doctor_sts_proves_each_stages_account_and_permission_set_role() {
+    let sandbox = Sandbox::new();
+    // STS as Identity Center would answer; testing comes back with the wrong set.
+    let fake = sandbox.write(
+        "bin/fake-aws",
+        "#!/bin/sh\n\
+         if [ \"$1\" = --version ]; then echo 'aws-cli/2.15.0 Python/3.11.6'; exit 0; fi\n\
+         while [ $# -gt 0 ]; do [ \"$1\" = --profile ] && profile=$2; shift; done\n\
+         case $profile in\n\
+         cpco-root-admin) arn=arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/me ;;\n\
+         cpco-testing-admin) arn=arn:aws:sts::126450723953:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/me ;;\n\
+         cpco-prod-admin) arn=arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_fedcba9876543210/me ;;\n\
+         cpco-sandbox-admin) arn=arn:aws:sts::323330167063:assumed-role/cpco-root-admin/botocore-session-1 ;;\n\
+         esac\n\
+         account=$(echo $arn | cut -d: -f5)\n\
+         printf '{\"UserId\": \"AROA:me\", \"Account\": \"%s\", \"Arn\": \"%s\"}\\n' $account $arn\n",
+    );
+    let mut perms = std::fs::metadata(&fake).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&fake, perms).unwrap();
+    sandbox.write_user_config(&organization().replace(
+        "topology = \"organization\"\n",
+        &format!("topology = \"organization\"\naws_cli = \"{}\"\n", fake.display()),
+    ));
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    seed_token(&sandbox, 5 * 3600);
+    let out = sandbox.run(&["doctor", "--sts"]);
+    assert_status(&out, 1);
+    let text = stdout(&out);
+    for want in [
+        "ok    stage root (sts): account 323330167063, role AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+        "ok    stage prod (sts): account 210987654321, role AWSReservedSSO_ReadOnlyAccess_fedcba9876543210",
+        "ok    stage sandbox (sts): account 323330167063, role cpco-root-admin",
+        "FAIL  stage testing (sts): arn:aws:sts::126450723953:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/me is role AWSReservedSSO_ReadOnlyAccess_0123456789abcdef, expected AWSReservedSSO_AdministratorAccess_...",
+    ] {
+        assert!(text.contains(want), "want {want:?} in\n{text}");
+    }
+}

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use crate::cli::{LoginArgs, MfaSessionArgs};
 use crate::clock;
-use crate::config::{Config, MfaSession, discover};
+use crate::config::{Config, MfaSession, Sso, discover};
+use crate::sso_token::{self, Token};
 use crate::error::{Failure, Result};
 use crate::mfa_session::{self, SessionSpec, Start};
 
@@ -25,6 +26,15 @@ fn spec_of(config: &Config) -> Result<SessionSpec> {
 
 pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
+    if config.sso.is_some() {
+        if args.duration.is_some() {
+            return Err(Failure::usage(
+                "--duration is for MFA sessions: Identity Center decides how long its sign-in holds",
+                "run `acct login` without --duration",
+            ));
+        }
+        return sso_login(&config);
+    }
     let mut spec = spec_of(&config)?;
     if let Some(text) = &args.duration {
         spec.duration = clock::parse_duration(text)
@@ -46,8 +56,80 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A token that holds for less than this is renewed by `acct login`.
+const SSO_MARGIN: i64 = 3600;
+
+/// `aws sso login --sso-session NAMESPACE` unless the cached token holds
+/// for more than an hour; then says until when it holds.
+fn sso_login(config: &Config) -> Result<ExitCode> {
+    let session = Sso::session_name(&config.namespace);
+    let file = sso_token::cache_file_of(session).ok_or_else(|| {
+        Failure::other(
+            "HOME is not set: the AWS CLI keeps its Identity Center token under ~/.aws/sso/cache",
+            "set HOME",
+        )
+    })?;
+    if let Token::Expires(at) = sso_token::read(&file) {
+        if at - clock::now() > SSO_MARGIN {
+            eprintln!(
+                "acct: signed in to Identity Center for every {} stage until {} ({} from now); not signing in again",
+                config.namespace,
+                clock::format(at),
+                clock::human(at - clock::now())
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let mut command = std::process::Command::new(&config.aws_cli);
+    command.args(["sso", "login", "--sso-session", session]);
+    if let Some(path) = &config.aws_config_file {
+        command.env("AWS_CONFIG_FILE", path);
+    }
+    let status = command.status().map_err(|e| {
+        Failure::other(
+            format!("cannot run the AWS CLI `{}`: {e}", config.aws_cli),
+            "install the AWS CLI v2, or set aws_cli to its path in the acct config",
+        )
+    })?;
+    if !status.success() {
+        return Err(Failure::other(
+            format!(
+                "`{} sso login --sso-session {session}` failed ({status})",
+                config.aws_cli
+            ),
+            format!(
+                "write the profiles first (`acct aws-config --write`: the CLI reads [sso-session {session}] from them), then run `acct login` again"
+            ),
+        ));
+    }
+    match sso_token::read(&file) {
+        Token::Expires(at) if at > clock::now() => {
+            eprintln!(
+                "acct: signed in to Identity Center for every {} stage until {} ({} from now)",
+                config.namespace,
+                clock::format(at),
+                clock::human(at - clock::now())
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err(Failure::other(
+            format!(
+                "the AWS CLI signed in, but left no valid token in {}",
+                file.display()
+            ),
+            "check that aws_cli is the AWS CLI v2 and that HOME is the one it uses",
+        )),
+    }
+}
+
 pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
+    if config.sso.is_some() {
+        return Err(Failure::other(
+            format!("{} signs in through IAM Identity Center, not an MFA session", config.namespace),
+            "run `aws sso logout` (it signs the AWS CLI out of every Identity Center session)",
+        ));
+    }
     let spec = spec_of(&config)?;
     let ended = mfa_session::end(&spec)?;
     eprintln!(

@@ -127,8 +127,20 @@ fn identity(config: &Config, stage: &Stage<'_>, cli: &AwsCli) -> Line {
             identity.account, stage.account_id
         ));
     }
-    if role != expected_role {
-        wrong.push(format!("role {role}, expected {expected_role}"));
+    match &stage.sso {
+        // The permission set's role: AWSReservedSSO_<set>_<16 hex digits>.
+        Some(sso) => {
+            let prefix = format!("AWSReservedSSO_{}_", sso.role_name);
+            if !role.strip_prefix(&prefix).is_some_and(|suffix| {
+                !suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_hexdigit())
+            }) {
+                wrong.push(format!("role {role}, expected {prefix}..."));
+            }
+        }
+        None if role != expected_role => {
+            wrong.push(format!("role {role}, expected {expected_role}"));
+        }
+        None => {}
     }
     if wrong.is_empty() {
         Line {
