@@ -62,7 +62,11 @@ fn binary_output_passes_through_with_prefixes_and_stderr_stays_stderr() {
     );
     assert_status(&out, 0);
     assert_eq!(out.stdout, b"[testing] a\xff\x00b\n[testing] c\n");
-    assert!(stderr(&out).starts_with("[testing] oops\n"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("[testing] oops\n"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -77,8 +81,16 @@ fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
     assert_status(&out, 3);
     assert_eq!(stdout(&out).matches("ran").count(), 4, "{}", stdout(&out));
     assert!(stderr(&out).contains("testing  3"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("prod     signal 15"), "{}", stderr(&out));
-    let out = each(&sandbox, &["--each", "root,testing", "--parallel", "2"], "exit 0");
+    assert!(
+        stderr(&out).contains("prod     signal 15"),
+        "{}",
+        stderr(&out)
+    );
+    let out = each(
+        &sandbox,
+        &["--each", "root,testing", "--parallel", "2"],
+        "exit 0",
+    );
     assert_status(&out, 0);
     let out = sandbox
         .acct()
@@ -92,13 +104,23 @@ fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
 fn parallel_runs_at_most_n_at_a_time() {
     let sandbox = sandbox();
     let started = Instant::now();
-    let out = each(&sandbox, &["--each", "root,testing", "--parallel", "2"], "sleep 1");
+    let out = each(
+        &sandbox,
+        &["--each", "root,testing", "--parallel", "2"],
+        "sleep 1",
+    );
     assert_status(&out, 0);
-    assert!(started.elapsed() < Duration::from_millis(1900), "not parallel");
+    assert!(
+        started.elapsed() < Duration::from_millis(1900),
+        "not parallel"
+    );
     let started = Instant::now();
     let out = each(&sandbox, &["--each", "root,testing"], "sleep 1");
     assert_status(&out, 0);
-    assert!(started.elapsed() >= Duration::from_secs(2), "not one after another");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "not one after another"
+    );
 }
 
 #[test]
@@ -123,7 +145,10 @@ fn an_interrupt_stops_every_stage_and_says_which_did_not_finish() {
     )
     .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(started.elapsed() < Duration::from_secs(10), "the stages kept running");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the stages kept running"
+    );
     assert_eq!(out.status.code(), Some(130));
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("did not finish: root, testing"), "{text}");
@@ -137,7 +162,11 @@ fn protected_stages_are_confirmed_once_together() {
     let out = each(&sandbox, &["--all"], "echo ran");
     assert_status(&out, 1);
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
-    assert!(stderr(&out).contains("prod, audit are protected"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("prod, audit are protected"),
+        "{}",
+        stderr(&out)
+    );
 
     let mut cmd = Command::new(ACCT);
     cmd.env_clear();
@@ -156,7 +185,9 @@ fn protected_stages_are_confirmed_once_together() {
         expect(&mut s, &format!("ran-{stage}"));
     }
     assert_eq!(
-        expect(&mut s, "audit    0").matches("Type their names").count(),
+        expect(&mut s, "audit    0")
+            .matches("Type their names")
+            .count(),
         0,
         "asked twice"
     );

@@ -108,8 +108,17 @@ fn prefixes(stages: &[Stage<'_>]) -> Vec<Vec<u8>> {
         .iter()
         .enumerate()
         .map(|(i, stage)| {
-            let text = format!("[{}]{:pad$} ", stage.name, "", pad = width - stage.name.len());
-            let code = if stage.protected { "31" } else { COLOURS[i % COLOURS.len()] };
+            let text = format!(
+                "[{}]{:pad$} ",
+                stage.name,
+                "",
+                pad = width - stage.name.len()
+            );
+            let code = if stage.protected {
+                "31"
+            } else {
+                COLOURS[i % COLOURS.len()]
+            };
             match colour {
                 true => format!("\x1b[{code}m{text}\x1b[0m").into_bytes(),
                 false => text.into_bytes(),
@@ -156,7 +165,11 @@ fn run_all(
             // goes, so a grandchild cannot keep the output open; SIGKILL
             // after a grace period for one that ignores SIGTERM.
             let since = *stop_since.get_or_insert_with(Instant::now);
-            let sig = if since.elapsed() < GRACE { Signal::SIGTERM } else { Signal::SIGKILL };
+            let sig = if since.elapsed() < GRACE {
+                Signal::SIGTERM
+            } else {
+                Signal::SIGKILL
+            };
             for r in &running {
                 let group = nix::unistd::Pid::from_raw(r.child.id() as i32);
                 let _ = signal::killpg(group, sig);
@@ -284,7 +297,10 @@ fn summary(names: &[&str], outcomes: &[Outcome], times: &[Option<Duration>]) {
         text.push_str(&format!("      {name:width$}  {status:6}  {time}\n"));
     }
     if !unfinished.is_empty() {
-        text.push_str(&format!("acct: interrupted; did not finish: {}\n", unfinished.join(", ")));
+        text.push_str(&format!(
+            "acct: interrupted; did not finish: {}\n",
+            unfinished.join(", ")
+        ));
     }
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }

@@ -45,8 +45,7 @@ fn is_start_url(url: &str) -> bool {
         return false;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    !host.is_empty()
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// A top-level string as written, and where.
@@ -275,9 +274,8 @@ impl Walker {
             }
         }
         let w = top.mfa_session_duration.as_ref()?;
-        let seconds = crate::clock::parse_duration(&w.value).filter(|s| {
-            (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s)
-        });
+        let seconds = crate::clock::parse_duration(&w.value)
+            .filter(|s| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s));
         if seconds.is_none() {
             self.error(
                 w.span.clone(),
@@ -392,7 +390,9 @@ impl Walker {
     /// A permission set name: 1 to 32 of letters, digits and `+=,.@-_`.
     pub(super) fn permission_set(&mut self, key: &str, value: &str, span: Range<usize>) -> bool {
         let ok = (1..=32).contains(&value.len())
-            && value.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
         if !ok {
             self.error(
                 span,
