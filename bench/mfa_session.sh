@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-500}
 
 cargo build --release --quiet
-acct=$PWD/target/release/acct
+acct=${CARGO_TARGET_DIR:-$PWD/target}/release/acct
 
 tmp=$(mktemp -d)
 moto=
@@ -217,7 +217,7 @@ clients="AWS CLI v2${terraform:+ + Terraform}"
 rm -f "$tmp/codes"
 estate "$tmp/session.toml" "mfa_session = true
 mfa_process = \"$tmp/bin/mfa-code\"" "$aws"
-"$acct" -c "$tmp/session.toml" aws-config --write >/dev/null
+"$acct" -c "$tmp/session.toml" aws-config --write --force >/dev/null
 "$acct" -c "$tmp/session.toml" logout >/dev/null 2>&1
 failed=0
 every_stage "$tmp/session.toml" 2>"$tmp/session.log" || failed=$?
@@ -229,7 +229,7 @@ echo "codes with mfa_session    $codes for 3 stages x ($clients), $failed runs f
 # Without it: the AWS CLI asks each role's code (answered on stdin here), and
 # Terraform's Go SDK has nobody to ask.
 estate "$tmp/plain.toml" "" "$aws"
-"$acct" -c "$tmp/plain.toml" aws-config --write >/dev/null
+"$acct" -c "$tmp/plain.toml" aws-config --write --force >/dev/null
 printf '123456\n%.0s' $(seq 50) >"$tmp/answers"
 : >"$tmp/err"
 failed=0
