@@ -144,7 +144,11 @@ pub fn merge_failure(path: &Path, error: block::MergeError, namespace: &str) -> 
                 format!(
                     "move it into acct's block with `acct aws-config --write --adopt` (acct writes it inside `{}`), delete it, or change {}",
                     block::begin_marker(namespace),
-                    if profile.starts_with("sso-session ") { "the namespace" } else { "profile_format" }
+                    if profile.starts_with("sso-session ") {
+                        "the namespace"
+                    } else {
+                        "profile_format"
+                    }
                 ),
             )
         }
