@@ -241,12 +241,7 @@ pub struct ExecArgs {
     #[arg(add = stage_names(), required_unless_present_any = ["each", "all"], conflicts_with_all = ["each", "all"])]
     pub stage: Option<String>,
     /// Run once in each of these stages (comma separated), output prefixed with the stage
-    #[arg(
-        long,
-        value_name = "STAGES",
-        value_delimiter = ',',
-        conflicts_with = "all"
-    )]
+    #[arg(long, value_name = "STAGES", value_delimiter = ',', conflicts_with = "all")]
     pub each: Vec<String>,
     /// Run once in every stage of the config
     #[arg(long)]
@@ -313,7 +308,7 @@ pub enum TopologyArg {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Print the prompt hook for this shell instead of writing a config
-    #[arg(value_enum, value_name = "SHELL", conflicts_with_all = ["path", "force", "namespace", "region", "topology", "root_account", "stages", "accounts"])]
+    #[arg(value_enum, value_name = "SHELL", conflicts_with_all = ["path", "force", "namespace", "region", "topology", "root_account", "stages", "accounts", "sso_start_url", "sso_region", "sso_role"])]
     pub shell: Option<Shell>,
     /// Print the whole hook script instead of the line that loads it
     #[arg(long, hide = true, requires = "shell")]
@@ -342,6 +337,15 @@ pub struct InitArgs {
     /// A stage's own account (organization and member layouts); repeatable
     #[arg(long = "account", value_name = "STAGE=ID")]
     pub accounts: Vec<String>,
+    /// Sign in through IAM Identity Center: its AWS access portal URL
+    #[arg(long, value_name = "URL")]
+    pub sso_start_url: Option<String>,
+    /// The Identity Center region (default: --region)
+    #[arg(long, value_name = "REGION")]
+    pub sso_region: Option<String>,
+    /// The permission set every stage signs in with (default: AdministratorAccess)
+    #[arg(long, value_name = "NAME")]
+    pub sso_role: Option<String>,
 }
 
 impl InitArgs {
@@ -353,5 +357,8 @@ impl InitArgs {
             || self.root_account.is_some()
             || !self.stages.is_empty()
             || !self.accounts.is_empty()
+            || self.sso_start_url.is_some()
+            || self.sso_region.is_some()
+            || self.sso_role.is_some()
     }
 }

@@ -143,6 +143,7 @@ fn init_asks_on_a_terminal_and_writes_a_valid_config() {
     .expect("spawn on a pty");
     session.set_expect_timeout(Some(Duration::from_secs(20)));
     for (question, answer) in [
+        ("Sign-in [iam]: ", ""),
         ("Layout [single]: ", "organization"),
         ("Namespace", "Cpco"),
         ("Namespace", "cpco"),

@@ -486,3 +486,102 @@ fn doctor_sts_proves_each_stages_account_and_permission_set_role() {
         assert!(text.contains(want), "want {want:?} in\n{text}");
     }
 }
+
+#[test]
+fn init_with_sso_options_writes_an_identity_center_starter() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&[
+        "init",
+        "--namespace",
+        "cpco",
+        "--region",
+        "us-west-2",
+        "--topology",
+        "organization",
+        "--root-account",
+        "323330167063",
+        "--stages",
+        "root,dev",
+        "--account=dev=126450723953",
+        "--sso-start-url",
+        "https://d-1234567890.awsapps.com/start",
+        "--sso-region",
+        "us-east-1",
+    ]);
+    assert_status(&out, 0);
+    let text = std::fs::read_to_string(sandbox.user_config()).unwrap();
+    assert!(!text.contains("mfa_serial"), "{text}");
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    let expected = format!(
+        "{SESSION}
+[profile cpco-root-admin]
+region=us-west-2
+sso_session=cpco
+sso_account_id=323330167063
+sso_role_name=AdministratorAccess
+
+[profile cpco-dev-admin]
+region=us-west-2
+sso_session=cpco
+sso_account_id=126450723953
+sso_role_name=AdministratorAccess
+"
+    );
+    assert_text(&expected, &stdout(&out));
+    // A bad URL is refused, nothing written.
+    let other = Sandbox::new();
+    let out = other.run(&[
+        "init", "--namespace", "cpco", "--region", "us-west-2", "--topology", "single",
+        "--root-account", "323330167063", "--stages", "root", "--sso-start-url", "d-1.awsapps.com",
+    ]);
+    assert_status(&out, 2);
+    assert!(stderr(&out).contains("--sso-start-url: sso start_url"), "{}", stderr(&out));
+    assert!(!other.user_config().exists());
+}
+
+#[test]
+fn init_asks_iam_or_identity_center_on_a_terminal() {
+    use expectrl::Expect;
+    let sandbox = Sandbox::new();
+    let mut session = expectrl::Session::spawn({
+        let mut cmd = sandbox.acct();
+        cmd.arg("init");
+        cmd
+    })
+    .expect("spawn on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    for (question, answer) in [
+        ("Sign-in [iam]: ", "okta"),
+        ("answer iam or sso", "sso"),
+        ("Layout [single]: ", "single"),
+        ("Namespace", "cpco"),
+        ("Default region [us-east-1]: ", "us-west-2"),
+        ("Root account id", "323330167063"),
+        ("Stage names", "testing"),
+        ("AWS access portal URL", "https://d-1234567890.awsapps.com/start"),
+        ("Identity Center region [us-west-2]: ", "us-east-1"),
+        ("Permission set the stages sign in with [AdministratorAccess]: ", ""),
+    ] {
+        session.expect(question).unwrap();
+        session.send_line(answer).unwrap();
+    }
+    session.expect("wrote").unwrap();
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    let expected = format!(
+        "{SESSION}
+[profile cpco-root-admin]
+region=us-west-2
+sso_session=cpco
+sso_account_id=323330167063
+sso_role_name=AdministratorAccess
+
+[profile cpco-testing-admin]
+region=us-west-2
+role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
+source_profile=cpco-root-admin
+"
+    );
+    assert_text(&expected, &stdout(&out));
+}

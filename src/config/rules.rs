@@ -27,6 +27,32 @@ pub fn label(what: &str, value: &str) -> Result<(), Problem> {
     Err((format!("{what} {value:?} is not a valid label value"), fix))
 }
 
+/// The AWS access portal URL of `[sso]`: `https://HOST...`, on one line.
+pub fn start_url(value: &str) -> Result<(), Problem> {
+    let host = value
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or_default();
+    if !host.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Ok(());
+    }
+    Err((
+        format!("sso start_url {value:?} is not an https URL"),
+        "write the AWS access portal URL, e.g. start_url = \"https://d-1234567890.awsapps.com/start\"".into(),
+    ))
+}
+
+/// A permission set name: 1 to 32 of letters, digits and `+=,.@-_`.
+pub fn permission_set(what: &str, value: &str) -> Result<(), Problem> {
+    if (1..=32).contains(&value.len()) && value.chars().all(is_iam_name_char) {
+        return Ok(());
+    }
+    Err((
+        format!("{what} {value:?} is not a permission set name"),
+        "use the permission set's name, 1 to 32 letters, digits or +=,.@_-, e.g. \"AdministratorAccess\"".into(),
+    ))
+}
+
 pub fn account_id(value: &str) -> Result<(), Problem> {
     if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(());

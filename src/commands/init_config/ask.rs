@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Write};
 
-use super::{ROOT, Starter, stage_names};
+use super::{DEFAULT_PERMISSION_SET, ROOT, Starter, StarterSso, stage_names};
 use crate::config::Topology;
 use crate::config::rules::{self, Problem};
 use crate::error::{Failure, Result};
@@ -12,6 +12,18 @@ use crate::error::{Failure, Result};
 /// again after an answer that would make an invalid config.
 pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
     let mut prompt = Prompt { input, output };
+    let sign_in = "How do people sign in to AWS?\n  \
+                   iam  as IAM users, with long-lived keys and an MFA device\n  \
+                   sso  through IAM Identity Center (AWS SSO): `aws sso login`\n";
+    prompt.say(sign_in)?;
+    let sso = prompt.ask("Sign-in", Some("iam"), |answer| match answer {
+        "iam" => Ok(false),
+        "sso" => Ok(true),
+        _ => Err((
+            format!("{answer:?} is not a way to sign in"),
+            "answer iam or sso".into(),
+        )),
+    })?;
     let layouts = "How are your AWS accounts laid out?\n  \
                    organization  one account per stage, in an AWS Organization you control\n  \
                    member        member accounts without an Organization; one of them acts as root\n  \
@@ -58,11 +70,34 @@ pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
         };
         stages.push((name, account));
     }
+    let sso = if sso {
+        let start_url = prompt.ask(
+            "AWS access portal URL (e.g. https://d-1234567890.awsapps.com/start)",
+            None,
+            |a| rules::start_url(a).map(|()| a.to_string()),
+        )?;
+        let sso_region = prompt.ask("Identity Center region", Some(&region), |a| {
+            rules::region(a).map(|()| a.to_string())
+        })?;
+        let role = prompt.ask(
+            "Permission set the stages sign in with",
+            Some(DEFAULT_PERMISSION_SET),
+            |a| rules::permission_set("permission set", a).map(|()| a.to_string()),
+        )?;
+        Some(StarterSso {
+            start_url,
+            region: sso_region,
+            role,
+        })
+    } else {
+        None
+    };
     Ok(Starter {
         namespace,
         region,
         topology,
         stages,
+        sso,
     })
 }
 

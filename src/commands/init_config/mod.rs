@@ -33,7 +33,20 @@ pub struct Starter {
     pub topology: Topology,
     /// In order; the root stage first. `None`: a virtual stage.
     pub stages: Vec<(String, Option<String>)>,
+    /// Sign-in through IAM Identity Center; `None`: IAM users (with MFA).
+    pub sso: Option<StarterSso>,
 }
+
+/// The `[sso]` answers.
+#[derive(Debug, PartialEq)]
+pub struct StarterSso {
+    pub start_url: String,
+    pub region: String,
+    pub role: String,
+}
+
+/// The permission set a starter's stages sign in with unless told otherwise.
+const DEFAULT_PERMISSION_SET: &str = "AdministratorAccess";
 
 pub fn run(args: &InitArgs) -> Result<ExitCode> {
     let search = Search::from_process(None)?;
@@ -125,6 +138,10 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         ("--topology", args.topology.is_none()),
         ("--root-account", args.root_account.is_none()),
         ("--stages", args.stages.is_empty()),
+        (
+            "--sso-start-url",
+            args.sso_start_url.is_none() && (args.sso_region.is_some() || args.sso_role.is_some()),
+        ),
     ]
     .into_iter()
     .filter_map(|(option, absent)| absent.then_some(option))
@@ -185,11 +202,30 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         }
         slot.1 = Some(id.to_string());
     }
+    let sso = match &args.sso_start_url {
+        Some(start_url) => {
+            rules::start_url(start_url).map_err(|p| bad_option("--sso-start-url", p))?;
+            let sso_region = args.sso_region.clone().unwrap_or_else(|| region.clone());
+            rules::region(&sso_region).map_err(|p| bad_option("--sso-region", p))?;
+            let role = args
+                .sso_role
+                .clone()
+                .unwrap_or_else(|| DEFAULT_PERMISSION_SET.to_string());
+            rules::permission_set("--sso-role", &role).map_err(|p| bad_option("--sso-role", p))?;
+            Some(StarterSso {
+                start_url: start_url.clone(),
+                region: sso_region,
+                role,
+            })
+        }
+        None => None,
+    };
     Ok(Starter {
         namespace,
         region,
         topology,
         stages,
+        sso,
     })
 }
 
@@ -238,6 +274,7 @@ mod tests {
                     ("dev".into(), accounts.then(|| "012345678901".into())),
                     ("prod".into(), None),
                 ],
+                sso: None,
             };
             let config = parses(&render(&starter));
             assert_eq!(config.topology, topology);
@@ -257,6 +294,7 @@ mod tests {
             region: "us\"\ntopology = \"x".into(),
             topology: Topology::Single,
             stages: vec![("root".into(), Some("323330167063".into()))],
+            sso: None,
         };
         let text = render(&starter);
         let table: toml::de::DeTable = toml::de::DeTable::parse(&text).unwrap().into_inner();
@@ -265,7 +303,7 @@ mod tests {
 
     #[test]
     fn asking_repeats_invalid_answers_and_takes_defaults() {
-        let answers = "organization\nCPCO\ncpco\n\nnot-an-id\n323330167063\nroot,dev,prod\n12\n012345678901\n\n";
+        let answers = "\norganization\nCPCO\ncpco\n\nnot-an-id\n323330167063\nroot,dev,prod\n12\n012345678901\n\n";
         let mut output = Vec::new();
         let starter = ask(&mut answers.as_bytes(), &mut output).unwrap();
         let said = String::from_utf8(output).unwrap();
@@ -282,13 +320,59 @@ mod tests {
                     ("dev".into(), Some("012345678901".into())),
                     ("prod".into(), None),
                 ],
+                sso: None,
             }
         );
     }
 
     #[test]
+    fn an_identity_center_starter_validates_and_signs_in_with_sso() {
+        for topology in [Topology::Organization, Topology::Member, Topology::Single] {
+            let accounts = topology != Topology::Single;
+            let starter = Starter {
+                namespace: "cpco".into(),
+                region: "us-west-2".into(),
+                topology,
+                stages: vec![
+                    ("root".into(), Some("323330167063".into())),
+                    ("dev".into(), accounts.then(|| "012345678901".into())),
+                ],
+                sso: Some(StarterSso {
+                    start_url: "https://d-1234567890.awsapps.com/start".into(),
+                    region: "us-east-1".into(),
+                    role: "AdministratorAccess".into(),
+                }),
+            };
+            let text = render(&starter);
+            let config = parses(&text);
+            let sso = config.sso.as_ref().expect("[sso]");
+            assert_eq!(sso.region, "us-east-1");
+            assert!(config.mfa_serial.is_none());
+            assert!(!text.contains("mfa_serial"), "{text}");
+        }
+    }
+
+    #[test]
+    fn asking_for_identity_center_asks_its_url_region_and_permission_set() {
+        let answers = "sso\nsingle\ncpco\nus-west-2\n323330167063\nroot,dev\nhttp://x\nhttps://d-1234567890.awsapps.com/start\n\nPowerUserAccess\n";
+        let mut output = Vec::new();
+        let starter = ask(&mut answers.as_bytes(), &mut output).unwrap();
+        let said = String::from_utf8(output).unwrap();
+        assert!(said.contains("is not an https URL"), "{said}");
+        assert!(said.contains("Identity Center region [us-west-2]: "), "{said}");
+        assert_eq!(
+            starter.sso,
+            Some(StarterSso {
+                start_url: "https://d-1234567890.awsapps.com/start".into(),
+                region: "us-west-2".into(),
+                role: "PowerUserAccess".into(),
+            })
+        );
+    }
+
+    #[test]
     fn running_out_of_answers_is_an_error() {
-        let failure = ask(&mut "single\n".as_bytes(), &mut Vec::new()).unwrap_err();
+        let failure = ask(&mut "iam\nsingle\n".as_bytes(), &mut Vec::new()).unwrap_err();
         assert!(
             failure.message.contains("nothing was written"),
             "{}",

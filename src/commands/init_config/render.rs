@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use toml_writer::{ToTomlKey, ToTomlValue, TomlKeyBuilder, TomlStringBuilder};
 
-use super::{ROOT, Starter, topology_name};
+use super::{ROOT, Starter, StarterSso, topology_name};
 use crate::config::Topology;
 
 fn string(value: &str) -> String {
@@ -15,6 +15,33 @@ fn key(name: &str) -> String {
     TomlKeyBuilder::new(name).as_default().to_toml_key()
 }
 
+/// How people sign in: IAM users (the source profile and MFA device,
+/// commented out) or the `[sso]` table.
+fn sign_in(namespace: &str, root_account: &str, sso: Option<&StarterSso>) -> String {
+    match sso {
+        None => format!(
+            "# The AWS profile that holds your long-lived (or SSO) credentials; default: the namespace.\n\
+             # source_profile = {}\n\
+             # Your MFA device, written into every profile:\n\
+             # mfa_serial = {}\n",
+            string(namespace),
+            string(&format!("arn:aws:iam::{root_account}:mfa/you@example.com")),
+        ),
+        Some(sso) => format!(
+            "# Sign-in through IAM Identity Center: `acct login` runs `aws sso login`.\n\
+             # A stage with an account_id signs in to it with the permission set `role`\n\
+             # (or its own `sso_role = \"...\"`).\n\
+             [sso]\n\
+             start_url = {}\n\
+             region = {}\n\
+             role = {}\n",
+            string(&sso.start_url),
+            string(&sso.region),
+            string(&sso.role),
+        ),
+    }
+}
+
 /// The starter config as commented TOML; every value quoted by the TOML
 /// writer, so no answer can change the file's structure.
 pub fn render(starter: &Starter) -> String {
@@ -23,6 +50,7 @@ pub fn render(starter: &Starter) -> String {
         region,
         topology,
         stages,
+        sso,
     } = starter;
     let root_account = stages[0].1.as_deref().unwrap_or_default();
     let layout = match topology {
@@ -52,10 +80,7 @@ pub fn render(starter: &Starter) -> String {
          # {layout}.\n\
          topology = {}\n\
          \n\
-         # The AWS profile that holds your long-lived (or SSO) credentials; default: the namespace.\n\
-         # source_profile = {}\n\
-         # Your MFA device, written into every profile:\n\
-         # mfa_serial = {}\n\
+         {}\
          \n\
          # Each stage: `account_id` (a quoted 12-digit string), and optionally `role`,\n\
          # `region`, `protected = true` (ask for the stage name before exec and shell)\n\
@@ -63,18 +88,23 @@ pub fn render(starter: &Starter) -> String {
         string(namespace),
         string(region),
         string(topology_name(*topology)),
-        string(namespace),
-        string(&format!("arn:aws:iam::{root_account}:mfa/you@example.com")),
+        sign_in(namespace, root_account, sso.as_ref()),
     );
+    let virtual_note = match sso {
+        Some(_) => {
+            "# No account_id: a virtual stage; it signs in to the root account and assumes the root's role there.\n"
+        }
+        None => {
+            "# No account_id: a virtual stage that assumes the root's role in the root account.\n"
+        }
+    };
     for (name, account) in stages {
         let _ = write!(out, "\n[stages.{}]\n", key(name));
         match account {
             Some(id) => {
                 let _ = writeln!(out, "account_id = {}", string(id));
             }
-            None => out.push_str(
-                "# No account_id: a virtual stage that assumes the root's role in the root account.\n",
-            ),
+            None => out.push_str(virtual_note),
         }
         if name != ROOT {
             out.push_str("# protected = true\n");

@@ -39,15 +39,6 @@ const TOP_KEYS: [&str; 19] = [
 
 const SSO_KEYS: [&str; 3] = ["start_url", "region", "role"];
 
-/// `https://HOST...` with a host and nothing to break an INI line.
-fn is_start_url(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("https://") else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 /// A top-level string as written, and where.
 pub(super) struct Written {
     pub(super) value: String,
@@ -274,8 +265,9 @@ impl Walker {
             }
         }
         let w = top.mfa_session_duration.as_ref()?;
-        let seconds = crate::clock::parse_duration(&w.value)
-            .filter(|s| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s));
+        let seconds = crate::clock::parse_duration(&w.value).filter(|s| {
+            (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s)
+        });
         if seconds.is_none() {
             self.error(
                 w.span.clone(),
@@ -340,14 +332,7 @@ impl Walker {
         }
         let start_url = match start_url {
             Some((url, span)) => {
-                if !is_start_url(&url) {
-                    self.error(
-                        span,
-                        format!("sso start_url {url:?} is not an https URL"),
-                        "write the AWS access portal URL, e.g. start_url = \"https://d-1234567890.awsapps.com/start\"",
-                    );
-                    ok = false;
-                }
+                ok &= self.problem(span, rules::start_url(&url));
                 url
             }
             None => {
@@ -387,20 +372,9 @@ impl Walker {
         })
     }
 
-    /// A permission set name: 1 to 32 of letters, digits and `+=,.@-_`.
+    /// A permission set name (`[sso] role`, a stage's `sso_role`).
     pub(super) fn permission_set(&mut self, key: &str, value: &str, span: Range<usize>) -> bool {
-        let ok = (1..=32).contains(&value.len())
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-        if !ok {
-            self.error(
-                span,
-                format!("{key} {value:?} is not a permission set name"),
-                "use the permission set's name, 1 to 32 letters, digits or +=,.@_-, e.g. \"AdministratorAccess\"",
-            );
-        }
-        ok
+        self.problem(span, rules::permission_set(key, value))
     }
 
     fn topology(&mut self, w: &Written) -> Option<Topology> {
