@@ -130,6 +130,11 @@ fn the_shipped_example_renders() {
     let text = stdout(&out);
     assert!(text.starts_with(SESSION), "{text}");
     assert!(text.contains("[profile cpco-prod-admin]\nregion=us-west-2\nsso_session=cpco\nsso_account_id=210987654321\nsso_role_name=ReadOnlyAccess\n"), "{text}");
+    // The README shows the example and exactly what it renders.
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let example = std::fs::read_to_string(&path).unwrap();
+    assert!(readme.contains(&format!("```toml\n{example}```")), "README shows examples/identity-center.toml");
+    assert!(readme.contains(&format!("```ini\n{text}```")), "README shows its rendering");
 }
 
 #[test]
