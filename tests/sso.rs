@@ -590,3 +590,14 @@ source_profile=cpco-root-admin
     );
     assert_text(&expected, &stdout(&out));
 }
+
+#[test]
+fn console_opens_the_access_portals_shortcut_link_of_a_stage_with_an_account() {
+    let sandbox = Sandbox::with_config(&organization());
+    let out = sandbox.run(&["console", "prod", "--print"]);
+    assert_status(&out, 0);
+    assert_text(
+        "https://d-1234567890.awsapps.com/start/#/console?account_id=210987654321&role_name=ReadOnlyAccess&destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Deu-west-1\n",
+        &stdout(&out),
+    );
+}

@@ -17,7 +17,7 @@ pub fn run(args: &ConsoleArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let stage = super::find_stage(&config, &args.stage)?;
     confirm::protected(&stage, args.yes)?;
     let link = match console::way(&config, &stage, args.federate) {
-        Way::SwitchRole(link) => link,
+        Way::SwitchRole(link) | Way::Portal(link) => link,
         Way::Federation(why) => {
             if let Federation::SharedRole { owner } = &why {
                 eprintln!(

@@ -8,9 +8,9 @@
 //!   link, which needs no credentials; or federation, with the stage's
 //!   temporary credentials, when asked (`--federate`) or when the
 //!   switch-role link cannot serve the stage (see [`way`]);
-//! - IAM Identity Center (issue 13, not built yet): the access portal's deep
-//!   link to the account and permission set. It becomes a third [`Way`],
-//!   chosen in [`way`] before the other two when the config has `[sso]`.
+//! - IAM Identity Center (`[sso]`): the access portal's shortcut link to a
+//!   stage's account and permission set, for every stage that signs in with
+//!   one (a virtual stage assumes a role, so it takes one of the other two).
 
 pub mod browser;
 pub mod federation;
@@ -26,6 +26,8 @@ pub enum Way {
     /// Sign in through the federation endpoint with the stage's own
     /// temporary credentials.
     Federation(Federation),
+    /// The Identity Center access portal's shortcut link (complete too).
+    Portal(String),
 }
 
 /// Why a stage signs in through federation.
@@ -52,6 +54,14 @@ pub enum Federation {
 pub fn way(config: &Config, stage: &Stage<'_>, federate: bool) -> Way {
     if federate {
         return Way::Federation(Federation::Asked);
+    }
+    if let (Some(sso), Some(signin)) = (&config.sso, &stage.sso) {
+        return Way::Portal(url::portal(
+            &sso.start_url,
+            &signin.account_id,
+            &signin.role_name,
+            &destination(config, stage),
+        ));
     }
     if let Some(owner) = role_owner(config, &stage.role_arn)
         && owner != stage.name
@@ -145,6 +155,25 @@ role = "sandbox-admin"
                 owner: "sandbox".into()
             })
         );
+        assert_eq!(
+            way(&config, &config.stage("root").unwrap(), true),
+            Way::Federation(Federation::Asked)
+        );
+    }
+
+    #[test]
+    fn an_sso_stage_opens_the_portals_shortcut_link() {
+        let text = SINGLE.replace(
+            "topology = \"single\"\n",
+            "topology = \"single\"\n[sso]\nstart_url = \"https://d-1234567890.awsapps.com/start/\"\nrole = \"AdministratorAccess\"\n",
+        );
+        let config = config(&text);
+        assert_eq!(
+            way_of(&config, "root"),
+            Way::Portal("https://d-1234567890.awsapps.com/start/#/console?account_id=323330167063&role_name=AdministratorAccess&destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Dus-west-2".into())
+        );
+        // A virtual stage assumes a role: not a permission set of the portal.
+        assert!(!matches!(way_of(&config, "testing"), Way::Portal(_)));
         assert_eq!(
             way(&config, &config.stage("root").unwrap(), true),
             Way::Federation(Federation::Asked)
