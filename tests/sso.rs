@@ -601,3 +601,163 @@ fn console_opens_the_access_portals_shortcut_link_of_a_stage_with_an_account() {
         &stdout(&out),
     );
 }
+
+/// The portal double (tests/fixtures/sso_portal.py) on 127.0.0.1, in the
+/// Python that has boto3 and moto; it records what it was asked.
+struct Portal {
+    child: std::process::Child,
+    port: u16,
+    record: std::path::PathBuf,
+}
+
+impl Portal {
+    fn start(sandbox: &Sandbox, moto: &crate::moto::Moto) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let record = sandbox.root.join("portal-requests");
+        let python = crate::moto::aws_v1().parent().unwrap().join("python3");
+        let mut child = std::process::Command::new(python)
+            .arg(repo_file("tests/fixtures/sso_portal.py"))
+            .args([port.to_string(), format!("http://127.0.0.1:{}", moto.port)])
+            .arg(&record)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start the portal double");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(child.try_wait().unwrap().is_none(), "the portal double exited");
+            assert!(std::time::Instant::now() < deadline, "the portal double did not listen");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Portal { child, port, record }
+    }
+
+    /// (account_id, role_name, token) of each credentials request.
+    fn asked(&self) -> Vec<(String, String, String)> {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let s = |x: &serde_json::Value| x.as_str().unwrap_or_default().to_string();
+                (s(&v["query"]["account_id"]), s(&v["query"]["role_name"]), s(&v["token"]))
+            })
+            .collect()
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Through `acct exec STAGE --`, boto3 signs in with the seeded token (the
+/// portal double for SSO, moto for STS) and prints who it is.
+fn boto3_in(sandbox: &Sandbox, portal: &Portal, moto: &crate::moto::Moto, stage: &str) -> std::process::Output {
+    let python = crate::moto::aws_v1().parent().unwrap().join("python3");
+    sandbox
+        .acct()
+        .args(["exec", "--yes", stage, "--"])
+        .arg(python)
+        .args(["-c", "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])"])
+        .env("AWS_ENDPOINT_URL_SSO", format!("http://127.0.0.1:{}", portal.port))
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", format!("http://127.0.0.1:{}", portal.port))
+        .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{}", moto.port))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn boto3_lands_in_each_stages_account_with_its_permission_set_in_every_layout() {
+    let moto = crate::moto::Moto::server();
+    for (topology, stages, expected) in [
+        (
+            "organization",
+            "[stages.root]\naccount_id = \"323330167063\"\n\n[stages.prod]\naccount_id = \"210987654321\"\nsso_role = \"ReadOnlyAccess\"\n\n[stages.sandbox]\n",
+            vec![
+                ("root", "arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/"),
+                ("prod", "arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/"),
+                ("sandbox", "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/"),
+            ],
+        ),
+        (
+            "member",
+            "[stages.root]\naccount_id = \"323330167063\"\n\n[stages.testing]\naccount_id = \"126450723953\"\n",
+            vec![("testing", "arn:aws:sts::126450723953:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/")],
+        ),
+        (
+            "single",
+            "[stages.testing]\n\n[stages.root]\naccount_id = \"323330167063\"\n",
+            vec![
+                ("testing", "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/"),
+                ("root", "arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/"),
+            ],
+        ),
+    ] {
+        let sandbox = Sandbox::with_config(&config(topology, stages));
+        assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+        seed_token(&sandbox, 8 * 3600);
+        let portal = Portal::start(&sandbox, &moto);
+        for (stage, arn) in &expected {
+            let out = boto3_in(&sandbox, &portal, &moto, stage);
+            assert_status(&out, 0);
+            assert!(stdout(&out).starts_with(arn), "{topology} {stage}: {}", stdout(&out));
+        }
+        let asked = portal.asked();
+        assert_eq!(asked.len(), expected.len(), "{topology}: {asked:?}");
+        assert!(asked.iter().all(|(_, _, token)| token == "aoaAAAAA-token"), "{asked:?}");
+        assert!(asked.iter().any(|(account, role, _)| account == "323330167063" && role == "AdministratorAccess") || topology == "member", "{asked:?}");
+    }
+}
+
+#[test]
+fn an_expired_token_gives_the_sdks_log_in_error_and_doctor_says_so() {
+    let moto = crate::moto::Moto::server();
+    let sandbox = Sandbox::with_config(&organization());
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    // As `aws sso login` left it hours ago, without a refresh token.
+    let path = sandbox.home.join(TOKEN_FILE);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"startUrl\": \"https://d-1234567890.awsapps.com/start\", \"region\": \"us-east-1\", \"accessToken\": \"aoaAAAAA-token\", \"expiresAt\": \"{}\"}}",
+            in_seconds(-3600)
+        ),
+    )
+    .unwrap();
+    let portal = Portal::start(&sandbox, &moto);
+    let out = boto3_in(&sandbox, &portal, &moto, "testing");
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("Token has expired"), "{err}");
+    assert!(portal.asked().is_empty(), "no credentials asked with a lapsed token");
+    let out = sandbox.run(&["doctor", "testing"]);
+    assert!(stdout(&out).contains("FAIL  sso login: the Identity Center sign-in expired at "), "{}", stdout(&out));
+    assert!(stdout(&out).contains("fix: run `acct login`"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_aws_cli_v2_reads_every_rendered_profile() {
+    let sandbox = Sandbox::with_config(&organization());
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    for (profile, key, value) in [
+        ("cpco-root-admin", "sso_account_id", "323330167063"),
+        ("cpco-prod-admin", "sso_role_name", "ReadOnlyAccess"),
+        ("cpco-testing-admin", "sso_session", "cpco"),
+        ("cpco-sandbox-admin", "source_profile", "cpco-root-admin"),
+    ] {
+        let out = sandbox
+            .command(crate::moto::aws_v2())
+            .args(["configure", "get", key, "--profile", profile])
+            .output()
+            .unwrap();
+        assert_status(&out, 0);
+        assert_text(&format!("{value}\n"), &stdout(&out));
+    }
+}
