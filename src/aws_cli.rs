@@ -252,9 +252,19 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
     for name in crate::stage_env::STALE_CREDENTIALS
         .iter()
         .chain(&["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
+        // The AWS CLI v1 exports its own data directory to what it starts
+        // (acct, as its credential_process): the CLI v2 breaks on it.
+        .chain(&["AWS_DATA_PATH"])
     {
         command.env_remove(name);
     }
+    // botocore 1.36+ has no global STS endpoint: without a region in the
+    // environment (acct login outside a stage) the call would fail.
+    let region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|r| !r.is_empty()))
+        .unwrap_or_else(|| sts_region(spec.mfa_serial).to_string());
+    command.args(["--region", &region]);
     let ran = run(&mut command, Some(SESSION_TIMEOUT), true)
         .map_err(|e| SessionError::Failed(cannot_run(&path, &e)))?;
     if !ran.status.success() {
@@ -288,6 +298,15 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
             "the AWS CLI's answer to GetSessionToken holds no credentials",
             "check that aws_cli names the AWS CLI (`aws --version`)",
         ))),
+    }
+}
+
+/// A region of the MFA device's partition, for STS.
+fn sts_region(mfa_serial: &str) -> &'static str {
+    match mfa_serial.split(':').nth(1) {
+        Some("aws-cn") => "cn-north-1",
+        Some("aws-us-gov") => "us-gov-west-1",
+        _ => "us-east-1",
     }
 }
 

@@ -1589,8 +1589,7 @@ fn a_refused_code_from_mfa_process_fails_at_once() {
 /// object has no attribute 'cli_binary_format'". So the CLI v1 cannot start
 /// a session when aws_cli is the v2 (the default `aws` on most machines).
 #[test]
-#[ignore = "bug: session_token passes the SDK's AWS_DATA_PATH on to the AWS CLI"]
-fn known_bug_the_cli_v1_starts_a_session_made_by_the_cli_v2() {
+fn the_cli_v1_starts_a_session_made_by_the_cli_v2() {
     let estate = Estate::new(SINGLE, Sts::V2, true, 0);
     let mut cmd = estate.command("sh");
     cmd.arg("-c")
@@ -1610,8 +1609,7 @@ fn known_bug_the_cli_v1_starts_a_session_made_by_the_cli_v2() {
 /// profile and not passed to credential_process) GetSessionToken fails with
 /// "You must specify a region".
 #[test]
-#[ignore = "bug: session_token gives the AWS CLI no region"]
-fn known_bug_the_session_starts_without_a_region_in_the_environment() {
+fn the_session_starts_without_a_region_in_the_environment() {
     let estate = Estate::new(ORGANIZATION, Sts::V1, true, 0);
     let mut login = estate.acct();
     login.arg("login");
