@@ -228,6 +228,13 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
             "fix: remove `mfa_serial`, or remove [sso]",
         ],
     );
+    rejected(
+        &organization().replace(
+            "topology = \"organization\"\n",
+            "topology = \"organization\"\nsource_profile = \"cpco\"\n",
+        ),
+        &[&format!("{} `source_profile` has no effect with [sso]", path(4, 18))],
+    );
     // no start_url, no role
     rejected(
         &organization().replace("start_url = \"https://d-1234567890.awsapps.com/start\"\n", ""),

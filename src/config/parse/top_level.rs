@@ -305,6 +305,13 @@ impl Walker {
                 );
             }
         }
+        if let Some(w) = &top.source_profile {
+            self.error(
+                w.span.clone(),
+                "`source_profile` has no effect with [sso]: stages sign in through Identity Center, and a virtual stage through the root's profile",
+                "remove `source_profile`, or remove [sso] to sign in as an IAM user",
+            );
+        }
         if let Some((true, span)) = &top.mfa_session {
             self.error(
                 span.clone(),
