@@ -1639,3 +1639,23 @@ fn the_session_starts_without_a_region_in_the_environment() {
         "a profile used without acct exec",
     );
 }
+
+/// `--export-credentials` in a session estate asks nothing more: the keys
+/// come through the session profile, and carry their expiry.
+#[test]
+fn export_credentials_uses_the_session_and_asks_nothing_more() {
+    let estate = Estate::new(ORGANIZATION, Sts::V2, true, 0);
+    assert_status(&estate.run(&["login"]), 0);
+    assert_eq!(estate.codes(), 1);
+    let out = estate.run(&["exec", "--export-credentials", "testing", "--", "env", "-0"]);
+    assert_status(&out, 0);
+    let env = parse_env0(&out.stdout);
+    let has = |name: &str| env.iter().any(|(n, v)| n == name && !v.is_empty());
+    assert!(
+        has("AWS_ACCESS_KEY_ID") && has("AWS_SESSION_TOKEN"),
+        "{env:?}"
+    );
+    assert!(has("AWS_CREDENTIAL_EXPIRATION"), "{env:?}");
+    assert!(!has("AWS_PROFILE"), "{env:?}");
+    assert_eq!(estate.codes(), 1, "a second code was asked");
+}
