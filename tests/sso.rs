@@ -768,3 +768,75 @@ fn the_aws_cli_v2_reads_every_rendered_profile() {
         assert_text(&format!("{value}\n"), &stdout(&out));
     }
 }
+
+const TERRAFORM_CONFIG: &str = r#"terraform {
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-west-2"
+}
+
+data "aws_caller_identity" "me" {}
+
+output "arn" {
+  value = data.aws_caller_identity.me.arn
+}
+"#;
+
+#[test]
+fn terraform_lands_in_a_stages_account_with_its_permission_set() {
+    let Some(terraform) = crate::tools::terraform_or_skip("terraform_lands_in_a_stages_account_with_its_permission_set") else {
+        return;
+    };
+    let Some(plugins) = crate::tools::terraform_plugin_dir() else {
+        eprintln!("SKIPPED: no providers at /opt/tf-plugins");
+        return;
+    };
+    let moto = crate::moto::Moto::server();
+    let sandbox = Sandbox::with_config(&organization());
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    seed_token(&sandbox, 8 * 3600);
+    let portal = Portal::start(&sandbox, &moto);
+    std::fs::write(sandbox.work.join("main.tf"), TERRAFORM_CONFIG).unwrap();
+    sandbox.write("terraformrc", "");
+    let tf = |cmd: &mut std::process::Command| {
+        cmd.env("TF_CLI_CONFIG_FILE", sandbox.root.join("terraformrc"))
+            .env("TF_DATA_DIR", sandbox.root.join("terraform-data"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("AWS_ENDPOINT_URL_SSO", format!("http://127.0.0.1:{}", portal.port))
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", format!("http://127.0.0.1:{}", portal.port))
+            .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{}", moto.port))
+            .stdin(std::process::Stdio::null());
+    };
+    let mut init = sandbox.command(&terraform);
+    init.arg("init")
+        .arg(format!("-plugin-dir={}", plugins.display()))
+        .args(["-input=false", "-no-color"]);
+    tf(&mut init);
+    assert_status(&init.output().unwrap(), 0);
+    for (stage, arn) in [
+        ("prod", "arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/"),
+        ("sandbox", "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/"),
+    ] {
+        let _ = std::fs::remove_file(sandbox.work.join("terraform.tfstate"));
+        let mut apply = sandbox.acct();
+        apply
+            .args(["exec", "--yes", stage, "--"])
+            .arg(&terraform)
+            .args(["apply", "-auto-approve", "-input=false", "-no-color"]);
+        tf(&mut apply);
+        assert_status(&apply.output().unwrap(), 0);
+        let mut output = sandbox.command(&terraform);
+        output.args(["output", "-raw", "-no-color", "arn"]);
+        tf(&mut output);
+        let out = output.output().unwrap();
+        assert!(stdout(&out).starts_with(arn), "{stage}: {}", stdout(&out));
+    }
+    assert!(portal.asked().iter().any(|(account, role, _)| account == "210987654321" && role == "ReadOnlyAccess"));
+}
