@@ -51,12 +51,16 @@ impl<'t> Section<'t> {
     }
 
     /// What the section defines that acct may also write: a profile, or an
-    /// sso-session spelled `sso-session NAME`.
+    /// sso-session spelled `sso-session NAME`. A profile whose name holds
+    /// white space is never one of acct's (profile names cannot hold it),
+    /// so `[profile "sso-session x"]` is not taken for a session.
     pub fn acct_name(&self) -> Option<Cow<'t, str>> {
         match self.sso_session() {
             Some(name) => Some(Cow::Owned(format!("{SSO_SESSION} {name}"))),
             None if self.header.starts_with(SSO_SESSION) => None,
-            None => self.config_profile(),
+            None => self
+                .config_profile()
+                .filter(|name| !name.chars().any(char::is_whitespace)),
         }
     }
 }
@@ -291,6 +295,29 @@ mod tests {
         assert_eq!(&text[found[1].offset..found[1].end].lines().count(), &4);
         assert_eq!(found[0].entries, [("region", "us-east-1")]);
         assert_eq!(found[1].entries, [("role_arn", "x"), ("s3", "")]);
+    }
+
+    #[test]
+    fn sso_sessions_are_read_as_botocore_reads_them() {
+        let text = "[sso-session cpco]\n[sso-session \"cpco\"]\n[sso-sessionx cpco]\n[sso-session a b]\n[ sso-session cpco ]\n[sso-session]\n[profile \"sso-session cpco\"]\n[profile cpco]\n";
+        let names: Vec<Option<String>> = sections(text)
+            .iter()
+            .map(|s| s.acct_name().map(Cow::into_owned))
+            .collect();
+        let session = |n: &str| Some(format!("sso-session {n}"));
+        assert_eq!(
+            names,
+            [
+                session("cpco"),
+                session("cpco"),
+                session("cpco"),
+                None,
+                None,
+                None,
+                None,
+                Some("cpco".to_string()),
+            ]
+        );
     }
 
     #[test]
