@@ -640,10 +640,21 @@ fn one_code_for_every_stage_and_client(
         assert!(calls[0].contains(part), "{test}: {part} in {}", calls[0]);
     }
 
-    // No terminal: the session serves every run, nothing is asked (there is
-    // nobody to ask: a cold session would fail).
+    without_a_terminal(&estate, test, stages, &clients, first);
+    after_logout(&estate, test, stages, &clients, first);
+}
+
+/// No terminal: the session serves every run, nothing is asked (there is
+/// nobody to ask: a cold session would fail).
+fn without_a_terminal(
+    estate: &Estate,
+    test: &str,
+    stages: &[Expected],
+    clients: &[Client],
+    first: Client,
+) {
     for (i, expected) in stages.iter().enumerate() {
-        for client in &clients {
+        for client in clients {
             if *client == Client::Terraform && (i > 0 || first != Client::Terraform) {
                 continue; // slow: one stage of one layout shows it
             }
@@ -661,8 +672,16 @@ fn one_code_for_every_stage_and_client(
         1,
         "{test}: still one GetSessionToken"
     );
+}
 
-    // After logout, with no terminal: acct's message, and nobody runs.
+/// After logout, with no terminal: acct's message, and nobody runs.
+fn after_logout(
+    estate: &Estate,
+    test: &str,
+    stages: &[Expected],
+    clients: &[Client],
+    first: Client,
+) {
     let ended = estate.run(&["logout"]);
     assert_status(&ended, 0);
     assert!(
@@ -676,7 +695,7 @@ fn one_code_for_every_stage_and_client(
             .all(|n| !n.ends_with(".json")),
         "{test}: logout leaves no session file"
     );
-    for client in &clients {
+    for client in clients {
         if *client == Client::Terraform && first != Client::Terraform {
             continue;
         }
@@ -1123,90 +1142,92 @@ const HEAD: &str = "namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"s
 const SERIAL_LINE: &str = "mfa_serial = \"arn:aws:iam::323330167063:mfa/admin@example.com\"\n";
 const ROOT: &str = "\n[stages.root]\naccount_id = \"323330167063\"\n";
 
+/// (config's top-level lines after HEAD, the text the error points at,
+/// what it says, what the fix says)
+const SESSION_KEY_CASES: &[(&str, &str, &str, &str)] = &[
+    (
+        "mfa_session = true\n",
+        "true",
+        "`mfa_session` needs `mfa_serial`",
+        "add mfa_serial",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_session_duration = \"40h\"\n",
+        "\"40h\"",
+        "not a duration from 15m to 36h",
+        "12h",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_session_duration = \"1.5h\"\n",
+        "\"1.5h\"",
+        "not a duration from 15m to 36h",
+        "12h",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_session_duration = \"12\"\n",
+        "\"12\"",
+        "not a duration from 15m to 36h",
+        "12h",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_session_duration = \"14m\"\n",
+        "\"14m\"",
+        "not a duration from 15m to 36h",
+        "12h",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_session_duration = \"36h1m\"\n",
+        "\"36h1m\"",
+        "not a duration from 15m to 36h",
+        "12h",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_session_duration = 12\n",
+        "12\n",
+        "must be a string",
+        "double quotes",
+    ),
+    (
+        "SERIAL\nmfa_process = \"ykman oath accounts code -s aws\"\n",
+        "\"ykman",
+        "`mfa_process` has no effect without mfa_session = true",
+        "add mfa_session = true",
+    ),
+    (
+        "SERIAL\nmfa_session = false\nmfa_process = \"ykman\"\n",
+        "\"ykman\"",
+        "`mfa_process` has no effect without mfa_session = true",
+        "remove `mfa_process`",
+    ),
+    (
+        "SERIAL\nmfa_session_duration = \"2h\"\n",
+        "\"2h\"",
+        "`mfa_session_duration` has no effect",
+        "add mfa_session = true",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_process = \"\"\n",
+        "\"\"",
+        "`mfa_process` is empty or cannot be split",
+        "prints the code",
+    ),
+    (
+        "SERIAL\nmfa_session = true\nmfa_process = \"ykman 'oath\"\n",
+        "\"ykman",
+        "`mfa_process` is empty or cannot be split",
+        "prints the code",
+    ),
+    (
+        "SERIAL\nmfa_session = \"yes\"\n",
+        "\"yes\"",
+        "must be true or false",
+        "mfa_session = true",
+    ),
+];
+
 #[test]
 fn session_keys_are_checked_with_file_line_column_and_a_fix() {
-    // (config's top-level lines after HEAD, the text the error points at,
-    // what it says, what the fix says)
-    let cases: &[(&str, &str, &str, &str)] = &[
-        (
-            "mfa_session = true\n",
-            "true",
-            "`mfa_session` needs `mfa_serial`",
-            "add mfa_serial",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_session_duration = \"40h\"\n",
-            "\"40h\"",
-            "not a duration from 15m to 36h",
-            "12h",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_session_duration = \"1.5h\"\n",
-            "\"1.5h\"",
-            "not a duration from 15m to 36h",
-            "12h",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_session_duration = \"12\"\n",
-            "\"12\"",
-            "not a duration from 15m to 36h",
-            "12h",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_session_duration = \"14m\"\n",
-            "\"14m\"",
-            "not a duration from 15m to 36h",
-            "12h",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_session_duration = \"36h1m\"\n",
-            "\"36h1m\"",
-            "not a duration from 15m to 36h",
-            "12h",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_session_duration = 12\n",
-            "12\n",
-            "must be a string",
-            "double quotes",
-        ),
-        (
-            "SERIAL\nmfa_process = \"ykman oath accounts code -s aws\"\n",
-            "\"ykman",
-            "`mfa_process` has no effect without mfa_session = true",
-            "add mfa_session = true",
-        ),
-        (
-            "SERIAL\nmfa_session = false\nmfa_process = \"ykman\"\n",
-            "\"ykman\"",
-            "`mfa_process` has no effect without mfa_session = true",
-            "remove `mfa_process`",
-        ),
-        (
-            "SERIAL\nmfa_session_duration = \"2h\"\n",
-            "\"2h\"",
-            "`mfa_session_duration` has no effect",
-            "add mfa_session = true",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_process = \"\"\n",
-            "\"\"",
-            "`mfa_process` is empty or cannot be split",
-            "prints the code",
-        ),
-        (
-            "SERIAL\nmfa_session = true\nmfa_process = \"ykman 'oath\"\n",
-            "\"ykman",
-            "`mfa_process` is empty or cannot be split",
-            "prints the code",
-        ),
-        (
-            "SERIAL\nmfa_session = \"yes\"\n",
-            "\"yes\"",
-            "must be true or false",
-            "mfa_session = true",
-        ),
-    ];
+    let cases = SESSION_KEY_CASES;
     let mut failures = Vec::new();
     for (top, at, message, fix) in cases {
         let config = format!("{HEAD}{}{ROOT}", top.replace("SERIAL\n", SERIAL_LINE));
@@ -1328,6 +1349,34 @@ fn doctor_session_line(estate: &Estate, args: &[&str]) -> (String, Output) {
     (line, out)
 }
 
+/// `login --duration`: what STS is asked for, and what the session holds;
+/// a duration out of range asks nothing.
+fn login_duration(estate: &Estate) {
+    let short = estate.run(&["login", "--duration", "1h"]);
+    assert_status(&short, 0);
+    assert!(stderr(&short).contains("from now"), "{}", stderr(&short));
+    assert_eq!(estate.codes(), 3);
+    assert!(
+        estate.sts_calls()[2].contains("--duration-seconds 3600"),
+        "{:?}",
+        estate.sts_calls()
+    );
+    let expiration =
+        session_json(&std::fs::read_to_string(estate.session_file()).unwrap())["Expiration"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let left = epoch(&expiration) - epoch_now();
+    assert!(
+        (3300..=3660).contains(&left),
+        "1h session has {left} s left ({expiration})"
+    );
+    let long = estate.run(&["login", "--duration", "40h"]);
+    assert_status(&long, 2);
+    assert!(stderr(&long).contains("15m to 36h"), "{}", stderr(&long));
+    assert_eq!(estate.codes(), 3, "a refused duration asks nothing");
+}
+
 #[test]
 fn login_logout_and_doctor() {
     let estate = Estate::new(MEMBER, Sts::V2, true, 0);
@@ -1360,30 +1409,7 @@ fn login_logout_and_doctor() {
     assert_status(&estate.run(&["login"]), 0);
     assert_eq!((estate.codes(), estate.sts_calls().len()), (2, 2));
 
-    // --duration: what STS is asked for, and what the session holds.
-    let short = estate.run(&["login", "--duration", "1h"]);
-    assert_status(&short, 0);
-    assert!(stderr(&short).contains("from now"), "{}", stderr(&short));
-    assert_eq!(estate.codes(), 3);
-    assert!(
-        estate.sts_calls()[2].contains("--duration-seconds 3600"),
-        "{:?}",
-        estate.sts_calls()
-    );
-    let expiration =
-        session_json(&std::fs::read_to_string(estate.session_file()).unwrap())["Expiration"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    let left = epoch(&expiration) - epoch_now();
-    assert!(
-        (3300..=3660).contains(&left),
-        "1h session has {left} s left ({expiration})"
-    );
-    let long = estate.run(&["login", "--duration", "40h"]);
-    assert_status(&long, 2);
-    assert!(stderr(&long).contains("15m to 36h"), "{}", stderr(&long));
-    assert_eq!(estate.codes(), 3, "a refused duration asks nothing");
+    login_duration(&estate);
 
     // logout, twice.
     let out = estate.run(&["logout"]);
