@@ -332,6 +332,7 @@ fn with_fake_aws() -> Sandbox {
         &format!("topology = \"organization\"\naws_cli = \"{}\"\n", fake.display()),
     );
     sandbox.write_user_config(&text);
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     sandbox
 }
 
@@ -383,6 +384,7 @@ fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
         "topology = \"organization\"\naws_config_file = \"~/estate.ini\"\n",
     );
     sandbox.write_user_config(&text);
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     std::fs::write(sandbox.home.join("aws-fail"), "").unwrap();
     let out = sandbox.run(&["login"]);
     assert_status(&out, 1);
@@ -394,6 +396,18 @@ fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
     let err = stderr(&out);
     assert!(err.contains("sso login --sso-session cpco` failed"), "{err}");
     assert!(err.contains("acct aws-config --write"), "{err}");
+}
+
+#[test]
+fn login_without_the_sso_session_written_says_to_write_it() {
+    let sandbox = with_fake_aws();
+    std::fs::write(sandbox.aws_config(), "[default]\nregion = us-east-1\n").unwrap();
+    let out = sandbox.run(&["login"]);
+    assert_status(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("has no [sso-session cpco]"), "{err}");
+    assert!(err.contains("fix: run `acct aws-config --write`"), "{err}");
+    assert_eq!(recorded(&sandbox), "", "aws must not run");
 }
 
 #[test]

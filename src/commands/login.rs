@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cli::{LoginArgs, MfaSessionArgs};
+use crate::aws_file::{self, ini};
 use crate::clock;
 use crate::config::{Config, MfaSession, Sso, discover};
 use crate::sso_token::{self, Token};
@@ -79,6 +80,22 @@ fn sso_login(config: &Config) -> Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
+    }
+    // The AWS CLI reads the session's start URL from the AWS config file.
+    let aws_config = aws_file::config_path(config, None)?;
+    let has_session = aws_file::read(&aws_config)?.is_some_and(|text| {
+        ini::sections(&text)
+            .iter()
+            .any(|s| s.sso_session().as_deref() == Some(session))
+    });
+    if !has_session {
+        return Err(Failure::other(
+            format!(
+                "{} has no [sso-session {session}], which `aws sso login` signs in to",
+                aws_config.display()
+            ),
+            "run `acct aws-config --write`, then `acct login` again",
+        ));
     }
     let mut command = std::process::Command::new(&config.aws_cli);
     command.args(["sso", "login", "--sso-session", session]);
