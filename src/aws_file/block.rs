@@ -231,10 +231,23 @@ pub fn merge(
     let mut merged = String::with_capacity(existing.len() + rendered.len() + 2);
     match range {
         Some(range) => {
-            // A block that ends the file without a final newline stays that way.
-            if !ends_with_break(&existing[..range.end]) {
-                rendered.truncate(rendered.len() - eol.len());
-            }
+            // The END line keeps its own line end: none when the block ends
+            // the file without one, and the CRLF a lone-CR file's END line
+            // had when a blank `\n` line followed it (else the block's CR
+            // and that `\n` would join into one line end, and the next
+            // merge would take the blank line with it).
+            let before = &existing[..range.end];
+            let own_end = if before.ends_with("\r\n") {
+                "\r\n"
+            } else if before.ends_with('\r') {
+                "\r"
+            } else if before.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
+            rendered.truncate(rendered.len() - eol.len());
+            rendered.push_str(own_end);
             merged.push_str(&existing[..range.start]);
             merged.push_str(&rendered);
             merged.push_str(&existing[range.end..]);
@@ -450,6 +463,15 @@ mod tests {
         // header continuing a value.
         assert_eq!(conflict("[ profile cpco-root-admin ]\n"), None);
         assert_eq!(conflict("[x]\nk = v\n  [profile cpco-root-admin]\n"), None);
+    }
+
+    #[test]
+    fn a_lone_cr_file_whose_block_ends_in_crlf_merges_to_a_fixed_point() {
+        // Found by merge_never_panics_on_arbitrary_text.
+        let text = "a\r# BEGIN acct cpco\r\n# END acct cpco\r\n\n";
+        let once = merged(text).unwrap();
+        assert!(once.ends_with("# END acct cpco\r\n\n"), "{once:?}");
+        assert_eq!(merged(&once).unwrap(), once);
     }
 
     #[test]
