@@ -535,6 +535,7 @@ fn init_with_sso_options_writes_an_identity_center_starter() {
         "us-east-1",
     ]);
     assert_status(&out, 0);
+    assert!(stderr(&out).contains("`acct login` signs in to Identity Center"), "{}", stderr(&out));
     let text = std::fs::read_to_string(sandbox.user_config()).unwrap();
     assert!(!text.contains("mfa_serial"), "{text}");
     let out = sandbox.run(&["aws-config"]);

@@ -74,9 +74,14 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
         ))
     })?;
     write(&path, &text, args.force)?;
+    let sign_in = if starter.sso.is_some() {
+        "; `acct aws-config --write` writes them and `acct login` signs in to Identity Center"
+    } else {
+        ""
+    };
     eprintln!(
         "acct: wrote {}\n  next: `acct list` shows the stages; `acct aws-config` prints their AWS profiles \
-         for ~/.aws/config; `acct exec STAGE -- CMD` runs a command in one",
+         for ~/.aws/config{sign_in}; `acct exec STAGE -- CMD` runs a command in one",
         crate::error::printable(&path.display().to_string(), false)
     );
     Ok(ExitCode::SUCCESS)
