@@ -235,6 +235,17 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
         ),
         &[&format!("{} `source_profile` has no effect with [sso]", path(4, 18))],
     );
+    // mfa_session alone with [sso]: one error, not also "needs mfa_serial"
+    let sandbox = Sandbox::with_config(&organization().replace(
+        "topology = \"organization\"\n",
+        "topology = \"organization\"\nmfa_session = true\nmfa_process = \"ykman\"\n",
+    ));
+    let out = sandbox.run(&["list"]);
+    assert_status(&out, 2);
+    let err = stderr(&out);
+    assert!(!err.contains("needs `mfa_serial`"), "{err}");
+    assert!(!err.contains("has no effect without mfa_session"), "{err}");
+    assert_eq!(err.matches("makes no sense with [sso]").count(), 2, "{err}");
     // no start_url, no role
     rejected(
         &organization().replace("start_url = \"https://d-1234567890.awsapps.com/start\"\n", ""),

@@ -236,7 +236,8 @@ impl Walker {
     /// mean something only with it.
     fn mfa_session(&mut self, top: &TopLevel<'_, '_>) -> Option<u32> {
         let on = matches!(top.mfa_session, Some((true, _)));
-        if let (Some((true, span)), None) = (&top.mfa_session, &top.mfa_serial) {
+        // With [sso], `sso` says that mfa_session itself makes no sense.
+        if let (Some((true, span)), None, None) = (&top.mfa_session, &top.mfa_serial, top.sso) {
             self.error(
                 span.clone(),
                 "`mfa_session` needs `mfa_serial`: the session is made with your MFA device",
@@ -247,7 +248,7 @@ impl Walker {
             ("mfa_session_duration", &top.mfa_session_duration),
             ("mfa_process", &top.mfa_process),
         ] {
-            if let (Some(w), false) = (written, on) {
+            if let (Some(w), false, None) = (written, on, top.sso) {
                 self.error(
                     w.span.clone(),
                     format!("`{key}` has no effect without mfa_session = true"),
