@@ -61,7 +61,12 @@ pub fn render(config: &Config) -> String {
     SessionSpec::of(config)
         .map(|spec| spec.profile_block())
         .into_iter()
-        .chain(config.sso.as_ref().map(|sso| sso_session_block(config, sso)))
+        .chain(
+            config
+                .sso
+                .as_ref()
+                .map(|sso| sso_session_block(config, sso)),
+        )
         .chain(config.stages().map(|stage| profile_block(config, &stage)))
         .collect::<Vec<_>>()
         .join("\n")

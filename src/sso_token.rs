@@ -61,7 +61,10 @@ pub fn parse(text: &str) -> Token {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
         return Token::Unreadable("not JSON".into());
     };
-    if !value.get("accessToken").is_some_and(serde_json::Value::is_string) {
+    if !value
+        .get("accessToken")
+        .is_some_and(serde_json::Value::is_string)
+    {
         return Token::Unreadable("no accessToken".into());
     }
     let Some(expires) = value.get("expiresAt").and_then(serde_json::Value::as_str) else {
@@ -94,10 +97,16 @@ mod tests {
     #[test]
     fn reads_the_expiry_as_the_cli_writes_it() {
         let text = r#"{"startUrl": "https://d-1.awsapps.com/start", "region": "us-east-1", "accessToken": "t", "expiresAt": "2026-11-29T20:50:00Z"}"#;
-        assert_eq!(parse(text), Token::Expires(clock::parse("2026-11-29T20:50:00Z").unwrap()));
+        assert_eq!(
+            parse(text),
+            Token::Expires(clock::parse("2026-11-29T20:50:00Z").unwrap())
+        );
         let v1 = r#"{"accessToken": "t", "expiresAt": "2026-11-29T20:50:00UTC"}"#;
         assert_eq!(parse(v1), parse(text));
         assert!(matches!(parse("{}"), Token::Unreadable(_)));
-        assert!(matches!(parse(r#"{"accessToken": "t", "expiresAt": "soon"}"#), Token::Unreadable(_)));
+        assert!(matches!(
+            parse(r#"{"accessToken": "t", "expiresAt": "soon"}"#),
+            Token::Unreadable(_)
+        ));
     }
 }

@@ -133,8 +133,14 @@ fn the_shipped_example_renders() {
     // The README shows the example and exactly what it renders.
     let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
     let example = std::fs::read_to_string(&path).unwrap();
-    assert!(readme.contains(&format!("```toml\n{example}```")), "README shows examples/identity-center.toml");
-    assert!(readme.contains(&format!("```ini\n{text}```")), "README shows its rendering");
+    assert!(
+        readme.contains(&format!("```toml\n{example}```")),
+        "README shows examples/identity-center.toml"
+    );
+    assert!(
+        readme.contains(&format!("```ini\n{text}```")),
+        "README shows its rendering"
+    );
 }
 
 #[test]
@@ -143,7 +149,11 @@ fn sso_region_defaults_to_the_config_region() {
     let sandbox = Sandbox::with_config(&text);
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    assert!(stdout(&out).contains("sso_region=us-west-2\n"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("sso_region=us-west-2\n"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -157,7 +167,10 @@ fn write_is_byte_exact_and_idempotent_and_keeps_the_users_text() {
     let rendered = stdout(&sandbox.run(&["aws-config"]));
     assert!(first.contains(&rendered), "{first}");
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
-    assert_text(&first, &std::fs::read_to_string(sandbox.aws_config()).unwrap());
+    assert_text(
+        &first,
+        &std::fs::read_to_string(sandbox.aws_config()).unwrap(),
+    );
     assert_status(&sandbox.run(&["aws-config", "--check"]), 0);
 }
 
@@ -168,7 +181,9 @@ fn a_users_own_sso_session_of_the_namespace_is_a_conflict() {
         ("[sso-session \"cpco\"]", "(as `[sso-session \"cpco\"]`"),
     ] {
         let sandbox = Sandbox::with_config(&organization());
-        let user = format!("[default]\nregion = us-east-1\n\n{header}\nsso_start_url = https://mine.awsapps.com/start\n");
+        let user = format!(
+            "[default]\nregion = us-east-1\n\n{header}\nsso_start_url = https://mine.awsapps.com/start\n"
+        );
         std::fs::write(sandbox.aws_config(), &user).unwrap();
         let out = sandbox.run(&["aws-config", "--write"]);
         assert_status(&out, 1);
@@ -179,7 +194,10 @@ fn a_users_own_sso_session_of_the_namespace_is_a_conflict() {
         );
         assert!(err.contains(spelled), "{err}");
         assert!(err.contains("--adopt"), "{err}");
-        assert_text(&user, &std::fs::read_to_string(sandbox.aws_config()).unwrap());
+        assert_text(
+            &user,
+            &std::fs::read_to_string(sandbox.aws_config()).unwrap(),
+        );
         // --adopt takes it into the block.
         let out = sandbox.run(&["aws-config", "--write", "--adopt"]);
         assert_status(&out, 0);
@@ -233,7 +251,10 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
             "topology = \"organization\"\n",
             "topology = \"organization\"\nsource_profile = \"cpco\"\n",
         ),
-        &[&format!("{} `source_profile` has no effect with [sso]", path(4, 18))],
+        &[&format!(
+            "{} `source_profile` has no effect with [sso]",
+            path(4, 18)
+        )],
     );
     // mfa_session alone with [sso]: one error, not also "needs mfa_serial"
     let sandbox = Sandbox::with_config(&organization().replace(
@@ -248,12 +269,21 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
     assert_eq!(err.matches("makes no sense with [sso]").count(), 2, "{err}");
     // no start_url, no role
     rejected(
-        &organization().replace("start_url = \"https://d-1234567890.awsapps.com/start\"\n", ""),
-        &[&format!("{} [sso] has no start_url", path(5, 1)), "fix: add start_url ="],
+        &organization().replace(
+            "start_url = \"https://d-1234567890.awsapps.com/start\"\n",
+            "",
+        ),
+        &[
+            &format!("{} [sso] has no start_url", path(5, 1)),
+            "fix: add start_url =",
+        ],
     );
     rejected(
         &organization().replace("role = \"AdministratorAccess\"\n", ""),
-        &["[sso] has no role", "fix: add role = \"AdministratorAccess\""],
+        &[
+            "[sso] has no role",
+            "fix: add role = \"AdministratorAccess\"",
+        ],
     );
     // unknown key, a typo
     rejected(
@@ -271,19 +301,31 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
     );
     // sso_role on a virtual stage; `role` on a stage of its own account
     rejected(
-        &organization().replace("[stages.sandbox]\n", "[stages.sandbox]\nsso_role = \"ReadOnlyAccess\"\n"),
-        &["stage `sandbox` has no account of its own", "fix: remove `sso_role`"],
+        &organization().replace(
+            "[stages.sandbox]\n",
+            "[stages.sandbox]\nsso_role = \"ReadOnlyAccess\"\n",
+        ),
+        &[
+            "stage `sandbox` has no account of its own",
+            "fix: remove `sso_role`",
+        ],
     );
     rejected(
         &organization().replace(
             "account_id = \"126450723953\"\n",
             "account_id = \"126450723953\"\nrole = \"Deployer\"\n",
         ),
-        &["stage `testing` signs in to its account with a permission set", "sso_role"],
+        &[
+            "stage `testing` signs in to its account with a permission set",
+            "sso_role",
+        ],
     );
     // sso_role without [sso]
     rejected(
-        &MEMBER.replace("[stages.prod]\n", "[stages.prod]\nsso_role = \"ReadOnlyAccess\"\n"),
+        &MEMBER.replace(
+            "[stages.prod]\n",
+            "[stages.prod]\nsso_role = \"ReadOnlyAccess\"\n",
+        ),
         &["`sso_role` in [stages.prod] needs an [sso] table"],
     );
 }
@@ -298,7 +340,12 @@ fn in_seconds(seconds: i64) -> String {
         .unwrap()
         .as_secs() as i64;
     let out = std::process::Command::new("date")
-        .args(["-u", "-d", &format!("@{}", now + seconds), "+%Y-%m-%dT%H:%M:%SZ"])
+        .args([
+            "-u",
+            "-d",
+            &format!("@{}", now + seconds),
+            "+%Y-%m-%dT%H:%M:%SZ",
+        ])
         .output()
         .unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_string()
@@ -340,7 +387,10 @@ fn with_fake_aws() -> Sandbox {
     std::fs::set_permissions(&fake, perms).unwrap();
     let text = organization().replace(
         "topology = \"organization\"\n",
-        &format!("topology = \"organization\"\naws_cli = \"{}\"\n", fake.display()),
+        &format!(
+            "topology = \"organization\"\naws_cli = \"{}\"\n",
+            fake.display()
+        ),
     );
     sandbox.write_user_config(&text);
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
@@ -360,8 +410,14 @@ fn login_runs_aws_sso_login_without_a_token_and_says_until_when() {
     assert!(args.starts_with("sso login --sso-session cpco|"), "{args}");
     assert_eq!(args.lines().count(), 1);
     let err = stderr(&out);
-    assert!(err.contains("signed in to Identity Center for every cpco stage until "), "{err}");
-    assert!(err.contains("(7h 59m from now)") || err.contains("(8h from now)"), "{err}");
+    assert!(
+        err.contains("signed in to Identity Center for every cpco stage until "),
+        "{err}"
+    );
+    assert!(
+        err.contains("(7h 59m from now)") || err.contains("(8h from now)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -390,10 +446,12 @@ fn login_renews_a_token_that_ends_within_the_hour_or_has_ended() {
 #[test]
 fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
     let sandbox = with_fake_aws();
-    let text = std::fs::read_to_string(sandbox.user_config()).unwrap().replace(
-        "topology = \"organization\"\n",
-        "topology = \"organization\"\naws_config_file = \"~/estate.ini\"\n",
-    );
+    let text = std::fs::read_to_string(sandbox.user_config())
+        .unwrap()
+        .replace(
+            "topology = \"organization\"\n",
+            "topology = \"organization\"\naws_config_file = \"~/estate.ini\"\n",
+        );
     sandbox.write_user_config(&text);
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     std::fs::write(sandbox.home.join("aws-fail"), "").unwrap();
@@ -402,10 +460,16 @@ fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
     let args = recorded(&sandbox);
     assert_eq!(
         args,
-        format!("sso login --sso-session cpco|{}\n", sandbox.home.join("estate.ini").display())
+        format!(
+            "sso login --sso-session cpco|{}\n",
+            sandbox.home.join("estate.ini").display()
+        )
     );
     let err = stderr(&out);
-    assert!(err.contains("sso login --sso-session cpco` failed"), "{err}");
+    assert!(
+        err.contains("sso login --sso-session cpco` failed"),
+        "{err}"
+    );
     assert!(err.contains("acct aws-config --write"), "{err}");
 }
 
@@ -442,27 +506,47 @@ fn doctor_reads_the_token_expiry_from_the_cache_without_calling_aws() {
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 0);
     let text = stdout(&out);
-    assert!(text.contains("ok    sso session: [sso-session cpco] is as acct renders it"), "{text}");
-    assert!(text.contains("ok    sso login: signed in to Identity Center until "), "{text}");
-    assert!(text.contains("ok    stage sandbox: profile cpco-sandbox-admin is as acct renders it"), "{text}");
+    assert!(
+        text.contains("ok    sso session: [sso-session cpco] is as acct renders it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ok    sso login: signed in to Identity Center until "),
+        "{text}"
+    );
+    assert!(
+        text.contains("ok    stage sandbox: profile cpco-sandbox-admin is as acct renders it"),
+        "{text}"
+    );
     assert!(!text.contains("source profile"), "{text}");
     // within the hour: a warning
     seed_token(&sandbox, 20 * 60);
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 0);
-    assert!(stdout(&out).contains("warn  sso login: signed in to Identity Center until "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("warn  sso login: signed in to Identity Center until "),
+        "{}",
+        stdout(&out)
+    );
     // expired
     seed_token(&sandbox, -3600);
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 1);
     let text = stdout(&out);
-    assert!(text.contains("FAIL  sso login: the Identity Center sign-in expired at "), "{text}");
+    assert!(
+        text.contains("FAIL  sso login: the Identity Center sign-in expired at "),
+        "{text}"
+    );
     assert!(text.contains("fix: run `acct login`"), "{text}");
     // missing
     std::fs::remove_file(sandbox.home.join(TOKEN_FILE)).unwrap();
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 1);
-    assert!(stdout(&out).contains("FAIL  sso login: not signed in to Identity Center: no token in "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("FAIL  sso login: not signed in to Identity Center: no token in "),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(recorded(&sandbox), "", "doctor makes no call");
 }
 
@@ -507,7 +591,10 @@ fn doctor_sts_proves_each_stages_account_and_permission_set_role() {
     std::fs::set_permissions(&fake, perms).unwrap();
     sandbox.write_user_config(&organization().replace(
         "topology = \"organization\"\n",
-        &format!("topology = \"organization\"\naws_cli = \"{}\"\n", fake.display()),
+        &format!(
+            "topology = \"organization\"\naws_cli = \"{}\"\n",
+            fake.display()
+        ),
     ));
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     seed_token(&sandbox, 5 * 3600);
@@ -546,7 +633,11 @@ fn init_with_sso_options_writes_an_identity_center_starter() {
         "us-east-1",
     ]);
     assert_status(&out, 0);
-    assert!(stderr(&out).contains("`acct login` signs in to Identity Center"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`acct login` signs in to Identity Center"),
+        "{}",
+        stderr(&out)
+    );
     let text = std::fs::read_to_string(sandbox.user_config()).unwrap();
     assert!(!text.contains("mfa_serial"), "{text}");
     let out = sandbox.run(&["aws-config"]);
@@ -570,11 +661,26 @@ sso_role_name=AdministratorAccess
     // A bad URL is refused, nothing written.
     let other = Sandbox::new();
     let out = other.run(&[
-        "init", "--namespace", "cpco", "--region", "us-west-2", "--topology", "single",
-        "--root-account", "323330167063", "--stages", "root", "--sso-start-url", "d-1.awsapps.com",
+        "init",
+        "--namespace",
+        "cpco",
+        "--region",
+        "us-west-2",
+        "--topology",
+        "single",
+        "--root-account",
+        "323330167063",
+        "--stages",
+        "root",
+        "--sso-start-url",
+        "d-1.awsapps.com",
     ]);
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("--sso-start-url: sso start_url"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--sso-start-url: sso start_url"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!other.user_config().exists());
 }
 
@@ -597,9 +703,15 @@ fn init_asks_iam_or_identity_center_on_a_terminal() {
         ("Default region [us-east-1]: ", "us-west-2"),
         ("Root account id", "323330167063"),
         ("Stage names", "testing"),
-        ("AWS access portal URL", "https://d-1234567890.awsapps.com/start"),
+        (
+            "AWS access portal URL",
+            "https://d-1234567890.awsapps.com/start",
+        ),
         ("Identity Center region [us-west-2]: ", "us-east-1"),
-        ("Permission set the stages sign in with [AdministratorAccess]: ", ""),
+        (
+            "Permission set the stages sign in with [AdministratorAccess]: ",
+            "",
+        ),
     ] {
         session.expect(question).unwrap();
         session.send_line(answer).unwrap();
@@ -661,11 +773,21 @@ impl Portal {
             .expect("start the portal double");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(child.try_wait().unwrap().is_none(), "the portal double exited");
-            assert!(std::time::Instant::now() < deadline, "the portal double did not listen");
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the portal double exited"
+            );
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the portal double did not listen"
+            );
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        Portal { child, port, record }
+        Portal {
+            child,
+            port,
+            record,
+        }
     }
 
     /// (account_id, role_name, token) of each credentials request.
@@ -676,7 +798,11 @@ impl Portal {
             .map(|line| {
                 let v: serde_json::Value = serde_json::from_str(line).unwrap();
                 let s = |x: &serde_json::Value| x.as_str().unwrap_or_default().to_string();
-                (s(&v["query"]["account_id"]), s(&v["query"]["role_name"]), s(&v["token"]))
+                (
+                    s(&v["query"]["account_id"]),
+                    s(&v["query"]["role_name"]),
+                    s(&v["token"]),
+                )
             })
             .collect()
     }
@@ -691,16 +817,33 @@ impl Drop for Portal {
 
 /// Through `acct exec STAGE --`, boto3 signs in with the seeded token (the
 /// portal double for SSO, moto for STS) and prints who it is.
-fn boto3_in(sandbox: &Sandbox, portal: &Portal, moto: &crate::moto::Moto, stage: &str) -> std::process::Output {
+fn boto3_in(
+    sandbox: &Sandbox,
+    portal: &Portal,
+    moto: &crate::moto::Moto,
+    stage: &str,
+) -> std::process::Output {
     let python = crate::moto::aws_v1().parent().unwrap().join("python3");
     sandbox
         .acct()
         .args(["exec", "--yes", stage, "--"])
         .arg(python)
-        .args(["-c", "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])"])
-        .env("AWS_ENDPOINT_URL_SSO", format!("http://127.0.0.1:{}", portal.port))
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", format!("http://127.0.0.1:{}", portal.port))
-        .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{}", moto.port))
+        .args([
+            "-c",
+            "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])",
+        ])
+        .env(
+            "AWS_ENDPOINT_URL_SSO",
+            format!("http://127.0.0.1:{}", portal.port),
+        )
+        .env(
+            "AWS_ENDPOINT_URL_SSO_OIDC",
+            format!("http://127.0.0.1:{}", portal.port),
+        )
+        .env(
+            "AWS_ENDPOINT_URL_STS",
+            format!("http://127.0.0.1:{}", moto.port),
+        )
         .output()
         .unwrap()
 }
@@ -713,22 +856,40 @@ fn boto3_lands_in_each_stages_account_with_its_permission_set_in_every_layout() 
             "organization",
             "[stages.root]\naccount_id = \"323330167063\"\n\n[stages.prod]\naccount_id = \"210987654321\"\nsso_role = \"ReadOnlyAccess\"\n\n[stages.sandbox]\n",
             vec![
-                ("root", "arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/"),
-                ("prod", "arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/"),
-                ("sandbox", "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/"),
+                (
+                    "root",
+                    "arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/",
+                ),
+                (
+                    "prod",
+                    "arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/",
+                ),
+                (
+                    "sandbox",
+                    "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/",
+                ),
             ],
         ),
         (
             "member",
             "[stages.root]\naccount_id = \"323330167063\"\n\n[stages.testing]\naccount_id = \"126450723953\"\n",
-            vec![("testing", "arn:aws:sts::126450723953:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/")],
+            vec![(
+                "testing",
+                "arn:aws:sts::126450723953:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/",
+            )],
         ),
         (
             "single",
             "[stages.testing]\n\n[stages.root]\naccount_id = \"323330167063\"\n",
             vec![
-                ("testing", "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/"),
-                ("root", "arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/"),
+                (
+                    "testing",
+                    "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/",
+                ),
+                (
+                    "root",
+                    "arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/",
+                ),
             ],
         ),
     ] {
@@ -739,12 +900,24 @@ fn boto3_lands_in_each_stages_account_with_its_permission_set_in_every_layout() 
         for (stage, arn) in &expected {
             let out = boto3_in(&sandbox, &portal, &moto, stage);
             assert_status(&out, 0);
-            assert!(stdout(&out).starts_with(arn), "{topology} {stage}: {}", stdout(&out));
+            assert!(
+                stdout(&out).starts_with(arn),
+                "{topology} {stage}: {}",
+                stdout(&out)
+            );
         }
         let asked = portal.asked();
         assert_eq!(asked.len(), expected.len(), "{topology}: {asked:?}");
-        assert!(asked.iter().all(|(_, _, token)| token == "aoaAAAAA-token"), "{asked:?}");
-        assert!(asked.iter().any(|(account, role, _)| account == "323330167063" && role == "AdministratorAccess") || topology == "member", "{asked:?}");
+        assert!(
+            asked.iter().all(|(_, _, token)| token == "aoaAAAAA-token"),
+            "{asked:?}"
+        );
+        assert!(
+            asked.iter().any(
+                |(account, role, _)| account == "323330167063" && role == "AdministratorAccess"
+            ) || topology == "member",
+            "{asked:?}"
+        );
     }
 }
 
@@ -769,10 +942,21 @@ fn an_expired_token_gives_the_sdks_log_in_error_and_doctor_says_so() {
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(&out);
     assert!(err.contains("Token has expired"), "{err}");
-    assert!(portal.asked().is_empty(), "no credentials asked with a lapsed token");
+    assert!(
+        portal.asked().is_empty(),
+        "no credentials asked with a lapsed token"
+    );
     let out = sandbox.run(&["doctor", "testing"]);
-    assert!(stdout(&out).contains("FAIL  sso login: the Identity Center sign-in expired at "), "{}", stdout(&out));
-    assert!(stdout(&out).contains("fix: run `acct login`"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("FAIL  sso login: the Identity Center sign-in expired at "),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("fix: run `acct login`"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -816,7 +1000,9 @@ output "arn" {
 
 #[test]
 fn terraform_lands_in_a_stages_account_with_its_permission_set() {
-    let Some(terraform) = crate::tools::terraform_or_skip("terraform_lands_in_a_stages_account_with_its_permission_set") else {
+    let Some(terraform) = crate::tools::terraform_or_skip(
+        "terraform_lands_in_a_stages_account_with_its_permission_set",
+    ) else {
         return;
     };
     let Some(plugins) = crate::tools::terraform_plugin_dir() else {
@@ -835,9 +1021,18 @@ fn terraform_lands_in_a_stages_account_with_its_permission_set() {
             .env("TF_DATA_DIR", sandbox.root.join("terraform-data"))
             .env("TF_IN_AUTOMATION", "1")
             .env("CHECKPOINT_DISABLE", "1")
-            .env("AWS_ENDPOINT_URL_SSO", format!("http://127.0.0.1:{}", portal.port))
-            .env("AWS_ENDPOINT_URL_SSO_OIDC", format!("http://127.0.0.1:{}", portal.port))
-            .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{}", moto.port))
+            .env(
+                "AWS_ENDPOINT_URL_SSO",
+                format!("http://127.0.0.1:{}", portal.port),
+            )
+            .env(
+                "AWS_ENDPOINT_URL_SSO_OIDC",
+                format!("http://127.0.0.1:{}", portal.port),
+            )
+            .env(
+                "AWS_ENDPOINT_URL_STS",
+                format!("http://127.0.0.1:{}", moto.port),
+            )
             .stdin(std::process::Stdio::null());
     };
     let mut init = sandbox.command(&terraform);
@@ -847,8 +1042,14 @@ fn terraform_lands_in_a_stages_account_with_its_permission_set() {
     tf(&mut init);
     assert_status(&init.output().unwrap(), 0);
     for (stage, arn) in [
-        ("prod", "arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/"),
-        ("sandbox", "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/"),
+        (
+            "prod",
+            "arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/",
+        ),
+        (
+            "sandbox",
+            "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/",
+        ),
     ] {
         let _ = std::fs::remove_file(sandbox.work.join("terraform.tfstate"));
         let mut apply = sandbox.acct();
@@ -864,5 +1065,10 @@ fn terraform_lands_in_a_stages_account_with_its_permission_set() {
         let out = output.output().unwrap();
         assert!(stdout(&out).starts_with(arn), "{stage}: {}", stdout(&out));
     }
-    assert!(portal.asked().iter().any(|(account, role, _)| account == "210987654321" && role == "ReadOnlyAccess"));
+    assert!(
+        portal
+            .asked()
+            .iter()
+            .any(|(account, role, _)| account == "210987654321" && role == "ReadOnlyAccess")
+    );
 }

@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::{LoginArgs, MfaSessionArgs};
 use crate::aws_file::{self, ini};
+use crate::cli::{LoginArgs, MfaSessionArgs};
 use crate::clock;
 use crate::config::{Config, MfaSession, Sso, discover};
-use crate::sso_token::{self, Token};
 use crate::error::{Failure, Result};
 use crate::mfa_session::{self, SessionSpec, Start};
+use crate::sso_token::{self, Token};
 
 /// The estate's session, or why it has none.
 fn spec_of(config: &Config) -> Result<SessionSpec> {
@@ -143,7 +143,10 @@ pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     if config.sso.is_some() {
         return Err(Failure::other(
-            format!("{} signs in through IAM Identity Center, not an MFA session", config.namespace),
+            format!(
+                "{} signs in through IAM Identity Center, not an MFA session",
+                config.namespace
+            ),
             "run `aws sso logout` (it signs the AWS CLI out of every Identity Center session)",
         ));
     }

@@ -148,7 +148,11 @@ fn separator(endpoint: &str) -> char {
 /// permission set: `START_URL/#/console?account_id=..&role_name=..&destination=..`
 /// (the portal signs in if needed, then opens `destination`).
 pub fn portal(start_url: &str, account: &str, role_name: &str, destination: &str) -> String {
-    let base = start_url.split('#').next().unwrap_or_default().trim_end_matches('/');
+    let base = start_url
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
     format!(
         "{base}/#/console?account_id={}&role_name={}&destination={}",
         encode(account),

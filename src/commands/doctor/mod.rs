@@ -15,8 +15,8 @@ use crate::aws_profiles;
 use crate::cli::DoctorArgs;
 use crate::clock;
 use crate::config::{Config, Sso, Stage, discover};
-use crate::sso_token::{self, Token};
 use crate::error::{Failure, Result};
+use crate::sso_token::{self, Token};
 
 mod sts;
 
@@ -258,7 +258,10 @@ fn check_sso_session(
         Some(have) => report.line(
             Mark::Fail,
             "sso session",
-            &format!("[sso-session {name}] differs: {}", differences(&have, &want)),
+            &format!(
+                "[sso-session {name}] differs: {}",
+                differences(&have, &want)
+            ),
             Some(fix_write),
         ),
     }
@@ -282,7 +285,10 @@ fn check_sso_token(config: &Config, report: &mut Report) {
         Token::Missing => report.line(
             Mark::Fail,
             "sso login",
-            &format!("not signed in to Identity Center: no token in {}", file.display()),
+            &format!(
+                "not signed in to Identity Center: no token in {}",
+                file.display()
+            ),
             Some(login),
         ),
         Token::Unreadable(why) => report.line(
@@ -294,7 +300,10 @@ fn check_sso_token(config: &Config, report: &mut Report) {
         Token::Expires(at) if at <= now => report.line(
             Mark::Fail,
             "sso login",
-            &format!("the Identity Center sign-in expired at {}", clock::format(at)),
+            &format!(
+                "the Identity Center sign-in expired at {}",
+                clock::format(at)
+            ),
             Some(login),
         ),
         Token::Expires(at) if at - now <= 3600 => report.line(

@@ -364,7 +364,10 @@ mod tests {
         let starter = ask(&mut answers.as_bytes(), &mut output).unwrap();
         let said = String::from_utf8(output).unwrap();
         assert!(said.contains("is not an https URL"), "{said}");
-        assert!(said.contains("Identity Center region [us-west-2]: "), "{said}");
+        assert!(
+            said.contains("Identity Center region [us-west-2]: "),
+            "{said}"
+        );
         assert_eq!(
             starter.sso,
             Some(StarterSso {

@@ -90,8 +90,8 @@ impl Walker {
         let root = top.root_stage_name();
         for (stage, span) in stages.iter().zip(spans) {
             let is_root = stage.name == root;
-            let is_virtual = !is_root
-                && (required.topology == Topology::Single || !span.account_written);
+            let is_virtual =
+                !is_root && (required.topology == Topology::Single || !span.account_written);
             let name = &stage.name;
             if let Some(sso_span) = &span.sso_role {
                 if !checked.sso_written {

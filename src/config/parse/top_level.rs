@@ -266,9 +266,8 @@ impl Walker {
             }
         }
         let w = top.mfa_session_duration.as_ref()?;
-        let seconds = crate::clock::parse_duration(&w.value).filter(|s| {
-            (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s)
-        });
+        let seconds = crate::clock::parse_duration(&w.value)
+            .filter(|s| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s));
         if seconds.is_none() {
             self.error(
                 w.span.clone(),
