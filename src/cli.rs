@@ -241,7 +241,12 @@ pub struct ExecArgs {
     #[arg(add = stage_names(), required_unless_present_any = ["each", "all"], conflicts_with_all = ["each", "all"])]
     pub stage: Option<String>,
     /// Run once in each of these stages (comma separated), output prefixed with the stage
-    #[arg(long, value_name = "STAGES", value_delimiter = ',', conflicts_with = "all")]
+    #[arg(
+        long,
+        value_name = "STAGES",
+        value_delimiter = ',',
+        conflicts_with = "all"
+    )]
     pub each: Vec<String>,
     /// Run once in every stage of the config
     #[arg(long)]
