@@ -37,6 +37,15 @@ __acct_guard() {
     \builtin unset -v __ACCT_GUARD "${!__ACCT_GUARD_@}"
 }
 
+# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
+# prompt is yours or your framework's; `on`: the segment even under
+# starship; unset: the hook looks for starship at each prompt). Kept before
+# ~/.bashrc runs, which may load this file again with `acct init bash`.
+if [[ -n ${__ACCT_PROMPT_MODE+x} ]]; then
+    __acct_prompt_mode=${__ACCT_PROMPT_MODE}
+    \builtin unset -v __ACCT_PROMPT_MODE
+fi
+
 # `acct shell` runs bash with this file instead of ~/.bashrc: load yours first,
 # at the top level, so that its `declare`s stay global.
 if [[ -n ${__ACCT_BASHRC-} ]]; then
@@ -56,6 +65,13 @@ __acct_prompt_hook() {
     \builtin local -r status=$?
     \builtin local prefix=''
     __acct_segment=${ACCT_PROMPT-}
+    # starship shows the stage itself (its env_var module, see the README):
+    # its hook in PROMPT_COMMAND (or bash-preexec's precmd_functions) says
+    # it draws this prompt. A string match, no process.
+    if [[ ${__acct_prompt_mode-} != on &&
+        "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" == *starship_precmd* ]]; then
+        __acct_segment=''
+    fi
     __acct_color='' __acct_reset=''
     if [[ -n ${ACCT_PROTECTED-} && -z ${NO_COLOR-} ]]; then
         __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
@@ -83,7 +99,8 @@ __acct_prompt_hook() {
 }
 
 # Register once, after every PROMPT_COMMAND of the user's; keep theirs.
-if [[ ${PROMPT_COMMAND[*]-} != *__acct_prompt_hook* ]]; then
+# With `prompt = false` there is no hook: the prompt is left alone.
+if [[ ${__acct_prompt_mode-} != off && ${PROMPT_COMMAND[*]-} != *__acct_prompt_hook* ]]; then
     if ((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))); then
         PROMPT_COMMAND+=(__acct_prompt_hook)
     else

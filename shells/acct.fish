@@ -52,8 +52,27 @@ function __acct_guard --description 'put back the stage variables your config ch
     end
 end
 
-if not builtin functions --query __acct_user_fish_prompt
-    # The query loads an autoloaded fish_prompt too.
+# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
+# prompt is yours or your framework's; `on`: the segment even under
+# starship; unset: look for starship). Your config.fish, which runs first,
+# may load this file with `acct init fish`: whichever runs first keeps it.
+if builtin set --query __ACCT_PROMPT_MODE
+    builtin set --global __acct_prompt_mode $__ACCT_PROMPT_MODE
+    builtin set --erase __ACCT_PROMPT_MODE
+end
+
+# Your fish_prompt is wrapped once, unless `prompt = false`, or unless it is
+# starship's (which shows the stage itself with its env_var module, see the
+# README) and not `prompt = true`. starship's own init replaces the wrapper
+# when it runs later: either way one prompt draws the stage, and no prompt
+# pays for the check. (The query loads an autoloaded fish_prompt too.)
+if builtin test "$__acct_prompt_mode" != off
+    and not builtin functions --query __acct_user_fish_prompt
+    and begin
+        builtin test "$__acct_prompt_mode" = on
+        or not builtin functions --query fish_prompt
+        or not builtin functions fish_prompt | builtin string match --quiet --regex starship
+    end
     if builtin functions --query fish_prompt
         builtin functions --copy fish_prompt __acct_user_fish_prompt
     else

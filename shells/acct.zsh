@@ -33,6 +33,15 @@ __acct_guard() {
     fi
 }
 
+# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
+# prompt is yours or your framework's; `on`: the segment even under
+# starship; unset: the hook looks for starship at each prompt). Kept before
+# your startup files run, which may load this file again with `acct init zsh`.
+if (( ${+__ACCT_PROMPT_MODE} )); then
+    typeset -g __acct_prompt_mode=$__ACCT_PROMPT_MODE
+    \builtin unset __ACCT_PROMPT_MODE
+fi
+
 if (( ${+__ACCT_ZDOTDIR} )); then
     if (( ! ${+__acct_startup_dir} )); then
         # As .zshenv: yours runs with your ZDOTDIR. It may choose another one
@@ -66,6 +75,12 @@ __acct_precmd() {
     [[ -o prompt_bang ]] && bang=1
     \builtin emulate -L zsh
     local segment=${ACCT_PROMPT-} prefix=''
+    # starship shows the stage itself (its env_var module, see the README):
+    # its hook in precmd_functions says it draws this prompt. No process.
+    if [[ ${__acct_prompt_mode-} != on ]] &&
+        (( ${precmd_functions[(Ie)prompt_starship_precmd]:-0} )); then
+        segment=''
+    fi
     if [[ -n $segment ]]; then
         # Percent escapes (and `!` with PROMPT_BANG) are read even in text
         # that came from a parameter: double them.
@@ -88,7 +103,8 @@ __acct_precmd() {
 }
 
 # Register once, after every precmd hook of the user's; keep theirs.
-if (( ${precmd_functions[(Ie)__acct_precmd]:-0} == 0 )); then
+# With `prompt = false` there is no hook: the prompt is left alone.
+if [[ ${__acct_prompt_mode-} != off ]] && (( ${precmd_functions[(Ie)__acct_precmd]:-0} == 0 )); then
     precmd_functions+=(__acct_precmd)
 fi
 

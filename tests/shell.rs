@@ -414,3 +414,66 @@ fn startup_files_are_private_and_do_not_pile_up() {
     }
     assert_eq!(std::fs::read_dir(&zdotdir).unwrap().count(), 2);
 }
+
+/// The user's rc file in each shell, under HOME.
+fn rc_file(shell: &UserShell) -> &'static str {
+    match shell.program {
+        "bash" => ".bashrc",
+        "zsh" => "zdot/.zshrc",
+        _ => ".config/fish/config.fish",
+    }
+}
+
+/// Append `line` to the user's rc file.
+fn append_to_rc(sandbox: &Sandbox, shell: &UserShell, line: &str) {
+    let path = sandbox.home.join(rc_file(shell));
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(line);
+    text.push('\n');
+    std::fs::write(&path, text).unwrap();
+}
+
+/// A sandbox whose config says `prompt = ...` (nothing for `None`).
+fn sandbox_with_prompt(shell: &UserShell, prompt: Option<bool>) -> Sandbox {
+    let sandbox = sandbox_for(shell);
+    if let Some(on) = prompt {
+        sandbox.write_user_config(&format!("prompt = {on}\n{CONFIG}"));
+    }
+    sandbox
+}
+
+#[test]
+fn prompt_false_leaves_the_prompt_alone_and_still_guards_the_stage() {
+    for shell in SHELLS {
+        let sandbox = sandbox_with_prompt(shell, Some(false));
+        // The user's own prompt, and a profile of their own that the guard
+        // must put back.
+        let export = match shell.program {
+            "fish" => "set -gx AWS_PROFILE personal",
+            _ => "export AWS_PROFILE=personal",
+        };
+        append_to_rc(&sandbox, shell, export);
+        let mut s = on_terminal(&sandbox, shell, r#""$ACCT" shell testing"#);
+        let before = expect(&mut s, "userprompt[0]> ");
+        assert!(
+            before.contains("set AWS_PROFILE; put back as stage testing has it"),
+            "{}: no guard: {before:?}",
+            shell.program
+        );
+        assert!(
+            !before.contains("[cpco-"),
+            "{}: a segment despite prompt = false: {before:?}",
+            shell.program
+        );
+        s.send_line(r#"echo "aws=$AWS_PROFILE stage=$ACCT_STAGE""#)
+            .unwrap();
+        expect(&mut s, "aws=cpco-testing-admin stage=testing");
+        s.send_line(r#"echo "plumbing=$(env | grep -c __ACCT_)""#)
+            .unwrap();
+        expect(&mut s, "plumbing=0");
+        let next = expect(&mut s, "userprompt[0]> ");
+        assert!(!next.contains("[cpco-"), "{}: {next:?}", shell.program);
+        s.send_line("exit").unwrap();
+        expect(&mut s, "status=0");
+    }
+}

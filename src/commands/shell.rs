@@ -43,6 +43,9 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     } else {
         let guard = env.guard();
         env.add_startup(guard);
+        if let Some(mode) = prompt_mode(&config) {
+            env.add_startup([("__ACCT_PROMPT_MODE".to_string(), mode.into())]);
+        }
     }
     if config.shell.is_some() {
         // Inside, `$SHELL` is the shell that runs, so a nested `acct env`
@@ -53,6 +56,14 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     }
     env.add_startup(launch.env);
     Err(process::exec(&launch.argv, &env))
+}
+
+/// What the hook does with the prompt (`__ACCT_PROMPT_MODE`, read and
+/// removed by the scripts): `off` (`prompt = false`) registers no prompt
+/// hook, `on` (`prompt = true`) adds the segment even under starship; when
+/// `prompt` is not written the hook looks for starship at each prompt.
+fn prompt_mode(config: &Config) -> Option<&'static str> {
+    config.prompt.map(|on| if on { "on" } else { "off" })
 }
 
 /// The config's `shell`, else `$SHELL`, else `/bin/sh`.

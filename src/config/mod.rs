@@ -72,6 +72,10 @@ pub struct Config {
     /// The `shell` command line, already split into words.
     pub shell: Option<Vec<String>>,
     pub prompt_format: String,
+    /// `prompt`: `Some(false)` leaves the prompt of `acct shell` alone,
+    /// `Some(true)` adds the segment even under a prompt framework, `None`
+    /// lets the hook detect one (starship) at each prompt.
+    pub prompt: Option<bool>,
     pub aws_cli: String,
     /// `mfa_session = true`: one MFA session for every stage (`mfa_session`).
     pub mfa_session: Option<MfaSession>,

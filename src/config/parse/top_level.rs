@@ -15,7 +15,7 @@ use crate::config::{
 };
 use crate::suggest;
 
-const TOP_KEYS: [&str; 19] = [
+const TOP_KEYS: [&str; 20] = [
     "namespace",
     "region",
     "topology",
@@ -29,6 +29,7 @@ const TOP_KEYS: [&str; 19] = [
     "aws_config_file",
     "shell",
     "prompt_format",
+    "prompt",
     "aws_cli",
     "mfa_session",
     "mfa_session_duration",
@@ -64,8 +65,10 @@ pub(super) struct TopLevel<'d, 'i> {
     aws_cli: Option<Written>,
     mfa_session_duration: Option<Written>,
     mfa_process: Option<Written>,
-    /// `mfa_session`, the one boolean of the top level, and where.
+    /// `mfa_session`, a boolean of the top level, and where.
     mfa_session: Option<(bool, Range<usize>)>,
+    /// `prompt`, the other boolean: `false` leaves the prompt alone.
+    prompt: Option<bool>,
     /// The `stages` value, whatever its type (`stages` checks it).
     pub(super) stages: Option<&'d Value<'i>>,
     /// The `sso` value, whatever its type (`sso` checks it).
@@ -142,6 +145,13 @@ impl Walker {
             } else if name == "mfa_session" {
                 match self.boolean(name, value) {
                     Some(on) => top.mfa_session = Some((on, value.span())),
+                    None => {
+                        top.rejected.insert(name.to_string());
+                    }
+                }
+            } else if name == "prompt" {
+                match self.boolean(name, value) {
+                    Some(on) => top.prompt = Some(on),
                     None => {
                         top.rejected.insert(name.to_string());
                     }
@@ -646,6 +656,7 @@ impl TopLevel<'_, '_> {
             aws_config_file: value(self.aws_config_file).map(|p| expand_path(&p, path, home)),
             shell: checked.shell,
             prompt_format: or(self.prompt_format, DEFAULT_PROMPT_FORMAT),
+            prompt: self.prompt,
             aws_cli: or(self.aws_cli, "aws"),
             mfa_session,
             stages,
@@ -678,8 +689,26 @@ mod tests {
     fn every_top_key_but_stages_has_a_slot() {
         let mut top = TopLevel::default();
         for key in TOP_KEYS {
-            let own_slot = !["stages", "mfa_session", "sso"].contains(&key);
+            let own_slot = !["stages", "mfa_session", "prompt", "sso"].contains(&key);
             assert_eq!(top.slot(key).is_some(), own_slot, "{key}");
         }
+    }
+
+    #[test]
+    fn prompt_is_a_boolean_left_unset_by_default() {
+        let base = "namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"single\"\n";
+        let stages = "[stages.root]\naccount_id = \"111111111111\"\n";
+        let parse = |extra: &str| {
+            super::super::parse(
+                Path::new("/c.toml"),
+                &format!("{base}{extra}{stages}"),
+                None,
+            )
+        };
+        assert_eq!(parse("").unwrap().prompt, None);
+        assert_eq!(parse("prompt = false\n").unwrap().prompt, Some(false));
+        assert_eq!(parse("prompt = true\n").unwrap().prompt, Some(true));
+        let errors = parse("prompt = \"off\"\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
     }
 }
