@@ -340,3 +340,21 @@ fn another_users_acct_toml_in_a_shared_directory_is_skipped_with_one_warning() {
         stderr(&out)
     );
 }
+
+/// doctor's report names paths and profiles: none of them reaches the
+/// terminal as a raw escape sequence.
+#[test]
+fn doctor_never_prints_an_escape_sequence_from_a_path() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write("work/cfg\u{1b}]0;TITLE\u{7}/acct.toml", MEMBER);
+    let out = sandbox
+        .acct()
+        .arg("-c")
+        .arg(&config)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("config: "), "{}", stdout(&out));
+    assert_printable("doctor's stdout", &out.stdout);
+    assert_printable("doctor's stderr", &out.stderr);
+}

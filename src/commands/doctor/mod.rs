@@ -15,7 +15,7 @@ use crate::aws_profiles;
 use crate::cli::DoctorArgs;
 use crate::clock;
 use crate::config::{Config, Sso, Stage, discover};
-use crate::error::{Failure, Result};
+use crate::error::{Failure, Result, printable};
 use crate::sso_token::{self, Token};
 
 mod sts;
@@ -49,9 +49,12 @@ impl Report {
         } else {
             padded
         };
+        // Paths, profile names and the AWS CLI's words may hold anything:
+        // never a raw escape sequence on the terminal.
+        let (subject, detail) = (printable(subject, false), printable(detail, true));
         let mut text = format!("{mark}  {subject}: {detail}\n");
         if let Some(fix) = fix {
-            text.push_str(&format!("      fix: {fix}\n"));
+            text.push_str(&format!("      fix: {}\n", printable(fix, false)));
         }
         // Each line as soon as it is known: STS answers can take a while.
         let _ = super::print(&text);
