@@ -16,7 +16,11 @@ copy=$root/target/mutants/tree
 export CARGO_TARGET_DIR=$root/target/mutants/target
 rm -rf "$copy"
 mkdir -p "$copy"
-cp -r Cargo.toml Cargo.lock src tests shells examples "$copy/"
+cp -r Cargo.toml Cargo.lock README.md src tests shells examples "$copy/"
+# The copy has no venv of its own: use the checkout's (made by ./test.sh).
+if [ -z "${ACCT_TEST_TOOLS:-}" ] && [ -d "$root/target/test-tools/venv/bin" ]; then
+  export ACCT_TEST_TOOLS=$root/target/test-tools/venv/bin
+fi
 file=src/stage_env.rs
 
 # The names of both lists, in order.
