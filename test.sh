@@ -9,13 +9,17 @@
 #   environment of the project's own, target/test-tools/venv: never into the
 #   machine's Python (Debian's refuses `pip install` outside a venv). Made
 #   once; pip runs again only when tests/requirements.txt changes.
+# - starship, with `cargo install starship --locked`, once, into
+#   ~/.cache/acct-tests/starship (ACCT_TEST_STARSHIP_ROOT): outside the
+#   clone, since it takes minutes to build and `cargo clean` would drop it.
 # - Then `cargo test "$@"` with ACCT_TEST_TOOLS naming that venv's bin
-#   directory, which is also first on PATH (tests/tools.rs reads it).
+#   directory, which is also first on PATH, and ACCT_TEST_STARSHIP the
+#   starship binary (tests/tools.rs reads both).
 #
 # What cannot be installed here (no apt-get, or neither root nor sudo) stops
 # it before the tests, with one message naming what is missing and the
-# command that installs it. Remove everything: `rm -rf target/test-tools`,
-# and the apt packages it names when it installs them.
+# command that installs it. Remove everything: `rm -rf target/test-tools
+# ~/.cache/acct-tests`, and the apt packages it names when it installs them.
 set -eu
 
 cd "$(dirname "$0")"
@@ -171,10 +175,27 @@ if command -v flock >/dev/null 2>&1; then
     exec 9>&-
 fi
 
-# --- 3. The suite -----------------------------------------------------------
+# --- 3. starship, for the prompt-framework tests --------------------------
+
+# Built from crates.io once (minutes on two cores), outside the clone so that
+# `cargo clean` keeps it; ACCT_TEST_STARSHIP_ROOT chooses another place.
+starship_root=${ACCT_TEST_STARSHIP_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/acct-tests/starship}
+starship=$starship_root/bin/starship
+if [ ! -x "$starship" ]; then
+    say "installing starship into $starship_root (once; a few minutes):" \
+        "cargo install starship --locked --root $starship_root"
+    cargo install starship --locked --root "$starship_root" ||
+        {
+            say "cannot run the tests: cargo install starship failed; run ./test.sh again when crates.io is reachable"
+            exit 1
+        }
+fi
+
+# --- 4. The suite -----------------------------------------------------------
 
 ACCT_TEST_TOOLS=$venv/bin
+ACCT_TEST_STARSHIP=$starship
 PATH=$venv/bin:$PATH
-export ACCT_TEST_TOOLS PATH
+export ACCT_TEST_TOOLS ACCT_TEST_STARSHIP PATH
 say "tools ready; running cargo test $*"
 exec cargo test "$@"

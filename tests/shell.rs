@@ -442,6 +442,95 @@ fn sandbox_with_prompt(shell: &UserShell, prompt: Option<bool>) -> Sandbox {
     sandbox
 }
 
+/// The starship configuration the README shows, as written there.
+fn readme_starship_toml() -> &'static str {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("# ~/.config/starship.toml\n")
+        .expect("the README shows a starship.toml");
+    let rest = &readme[start..];
+    &rest[..rest
+        .find("```")
+        .expect("the end of the README's starship.toml")]
+}
+
+/// A user whose rc file runs a real starship with the README's `env_var`
+/// configuration; starship's prompt ends in `❯`.
+fn with_starship(sandbox: &Sandbox, shell: &UserShell) {
+    let starship = crate::tools::starship();
+    let starship = starship.to_str().unwrap();
+    let config = sandbox.home.join(".config/starship.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, readme_starship_toml()).unwrap();
+    let init = match shell.program {
+        "fish" => format!("'{starship}' init fish | source"),
+        name => format!(r#"eval "$('{starship}' init {name})""#),
+    };
+    append_to_rc(sandbox, shell, &init);
+}
+
+/// How often the stage shows in one prompt: starship's `[testing]` (from
+/// `ACCT_STAGE`, the README's `env_var` module) and acct's `[cpco-testing ...]`.
+fn stage_shown(prompt: &str) -> (usize, usize) {
+    (
+        prompt.matches("[testing]").count(),
+        prompt.matches("[cpco-testing").count(),
+    )
+}
+
+#[test]
+fn under_starship_the_stage_shows_once_unless_prompt_is_true() {
+    for prompt in [None, Some(false), Some(true)] {
+        for shell in SHELLS {
+            let sandbox = sandbox_with_prompt(shell, prompt);
+            with_starship(&sandbox, shell);
+            let mut s = on_terminal(&sandbox, shell, r#""$ACCT" shell testing"#);
+            let want = if prompt == Some(true) { (1, 1) } else { (1, 0) };
+            let first = expect(&mut s, "❯");
+            assert_eq!(
+                stage_shown(&first),
+                want,
+                "{} with prompt = {prompt:?}: the first prompt {first:?}",
+                shell.program
+            );
+            s.send_line(r#"echo "aws=$AWS_PROFILE""#).unwrap();
+            expect(&mut s, "aws=cpco-testing-admin");
+            let next = expect(&mut s, "❯");
+            assert_eq!(
+                stage_shown(&next),
+                want,
+                "{} with prompt = {prompt:?}: the next prompt {next:?}",
+                shell.program
+            );
+            s.send_line("exit 5").unwrap();
+            expect(&mut s, "status=5");
+        }
+    }
+}
+
+#[test]
+fn acct_init_under_starship_leaves_the_stage_to_starship() {
+    for shell in SHELLS {
+        let sandbox = sandbox_for(shell);
+        // acct's hook first: starship's, loaded after it, draws the prompt.
+        let hook = match shell.program {
+            "fish" => r#""$ACCT" init fish | source"#.to_string(),
+            name => format!(r#"eval "$("$ACCT" init {name})""#),
+        };
+        append_to_rc(&sandbox, shell, &hook);
+        with_starship(&sandbox, shell);
+        let mut s = on_terminal(&sandbox, shell, shell.program);
+        let first = expect(&mut s, "❯");
+        assert_eq!(stage_shown(&first), (0, 0), "{}: {first:?}", shell.program);
+        s.send_line(shell.source_env).unwrap();
+        let next = expect(&mut s, "❯");
+        let next = next.rsplit(shell.source_env).next().unwrap_or(&next);
+        assert_eq!(stage_shown(next), (1, 0), "{}: {next:?}", shell.program);
+        s.send_line("exit 0").unwrap();
+        expect(&mut s, "status=0");
+    }
+}
+
 #[test]
 fn prompt_false_leaves_the_prompt_alone_and_still_guards_the_stage() {
     for shell in SHELLS {

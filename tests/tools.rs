@@ -4,7 +4,9 @@
 //! shellcheck, tmux and the AWS CLI v2 with `apt-get`, moto and the AWS CLI v1
 //! into a virtual environment of the project's own (`target/test-tools/venv`,
 //! from `tests/requirements.txt`). It exports `ACCT_TEST_TOOLS`, that venv's
-//! `bin` directory, and puts it first on `PATH`.
+//! `bin` directory, and puts it first on `PATH`. starship is built once with
+//! `cargo install` into `~/.cache/acct-tests/starship`, outside the clone,
+//! and named by `ACCT_TEST_STARSHIP`.
 //!
 //! A plain `cargo test` finds the same tools without it: the venv when an
 //! earlier `./test.sh` made it, else the `python3` on `PATH` that has moto;
@@ -148,6 +150,37 @@ pub fn moto_dir() -> &'static Path {
     match dir {
         Some(dir) => dir,
         None => missing("moto", &pip_install()),
+    }
+}
+
+/// Where test.sh installs starship when `ACCT_TEST_STARSHIP_ROOT` is not set.
+pub const STARSHIP_ROOT: &str = "~/.cache/acct-tests/starship";
+
+/// starship, for the prompt-framework tests: `ACCT_TEST_STARSHIP` (set by
+/// test.sh), else test.sh's default place under the real HOME (or
+/// `XDG_CACHE_HOME`), else `starship` on `PATH`.
+#[track_caller]
+pub fn starship() -> PathBuf {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        if let Some(path) = std::env::var_os("ACCT_TEST_STARSHIP").filter(|p| !p.is_empty()) {
+            return Some(PathBuf::from(path));
+        }
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+        cache
+            .map(|c| c.join("acct-tests/starship/bin/starship"))
+            .filter(|p| p.is_file())
+            .or_else(|| which::which("starship").ok())
+    });
+    match found {
+        Some(path) if path.is_file() => path.clone(),
+        _ => missing(
+            "starship",
+            &format!("cargo install starship --locked --root {STARSHIP_ROOT}"),
+        ),
     }
 }
 
