@@ -177,12 +177,13 @@ fi
 
 # --- 3. starship, for the prompt-framework tests --------------------------
 
-# Built from crates.io once (minutes on two cores), outside the clone so that
-# `cargo clean` keeps it; ACCT_TEST_STARSHIP_ROOT chooses another place.
+# Built from crates.io once (starship 1.27: 9 CPU-minutes), outside the
+# clone so that `cargo clean` keeps it; ACCT_TEST_STARSHIP_ROOT chooses
+# another place.
 starship_root=${ACCT_TEST_STARSHIP_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/acct-tests/starship}
 starship=$starship_root/bin/starship
 if [ ! -x "$starship" ]; then
-    say "installing starship into $starship_root (once; a few minutes):" \
+    say "installing starship into $starship_root (once; 10 minutes or more on two cores):" \
         "cargo install starship --locked --root $starship_root"
     cargo install starship --locked --root "$starship_root" ||
         {
