@@ -535,12 +535,20 @@ fn acct_init_under_starship_leaves_the_stage_to_starship() {
 fn prompt_false_leaves_the_prompt_alone_and_still_guards_the_stage() {
     for shell in SHELLS {
         let sandbox = sandbox_with_prompt(shell, Some(false));
-        // The user's own prompt, and a profile of their own that the guard
+        // The user's own prompt, acct's everyday hook (which must not add
+        // the segment either), and a profile of their own that the guard
         // must put back.
-        let export = match shell.program {
-            "fish" => "set -gx AWS_PROFILE personal",
-            _ => "export AWS_PROFILE=personal",
+        let (hook, export) = match shell.program {
+            "fish" => (
+                r#""$ACCT" init fish | source"#.to_string(),
+                "set -gx AWS_PROFILE personal",
+            ),
+            name => (
+                format!(r#"eval "$("$ACCT" init {name})""#),
+                "export AWS_PROFILE=personal",
+            ),
         };
+        append_to_rc(&sandbox, shell, &hook);
         append_to_rc(&sandbox, shell, export);
         let mut s = on_terminal(&sandbox, shell, r#""$ACCT" shell testing"#);
         let before = expect(&mut s, "userprompt[0]> ");
