@@ -134,53 +134,13 @@ fn prompt_format_without_stage_is_refused() {
 
 #[test]
 fn env_may_not_set_what_acct_owns_nor_zdotdir() {
-    let owned = [
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_SDK_LOAD_CONFIG",
-        "AWS_CONFIG_FILE",
-        "NAMESPACE",
-        "STAGE",
-        "TF_VAR_namespace",
-        "TF_VAR_stage",
-        "TENANT",
-        "TF_VAR_tenant",
-        "ENVIRONMENT",
-        "TF_VAR_environment",
-        "ACCT_STAGE",
-        "ACCT_PROFILE",
-        "ACCT_ACCOUNT_ID",
-        "ACCT_ROLE_ARN",
-        "ACCT_CONFIG",
-        "ACCT_PROJECT_CONFIG",
-        "ACCT_PROTECTED",
-        "ACCT_PROMPT",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_SECURITY_TOKEN",
-        "AWS_CREDENTIAL_EXPIRATION",
-        "AWS_SESSION_EXPIRATION",
-        "AWS_ACCOUNT_ID",
-        "AWS_CREDENTIAL_SCOPE",
-        "AWS_VAULT",
-        "AWSUME_PROFILE",
-        "AWSU_PROFILE",
-        "AWS_SSO_PROFILE",
-        "AWS_ACCESS_KEY",
-        "AWS_SECRET_KEY",
-        "AWS_CREDENTIAL_FILE",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_ROLE_ARN",
-        "AWS_ROLE_SESSION_NAME",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-        "ZDOTDIR",
-    ];
+    // Section 2's names, as tests/exec.rs lists them, and ZDOTDIR.
+    let owned: Vec<&str> = crate::exec::OWNED
+        .iter()
+        .chain(crate::exec::CREDENTIAL_SOURCES.iter())
+        .copied()
+        .chain(["ZDOTDIR"])
+        .collect();
     let lines: String = owned.iter().map(|n| format!("{n} = \"x\"\n")).collect();
     let sandbox = Sandbox::with_config(&format!(
         "{}[stages.root.env]\n{lines}",
@@ -189,7 +149,7 @@ fn env_may_not_set_what_acct_owns_nor_zdotdir() {
     let out = sandbox.run(&["list"]);
     assert_status(&out, 2);
     let err = stderr(&out);
-    for name in owned {
+    for name in &owned {
         assert!(
             err.contains(&format!(": {name} in [stages.root].env ")),
             "{name}: {err}"
