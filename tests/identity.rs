@@ -519,25 +519,6 @@ fn every_removed_name_has_a_case() {
 // ---------------------------------------------------------------------------
 // Terraform
 
-const TERRAFORM_CONFIG: &str = r#"terraform {
-  required_providers {
-    aws = {
-      source = "hashicorp/aws"
-    }
-  }
-}
-
-provider "aws" {
-  region = "us-west-2"
-}
-
-data "aws_caller_identity" "me" {}
-
-output "arn" {
-  value = data.aws_caller_identity.me.arn
-}
-"#;
-
 /// A sandbox with a Terraform configuration reading its caller identity,
 /// initialised offline from the provider mirror.
 struct Terraform {
@@ -566,7 +547,11 @@ impl Terraform {
             moto: shared(&PROXY, Moto::proxy),
             _server: keep(&SERVER),
         };
-        std::fs::write(terraform.sandbox.work.join("main.tf"), TERRAFORM_CONFIG).unwrap();
+        std::fs::write(
+            terraform.sandbox.work.join("main.tf"),
+            tools::TERRAFORM_CONFIG,
+        )
+        .unwrap();
         terraform.sandbox.write("terraformrc", "");
         let out = terraform
             .offline(&mut terraform.sandbox.command(&terraform.terraform))

@@ -446,25 +446,6 @@ enum Client {
     Terraform,
 }
 
-const TERRAFORM_CONFIG: &str = r#"terraform {
-  required_providers {
-    aws = {
-      source = "hashicorp/aws"
-    }
-  }
-}
-
-provider "aws" {
-  region = "us-west-2"
-}
-
-data "aws_caller_identity" "me" {}
-
-output "arn" {
-  value = data.aws_caller_identity.me.arn
-}
-"#;
-
 impl Estate {
     /// The shell line that runs `client` in `stage` under `acct exec` and
     /// prints only the ARN it runs as. The AWS CLI's own role cache is
@@ -505,7 +486,7 @@ impl Estate {
     fn terraform_init(&self) {
         let terraform = tools::terraform().unwrap();
         let plugins = tools::terraform_plugin_dir().unwrap();
-        std::fs::write(self.sandbox.work.join("main.tf"), TERRAFORM_CONFIG).unwrap();
+        std::fs::write(self.sandbox.work.join("main.tf"), tools::TERRAFORM_CONFIG).unwrap();
         self.sandbox.write("terraformrc", "");
         let out = output(
             self.command(&terraform)

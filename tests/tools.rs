@@ -302,3 +302,24 @@ fn the_test_scripts_are_shellcheck_clean() {
         );
     }
 }
+
+/// The Terraform configuration the identity tests apply: who the provider
+/// runs as, read with `terraform output -raw arn`.
+pub const TERRAFORM_CONFIG: &str = r#"terraform {
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-west-2"
+}
+
+data "aws_caller_identity" "me" {}
+
+output "arn" {
+  value = data.aws_caller_identity.me.arn
+}
+"#;
