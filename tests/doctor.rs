@@ -4,7 +4,7 @@
 
 use std::process::Stdio;
 
-use crate::moto::{Moto, aws_v2};
+use crate::moto::{Moto, aws_v2, aws_v2_racing_on_its_cache};
 use crate::util::*;
 
 /// SINGLE without MFA (each STS call would prompt) and with the CLI v2 by path.
@@ -150,4 +150,40 @@ fn doctor_sts_proves_each_stage_and_catches_one_in_another_account() {
         line(&report, "stage root (sts)").starts_with("ok "),
         "{report}"
     );
+}
+
+/// Of two first AWS CLI calls side by side in a new home, one failed on
+/// the CLI's own cache race (see `aws_v2_racing_on_its_cache`): doctor
+/// makes the directory, private, before the calls start.
+#[test]
+fn doctor_sts_in_a_new_home_does_not_trip_the_aws_clis_cache_race() {
+    let moto = Moto::proxy();
+    let sandbox = Sandbox::new();
+    let cache = sandbox.home.join(".aws/cli/cache");
+    let racing = aws_v2_racing_on_its_cache(&sandbox.root.join("racing-aws"));
+    sandbox.write_user_config(&config().replacen(
+        &aws_v2().display().to_string(),
+        &racing.display().to_string(),
+        1,
+    ));
+    sandbox.write_aws_files();
+    assert!(!cache.exists(), "a new home has no role cache yet");
+    let mut cmd = sandbox.acct();
+    moto.configure(&mut cmd);
+    let out = cmd
+        .args(["doctor", "--sts"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    let report = stdout(&out);
+    for stage in ["testing", "root"] {
+        assert!(
+            line(&report, &format!("stage {stage} (sts)")).starts_with("ok "),
+            "{report}"
+        );
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "the role cache holds credentials");
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use expectrl::Expect;
 
+use crate::moto::{Moto, aws_v2_racing_on_its_cache};
 use crate::shell::expect;
 use crate::util::*;
 
@@ -100,27 +101,83 @@ fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
     assert_status(&out, 127);
 }
 
+/// Each command marks itself running, then waits (up to 3 s) until
+/// `want` commands are running at once and none more: side by side they all
+/// see each other; one after another the first gives up.
+const RENDEZVOUS: &str = r#"trap 'rm -f "$STAGE.running"' EXIT
+touch "$STAGE.running"
+i=0
+while [ $i -lt 30 ]; do
+  n=$(ls | grep -c '\.running$')
+  [ "$n" -gt "$WANT" ] && { echo "$n at once"; exit 3; }
+  [ "$n" -eq "$WANT" ] && { sleep 1; exit 0; }
+  sleep 0.1; i=$((i+1))
+done
+echo alone; exit 4"#;
+
 #[test]
 fn parallel_runs_at_most_n_at_a_time() {
     let sandbox = sandbox();
-    let started = Instant::now();
-    let out = each(
-        &sandbox,
-        &["--each", "root,testing", "--parallel", "2"],
-        "sleep 1",
-    );
+    let rendezvous = |args: &[&str], want: &str| {
+        let mut cmd = sandbox.acct();
+        cmd.env("WANT", want)
+            .arg("exec")
+            .args(args)
+            .args(["--", "sh", "-c", RENDEZVOUS])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = rendezvous(&["--each", "root,testing", "--parallel", "2"], "2");
     assert_status(&out, 0);
-    assert!(
-        started.elapsed() < Duration::from_millis(1900),
-        "not parallel"
+    // Three stages, two at a time: never three at once; the last alone.
+    let out = rendezvous(
+        &["--each", "root,testing,audit", "--yes", "--parallel", "2"],
+        "2",
     );
-    let started = Instant::now();
-    let out = each(&sandbox, &["--each", "root,testing"], "sleep 1");
+    assert_status(&out, 4);
+    assert!(!stdout(&out).contains("at once"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("[audit]   alone"), "{}", stdout(&out));
+    // Without --parallel, one after another: the first waits alone.
+    let out = rendezvous(&["--each", "root,testing"], "2");
+    assert_status(&out, 4);
+    assert!(stdout(&out).contains("[root]    alone"), "{}", stdout(&out));
+}
+
+/// Commands side by side are often the AWS CLI, which in a new home races
+/// on its own role cache (`aws_v2_racing_on_its_cache`): with --parallel,
+/// acct makes the directory before they start.
+#[test]
+fn parallel_aws_clis_in_a_new_home_land_in_their_stages() {
+    let moto = Moto::proxy();
+    let sandbox = Sandbox::with_config(&SINGLE.replace("mfa_serial", "# mfa_serial"));
+    sandbox.write_aws_files();
+    let racing = aws_v2_racing_on_its_cache(&sandbox.root.join("racing-aws"));
+    let mut cmd = sandbox.acct();
+    moto.configure(&mut cmd);
+    let out = cmd
+        .args(["exec", "--all", "--parallel", "2", "--"])
+        .arg(&racing)
+        .args([
+            "sts",
+            "get-caller-identity",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert_status(&out, 0);
-    assert!(
-        started.elapsed() >= Duration::from_secs(2),
-        "not one after another"
-    );
+    let arns = stdout(&out);
+    for stage in ["testing", "root"] {
+        assert!(
+            arns.lines().any(|l| l.starts_with(&format!("[{stage}]"))
+                && l.contains("arn:aws:sts::323330167063:assumed-role/cpco-root-admin/")),
+            "{arns}"
+        );
+    }
 }
 
 #[test]

@@ -20,7 +20,7 @@
 //! - `acct login`, `acct logout`, `acct doctor` (and `--sts`: one code);
 //! - a code AWS refuses: said so on the terminal and asked again; with
 //!   `mfa_process`, a clear failure at once;
-//! - (ignored until fixed) two bugs of `session_token` in src/aws_cli.rs.
+//! - two bugs `session_token` in src/aws_cli.rs once had (regression tests).
 //!
 //! Every acct here runs with its own `XDG_RUNTIME_DIR` (so its own
 //! sessions), the built acct first on `PATH` (the SDKs run `acct`), and the
@@ -158,10 +158,10 @@ esac
             calls = calls.display(),
             fake = if sts == Sts::Fake { "yes" } else { "no" },
         );
-        script(&self.tools.join("aws"), &wrapper);
+        executable(&self.tools.join("aws"), &wrapper);
         // The mfa_process: counts, takes a moment (so concurrent callers
         // overlap), prints the code.
-        script(
+        executable(
             &self.tools.join("mfa-code"),
             &format!(
                 "#!/bin/sh\necho \"$$\" >> '{}'\nsleep 0.3\necho 123456\n",
@@ -296,11 +296,6 @@ fn with_session(layout: &str, extra: &str) -> String {
         format!("mfa_serial = \"{SERIAL}\"\n")
     };
     format!("{top}{serial}mfa_session = true\n{extra}{stages}")
-}
-
-fn script(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 fn lines(path: &Path) -> Vec<String> {
@@ -1587,9 +1582,8 @@ fn a_refused_code_from_mfa_process_fails_at_once() {
 }
 
 // ---------------------------------------------------------------------------
-// Known bugs in src/aws_cli.rs `session_token` (outside this test's remit;
-// the report of issue 11's tests has the patch). Run them with
-// `cargo test --test tests mfa_session::known_bug -- --ignored`.
+// Two bugs `session_token` in src/aws_cli.rs once had, kept as regression
+// tests.
 
 /// The AWS CLI v1 exports `AWS_DATA_PATH` (its own data) to the processes it
 /// starts; the session's CLI v2 inherits it and fails with "'Namespace'

@@ -148,6 +148,13 @@ pub fn parse_env0(bytes: &[u8]) -> Vec<(String, String)> {
     pairs
 }
 
+/// Write `text` to `path` as a program (mode 0755): fake tools, wrappers.
+pub fn executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 /// A path to a repository file (examples, reference texts).
 pub fn repo_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)

@@ -92,6 +92,10 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         // SAFETY: the handler only stores to an atomic.
         let _ = unsafe { signal::signal(sig, SigHandler::Handler(on_signal)) };
     }
+    if args.parallel > 1 {
+        // The commands are often the AWS CLI, which races on its own cache.
+        crate::aws_cli::prepare_parallel_runs();
+    }
     let names: Vec<&str> = stages.iter().map(|s| s.name).collect();
     let prefixes = prefixes(&stages);
     let (outcomes, times) = run_all(args, &envs, &prefixes, usize::from(args.parallel));

@@ -82,6 +82,9 @@ pub(super) fn check_identities(
     } else {
         1
     };
+    if width > 1 {
+        crate::aws_cli::prepare_parallel_runs();
+    }
     let next = AtomicUsize::new(0);
     let (sender, answers) = mpsc::channel();
     std::thread::scope(|scope| {
