@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation check of SPEC section 2's lists: for every name in
-# STALE_CREDENTIALS and OWNED (src/stage_env.rs), replace it with a name
+# STALE_CREDENTIALS and OWNED (src/env_names.rs), replace it with a name
 # nobody sets and run the environment tests. A mutant that survives is a
 # name whose removal no test would notice. Prints one line per mutant and
 # the survivors; exits 1 when any survived.
@@ -21,7 +21,7 @@ cp -r Cargo.toml Cargo.lock README.md src tests shells examples "$copy/"
 if [ -z "${ACCT_TEST_TOOLS:-}" ] && [ -d "$root/target/test-tools/venv/bin" ]; then
   export ACCT_TEST_TOOLS=$root/target/test-tools/venv/bin
 fi
-file=src/stage_env.rs
+file=src/env_names.rs
 
 # The names of both lists, in order.
 names() {

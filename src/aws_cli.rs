@@ -267,7 +267,7 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
             spec.source_profile,
         ])
         .stdin(Stdio::null());
-    for name in crate::stage_env::STALE_CREDENTIALS
+    for name in crate::env_names::STALE_CREDENTIALS
         .iter()
         .chain(&["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
         // The AWS CLI v1 exports its own data directory to what it starts

@@ -13,8 +13,12 @@ mod config;
 mod confirm;
 mod console;
 mod diff;
+mod env_names;
 mod error;
 mod export_credentials;
+/// Property tests over the parser and everything that renders a config.
+#[cfg(test)]
+mod fuzz;
 mod mfa_session;
 mod prefix;
 mod process;

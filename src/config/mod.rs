@@ -4,8 +4,6 @@
 
 mod diagnostic;
 pub mod discover;
-#[cfg(test)]
-mod fuzz;
 mod guard;
 mod parse;
 mod project_files;

@@ -7,7 +7,7 @@ use toml::de::{DeTable, DeValue};
 use super::{StageSpans, Value, Walker, kind};
 use crate::config::StageConfig;
 use crate::config::rules;
-use crate::stage_env::{self, Reserved};
+use crate::env_names::{self, Reserved};
 
 const STAGE_KEYS: [&str; 7] = [
     "account_id",
@@ -154,7 +154,7 @@ impl Walker {
             if !self.problem(key.span(), rules::env_name(&name)) {
                 continue;
             }
-            if let Some(why) = stage_env::reserved(&name) {
+            if let Some(why) = env_names::reserved(&name) {
                 let (message, fix) = reserved(&name, place, why);
                 self.error(key.span(), message, fix);
                 continue;

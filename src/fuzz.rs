@@ -8,6 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use crate::aws_profiles;
+use crate::config::parse;
 use crate::stage_env::StageEnv;
 
 const VALID: &str = r#"namespace = "cpco"
@@ -35,7 +36,7 @@ TF_VAR_owner = "platform"
 "#;
 
 fn check(text: &str) {
-    match super::parse(
+    match parse(
         Path::new("/fuzz/acct.toml"),
         text,
         Some(Path::new("/home/fuzz")),
@@ -117,5 +118,5 @@ proptest! {
 
 #[test]
 fn the_seed_config_is_valid() {
-    assert!(super::parse(Path::new("/fuzz/acct.toml"), VALID, None).is_ok());
+    assert!(parse(Path::new("/fuzz/acct.toml"), VALID, None).is_ok());
 }
