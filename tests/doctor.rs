@@ -187,3 +187,29 @@ fn doctor_sts_in_a_new_home_does_not_trip_the_aws_clis_cache_race() {
     let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o700, "the role cache holds credentials");
 }
+
+/// `aws_cli` given as a path is read as `aws_config_file` is: `~` is the
+/// home folder and a relative path counts from the config's folder, so it is
+/// the same program from any directory.
+#[test]
+fn aws_cli_paths_count_from_home_and_the_configs_folder() {
+    let sandbox = Sandbox::new();
+    for (written, file) in [
+        ("~/bin/aws", sandbox.home.join("bin/aws")),
+        ("tools/aws", sandbox.home.join(".config/acct/tools/aws")),
+    ] {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        executable(
+            &file,
+            "#!/bin/sh\necho 'aws-cli/2.99.0 Python/3.11 Linux/6 exe/x86_64'\n",
+        );
+        sandbox.write_user_config(&format!("aws_cli = \"{written}\"\n{SINGLE}"));
+        let out = sandbox.run(&["doctor"]);
+        let report = stdout(&out);
+        assert!(
+            line(&report, "aws cli").contains("aws-cli/2.99.0"),
+            "{written}: {report}"
+        );
+        std::fs::remove_file(&file).unwrap();
+    }
+}

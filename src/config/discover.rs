@@ -229,7 +229,7 @@ impl Search {
             })?;
         if project {
             config.project = true;
-            project_files::check(&config, &self.cwd)?;
+            project_files::check(&config)?;
         }
         Ok(config)
     }

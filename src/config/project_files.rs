@@ -3,8 +3,9 @@
 //! project's tree (`aws_config_file = "aws/config"`, whose
 //! `credential_process` then runs; `aws_cli = "./bin/aws"`) could change
 //! after that with no new `acct allow`. So a project config may name files
-//! and programs only outside its tree, and relative paths not at all: the
-//! allow record then covers everything the config decides.
+//! and programs only outside its tree (a relative path counts from the
+//! config's folder, so it is inside): the allow record then covers
+//! everything the config decides.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -14,16 +15,16 @@ use crate::error::{Failure, Result};
 /// Refuse a project config that names a file inside its own tree: the
 /// folder of `acct.toml` (as reached, and where a symlink leads), widened
 /// to the repository that holds it (the nearest parent with `.git`).
-pub fn check(config: &Config, cwd: &Path) -> Result<()> {
+pub fn check(config: &Config) -> Result<()> {
     let roots = untrusted_roots(&config.path);
     let mut named: Vec<(&str, PathBuf)> = Vec::new();
     if let Some(file) = &config.aws_config_file {
         named.push(("aws_config_file", file.clone()));
     }
     if let Some(program) = config.shell.as_ref().and_then(|words| words.first()) {
-        named.extend(program_path(program, cwd).map(|p| ("shell", p)));
+        named.extend(program_path(program).map(|p| ("shell", p)));
     }
-    named.extend(program_path(&config.aws_cli, cwd).map(|p| ("aws_cli", p)));
+    named.extend(program_path(&config.aws_cli).map(|p| ("aws_cli", p)));
     for (key, path) in named {
         let real = real_path(&path);
         if let Some(root) = roots.iter().find(|root| real.starts_with(root)) {
@@ -46,10 +47,10 @@ pub fn check(config: &Config, cwd: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A program given with a `/` is a path (relative ones against the current
-/// directory, as exec reads them); a bare name is looked up in `PATH`.
-fn program_path(program: &str, cwd: &Path) -> Option<PathBuf> {
-    program.contains('/').then(|| cwd.join(program))
+/// A program given with a `/` is a path (made absolute by the parser); a
+/// bare name is looked up in `PATH`.
+fn program_path(program: &str) -> Option<PathBuf> {
+    program.contains('/').then(|| PathBuf::from(program))
 }
 
 fn untrusted_roots(config: &Path) -> Vec<PathBuf> {

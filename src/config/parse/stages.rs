@@ -41,6 +41,13 @@ impl Walker {
             );
             return (Vec::new(), Vec::new());
         };
+        if table.is_empty() {
+            self.error(
+                value.span(),
+                "no stages are configured: [stages] is empty",
+                "add at least the root stage: [stages.root] with account_id = \"123456789012\"",
+            );
+        }
         let mut stages = Vec::new();
         let mut spans = Vec::new();
         for (key, value) in table {

@@ -654,14 +654,31 @@ impl TopLevel<'_, '_> {
             profile_format: or(self.profile_format, DEFAULT_PROFILE_FORMAT),
             partition: required.partition,
             aws_config_file: value(self.aws_config_file).map(|p| expand_path(&p, path, home)),
-            shell: checked.shell,
+            shell: checked.shell.map(|mut words| {
+                words[0] = program_path(std::mem::take(&mut words[0]), path, home);
+                words
+            }),
             prompt_format: or(self.prompt_format, DEFAULT_PROMPT_FORMAT),
             prompt: self.prompt,
-            aws_cli: or(self.aws_cli, "aws"),
+            aws_cli: program_path(or(self.aws_cli, "aws"), path, home),
             mfa_session,
             stages,
             root,
         }
+    }
+}
+
+/// A program named with a `/` is a path, read as `aws_config_file` is, so
+/// it names the same file from any directory (the SDKs run `acct
+/// mfa-session --aws-cli` from theirs) and the project-file rule sees
+/// where it really is; a bare name is looked up in `PATH` when it runs.
+fn program_path(raw: String, config_path: &Path, home: Option<&Path>) -> String {
+    if raw.contains('/') {
+        expand_path(&raw, config_path, home)
+            .to_string_lossy()
+            .into_owned()
+    } else {
+        raw
     }
 }
 
