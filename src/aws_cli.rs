@@ -43,24 +43,6 @@ impl Identity {
     }
 }
 
-/// Make the AWS CLI's role cache directory (`~/.aws/cli/cache`) before
-/// CLIs run side by side. botocore before 1.37 (the AWS CLI v2.9 Debian
-/// ships, and every v1 of that age) checks for it and then creates it
-/// without `exist_ok`, so of two first calls in a new home one fails with
-/// "[Errno 17] File exists" after its role was assumed. Made private, as it
-/// holds credentials; a failure is left for the CLI to report in its words.
-pub fn prepare_parallel_runs() {
-    use std::os::unix::fs::DirBuilderExt;
-    let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) else {
-        return;
-    };
-    let cache = PathBuf::from(home).join(".aws/cli/cache");
-    let _ = std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(cache);
-}
-
 /// What running the CLI gave back.
 struct Ran {
     status: ExitStatus,

@@ -90,7 +90,7 @@ pub enum Command {
     /// Start (or renew) the estate's MFA session, or sign in to IAM Identity Center (`aws sso login`)
     #[command(after_help = "Examples:\n  acct login\n  acct login --duration 8h")]
     Login(LoginArgs),
-    /// End the estate's MFA session: the next use asks for a code again
+    /// End the estate's MFA session and forget the roles the AWS CLI cached for its stages
     #[command(after_help = "Example:\n  acct logout")]
     Logout,
     /// The credential_process of the session profile that `acct aws-config` writes

@@ -2,6 +2,7 @@
 
 mod atomic_write;
 mod aws_cli;
+mod aws_cli_cache;
 mod aws_file;
 mod aws_profiles;
 mod cli;

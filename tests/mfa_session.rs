@@ -1353,6 +1353,100 @@ fn login_duration(estate: &Estate) {
     assert_eq!(estate.codes(), 3, "a refused duration asks nothing");
 }
 
+/// The AWS CLI serves each role it assumed from `~/.aws/cli/cache` for up
+/// to an hour without asking for the session again: logout forgets this
+/// estate's roles (and keeps another's), so a run after it fails with
+/// acct's message instead of running from the cache.
+#[test]
+fn logout_forgets_the_roles_the_aws_cli_cached() {
+    let estate = Estate::new(MEMBER, Sts::V2, true, 0);
+    assert_status(&estate.run(&["login"]), 0);
+    // From here on no mfa_process: only the session (or the cache) answers.
+    estate.write_config(MEMBER, false);
+    let testing = |estate: &Estate| {
+        let mut cmd = estate.acct();
+        cmd.args(["exec", "testing", "--"]).arg(aws_v2()).args([
+            "sts",
+            "get-caller-identity",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ]);
+        output(without_terminal(&mut cmd))
+    };
+    let out = testing(&estate);
+    assert_status(&out, 0);
+    assert_lands(
+        &stdout(&out),
+        ("testing", "126450723953", "cpco-testing-admin"),
+        "the CLI v2 in the session",
+    );
+    let cache = estate.sandbox.home.join(".aws/cli/cache");
+    assert_eq!(entries(&cache).len(), 1, "the CLI cached the role");
+    let other = cache.join("another-estate.json");
+    std::fs::write(
+        &other,
+        r#"{"Credentials":{"AccessKeyId":"ASIAOTHER"},"AssumedRoleUser":{"Arn":"arn:aws:sts::999999999999:assumed-role/other-admin/s"}}"#,
+    )
+    .unwrap();
+
+    let out = estate.run(&["logout"]);
+    assert_status(&out, 0);
+    assert!(
+        stderr(&out).contains("ended the MFA session of cpco")
+            && stderr(&out)
+                .contains("removed 1 role credential of cpco's stages from the AWS CLI's cache"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(entries(&cache), vec!["another-estate.json".to_string()]);
+    let out = testing(&estate);
+    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("arn:"), "ran as {}", stdout(&out));
+    assert!(stderr(&out).contains(NO_TERMINAL), "{}", stderr(&out));
+}
+
+/// Without an MFA session (a code per role), logout still forgets the
+/// roles the AWS CLI cached, so the next use asks for a code again; what is
+/// not an AssumeRole answer of the estate is left alone.
+#[test]
+fn logout_without_a_session_forgets_the_cached_roles() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let cache = sandbox.home.join(".aws/cli/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let entry = |arn: &str| {
+        format!(
+            r#"{{"Credentials":{{"AccessKeyId":"ASIACACHED"}},"AssumedRoleUser":{{"Arn":"{arn}"}}}}"#
+        )
+    };
+    // Every stage of `single` assumes the root's role: one cached answer.
+    let root = "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/botocore-session-1";
+    std::fs::write(cache.join("root.json"), entry(root)).unwrap();
+    std::fs::write(
+        cache.join("other.json"),
+        entry("arn:aws:sts::323330167063:assumed-role/cpco-root-admin-other/s"),
+    )
+    .unwrap();
+    std::fs::write(cache.join("sso.json"), r#"{"ProviderType":"sso"}"#).unwrap();
+    std::os::unix::fs::symlink(cache.join("root.json"), cache.join("link.json")).unwrap();
+    let out = sandbox.run(&["logout"]);
+    assert_status(&out, 0);
+    assert!(
+        stderr(&out).contains("removed 1 role credential of cpco's stages"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(entries(&cache), ["link.json", "other.json", "sso.json"]);
+    let out = sandbox.run(&["logout"]);
+    assert_status(&out, 0);
+    assert!(
+        stderr(&out).contains("holds no role credentials of cpco's stages"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn login_logout_and_doctor() {
     let estate = Estate::new(MEMBER, Sts::V2, true, 0);

@@ -94,7 +94,7 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     }
     if args.parallel > 1 {
         // The commands are often the AWS CLI, which races on its own cache.
-        crate::aws_cli::prepare_parallel_runs();
+        crate::aws_cli_cache::prepare_parallel_runs();
     }
     let names: Vec<&str> = stages.iter().map(|s| s.name).collect();
     let prefixes = prefixes(&stages);

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::aws_cli_cache;
 use crate::aws_file::{self, ini};
 use crate::cli::{LoginArgs, MfaSessionArgs};
 use crate::clock;
@@ -150,13 +151,35 @@ pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
             "run `aws sso logout` (it signs the AWS CLI out of every Identity Center session)",
         ));
     }
-    let spec = spec_of(&config)?;
-    let ended = mfa_session::end(&spec)?;
-    eprintln!(
-        "acct: {} MFA session of {}",
-        if ended { "ended the" } else { "there was no" },
-        spec.namespace
-    );
+    if let Some(spec) = SessionSpec::of(&config) {
+        let ended = mfa_session::end(&spec)?;
+        eprintln!(
+            "acct: {} MFA session of {}",
+            if ended { "ended the" } else { "there was no" },
+            spec.namespace
+        );
+    }
+    // The AWS CLI would otherwise go on serving each role it assumed, for
+    // up to an hour, with no session and no code.
+    let mut roles: Vec<String> = config.stages().map(|s| s.role_arn).collect();
+    roles.sort();
+    roles.dedup();
+    let removed = aws_cli_cache::forget_roles(roles.iter().map(String::as_str));
+    let cache = aws_cli_cache::dir().unwrap_or_default();
+    if removed > 0 {
+        eprintln!(
+            "acct: removed {removed} role credential{} of {}'s stages from the AWS CLI's cache ({})",
+            if removed == 1 { "" } else { "s" },
+            config.namespace,
+            cache.display()
+        );
+    } else if SessionSpec::of(&config).is_none() {
+        eprintln!(
+            "acct: the AWS CLI's cache ({}) holds no role credentials of {}'s stages",
+            cache.display(),
+            config.namespace
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -83,7 +83,7 @@ pub(super) fn check_identities(
         1
     };
     if width > 1 {
-        crate::aws_cli::prepare_parallel_runs();
+        crate::aws_cli_cache::prepare_parallel_runs();
     }
     let next = AtomicUsize::new(0);
     let (sender, answers) = mpsc::channel();
