@@ -370,3 +370,28 @@ fn file_needs_write_or_check() {
     assert_status(&sandbox.run(&["aws-config", "--file", "x"]), 2);
     assert_status(&sandbox.run(&["aws-config", "--write", "--check"]), 2);
 }
+
+/// `--write` says what it wrote: the stages' profiles, and by name the one
+/// section of the block that is not a stage's (the MFA session profile, or
+/// the Identity Center `sso-session`).
+#[test]
+fn write_names_what_the_block_holds() {
+    let mfa_session = SINGLE.replace("mfa_serial", "mfa_session = true\nmfa_serial");
+    let sso = std::fs::read_to_string(repo_file("examples/identity-center.toml")).unwrap();
+    for (config, said) in [
+        (SINGLE.to_string(), "wrote 2 stage profiles of `cpco` in "),
+        (
+            mfa_session,
+            "wrote 2 stage profiles and [profile cpco-mfa] of `cpco` in ",
+        ),
+        (
+            sso,
+            "wrote 4 stage profiles and [sso-session cpco] of `cpco` in ",
+        ),
+    ] {
+        let sandbox = Sandbox::with_config(&config);
+        let out = sandbox.run(&["aws-config", "--write"]);
+        assert_status(&out, 0);
+        assert!(stdout(&out).starts_with(said), "{said}\n{}", stdout(&out));
+    }
+}

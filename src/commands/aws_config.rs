@@ -106,8 +106,23 @@ fn write(target: &Target<'_>) -> Result<ExitCode> {
         store::Outcome::Unchanged => ("unchanged:", None),
     };
     let config = target.config;
+    // The block's one section that is not a stage's, named so the count
+    // is not a surprise.
+    let shared = if config.mfa_session.is_some() {
+        format!(
+            " and [profile {}]",
+            crate::mfa_session::SessionSpec::profile_name(&config.namespace)
+        )
+    } else if config.sso.is_some() {
+        format!(
+            " and [sso-session {}]",
+            crate::config::Sso::session_name(&config.namespace)
+        )
+    } else {
+        String::new()
+    };
     let mut text = format!(
-        "{what} {} profiles of `{}` in {}\n",
+        "{what} {} stage profiles{shared} of `{}` in {}\n",
         config.stages.len(),
         config.namespace,
         target.path.display()
