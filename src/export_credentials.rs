@@ -4,14 +4,17 @@
 //! Terraform that cannot answer an MFA prompt themselves.
 
 use crate::aws_cli::AwsCli;
+use crate::aws_file;
 use crate::config::{Config, Stage};
 use crate::error::Result;
 use crate::stage_env::StageEnv;
 
-/// `StageEnv::new`, plus the exported credentials when asked for. Any
+/// `StageEnv::new` of a stage whose profile is acct's (not shadowed in the
+/// AWS config file), plus the exported credentials when asked for. Any
 /// failure (no CLI, a v1 CLI, a failed assume) is an error: the caller must
 /// run nothing rather than fall back to the profile.
 pub fn stage_env(config: &Config, stage: &Stage<'_>, requested: bool) -> Result<StageEnv> {
+    aws_file::refuse_shadowed(config, stage)?;
     let env = StageEnv::new(config, stage);
     if !(requested || stage.export_credentials) {
         return Ok(env);

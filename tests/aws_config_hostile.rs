@@ -115,6 +115,71 @@ fn a_shadowing_header_however_spelled_is_a_conflict_in_write_check_and_doctor() 
     }
 }
 
+/// Point 1, where it matters most: a stage whose profile is shadowed is
+/// not entered. `exec`, `shell` and `env` refuse it (exit 1, nothing run,
+/// nothing printed for eval) with the section's line; other stages, and a
+/// file without acct's block (profiles written by hand), are entered.
+#[test]
+fn a_shadowed_stage_is_not_entered() {
+    let sandbox = Sandbox::with_config(MEMBER);
+    sandbox.write_aws_files();
+    let path = sandbox.aws_config();
+    let shadowed = format!(
+        "{}\n[profile \"cpco-prod-admin\"]\nrole_arn = {SHADOW_ROLE}\nsource_profile = cpco\n",
+        read(&path)
+    );
+    std::fs::write(&path, &shadowed).unwrap();
+    let line = shadowed.lines().count() - 2;
+    let marker = sandbox.root.join("ran");
+    let touch = ["--", "touch", marker.to_str().unwrap()];
+    for args in [
+        &["exec", "--yes", "prod"][..],
+        &["exec", "--each", "testing,prod", "--yes"][..],
+        &["shell", "--yes", "prod"][..],
+        &["env", "--yes", "prod"][..],
+    ] {
+        let mut cmd = sandbox.acct();
+        cmd.args(args);
+        if args[0] != "env" && args[0] != "shell" {
+            cmd.args(touch);
+        }
+        let out = cmd.stdin(Stdio::null()).output().unwrap();
+        assert_status(&out, 1);
+        assert!(!marker.exists(), "{args:?}: a command ran");
+        assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
+        let message = stderr(&out);
+        assert!(
+            message.contains(&format!("{}:{line}:", path.display()))
+                && message.contains("`cpco-prod-admin`")
+                && message.contains("nothing was run")
+                && message.contains("fix:"),
+            "{args:?}: {message}"
+        );
+    }
+    let out = sandbox
+        .acct()
+        .args(["exec", "testing"])
+        .args(touch)
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert!(marker.exists(), "another stage is entered");
+
+    // The same profiles by hand, with no acct block: the person's own.
+    std::fs::remove_file(&marker).unwrap();
+    let by_hand =
+        format!("[profile cpco-prod-admin]\nrole_arn = {SHADOW_ROLE}\nsource_profile = cpco\n");
+    std::fs::write(&path, by_hand).unwrap();
+    let out = sandbox
+        .acct()
+        .args(["exec", "--yes", "prod"])
+        .args(touch)
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert!(marker.exists());
+}
+
 /// Point 1: lone CRs end lines for botocore. A profile acct writes, defined
 /// in such a file, is a conflict (appending a block would make the file
 /// unreadable to the AWS CLI); a file without one gets a block of lone CRs

@@ -13,7 +13,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::atomic_write;
-use crate::config::Config;
+use crate::config::{Config, Stage};
 use crate::error::{Failure, Result};
 
 /// `~/` expanded the way the AWS CLI expands its file variables.
@@ -116,6 +116,45 @@ pub fn same_config(recorded: &str, config: &Path) -> bool {
     match (std::fs::metadata(recorded), std::fs::metadata(config)) {
         (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
         _ => false,
+    }
+}
+
+/// Refuse to enter a stage whose profile acct wrote but a section outside
+/// its block also defines (botocore reads `[profile "x"]` or `[profile  x]`
+/// as profile `x`, and the later section wins): the stage would run as that
+/// section says, or the AWS CLI refuse the file. The session profile or
+/// `sso-session` the stage signs in through counts too. A file that cannot
+/// be read is left for the SDK to report.
+pub fn refuse_shadowed(config: &Config, stage: &Stage<'_>) -> Result<()> {
+    let Ok(path) = config_path(config, None) else {
+        return Ok(());
+    };
+    let Ok(Some(text)) = read(&path) else {
+        return Ok(());
+    };
+    let mut names = vec![stage.profile.clone()];
+    if config.mfa_session.is_some() {
+        names.push(crate::mfa_session::SessionSpec::profile_name(
+            &config.namespace,
+        ));
+    }
+    if config.sso.is_some() {
+        names.push(format!(
+            "sso-session {}",
+            crate::config::Sso::session_name(&config.namespace)
+        ));
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    match block::shadowing(&text, &config.namespace, &names) {
+        None => Ok(()),
+        Some(error) => {
+            let mut failure = merge_failure(&path, error, &config.namespace);
+            failure.message.push_str(&format!(
+                "; stage `{}` would not run as acct's profile, so nothing was run",
+                stage.name
+            ));
+            Err(failure)
+        }
     }
 }
 

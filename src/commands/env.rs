@@ -29,6 +29,7 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                     stage.name
                 );
             }
+            crate::aws_file::refuse_shadowed(&config, &stage)?;
             StageEnv::new(&config, &stage)
         }
     };
