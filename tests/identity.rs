@@ -673,3 +673,38 @@ fn terraform_runs_as_the_stage_role_despite_every_inherited_source_at_once() {
     terraform.check(&inherited, None, "every source at once");
     assert_eq!(container.requests(), 0, "the container endpoint was asked");
 }
+
+/// Keys of the stage's own profile name in the credentials file (a stale
+/// `[cpco-testing-admin]` from before acct): botocore and the Go SDK both
+/// take the profile's `role_arn` and `source_profile` over them (measured
+/// here), so the stage still runs as its role in the AWS CLI v1 and v2 and
+/// in Terraform.
+#[test]
+fn keys_of_the_stage_profile_in_the_credentials_file_do_not_win() {
+    let stale = "\n[cpco-testing-admin]\naws_access_key_id = AKIASTALEPROFILEKEY1\naws_secret_access_key = stale\n";
+    let add_stale = |sandbox: &Sandbox| {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(sandbox.aws_credentials())
+            .unwrap();
+        file.write_all(stale.as_bytes()).unwrap();
+    };
+    let (proxy, server) = (shared(&PROXY, Moto::proxy), shared(&SERVER, Moto::server));
+    for (aws, moto, which) in [
+        (aws_v2(), &proxy, "AWS CLI v2"),
+        (aws_v1(), &server, "AWS CLI v1"),
+    ] {
+        let sandbox = member_sandbox();
+        add_stale(&sandbox);
+        let mut cmd = in_stage(&sandbox, &[], &aws);
+        moto.configure(&mut cmd);
+        assert_stage_role(&caller_arn(cmd), &format!("{which}, stale profile keys"));
+    }
+    let Some(terraform) =
+        Terraform::init("keys_of_the_stage_profile_in_the_credentials_file_do_not_win")
+    else {
+        return;
+    };
+    add_stale(&terraform.sandbox);
+    terraform.check(&[], None, "stale profile keys");
+}
