@@ -43,9 +43,11 @@ printf '%s\n[stages.testing]\naccount_id = "126450723953"\n\n[stages.prod]\nacco
 } >"$large"
 [ "$("$acct" -c "$large" list --json | grep -c '"stage"')" = 1000 ] || { echo "bench: large config is not 1,000 stages" >&2; exit 1; }
 
-# A clean environment, as a script in CI would have.
+# A clean environment, as a script in CI would have, with the estate's
+# profiles in ~/.aws/config (exec reads it to refuse a shadowed profile).
 export HOME=$tmp/home
-unset ACCT_CONFIG ACCT_STAGE
+unset ACCT_CONFIG ACCT_STAGE AWS_CONFIG_FILE
+"$acct" -c "$small" aws-config --write >/dev/null
 hyperfine -N --style none --warmup 50 --runs "$runs" --export-json "$tmp/exec.json" \
   -n env "env AWS_PROFILE=x true" \
   -n acct-3 "$acct -c $small exec testing -- true" \
