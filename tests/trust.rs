@@ -325,40 +325,6 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
     refused(&format!("aws_cli = \"./bin/aws\"\n{MEMBER}"), "aws_cli");
     refused(&format!("shell = \"./bin/sh -i\"\n{MEMBER}"), "shell");
 
-    // A nested acct elsewhere (a stage's ACCT_CONFIG): a relative program
-    // counts from the config's folder, not from where acct runs, so a
-    // `bin/aws` of the directory a person is in is never what runs.
-    let project = allowed_project(&sandbox, &format!("aws_cli = \"bin/aws\"\n{MEMBER}"));
-    let planted = sandbox.root.join("ran-planted");
-    std::fs::create_dir_all(sandbox.root.join("bin")).unwrap();
-    executable(
-        &sandbox.root.join("bin/aws"),
-        &format!("#!/bin/sh\ntouch '{}'\n", planted.display()),
-    );
-    let out = sandbox
-        .acct()
-        .env("ACCT_CONFIG", &project)
-        .env("ACCT_PROJECT_CONFIG", "1")
-        .current_dir(&sandbox.root)
-        .args(["exec", "--export-credentials", "testing", "--", "true"])
-        .output()
-        .unwrap();
-    assert_status(&out, 1);
-    assert!(!planted.exists(), "the planted bin/aws ran");
-    assert!(
-        stderr(&out).contains("`aws_cli` names")
-            && stderr(&out).contains(
-                &project
-                    .parent()
-                    .unwrap()
-                    .join("bin/aws")
-                    .display()
-                    .to_string()
-            ),
-        "{}",
-        stderr(&out)
-    );
-
     // In a repository, the whole work tree is the project's, `..` included.
     std::fs::create_dir_all(sandbox.work.join(".git")).unwrap();
     refused(
@@ -413,5 +379,43 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
             .output()
             .unwrap(),
         0,
+    );
+}
+
+/// A nested acct elsewhere (with a stage's ACCT_CONFIG): a relative program
+/// counts from the config's folder, not from where acct runs, so the
+/// `bin/aws` of the directory a person is in is never what runs.
+#[test]
+fn a_relative_program_of_a_project_config_is_its_own_from_anywhere() {
+    let sandbox = Sandbox::new();
+    let project = allowed_project(&sandbox, &format!("aws_cli = \"bin/aws\"\n{MEMBER}"));
+    let planted = sandbox.root.join("ran-planted");
+    std::fs::create_dir_all(sandbox.root.join("bin")).unwrap();
+    executable(
+        &sandbox.root.join("bin/aws"),
+        &format!("#!/bin/sh\ntouch '{}'\n", planted.display()),
+    );
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", &project)
+        .env("ACCT_PROJECT_CONFIG", "1")
+        .current_dir(&sandbox.root)
+        .args(["exec", "--export-credentials", "testing", "--", "true"])
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(!planted.exists(), "the planted bin/aws ran");
+    assert!(
+        stderr(&out).contains("`aws_cli` names")
+            && stderr(&out).contains(
+                &project
+                    .parent()
+                    .unwrap()
+                    .join("bin/aws")
+                    .display()
+                    .to_string()
+            ),
+        "{}",
+        stderr(&out)
     );
 }

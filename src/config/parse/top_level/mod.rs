@@ -1,4 +1,8 @@
-//! The top-level keys: collected as written, then each checked on its own.
+//! The top-level keys: collected as written, then each checked on its own;
+//! the `[sso]` table and the two formats have files of their own.
+
+mod formats;
+mod sso;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -6,12 +10,10 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use toml::de::DeValue;
-
-use super::{Value, Walker, kind};
+use super::{Value, Walker};
 use crate::config::{
-    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, FORMAT_TOKENS, FormatPiece, MfaSession,
-    PARTITIONS, Root, Sso, StageConfig, Topology, format_pieces, rules,
+    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, MfaSession, PARTITIONS, Root, Sso,
+    StageConfig, Topology, rules,
 };
 use crate::suggest;
 
@@ -37,8 +39,6 @@ const TOP_KEYS: [&str; 20] = [
     "sso",
     "stages",
 ];
-
-const SSO_KEYS: [&str; 3] = ["start_url", "region", "role"];
 
 /// A top-level string as written, and where.
 pub(super) struct Written {
@@ -291,109 +291,6 @@ impl Walker {
         seconds
     }
 
-    /// `[sso]`: start_url (an https URL), region (default: the config's),
-    /// role (a permission set name); no MFA keys beside it.
-    fn sso(&mut self, value: &Value<'_>, top: &TopLevel<'_, '_>) -> Option<Sso> {
-        let DeValue::Table(table) = value.get_ref() else {
-            self.error(
-                value.span(),
-                format!("`sso` must be a table, not {}", kind(value.get_ref())),
-                "write it as a table: [sso] with start_url, region and role",
-            );
-            return None;
-        };
-        for (key, w) in [
-            ("mfa_serial", &top.mfa_serial),
-            ("mfa_session_duration", &top.mfa_session_duration),
-            ("mfa_process", &top.mfa_process),
-        ] {
-            if let Some(w) = w {
-                self.error(
-                    w.span.clone(),
-                    format!("`{key}` makes no sense with [sso]: Identity Center signs you in, with its own MFA"),
-                    format!("remove `{key}`, or remove [sso] to sign in as an IAM user"),
-                );
-            }
-        }
-        if let Some(w) = &top.source_profile {
-            self.error(
-                w.span.clone(),
-                "`source_profile` has no effect with [sso]: stages sign in through Identity Center, and a virtual stage through the root's profile",
-                "remove `source_profile`, or remove [sso] to sign in as an IAM user",
-            );
-        }
-        if let Some((true, span)) = &top.mfa_session {
-            self.error(
-                span.clone(),
-                "`mfa_session` makes no sense with [sso]: `acct login` signs in to Identity Center instead",
-                "remove `mfa_session`, or remove [sso] to sign in as an IAM user",
-            );
-        }
-        let (mut start_url, mut region, mut role) = (None, None, None);
-        let mut ok = true;
-        for (key, value) in table {
-            let name = key.get_ref().as_ref();
-            let slot = match name {
-                "start_url" => &mut start_url,
-                "region" => &mut region,
-                "role" => &mut role,
-                _ => {
-                    self.unknown_key(key, &SSO_KEYS, "[sso]");
-                    continue;
-                }
-            };
-            match self.string(name, value) {
-                Some(s) => *slot = Some((s, value.span())),
-                None => ok = false,
-            }
-        }
-        let start_url = match start_url {
-            Some((url, span)) => {
-                ok &= self.problem(span, rules::start_url(&url));
-                url
-            }
-            None => {
-                self.error(
-                    value.span(),
-                    "[sso] has no start_url",
-                    "add start_url = \"https://d-1234567890.awsapps.com/start\" (your AWS access portal URL) to [sso]",
-                );
-                return None;
-            }
-        };
-        let region = match region {
-            Some((region, span)) => {
-                ok &= self.region(span, &region);
-                region
-            }
-            None => top.region.as_ref()?.value.clone(),
-        };
-        let role = match role {
-            Some((role, span)) => {
-                ok &= self.permission_set("[sso] role", &role, span);
-                role
-            }
-            None => {
-                self.error(
-                    value.span(),
-                    "[sso] has no role",
-                    "add role = \"AdministratorAccess\" (the permission set stages sign in with) to [sso]",
-                );
-                return None;
-            }
-        };
-        ok.then_some(Sso {
-            start_url,
-            region,
-            role,
-        })
-    }
-
-    /// A permission set name (`[sso] role`, a stage's `sso_role`).
-    pub(super) fn permission_set(&mut self, key: &str, value: &str, span: Range<usize>) -> bool {
-        self.problem(span, rules::permission_set(key, value))
-    }
-
     fn topology(&mut self, w: &Written) -> Option<Topology> {
         let parsed = Topology::from_name(&w.value);
         if parsed.is_none() {
@@ -494,101 +391,6 @@ impl Walker {
                 w.span.clone(),
                 format!("source_profile {value:?} is not a usable profile name"),
                 "use letters, digits and _.@+=,- only",
-            );
-        }
-    }
-
-    fn formats(&mut self, top: &TopLevel<'_, '_>) {
-        let configured = |token: &str| match token {
-            "tenant" => top.tenant.is_some(),
-            "environment" => top.environment.is_some(),
-            _ => true,
-        };
-        if let Some(w) = &top.profile_format {
-            self.format("profile_format", w, &configured, true);
-        }
-        if let Some(w) = &top.prompt_format {
-            self.format("prompt_format", w, &configured, false);
-        }
-    }
-
-    /// `profile_format` and `prompt_format`: known tokens whose labels are configured.
-    fn format(
-        &mut self,
-        key: &str,
-        w: &Written,
-        configured: &dyn Fn(&str) -> bool,
-        is_profile: bool,
-    ) {
-        let (value, span) = (w.value.as_str(), &w.span);
-        for piece in format_pieces(value) {
-            match piece {
-                FormatPiece::Token(token) if !FORMAT_TOKENS.contains(&token) => {
-                    let fix = match suggest::closest(token, FORMAT_TOKENS) {
-                        Some(close) => format!("did you mean {{{close}}}?"),
-                        None => "the tokens are {namespace} {tenant} {environment} {stage}".to_string(),
-                    };
-                    self.error(span.clone(), format!("unknown token {{{token}}} in `{key}`"), fix);
-                }
-                FormatPiece::Token(token) if !configured(token) => self.error(
-                    span.clone(),
-                    format!("`{key}` uses {{{token}}} but `{token}` is not configured"),
-                    format!("add `{token} = \"...\"` at the top of the file, or remove {{{token}}}"),
-                ),
-                FormatPiece::Text(text) if is_profile && !text.chars().all(rules::is_profile_char) => self.error(
-                    span.clone(),
-                    format!("`{key}` {value:?} would make profile names with characters AWS config files cannot hold"),
-                    "use letters, digits and _.@+=,- between the tokens",
-                ),
-                FormatPiece::Text(text) if text.chars().any(char::is_control) => self.error(
-                    span.clone(),
-                    format!("`{key}` holds a control character (an escape sequence or a newline)"),
-                    "write the text plainly; acct adds the colour itself",
-                ),
-                FormatPiece::Text(text) => self.invisible(key, text, span),
-                _ => {}
-            }
-        }
-        self.format_has_stage(key, value, span, is_profile);
-    }
-
-    /// Bidi overrides and isolates, zero-width and other invisible
-    /// characters reorder or hide the text around them on a terminal: a
-    /// prompt could show another stage than the one you are in.
-    fn invisible(&mut self, key: &str, text: &str, span: &Range<usize>) {
-        if let Some(c) = text.chars().find(|c| crate::quote::is_hidden(*c)) {
-            self.error(
-                span.clone(),
-                format!(
-                    "`{key}` holds the invisible character U+{:04X}, which reorders or hides text on a terminal",
-                    u32::from(c)
-                ),
-                "remove it and write the text plainly",
-            );
-        }
-    }
-
-    /// A profile name without the stage would be every stage's; a prompt
-    /// segment without it would not say which stage you are in.
-    fn format_has_stage(&mut self, key: &str, value: &str, span: &Range<usize>, is_profile: bool) {
-        if value.contains("{stage}") {
-            return;
-        }
-        if is_profile {
-            self.error(
-                span.clone(),
-                format!(
-                    "`{key}` {value:?} has no {{stage}}, so every stage would get the same profile"
-                ),
-                "include {stage}, e.g. \"{namespace}-{stage}-admin\"",
-            );
-        } else {
-            self.error(
-                span.clone(),
-                format!(
-                    "`{key}` {value:?} has no {{stage}}, so the prompt would not show which stage you are in"
-                ),
-                "include {stage}, e.g. \"[{namespace}-{stage}]\"",
             );
         }
     }
