@@ -55,6 +55,19 @@ pub fn sso_session_block(config: &Config, sso: &Sso) -> String {
     )
 }
 
+/// The block's one section that is not a stage's, named as botocore reads
+/// it: the MFA session profile (`cpco-mfa`) or `sso-session cpco`.
+pub fn shared_section(config: &Config) -> Option<String> {
+    if config.mfa_session.is_some() {
+        Some(SessionSpec::profile_name(&config.namespace))
+    } else {
+        config
+            .sso
+            .as_ref()
+            .map(|_| format!("sso-session {}", Sso::session_name(&config.namespace)))
+    }
+}
+
 /// Every stage's block in config-file order, one blank line between blocks;
 /// the session profile (or the `sso-session` section) first when the estate has one.
 pub fn render(config: &Config) -> String {

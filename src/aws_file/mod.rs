@@ -132,19 +132,10 @@ pub fn refuse_shadowed(config: &Config, stage: &Stage<'_>) -> Result<()> {
     let Ok(Some(text)) = read(&path) else {
         return Ok(());
     };
-    let mut names = vec![stage.profile.clone()];
-    if config.mfa_session.is_some() {
-        names.push(crate::mfa_session::SessionSpec::profile_name(
-            &config.namespace,
-        ));
-    }
-    if config.sso.is_some() {
-        names.push(format!(
-            "sso-session {}",
-            crate::config::Sso::session_name(&config.namespace)
-        ));
-    }
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let shared = crate::aws_profiles::shared_section(config);
+    let names: Vec<&str> = std::iter::once(stage.profile.as_str())
+        .chain(shared.as_deref())
+        .collect();
     match block::shadowing(&text, &config.namespace, &names) {
         None => Ok(()),
         Some(error) => {

@@ -108,18 +108,10 @@ fn write(target: &Target<'_>) -> Result<ExitCode> {
     let config = target.config;
     // The block's one section that is not a stage's, named so the count
     // is not a surprise.
-    let shared = if config.mfa_session.is_some() {
-        format!(
-            " and [profile {}]",
-            crate::mfa_session::SessionSpec::profile_name(&config.namespace)
-        )
-    } else if config.sso.is_some() {
-        format!(
-            " and [sso-session {}]",
-            crate::config::Sso::session_name(&config.namespace)
-        )
-    } else {
-        String::new()
+    let shared = match crate::aws_profiles::shared_section(config) {
+        Some(name) if name.starts_with("sso-session ") => format!(" and [{name}]"),
+        Some(name) => format!(" and [profile {name}]"),
+        None => String::new(),
     };
     let mut text = format!(
         "{what} {} stage profiles{shared} of `{}` in {}\n",

@@ -151,8 +151,9 @@ pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
             "run `aws sso logout` (it signs the AWS CLI out of every Identity Center session)",
         ));
     }
-    if let Some(spec) = SessionSpec::of(&config) {
-        let ended = mfa_session::end(&spec)?;
+    let session = SessionSpec::of(&config);
+    if let Some(spec) = &session {
+        let ended = mfa_session::end(spec)?;
         eprintln!(
             "acct: {} MFA session of {}",
             if ended { "ended the" } else { "there was no" },
@@ -173,7 +174,7 @@ pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
             config.namespace,
             cache.display()
         );
-    } else if SessionSpec::of(&config).is_none() {
+    } else if session.is_none() {
         eprintln!(
             "acct: the AWS CLI's cache ({}) holds no role credentials of {}'s stages",
             cache.display(),
