@@ -43,6 +43,25 @@ impl Identity {
     }
 }
 
+/// The keys of an STS-shaped JSON object (`AccessKeyId`, `SecretAccessKey`,
+/// and `SessionToken` and `Expiration` when given), as `configure
+/// export-credentials` prints them and GetSessionToken's `Credentials` hold
+/// them; `None` without both keys.
+fn credentials_in(json: &serde_json::Value) -> Option<Credentials> {
+    let field = |name: &str| {
+        json[name]
+            .as_str()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    Some(Credentials {
+        access_key_id: field("AccessKeyId")?,
+        secret_access_key: field("SecretAccessKey")?,
+        session_token: field("SessionToken"),
+        expiration: field("Expiration"),
+    })
+}
+
 /// What running the CLI gave back.
 struct Ran {
     status: ExitStatus,
@@ -187,20 +206,9 @@ impl AwsCli {
                 format!("run `aws configure export-credentials --profile {profile}` to see what it prints"),
             )
         })?;
-        let field = |name: &str| {
-            json[name]
-                .as_str()
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        match (field("AccessKeyId"), field("SecretAccessKey")) {
-            (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials {
-                access_key_id,
-                secret_access_key,
-                session_token: field("SessionToken"),
-                expiration: field("Expiration"),
-            }),
-            _ => Err(Failure::other(
+        match credentials_in(&json) {
+            Some(credentials) => Ok(credentials),
+            None => Err(Failure::other(
                 "the AWS CLI gave no access key for the profile; nothing was run",
                 format!("check profile `{profile}` with `acct doctor --sts`"),
             )),
@@ -281,20 +289,9 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
         )));
     }
     let json: serde_json::Value = serde_json::from_slice(&ran.stdout).unwrap_or_default();
-    let field = |name: &str| {
-        json["Credentials"][name]
-            .as_str()
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    match (field("AccessKeyId"), field("SecretAccessKey")) {
-        (Some(access_key_id), Some(secret_access_key)) => Ok(Credentials {
-            access_key_id,
-            secret_access_key,
-            session_token: field("SessionToken"),
-            expiration: field("Expiration"),
-        }),
-        _ => Err(SessionError::Failed(Failure::other(
+    match credentials_in(&json["Credentials"]) {
+        Some(credentials) => Ok(credentials),
+        None => Err(SessionError::Failed(Failure::other(
             "the AWS CLI's answer to GetSessionToken holds no credentials",
             "check that aws_cli names the AWS CLI (`aws --version`)",
         ))),

@@ -79,20 +79,10 @@ fn assumed_role_arn(path: &std::path::Path) -> Option<String> {
 /// `arn:P:iam::ACCOUNT:role/PATH/NAME` as STS names its sessions:
 /// `arn:P:sts::ACCOUNT:assumed-role/NAME/` (the path is not in it).
 fn assumed_role_prefix(role_arn: &str) -> Option<String> {
-    let mut parts = role_arn.splitn(6, ':');
-    let (arn, partition, service, _region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if arn != "arn" || service != "iam" {
-        return None;
-    }
-    let name = resource.strip_prefix("role/")?.rsplit('/').next()?;
-    (!name.is_empty()).then(|| format!("arn:{partition}:sts::{account}:assumed-role/{name}/"))
+    let (partition, account, name) = crate::config::rules::role_arn_parts(role_arn)?;
+    Some(format!(
+        "arn:{partition}:sts::{account}:assumed-role/{name}/"
+    ))
 }
 
 #[cfg(test)]

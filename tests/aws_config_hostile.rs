@@ -24,15 +24,6 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// The Python that runs the AWS CLI v1 (and so has botocore).
 fn python() -> std::path::PathBuf {
     crate::tools::aws_v1().with_file_name("python3")
@@ -451,7 +442,7 @@ fn a_read_only_or_hard_linked_aws_config_is_refused_and_untouched() {
         std::fs::metadata(&path).unwrap().ino(),
         std::fs::metadata(&other).unwrap().ino()
     );
-    assert_eq!(listing(path.parent().unwrap()), ["config"]);
+    assert_eq!(entries(path.parent().unwrap()), ["config"]);
 }
 
 /// Point 3: a FIFO (and a character device, where mknod is allowed) is
@@ -497,7 +488,7 @@ fn a_fifo_or_a_device_is_refused_without_hanging() {
                 .is_char_device()
         );
     }
-    assert_eq!(listing(fifo.parent().unwrap()), Vec::<String>::new());
+    assert_eq!(entries(fifo.parent().unwrap()), Vec::<String>::new());
 }
 
 /// Point 3: a dangling symlink is written through to its target.
@@ -615,7 +606,7 @@ fn adopt_moves_the_users_own_profiles_into_the_block() {
         "{written:?}"
     );
     assert_eq!(written.matches("[profile cpco-testing-admin]").count(), 1);
-    let names = listing(path.parent().unwrap());
+    let names = entries(path.parent().unwrap());
     assert_eq!(names.len(), 2, "{names:?}");
     let backup = path.with_file_name(&names[1]);
     assert!(names[1].starts_with("config.acct-backup-"), "{names:?}");

@@ -21,16 +21,6 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-/// The files in a directory, for "nothing left behind".
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn write_keeps_the_users_bytes_and_a_second_run_changes_nothing() {
     let sandbox = Sandbox::with_config(SINGLE);
@@ -154,7 +144,7 @@ fn a_profile_of_the_same_name_outside_the_block_is_a_conflict_and_nothing_change
         "names the file, line and profile: {message}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), own.as_bytes());
-    assert_eq!(listing(path.parent().unwrap()), ["config"]);
+    assert_eq!(entries(path.parent().unwrap()), ["config"]);
     assert_status(&sandbox.run(&["aws-config", "--check"]), 1);
 }
 
@@ -198,7 +188,7 @@ fn a_failed_write_leaves_the_file_as_it_was_and_no_temp_file() {
     assert_status(&out, 1);
     assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
     assert_eq!(read(&path), USERS_OWN);
-    assert_eq!(listing(path.parent().unwrap()), ["config"]);
+    assert_eq!(entries(path.parent().unwrap()), ["config"]);
 
     // A directory where the file should be, and a file where its directory should be.
     let dir = sandbox.root.join("dir");
@@ -210,7 +200,7 @@ fn a_failed_write_leaves_the_file_as_it_was_and_no_temp_file() {
         dir.join("config").to_str().unwrap(),
     ]);
     assert_status(&out, 1);
-    assert_eq!(listing(&dir), ["config"]);
+    assert_eq!(entries(&dir), ["config"]);
     let file = sandbox.write("plain", "text");
     let out = sandbox.run(&[
         "aws-config",
@@ -285,7 +275,7 @@ fn concurrent_writes_of_twelve_namespaces_keep_every_block_and_the_users_text() 
     let mut check = sandbox.acct();
     check.args(["--config", &configs[7], "aws-config", "--check"]);
     assert_status(&check.output().unwrap(), 0);
-    assert_eq!(listing(path.parent().unwrap()), ["config"]);
+    assert_eq!(entries(path.parent().unwrap()), ["config"]);
 }
 
 /// Twelve `--write`s of one namespace with different stages: one block in

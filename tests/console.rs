@@ -7,9 +7,8 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -311,19 +310,6 @@ fn no_browser_or_a_failing_one_is_an_error_that_shows_the_url() {
     assert_text("", &stdout(&out));
     assert!(stderr(&out).contains("exit status: 3"), "{}", stderr(&out));
     assert!(stderr(&out).contains(TESTING_LINK), "{}", stderr(&out));
-}
-
-/// acct in a new session: no controlling terminal, so /dev/tty cannot open.
-fn without_terminal(cmd: &mut Command) -> &mut Command {
-    // SAFETY: setsid is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            nix::unistd::setsid()
-                .map(|_| ())
-                .map_err(std::io::Error::from)
-        });
-    }
-    cmd.stdin(Stdio::null())
 }
 
 #[test]

@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use expectrl::Expect;
@@ -441,19 +440,6 @@ fn a_config_path_that_is_not_utf8_is_exported_byte_for_byte() {
 
 // ---------------------------------------------------------------------------
 // Point 7: protected stages ask in env too; the nesting guard speaks.
-
-/// acct in a new session: no controlling terminal, so /dev/tty cannot open.
-fn without_terminal(cmd: &mut Command) -> &mut Command {
-    // SAFETY: setsid is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            nix::unistd::setsid()
-                .map(|_| ())
-                .map_err(std::io::Error::from)
-        });
-    }
-    cmd.stdin(Stdio::null())
-}
 
 #[test]
 fn env_refuses_a_protected_stage_without_a_terminal_unless_yes() {

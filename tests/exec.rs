@@ -2,8 +2,8 @@
 //! exit status and signals, with acct replaced by the command.
 
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Command, Stdio};
+use std::os::unix::process::ExitStatusExt;
+use std::process::Stdio;
 
 use crate::util::*;
 
@@ -270,19 +270,6 @@ fn signal_dispositions_are_handed_over_untouched() {
         bare, via,
         "ignored signals differ: env {bare:#x}, acct {via:#x}"
     );
-}
-
-/// acct in a new session: no controlling terminal, so /dev/tty cannot open.
-fn without_terminal(cmd: &mut Command) -> &mut Command {
-    // SAFETY: setsid is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            nix::unistd::setsid()
-                .map(|_| ())
-                .map_err(std::io::Error::from)
-        });
-    }
-    cmd.stdin(Stdio::null())
 }
 
 #[test]

@@ -124,16 +124,7 @@ sleep 0.5"#;
 #[test]
 fn parallel_runs_at_most_n_at_a_time() {
     let sandbox = sandbox();
-    let run = |args: &[&str], script: &str| {
-        sandbox
-            .acct()
-            .arg("exec")
-            .args(args)
-            .args(["--", "sh", "-c", script])
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str], script: &str| each(&sandbox, args, script);
     let out = run(&["--each", "root,testing", "--parallel", "2"], RENDEZVOUS);
     assert_status(&out, 0);
     // Three stages, two at a time: never three at once.

@@ -30,8 +30,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, Weak};
 
 use crate::moto::{Moto, aws_v1, aws_v2};
 use crate::tools;
@@ -275,32 +275,6 @@ impl Drop for ContainerEndpoint {
 }
 
 // ---------------------------------------------------------------------------
-// moto, one of each kind for however many tests run at once
-
-static PROXY: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-static SERVER: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-
-/// The running moto of `slot`, started when no test holds one: tests that
-/// overlap share it, and the last to finish stops it.
-fn shared(slot: &'static Mutex<Weak<Moto>>, start: fn() -> Moto) -> Arc<Moto> {
-    let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(moto) = slot.upgrade() {
-        return moto;
-    }
-    let moto = Arc::new(start());
-    *slot = Arc::downgrade(&moto);
-    moto
-}
-
-/// The running moto of `slot`, when a test holds one: kept for the tests
-/// after this one, not started.
-fn keep(slot: &'static Mutex<Weak<Moto>>) -> Option<Arc<Moto>> {
-    slot.lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .upgrade()
-}
-
-// ---------------------------------------------------------------------------
 // Running things with and without acct
 
 /// A sandbox of the MEMBER layout with its AWS files.
@@ -407,7 +381,7 @@ fn check_cli(case: Case, aws: &Path, moto: &Moto, which: &str) {
 /// A case with the AWS CLI v2 (through moto_proxy) and v1 (moto_server),
 /// both held until the end so the next test finds them running.
 fn check_both_clis(case: Case) {
-    let (proxy, server) = (shared(&PROXY, Moto::proxy), shared(&SERVER, Moto::server));
+    let (proxy, server) = (Moto::shared_proxy(), Moto::shared_server());
     check_cli(case, &aws_v2(), &proxy, "AWS CLI v2");
     check_cli(case, &aws_v1(), &server, "AWS CLI v1");
 }
@@ -471,7 +445,7 @@ fn other_tools_session_markers_are_removed() {
 /// stage means something.
 #[test]
 fn the_container_endpoint_is_a_live_identity() {
-    let moto = shared(&SERVER, Moto::server);
+    let moto = Moto::shared_server();
     for case in [Case::ContainerToken, Case::ContainerTokenFile] {
         let sandbox = member_sandbox();
         let container = ContainerEndpoint::start();
@@ -544,8 +518,8 @@ impl Terraform {
         let terraform = Terraform {
             sandbox: member_sandbox(),
             terraform,
-            moto: shared(&PROXY, Moto::proxy),
-            _server: keep(&SERVER),
+            moto: Moto::shared_proxy(),
+            _server: Moto::running_server(),
         };
         std::fs::write(
             terraform.sandbox.work.join("main.tf"),
@@ -689,7 +663,7 @@ fn keys_of_the_stage_profile_in_the_credentials_file_do_not_win() {
             .unwrap();
         file.write_all(stale.as_bytes()).unwrap();
     };
-    let (proxy, server) = (shared(&PROXY, Moto::proxy), shared(&SERVER, Moto::server));
+    let (proxy, server) = (Moto::shared_proxy(), Moto::shared_server());
     for (aws, moto, which) in [
         (aws_v2(), &proxy, "AWS CLI v2"),
         (aws_v1(), &server, "AWS CLI v1"),

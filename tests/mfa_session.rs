@@ -29,10 +29,9 @@
 
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use expectrl::{Expect, Regex};
@@ -48,22 +47,6 @@ const NO_TERMINAL: &str = "no MFA session for cpco and no terminal to ask; run a
 /// What AWS says about a wrong code (the CLI's last line, exit 254).
 const REFUSED: &str = "An error occurred (AccessDenied) when calling the GetSessionToken \
                        operation: MultiFactorAuthentication failed with invalid MFA one time pass code. ";
-
-// ---------------------------------------------------------------------------
-// moto, one of each kind for however many tests run at once
-
-static PROXY: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-static SERVER: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
-
-fn shared(slot: &'static Mutex<Weak<Moto>>, start: fn() -> Moto) -> Arc<Moto> {
-    let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(moto) = slot.upgrade() {
-        return moto;
-    }
-    let moto = Arc::new(start());
-    *slot = Arc::downgrade(&moto);
-    moto
-}
 
 // ---------------------------------------------------------------------------
 // An estate with an MFA session
@@ -104,10 +87,7 @@ impl Estate {
         std::fs::create_dir(&tools).unwrap();
         let (proxy, server) = match sts {
             Sts::Fake => (None, None),
-            _ => (
-                Some(shared(&PROXY, Moto::proxy)),
-                Some(shared(&SERVER, Moto::server)),
-            ),
+            _ => (Some(Moto::shared_proxy()), Some(Moto::shared_server())),
         };
         let estate = Estate {
             sandbox,
@@ -306,34 +286,8 @@ fn lines(path: &Path) -> Vec<String> {
         .collect()
 }
 
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
 fn mode(path: &Path) -> u32 {
     std::fs::symlink_metadata(path).unwrap().mode() & 0o7777
-}
-
-/// No controlling terminal (a new session) and stdin closed: CI, or an SDK
-/// started by a daemon. `/dev/tty` cannot be opened.
-fn without_terminal(cmd: &mut Command) -> &mut Command {
-    cmd.stdin(Stdio::null());
-    // SAFETY: setsid is async-signal-safe; nothing else runs in the child.
-    unsafe {
-        cmd.pre_exec(|| {
-            nix::unistd::setsid()
-                .map(|_| ())
-                .map_err(std::io::Error::from)
-        });
-    }
-    cmd
 }
 
 /// The command's output, or a failure when it runs longer than two minutes:

@@ -5,6 +5,7 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 /// Where moto and both CLIs come from: tests/tools.rs.
@@ -32,6 +33,22 @@ pub fn aws_v2_racing_on_its_cache(path: &std::path::Path) -> PathBuf {
     path.to_path_buf()
 }
 
+/// One moto of each kind for however many tests run at once.
+static PROXY: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
+static SERVER: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
+
+/// The running moto of `slot`, started when no test holds one: tests that
+/// overlap share it, and the last to finish stops it.
+fn shared(slot: &'static Mutex<Weak<Moto>>, start: fn() -> Moto) -> Arc<Moto> {
+    let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(moto) = slot.upgrade() {
+        return moto;
+    }
+    let moto = Arc::new(start());
+    *slot = Arc::downgrade(&moto);
+    moto
+}
+
 pub struct Moto {
     child: Child,
     pub port: u16,
@@ -47,6 +64,25 @@ fn free_port() -> u16 {
 }
 
 impl Moto {
+    /// moto_proxy, shared with the tests running at the same time.
+    pub fn shared_proxy() -> Arc<Moto> {
+        shared(&PROXY, Moto::proxy)
+    }
+
+    /// moto_server, shared with the tests running at the same time.
+    pub fn shared_server() -> Arc<Moto> {
+        shared(&SERVER, Moto::server)
+    }
+
+    /// The moto_server a running test holds, kept for the tests after this
+    /// one; none is started.
+    pub fn running_server() -> Option<Arc<Moto>> {
+        SERVER
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .upgrade()
+    }
+
     fn start(program: PathBuf, proxy: bool) -> Self {
         let port = free_port();
         // Its log goes to a file, read only when it dies before listening.

@@ -979,25 +979,6 @@ fn the_aws_cli_v2_reads_every_rendered_profile() {
     }
 }
 
-const TERRAFORM_CONFIG: &str = r#"terraform {
-  required_providers {
-    aws = {
-      source = "hashicorp/aws"
-    }
-  }
-}
-
-provider "aws" {
-  region = "us-west-2"
-}
-
-data "aws_caller_identity" "me" {}
-
-output "arn" {
-  value = data.aws_caller_identity.me.arn
-}
-"#;
-
 #[test]
 fn terraform_lands_in_a_stages_account_with_its_permission_set() {
     let Some(terraform) = crate::tools::terraform_or_skip(
@@ -1014,7 +995,7 @@ fn terraform_lands_in_a_stages_account_with_its_permission_set() {
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     seed_token(&sandbox, 8 * 3600);
     let portal = Portal::start(&sandbox, &moto);
-    std::fs::write(sandbox.work.join("main.tf"), TERRAFORM_CONFIG).unwrap();
+    std::fs::write(sandbox.work.join("main.tf"), crate::tools::TERRAFORM_CONFIG).unwrap();
     sandbox.write("terraformrc", "");
     let tf = |cmd: &mut std::process::Command| {
         cmd.env("TF_CLI_CONFIG_FILE", sandbox.root.join("terraformrc"))

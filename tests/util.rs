@@ -2,8 +2,9 @@
 //! environment for the built `acct`, so no test touches the user's real
 //! `~/.aws` or `~/.config` or inherits stray `AWS_*`/`ACCT_*` variables.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
@@ -146,6 +147,34 @@ pub fn parse_env0(bytes: &[u8]) -> Vec<(String, String)> {
         .collect();
     pairs.sort();
     pairs
+}
+
+/// No controlling terminal (a new session) and stdin closed: CI, or an SDK
+/// started by a daemon. `/dev/tty` cannot be opened.
+pub fn without_terminal(cmd: &mut Command) -> &mut Command {
+    cmd.stdin(Stdio::null());
+    // SAFETY: setsid is async-signal-safe; nothing else runs in the child.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::unistd::setsid()
+                .map(|_| ())
+                .map_err(std::io::Error::from)
+        });
+    }
+    cmd
+}
+
+/// The names in a directory, sorted (none when it does not exist): what a
+/// write or a run left behind.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 /// Write `text` to `path` as a program (mode 0755): fake tools, wrappers.

@@ -161,21 +161,13 @@ mod tests {
     use std::fs;
 
     use super::*;
+    use crate::atomic_write::tests::names;
 
     fn appended(old: Option<&str>) -> Result<Change> {
         Ok(Change {
             text: format!("{}acct\n", old.unwrap_or_default()),
             backup: false,
         })
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]

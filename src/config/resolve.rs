@@ -62,6 +62,37 @@ impl Config {
         self.role_arn(&root.account_id, &role)
     }
 
+    /// The account and role ARN of a stage that signs in as an IAM user:
+    /// its own account's role, or (virtual, root) the root account's.
+    fn iam_sign_in(
+        &self,
+        root: &Root,
+        stage: &StageConfig,
+        own_account: Option<&str>,
+        profile: &str,
+    ) -> (String, String) {
+        let (account_id, role_arn) = match own_account {
+            Some(account) => {
+                let role = match (&stage.role, self.topology) {
+                    (Some(role), _) => role.clone(),
+                    (None, Topology::Member) => profile.to_string(),
+                    (None, _) => ORGANIZATION_ROLE.to_string(),
+                };
+                (account.to_string(), self.role_arn(account, &role))
+            }
+            None => {
+                let role_arn = match (&stage.role, stage.name == self.root_stage) {
+                    (Some(role), false) => self.role_arn(&root.account_id, role),
+                    _ => self.root_role_arn(root),
+                };
+                (root.account_id.clone(), role_arn)
+            }
+        };
+        // A role ARN names its own account, which is where the credentials land.
+        let account_id = arn_account(&role_arn).map_or(account_id, str::to_string);
+        (account_id, role_arn)
+    }
+
     fn resolve<'c>(&'c self, root: &Root, stage: &'c StageConfig) -> Stage<'c> {
         let is_root = stage.name == self.root_stage;
         // A stage of its own account; otherwise it lives in the root account.
@@ -71,53 +102,26 @@ impl Config {
         };
         let is_virtual = !is_root && own_account.is_none();
         let profile = self.profile_name(&stage.name);
-        if let Some(sso) = &self.sso {
-            if !is_virtual {
-                let account = own_account.unwrap_or(&root.account_id).to_string();
-                let role_name = stage.sso_role.clone().unwrap_or_else(|| sso.role.clone());
-                // The role Identity Center makes for a permission set has a
-                // random suffix: the ARN names its pattern.
-                let role_arn = format!(
-                    "arn:{}:iam::{account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{role_name}_*",
-                    self.partition
-                );
-                return Stage {
-                    name: &stage.name,
-                    profile,
-                    account_id: account.clone(),
-                    role_arn,
-                    region: stage.region.as_deref().unwrap_or(&self.region),
-                    is_root,
-                    is_virtual,
-                    protected: stage.protected,
-                    export_credentials: stage.export_credentials,
-                    env: &stage.env,
-                    sso: Some(SsoSignIn {
-                        account_id: account,
-                        role_name,
-                    }),
-                };
+        let sign_in = self.sso.as_ref().filter(|_| !is_virtual).map(|sso| {
+            let account = own_account.unwrap_or(&root.account_id).to_string();
+            let role_name = stage.sso_role.clone().unwrap_or_else(|| sso.role.clone());
+            SsoSignIn {
+                account_id: account,
+                role_name,
             }
-        }
-        let (account_id, role_arn) = match own_account {
-            Some(account) => {
-                let role = match (&stage.role, self.topology) {
-                    (Some(role), _) => role.clone(),
-                    (None, Topology::Member) => profile.clone(),
-                    (None, _) => ORGANIZATION_ROLE.to_string(),
-                };
-                (account.to_string(), self.role_arn(account, &role))
-            }
-            None => {
-                let role_arn = match (&stage.role, is_root) {
-                    (Some(role), false) => self.role_arn(&root.account_id, role),
-                    _ => self.root_role_arn(root),
-                };
-                (root.account_id.clone(), role_arn)
-            }
+        });
+        let (account_id, role_arn) = match &sign_in {
+            // The role Identity Center makes for a permission set has a
+            // random suffix: the ARN names its pattern.
+            Some(sign_in) => (
+                sign_in.account_id.clone(),
+                format!(
+                    "arn:{}:iam::{}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{}_*",
+                    self.partition, sign_in.account_id, sign_in.role_name
+                ),
+            ),
+            None => self.iam_sign_in(root, stage, own_account, &profile),
         };
-        // A role ARN names its own account, which is where the credentials land.
-        let account_id = arn_account(&role_arn).map_or(account_id, str::to_string);
         Stage {
             name: &stage.name,
             profile,
@@ -129,7 +133,7 @@ impl Config {
             protected: stage.protected,
             export_credentials: stage.export_credentials,
             env: &stage.env,
-            sso: None,
+            sso: sign_in,
         }
     }
 }

@@ -105,14 +105,20 @@ pub enum RoleRef<'a> {
     },
 }
 
+/// A role ARN's partition, account and role name (the last segment of its
+/// path); `None` when `value` is no role ARN.
+pub fn role_arn_parts(value: &str) -> Option<(&str, &str, &str)> {
+    let (partition, account, rest) = iam_arn(value, "role")?;
+    let name = rest.rsplit('/').next()?;
+    is_role_name(name).then_some((partition, account, name))
+}
+
 pub fn role(value: &str) -> Result<RoleRef<'_>, Problem> {
     if is_role_name(value) {
         return Ok(RoleRef::Name);
     }
-    if let Some((partition, account, rest)) = iam_arn(value, "role") {
-        if is_role_name(rest.rsplit('/').next().unwrap_or_default()) {
-            return Ok(RoleRef::Arn { partition, account });
-        }
+    if let Some((partition, account, _)) = role_arn_parts(value) {
+        return Ok(RoleRef::Arn { partition, account });
     }
     Err((
         format!("role {value:?} is neither an IAM role name nor a role ARN"),
