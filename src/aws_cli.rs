@@ -129,7 +129,7 @@ impl AwsCli {
             .args(args)
             .args(["--profile", profile])
             .env_clear()
-            .envs(env.clone().without_profile().apply(std::env::vars_os()));
+            .envs(env.clone().without_profile().apply_here());
         command
     }
 

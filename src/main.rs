@@ -27,6 +27,7 @@ mod quote;
 mod shells;
 mod sso_token;
 mod stage_env;
+mod stage_record;
 mod startup_files;
 mod suggest;
 mod trust;

@@ -25,8 +25,15 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     };
     let to_c = |s: OsString| CString::new(s.into_vec());
     let argv: Result<Vec<CString>, _> = command.iter().cloned().map(to_c).collect();
-    let envp: Result<Vec<CString>, _> = env
-        .apply(std::env::vars_os())
+    let applied = env.apply_here();
+    // The command is looked up in the PATH it will run with: leaving a
+    // stage whose [env] set PATH for one that does not gives the person's
+    // own PATH back, and acct's (the old stage's) must not find the command.
+    let path = applied
+        .iter()
+        .find(|(n, _)| n == "PATH")
+        .map(|(_, v)| v.clone());
+    let envp: Result<Vec<CString>, _> = applied
         .into_iter()
         .map(|(name, value)| {
             let mut pair = name.into_vec();
@@ -46,7 +53,7 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     // SAFETY: no other threads run and no handler is installed; SigDfl is async-signal-safe.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
     let stage_path = env.set.iter().find(|(n, _)| n == "PATH").map(|(_, v)| v);
-    let err = match stage_path {
+    let err = match &path {
         Some(path) => exec_in(program, path, &argv, &envp),
         None => {
             let Err(err) = nix::unistd::execvpe(&argv[0], &argv, &envp);
@@ -78,8 +85,8 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     }
 }
 
-/// Run `program` looked up in `path`, the `PATH` a stage's `[env]` sets, as
-/// `env PATH=... CMD` does (`execvpe` would look in acct's own `PATH`): the
+/// Run `program` looked up in `path`, the `PATH` of the stage's environment,
+/// as `env PATH=... CMD` does (`execvpe` would look in acct's own `PATH`): the
 /// first executable file of that name in its directories, an empty entry
 /// being the current directory. A name with a `/` is run as it is.
 fn exec_in(program: &OsStr, path: &OsStr, argv: &[CString], envp: &[CString]) -> Errno {

@@ -3,9 +3,11 @@
 //! remove; applying it to a real environment is `StageEnv::apply`.
 
 use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
 
 use crate::config::{Config, Stage};
 use crate::env_names::{OWNED, STALE_CREDENTIALS};
+use crate::stage_record::{self, Environment, Record};
 
 /// Between the segments of nested stage shells.
 pub const NEST_SEPARATOR: &str = ">";
@@ -97,24 +99,17 @@ impl StageEnv {
         StageEnv { set, unset }
     }
 
-    /// What leaves a stage (`acct env --unset`): nothing set, and removed
-    /// every variable acct sets or removes on entering, plus whatever the
-    /// stage that was `entered` set of its own (`[env]`, `AWS_CONFIG_FILE`)
-    /// when it is known.
-    pub fn leaving(entered: Option<&StageEnv>) -> Self {
-        let mut unset: Vec<String> = STALE_CREDENTIALS
-            .iter()
-            .chain(OWNED.iter())
-            .map(|name| name.to_string())
-            .collect();
-        for (name, _) in entered.map_or(&[][..], |env| &env.set) {
-            if !unset.contains(name) {
-                unset.push(name.clone());
-            }
-        }
+    /// What leaves a stage when there is no record of entering it (`acct
+    /// env --unset` in a shell an older acct set up): every variable acct
+    /// sets or removes goes.
+    pub fn leaving() -> Self {
         StageEnv {
             set: Vec::new(),
-            unset,
+            unset: STALE_CREDENTIALS
+                .iter()
+                .chain(OWNED.iter())
+                .map(|name| name.to_string())
+                .collect(),
         }
     }
 
@@ -205,20 +200,62 @@ impl StageEnv {
         vars
     }
 
-    /// The inherited environment with this applied, for `execve`.
-    pub fn apply(
-        &self,
-        inherited: impl Iterator<Item = (OsString, OsString)>,
-    ) -> Vec<(OsString, OsString)> {
-        let mut env: Vec<(OsString, OsString)> = inherited
-            .filter(|(name, _)| {
-                let name = name.to_string_lossy();
-                !self.unset.iter().any(|n| *n == name) && !self.set.iter().any(|(n, _)| *n == name)
-            })
-            .collect();
+    /// The inherited environment with this applied, for `execve`: the
+    /// record of an earlier stage undone first (so the result is the same
+    /// whether entered from a plain shell or from inside any stage), then
+    /// this stage's names set and removed, and the record of what that
+    /// changed in `ACCT_RESTORE`. Sorted by name, so the same entry gives
+    /// the same bytes whatever order the inherited environment had.
+    #[cfg(test)]
+    pub fn apply(&self, inherited: impl Iterator<Item = (OsString, OsString)>) -> Environment {
+        let base = stage_record::undo(inherited.collect()).env;
+        self.enter(base)
+    }
+
+    /// `apply` to acct's own environment, warning once on stderr about a
+    /// record that is not believed (it is ignored: the stage still sets and
+    /// removes its names).
+    pub fn apply_here(&self) -> Environment {
+        self.enter(inherited())
+    }
+
+    /// This stage entered from `base`, an environment with no record.
+    pub fn enter(&self, base: Environment) -> Environment {
+        let changed = |name: &OsStr| {
+            let name = name.as_bytes();
+            self.unset.iter().any(|n| n.as_bytes() == name)
+                || self.set.iter().any(|(n, _)| n.as_bytes() == name)
+        };
+        // What changes: every name set (the shells' startup plumbing aside,
+        // which the startup files remove again) and every name removed that
+        // was there; a name absent before and after changed nothing, and
+        // leaving it out keeps the record short.
+        let present = |name: &str| base.iter().any(|(n, _)| n.as_bytes() == name.as_bytes());
+        let recorded = self
+            .set
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !n.starts_with("__ACCT_"))
+            .chain(self.unset.iter().map(String::as_str).filter(|n| present(n)));
+        let record = Record::of(&base, recorded).encode();
+        let mut env: Environment = base.into_iter().filter(|(n, _)| !changed(n)).collect();
         env.extend(self.set.iter().map(|(n, v)| (n.into(), v.clone())));
+        env.push((stage_record::NAME.into(), record.into()));
+        env.sort_by(|(a, _), (b, _)| a.as_bytes().cmp(b.as_bytes()));
         env
     }
+}
+
+/// acct's own environment with the record of the stage it runs in undone:
+/// the person's environment from before the first stage. A record that
+/// does not parse is dropped with one warning per process.
+pub fn inherited() -> Environment {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let undone = stage_record::undo(std::env::vars_os().collect());
+    if let Some(corrupt) = &undone.corrupt {
+        WARNED.call_once(|| eprintln!("{}", stage_record::warning(corrupt)));
+    }
+    undone.env
 }
 
 #[cfg(test)]
@@ -239,6 +276,64 @@ mod tests {
             .iter()
             .find(|(n, _)| n == name)
             .and_then(|(_, v)| v.to_str())
+    }
+
+    fn environment(pairs: &[(&str, &str)]) -> Environment {
+        pairs
+            .iter()
+            .map(|(n, v)| (OsString::from(n), OsString::from(v)))
+            .collect()
+    }
+
+    fn stage(name: &str) -> StageEnv {
+        let text = "namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"single\"\n\
+                    [stages.root]\naccount_id = \"323330167063\"\n[stages.testing]\n\
+                    [stages.prod]\nprotected = true\n\
+                    [stages.prod.env]\nKUBECONFIG = \"/k/prod\"\nTF_WORKSPACE = \"prod\"\n";
+        let config = crate::config::parse(Path::new("/acct.toml"), text, None).expect("valid");
+        StageEnv::new(&config, &config.stage(name).expect("stage"))
+    }
+
+    #[test]
+    fn a_stage_entered_from_inside_another_is_the_stage_entered_from_outside() {
+        let person = environment(&[
+            ("PATH", "/bin"),
+            ("KUBECONFIG", "/k/mine"),
+            ("AWS_PROFILE", "personal"),
+            ("AWS_ACCESS_KEY_ID", "AKIAMINE"),
+        ]);
+        let direct = stage("testing").apply(person.clone().into_iter());
+        let in_prod = stage("prod").apply(person.clone().into_iter());
+        let from_prod = stage("testing").apply(in_prod.into_iter());
+        assert_eq!(from_prod, direct);
+        let get = |name: &str| {
+            direct
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.to_str().unwrap())
+        };
+        assert_eq!(get("KUBECONFIG"), Some("/k/mine"));
+        assert_eq!(get("TF_WORKSPACE"), None);
+        assert_eq!(get("ACCT_PROTECTED"), None);
+        assert_eq!(get("AWS_ACCESS_KEY_ID"), None);
+        // Undoing the record gives the person's environment back exactly.
+        let mut back = stage_record::undo(direct).env;
+        back.sort();
+        let mut person = person;
+        person.sort();
+        assert_eq!(back, person);
+    }
+
+    #[test]
+    fn a_record_never_brings_a_credential_variable_into_a_stage() {
+        let forged = Record::of(
+            &environment(&[("AWS_ACCESS_KEY_ID", "AKIAFORGED"), ("AWS_PROFILE", "evil")]),
+            ["AWS_ACCESS_KEY_ID", "AWS_PROFILE"].into_iter(),
+        );
+        let inherited = environment(&[("ACCT_RESTORE", &forged.encode())]);
+        let env = stage("testing").apply(inherited.into_iter());
+        assert!(!env.iter().any(|(n, _)| n == "AWS_ACCESS_KEY_ID"));
+        assert!(env.contains(&("AWS_PROFILE".into(), "cpco-testing-admin".into())));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod config_errors;
 mod console;
 mod corpus;
 mod doctor;
+mod enter_leave;
 mod env_points;
 mod env_shells;
 mod exec;

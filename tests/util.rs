@@ -2,6 +2,7 @@
 //! environment for the built `acct`, so no test touches the user's real
 //! `~/.aws` or `~/.config` or inherits stray `AWS_*`/`ACCT_*` variables.
 
+use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -187,6 +188,43 @@ pub fn executable(path: &Path, text: &str) {
 /// A path to a repository file (examples, reference texts).
 pub fn repo_file(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// Every stage variable lives in a shell's `env -0` as raw bytes.
+pub type Env = BTreeMap<Vec<u8>, Vec<u8>>;
+
+/// `env -0` output, byte for byte (no lossy decoding: a byte that is not
+/// UTF-8 must be seen as it is).
+pub fn env0(bytes: &[u8]) -> Env {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let at = entry.iter().position(|b| *b == b'=').expect("NAME=value");
+            (entry[..at].to_vec(), entry[at + 1..].to_vec())
+        })
+        .collect()
+}
+
+pub fn get<'a>(env: &'a Env, name: &str) -> Option<&'a [u8]> {
+    env.get(name.as_bytes()).map(Vec::as_slice)
+}
+
+/// How each shell runs a script without the user's startup files.
+pub fn shell_args(shell: &str) -> &'static [&'static str] {
+    match shell {
+        "bash" => &["--noprofile", "--norc", "-c"],
+        "zsh" => &["--no-rcs", "-c"],
+        "fish" => &["--no-config", "-c"],
+        _ => panic!("no arguments known for {shell}"),
+    }
+}
+
+/// `script` run by `shell` in the sandbox, with `$ACCT` the acct under test.
+pub fn in_shell(sandbox: &Sandbox, shell: &str, script: &str) -> Command {
+    let mut cmd = sandbox.command(shell);
+    cmd.args(shell_args(shell)).arg(script).env("ACCT", ACCT);
+    cmd
 }
 
 pub const ORGANIZATION: &str = r#"

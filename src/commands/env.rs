@@ -1,6 +1,10 @@
-//! `acct env STAGE`: the stage's environment as code for the current shell;
-//! `acct env --unset`: the code that leaves it.
+//! `acct env STAGE`: the stage's environment as code for the current shell
+//! (from inside another stage: what that one changed undone first);
+//! `acct env --unset`: the code that gives back the environment from before
+//! the first stage, from the record `ACCT_RESTORE` alone.
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,12 +15,17 @@ use crate::error::{Failure, Result, printable};
 use crate::quote;
 use crate::shells::Shell;
 use crate::stage_env::StageEnv;
+use crate::stage_record::{self, Environment, Undone};
 
 pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let format = args.shell.unwrap_or_else(default_format);
+    let here = stage_record::undo(std::env::vars_os().collect());
+    if let Some(corrupt) = &here.corrupt {
+        eprintln!("{}", stage_record::warning(corrupt));
+    }
     let active = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
-    let env = match &args.stage {
-        None => leave(config, active.as_deref()),
+    let change = match &args.stage {
+        None => leave(here, active.as_deref()),
         Some(name) => {
             let config = discover::load(config)?;
             let stage = super::find_stage(&config, name)?;
@@ -24,16 +33,22 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
             if let Some(active) = &active {
                 // ACCT_STAGE is inherited: anything may be in it.
                 let active = printable(active, false);
-                eprintln!(
-                    "acct: this shell leaves stage `{active}` for `{}`: every variable of `{active}` is replaced",
-                    stage.name
-                );
+                if *active == *stage.name {
+                    eprintln!(
+                        "acct: this shell enters stage `{active}` again: its variables are set anew"
+                    );
+                } else {
+                    eprintln!(
+                        "acct: this shell leaves stage `{active}` for `{}`: what `{active}` changed is undone first",
+                        stage.name
+                    );
+                }
             }
             crate::aws_file::refuse_shadowed(&config, &stage)?;
-            StageEnv::new(&config, &stage)
+            enter(&StageEnv::new(&config, &stage), here)
         }
     };
-    super::print(&render(&env, format)?)
+    super::print(&render(&change, format)?)
 }
 
 /// The shell that will read the code: the one running acct, else `$SHELL`'s,
@@ -42,28 +57,98 @@ fn default_format() -> EnvFormat {
     EnvFormat::Shell(Shell::detect().unwrap_or(Shell::Bash))
 }
 
-/// Everything a stage sets goes; the active stage's own `[env]` names too
-/// when its config can still be read.
-fn leave(config: Option<PathBuf>, active: Option<&str>) -> StageEnv {
-    let entered = active.and_then(|name| match discover::load(config) {
-        Ok(config) => config.stage(name).map(|stage| StageEnv::new(&config, &stage)),
-        Err(failure) => {
-            eprintln!(
-                "acct: warning: cannot read the config of stage `{}`, so its own [env] variables stay: {}",
-                printable(name, false),
-                printable(failure.message.lines().next().unwrap_or_default(), false)
-            );
-            None
-        }
-    });
-    StageEnv::leaving(entered.as_ref())
+/// What the shell must do to go from where it is to `target`, for the
+/// names that may differ: every name a stage set or removed, the record's
+/// and the new stage's. A name absent from `target` is removed; `hide`
+/// says which of those are acct's to remove, not the person's to get back.
+struct Change {
+    set: Vec<(String, OsString)>,
+    unset: Vec<(String, Removal)>,
 }
 
-pub fn render(env: &StageEnv, format: EnvFormat) -> Result<String> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Removal {
+    /// The name was absent before the first stage: whatever the shell keeps
+    /// outside its exported globals (a fish universal) comes back.
+    GiveBack,
+    /// acct removes it from every stage (a stale key, another tool's
+    /// variable): hidden from this shell whatever scope holds it.
+    Hide,
+}
+
+impl Change {
+    fn toward(target: &Environment, names: &[&str], hide: impl Fn(&str) -> bool) -> Self {
+        let mut change = Change {
+            set: Vec::new(),
+            unset: Vec::new(),
+        };
+        for &name in names {
+            if change.set.iter().any(|(n, _)| n == name)
+                || change.unset.iter().any(|(n, _)| n == name)
+            {
+                continue;
+            }
+            match target.iter().find(|(n, _)| n.as_bytes() == name.as_bytes()) {
+                Some((_, value)) => change.set.push((name.to_string(), value.clone())),
+                None if hide(name) => change.unset.push((name.to_string(), Removal::Hide)),
+                None => change.unset.push((name.to_string(), Removal::GiveBack)),
+            }
+        }
+        change
+    }
+}
+
+/// Enter `stage` from the shell's environment with any earlier stage's
+/// record undone: unset then enter, in one eval.
+fn enter(stage: &StageEnv, here: Undone) -> Change {
+    let earlier: Vec<String> = here
+        .record
+        .iter()
+        .flat_map(|r| r.names().map(str::to_string))
+        .collect();
+    let target = stage.enter(here.env);
+    let names: Vec<&str> = earlier
+        .iter()
+        .map(String::as_str)
+        .chain(stage.set.iter().map(|(n, _)| n.as_str()))
+        .chain(stage.unset.iter().map(String::as_str))
+        .chain([stage_record::NAME])
+        .collect();
+    Change::toward(&target, &names, |name| {
+        stage.unset.iter().any(|n| n == name)
+    })
+}
+
+/// `--unset`: the environment from before the first stage, from the
+/// record alone (the config may have changed or gone). Without a record
+/// (or with one that is not believed) every name acct sets or removes goes.
+fn leave(here: Undone, active: Option<&str>) -> Change {
+    if let Some(record) = &here.record {
+        let names: Vec<&str> = record.names().chain([stage_record::NAME]).collect();
+        return Change::toward(&here.env, &names, |_| false);
+    }
+    if let (Some(active), None) = (active, &here.corrupt) {
+        eprintln!(
+            "acct: warning: stage `{}` was entered without a record of what it changed ({} is not set), so its own [env] variables stay",
+            printable(active, false),
+            stage_record::NAME
+        );
+    }
+    let all = StageEnv::leaving();
+    let names: Vec<&str> = all
+        .unset
+        .iter()
+        .map(String::as_str)
+        .chain([stage_record::NAME])
+        .collect();
+    Change::toward(&Vec::new(), &names, |_| true)
+}
+
+fn render(env: &Change, format: EnvFormat) -> Result<String> {
     let mut out = String::new();
     match format {
         EnvFormat::Shell(Shell::Bash | Shell::Zsh) => {
-            for name in &env.unset {
+            for (name, _) in &env.unset {
                 out.push_str(&format!("unset {name}\n"));
             }
             for (name, value) in &env.set {
@@ -79,10 +164,15 @@ pub fn render(env: &StageEnv, format: EnvFormat) -> Result<String> {
             // variable as not set; the user's other sessions keep theirs.
             // Each line ends in `end`, status 0: fish's `set` passes the
             // status before it along, and `| source; and ...` must go on.
-            for name in &env.unset {
-                out.push_str(&format!(
-                    "set -e -g {name}; if set -q -U {name}; set -g -x {name}; end\n"
-                ));
+            // A name given back is only erased: the person's universal
+            // variable, if any, is theirs to see again.
+            for (name, removal) in &env.unset {
+                out.push_str(&match removal {
+                    Removal::Hide => {
+                        format!("set -e -g {name}; if set -q -U {name}; set -g -x {name}; end\n")
+                    }
+                    Removal::GiveBack => format!("set -e -g {name}\n"),
+                });
             }
             for (name, value) in &env.set {
                 out.push_str(&format!("set -gx {name} {}\n", quote::fish(value)));
@@ -96,7 +186,8 @@ pub fn render(env: &StageEnv, format: EnvFormat) -> Result<String> {
                 })?;
                 set.insert(name.clone(), value.into());
             }
-            let json = serde_json::json!({ "set": set, "unset": env.unset });
+            let unset: Vec<&str> = env.unset.iter().map(|(n, _)| n.as_str()).collect();
+            let json = serde_json::json!({ "set": set, "unset": unset });
             out = json.to_string();
             out.push('\n');
         }

@@ -216,7 +216,7 @@ fn start(
             "write it after `--`, e.g. acct exec --all -- aws sts get-caller-identity",
         )
     })?;
-    let applied = env.apply(std::env::vars_os());
+    let applied = env.apply_here();
     // With `PATH` in the child's environment, std looks the program up in
     // it, as `env PATH=... cmd` does.
     let mut child = Command::new(program)
