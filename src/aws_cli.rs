@@ -231,6 +231,8 @@ pub struct SessionRequest<'a> {
     /// Seconds.
     pub duration: u32,
     pub code: &'a str,
+    /// The config's `keep_env`.
+    pub keep_env: &'a [String],
 }
 
 /// STS `GetSessionToken` through the configured CLI (v1 or v2: it resolves
@@ -256,16 +258,9 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
             "--profile",
             spec.source_profile,
         ])
-        .stdin(Stdio::null());
-    for name in crate::env_names::STALE_CREDENTIALS
-        .iter()
-        .chain(&["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
-        // The AWS CLI v1 exports its own data directory to what it starts
-        // (acct, as its credential_process): the CLI v2 breaks on it.
-        .chain(&["AWS_DATA_PATH"])
-    {
-        command.env_remove(name);
-    }
+        .stdin(Stdio::null())
+        .env_clear()
+        .envs(crate::stage_env::session_env(spec.keep_env));
     // botocore 1.36+ has no global STS endpoint: without a region in the
     // environment (acct login outside a stage) the call would fail.
     let region = ["AWS_REGION", "AWS_DEFAULT_REGION"]

@@ -179,6 +179,9 @@ pub struct MfaSessionArgs {
     pub aws_cli: String,
     #[arg(long)]
     pub mfa_process: Option<String>,
+    /// An `AWS_*` variable the session's call keeps (the config's keep_env); repeated
+    #[arg(long = "keep-env", value_name = "NAME")]
+    pub keep_env: Vec<String>,
 }
 
 #[derive(Debug, Args)]

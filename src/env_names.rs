@@ -77,6 +77,136 @@ pub const OWNED: [&str; 21] = [
     "ACCT_PROMPT",
 ];
 
+/// The `AWS_*` variables a stage keeps from the person's environment, with
+/// why each is harmless there: none changes who a command runs as or where
+/// its credentials or requests are sent. Every other `AWS_*` name that acct
+/// does not set is removed (an allow-list, not a block-list: an SDK's next
+/// endpoint or credential variable is removed before anyone lists it),
+/// unless the person's own config names it in `keep_env`.
+pub const KEPT: [(&str, &str); 34] = [
+    (
+        "AWS_CONFIG_FILE",
+        "the config file the person points the SDKs at; set by acct when aws_config_file is configured, and checked before a stage is entered",
+    ),
+    (
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "the credentials file the person points the SDKs at; checked before a stage is entered",
+    ),
+    (
+        "AWS_CA_BUNDLE",
+        "which certificate authorities TLS trusts; it sends nothing anywhere",
+    ),
+    ("AWS_PAGER", "the AWS CLI's pager"),
+    ("AWS_DEFAULT_OUTPUT", "the AWS CLI's output format"),
+    ("AWS_CLI_AUTO_PROMPT", "the AWS CLI's interactive prompt"),
+    ("AWS_CLI_FILE_ENCODING", "how the AWS CLI reads files"),
+    (
+        "AWS_CLI_S3_MV_VALIDATE_SAME_S3_PATHS",
+        "an AWS CLI safety check on s3 mv",
+    ),
+    ("AWS_MAX_ATTEMPTS", "how often a call is retried"),
+    ("AWS_RETRY_MODE", "how calls are retried"),
+    ("AWS_DEFAULTS_MODE", "timeouts and retries by environment"),
+    (
+        "AWS_METADATA_SERVICE_TIMEOUT",
+        "how long to wait for the instance metadata service",
+    ),
+    (
+        "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+        "how often to ask the instance metadata service",
+    ),
+    (
+        "AWS_EC2_METADATA_DISABLED",
+        "turns the instance metadata service off: one credential source fewer",
+    ),
+    (
+        "AWS_EC2_METADATA_V1_DISABLED",
+        "refuses the older metadata protocol: safer only",
+    ),
+    (
+        "AWS_STS_REGIONAL_ENDPOINTS",
+        "AWS's own regional or global STS endpoint",
+    ),
+    (
+        "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
+        "AWS's own regional or global S3 endpoint in us-east-1",
+    ),
+    ("AWS_USE_FIPS_ENDPOINT", "AWS's own FIPS endpoints"),
+    ("AWS_USE_DUALSTACK_ENDPOINT", "AWS's own IPv6 endpoints"),
+    (
+        "AWS_S3_USE_ARN_REGION",
+        "which AWS region an S3 ARN is sent to",
+    ),
+    (
+        "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS",
+        "turns S3 multi-region access points off",
+    ),
+    (
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE",
+        "whether AWS's own account-based endpoints are used",
+    ),
+    (
+        "AWS_ENABLE_ENDPOINT_DISCOVERY",
+        "endpoints the AWS service itself names",
+    ),
+    (
+        "AWS_ENDPOINT_DISCOVERY_ENABLED",
+        "the older name of the same setting",
+    ),
+    (
+        "AWS_REQUEST_CHECKSUM_CALCULATION",
+        "when request checksums are computed",
+    ),
+    (
+        "AWS_RESPONSE_CHECKSUM_VALIDATION",
+        "when response checksums are checked",
+    ),
+    (
+        "AWS_DISABLE_REQUEST_COMPRESSION",
+        "turns request compression off",
+    ),
+    (
+        "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
+        "when requests are compressed",
+    ),
+    (
+        "AWS_SIGV4A_SIGNING_REGION_SET",
+        "the regions a SigV4a signature covers",
+    ),
+    (
+        "AWS_AUTH_SCHEME_PREFERENCE",
+        "which signing scheme is preferred",
+    ),
+    ("AWS_SDK_UA_APP_ID", "an application name in the user agent"),
+    ("AWS_EXECUTION_ENV", "a name in the user agent"),
+    (
+        "AWS_NODEJS_CONNECTION_REUSE_ENABLED",
+        "the JS SDK v2's keep-alive",
+    ),
+    (
+        "AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE",
+        "silences a JS SDK v2 notice",
+    ),
+];
+
+/// Endpoint overrides: the SDKs send every call of a service (STS's
+/// AssumeRole and GetSessionToken, with the MFA code, included) to the URL
+/// such a variable names. Removed unless kept, and said on stderr.
+pub fn is_endpoint_override(name: &str) -> bool {
+    name == "AWS_ENDPOINT_URL"
+        || name.starts_with("AWS_ENDPOINT_URL_")
+        || name == "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+}
+
+/// Whether a stage keeps an inherited `AWS_*` variable acct does not set:
+/// in `KEPT`, or named in the person's `keep_env`. Names outside `AWS_*`
+/// are not acct's to judge (except those of the lists above).
+pub fn keeps(name: &str, keep_env: &[String]) -> bool {
+    !name.starts_with("AWS_")
+        || KEPT.iter().any(|(n, _)| *n == name)
+        || keep_env.iter().any(|n| n == name)
+}
+
 /// Why a stage's `[env]` may not set a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reserved {
@@ -92,6 +222,9 @@ pub enum Reserved {
     /// `ZDOTDIR`: `acct shell` points zsh at the startup files that load the
     /// prompt segment with it (they run the user's own from the inherited one).
     ShellStartup,
+    /// An `AWS_*` name outside `KEPT`: acct removes it from every stage
+    /// (an endpoint override, an SDK setting not known to be harmless).
+    NotKept,
 }
 
 /// Names a stage's `[env]` may not set, and why; `None` when it may.
@@ -104,6 +237,8 @@ pub fn reserved(name: &str) -> Option<Reserved> {
         Some(Reserved::Acct)
     } else if name == "ZDOTDIR" {
         Some(Reserved::ShellStartup)
+    } else if !keeps(name, &[]) {
+        Some(Reserved::NotKept)
     } else {
         None
     }

@@ -6,7 +6,7 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::config::{Config, Stage};
-use crate::env_names::{OWNED, STALE_CREDENTIALS};
+use crate::env_names::{self, OWNED, STALE_CREDENTIALS};
 use crate::stage_record::{self, Environment, Record};
 
 /// Between the segments of nested stage shells.
@@ -34,6 +34,9 @@ pub struct StageEnv {
     /// when it is not UTF-8, so a nested acct reads the very same file.
     pub set: Vec<(String, OsString)>,
     pub unset: Vec<String>,
+    /// The config's `keep_env`: `AWS_*` names kept from the person's
+    /// environment although acct does not know them (`env_names::KEPT`).
+    pub keep_env: Vec<String>,
 }
 
 impl StageEnv {
@@ -96,7 +99,11 @@ impl StageEnv {
             .filter(|name| !set.iter().any(|(n, _)| n == *name))
             .map(|name| name.to_string())
             .collect();
-        StageEnv { set, unset }
+        StageEnv {
+            set,
+            unset,
+            keep_env: config.keep_env.clone(),
+        }
     }
 
     /// What leaves a stage when there is no record of entering it (`acct
@@ -110,6 +117,7 @@ impl StageEnv {
                 .chain(OWNED.iter())
                 .map(|name| name.to_string())
                 .collect(),
+            keep_env: Vec::new(),
         }
     }
 
@@ -216,27 +224,40 @@ impl StageEnv {
     /// record that is not believed (it is ignored: the stage still sets and
     /// removes its names).
     pub fn apply_here(&self) -> Environment {
-        self.enter(inherited())
+        static SAID: std::sync::Once = std::sync::Once::new();
+        let base = inherited();
+        let endpoints = self.dropped_endpoints(&base);
+        if !endpoints.is_empty() {
+            SAID.call_once(|| eprintln!("{}", endpoints_removed(&endpoints)));
+        }
+        self.enter(base)
     }
 
     /// This stage entered from `base`, an environment with no record.
     pub fn enter(&self, base: Environment) -> Environment {
         let changed = |name: &OsStr| {
-            let name = name.as_bytes();
-            self.unset.iter().any(|n| n.as_bytes() == name)
-                || self.set.iter().any(|(n, _)| n.as_bytes() == name)
+            let bytes = name.as_bytes();
+            self.unset.iter().any(|n| n.as_bytes() == bytes)
+                || self.set.iter().any(|(n, _)| n.as_bytes() == bytes)
+                || self.drops(name)
         };
         // What changes: every name set (the shells' startup plumbing aside,
         // which the startup files remove again) and every name removed that
         // was there; a name absent before and after changed nothing, and
         // leaving it out keeps the record short.
         let present = |name: &str| base.iter().any(|(n, _)| n.as_bytes() == name.as_bytes());
+        let dropped: Vec<String> = base
+            .iter()
+            .filter(|(n, _)| self.drops(n))
+            .map(|(n, _)| n.to_string_lossy().into_owned())
+            .collect();
         let recorded = self
             .set
             .iter()
             .map(|(n, _)| n.as_str())
             .filter(|n| !n.starts_with("__ACCT_"))
-            .chain(self.unset.iter().map(String::as_str).filter(|n| present(n)));
+            .chain(self.unset.iter().map(String::as_str).filter(|n| present(n)))
+            .chain(dropped.iter().map(String::as_str));
         let record = Record::of(&base, recorded).encode();
         let mut env: Environment = base.into_iter().filter(|(n, _)| !changed(n)).collect();
         env.extend(self.set.iter().map(|(n, v)| (n.into(), v.clone())));
@@ -244,6 +265,55 @@ impl StageEnv {
         env.sort_by(|(a, _), (b, _)| a.as_bytes().cmp(b.as_bytes()));
         env
     }
+
+    /// An inherited `AWS_*` name this stage removes because it is neither
+    /// set by acct nor kept (`env_names::keeps`): the allow-list.
+    pub fn drops(&self, name: &OsStr) -> bool {
+        let Some(name) = name.to_str() else {
+            return false;
+        };
+        !env_names::keeps(name, &self.keep_env)
+            && !self.set.iter().any(|(n, _)| n == name)
+            && !self.unset.iter().any(|n| n == name)
+    }
+
+    /// The endpoint overrides (`AWS_ENDPOINT_URL*`) in `base` that entering
+    /// removes: said on stderr, since the person may have meant them.
+    pub fn dropped_endpoints(&self, base: &Environment) -> Vec<String> {
+        base.iter()
+            .filter_map(|(n, _)| n.to_str())
+            .filter(|n| env_names::is_endpoint_override(n) && self.drops(OsStr::new(n)))
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The one line that says which endpoint overrides a stage removed.
+pub fn endpoints_removed(names: &[String]) -> String {
+    format!(
+        "acct: removed {} from the stage: an endpoint override sends the stage's sign-in and credentials to another server; keep_env = [\"{}\"] in your own config keeps it",
+        names.join(" "),
+        names.join("\", \"")
+    )
+}
+
+/// The environment of the GetSessionToken call: acct's own (in a stage,
+/// the stage's), cleaned as a stage's is: no credential variable, no
+/// profile selected (`--profile` decides), and no `AWS_*` name a stage
+/// would drop (an endpoint override would receive the MFA code). Among the
+/// dropped: the AWS CLI v1's `AWS_DATA_PATH`, which it exports to what it
+/// starts (acct, as its credential_process) and the CLI v2 breaks on.
+pub fn session_env(keep_env: &[String]) -> Environment {
+    std::env::vars_os()
+        .filter(|(name, _)| {
+            let Some(name) = name.to_str() else {
+                return true;
+            };
+            !STALE_CREDENTIALS.contains(&name)
+                && !PROFILE_VARIABLES.contains(&name)
+                && (OWNED.contains(&name) || env_names::keeps(name, keep_env))
+        })
+        .collect()
 }
 
 /// acct's own environment with the record of the stage it runs in undone:

@@ -106,7 +106,7 @@ impl Record {
             };
             let name = std::str::from_utf8(name)
                 .ok()
-                .filter(|n| is_name(n))
+                .filter(|n| crate::config::rules::env_name(n).is_ok())
                 .ok_or(Corrupt("a name is not a variable name"))?;
             if before.iter().any(|(n, _)| n == name) {
                 return Err(Corrupt("a name appears twice"));
@@ -194,14 +194,6 @@ fn unescape(encoded: &[u8]) -> Result<OsString, Corrupt> {
         }
     }
     Ok(OsString::from_vec(bytes))
-}
-
-fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn sum(entries: &[u8]) -> String {

@@ -279,7 +279,7 @@ impl Drop for ContainerEndpoint {
 
 /// A sandbox of the MEMBER layout with its AWS files.
 fn member_sandbox() -> Sandbox {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::with_config(&format!("{KEEP_LOCAL_ENDPOINTS}{MEMBER}"));
     sandbox.write_aws_files();
     sandbox
 }

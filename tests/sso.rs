@@ -13,7 +13,7 @@ role = "AdministratorAccess"
 
 fn config(topology: &str, stages: &str) -> String {
     format!(
-        "namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"{topology}\"\n{SSO}\n{stages}"
+        "{KEEP_LOCAL_ENDPOINTS}namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"{topology}\"\n{SSO}\n{stages}"
     )
 }
 

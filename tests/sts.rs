@@ -101,7 +101,7 @@ fn aws_cli_v1_lands_in_the_spec_account_and_role() {
         (SINGLE, "323330167063", "cpco-root-admin"),
         (MEMBER, "126450723953", "cpco-testing-admin"),
     ] {
-        let sandbox = Sandbox::with_config(config);
+        let sandbox = Sandbox::with_config(&format!("{KEEP_LOCAL_ENDPOINTS}{config}"));
         sandbox.write_aws_files();
         assert_identity(
             caller_identity(&sandbox, &moto, &aws, "testing"),

@@ -4,6 +4,7 @@ mod moto;
 mod tools;
 mod util;
 
+mod aws_allow_list;
 mod aws_config;
 mod aws_config_hostile;
 mod aws_config_write;

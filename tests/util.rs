@@ -227,6 +227,11 @@ pub fn in_shell(sandbox: &Sandbox, shell: &str, script: &str) -> Command {
     cmd
 }
 
+/// The tests' local STS is moto_server, which the AWS CLI v1 and boto3
+/// reach through endpoint overrides; a stage removes those unless the
+/// person's own config keeps them, as a person with a local STS would.
+pub const KEEP_LOCAL_ENDPOINTS: &str = "keep_env = [\"AWS_ENDPOINT_URL\", \"AWS_ENDPOINT_URL_STS\", \"AWS_ENDPOINT_URL_SSO\", \"AWS_ENDPOINT_URL_SSO_OIDC\"]\n";
+
 pub const ORGANIZATION: &str = r#"
 namespace = "cpco"
 region = "us-west-2"

@@ -14,7 +14,7 @@ use crate::confirm;
 use crate::error::{Failure, Result, printable};
 use crate::quote;
 use crate::shells::Shell;
-use crate::stage_env::StageEnv;
+use crate::stage_env::{self, StageEnv};
 use crate::stage_record::{self, Environment, Undone};
 
 pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
@@ -45,7 +45,12 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                 }
             }
             crate::aws_file::refuse_shadowed(&config, &stage)?;
-            enter(&StageEnv::new(&config, &stage), here)
+            let stage_env = StageEnv::new(&config, &stage);
+            let endpoints = stage_env.dropped_endpoints(&here.env);
+            if !endpoints.is_empty() {
+                eprintln!("{}", stage_env::endpoints_removed(&endpoints));
+            }
+            enter(&stage_env, here)
         }
     };
     super::print(&render(&change, format)?)
@@ -106,9 +111,17 @@ fn enter(stage: &StageEnv, here: Undone) -> Change {
         .iter()
         .flat_map(|r| r.names().map(str::to_string))
         .collect();
+    // Inherited AWS_ names the allow-list removes go from the shell too.
+    let dropped: Vec<String> = here
+        .env
+        .iter()
+        .filter(|(n, _)| stage.drops(n))
+        .map(|(n, _)| n.to_string_lossy().into_owned())
+        .collect();
     let target = stage.enter(here.env);
     let names: Vec<&str> = earlier
         .iter()
+        .chain(&dropped)
         .map(String::as_str)
         .chain(stage.set.iter().map(|(n, _)| n.as_str()))
         .chain(stage.unset.iter().map(String::as_str))

@@ -230,9 +230,31 @@ impl Search {
         if project {
             config.project = true;
             project_files::check(&config)?;
+            refuse_keep_env(&config, text)?;
         }
         Ok(config)
     }
+}
+
+/// `keep_env` lets endpoint overrides and unknown SDK settings of the
+/// person's environment into every stage: the person's decision, never a
+/// cloned repository's.
+fn refuse_keep_env(config: &super::Config, text: &str) -> Result<()> {
+    if config.keep_env.is_empty() {
+        return Ok(());
+    }
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("keep_env"))
+        .map_or(1, |i| i + 1);
+    Err(Failure::usage(
+        format!(
+            "{}:{line}: `keep_env` in a project config: it would let {} of your environment into every stage on the repository's say",
+            config.path.display(),
+            config.keep_env.join(", ")
+        ),
+        "remove it here; keep_env belongs in your own config (~/.config/acct/config.toml)",
+    ))
 }
 
 /// The config acct uses for this process: `--config`, environment, files.

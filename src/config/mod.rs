@@ -79,6 +79,10 @@ pub struct Config {
     pub mfa_session: Option<MfaSession>,
     /// `[sso]`: the estate signs in through IAM Identity Center.
     pub sso: Option<Sso>,
+    /// `keep_env`: `AWS_*` names every stage keeps from the person's
+    /// environment though acct would remove them (only in the person's own
+    /// config: discovery refuses it in a project config).
+    pub keep_env: Vec<String>,
     pub stages: Vec<StageConfig>,
     /// The root stage as validation found it: configured, with an account.
     /// `None` only when no stage is configured at all (an empty `[stages]`

@@ -34,6 +34,9 @@ pub struct SessionSpec {
     pub duration: u32,
     pub aws_cli: String,
     pub mfa_process: Option<String>,
+    /// The config's `keep_env`: the GetSessionToken call gets the same
+    /// clean environment as a stage, and keeps what a stage keeps.
+    pub keep_env: Vec<String>,
 }
 
 /// A session with less than this left is not served: the SDK would get
@@ -51,6 +54,7 @@ impl SessionSpec {
             duration: session.duration,
             aws_cli: config.aws_cli.clone(),
             mfa_process: session.mfa_process.clone(),
+            keep_env: config.keep_env.clone(),
         })
     }
 
@@ -76,6 +80,9 @@ impl SessionSpec {
         }
         if let Some(process) = &self.mfa_process {
             line.push_str(&format!(" --mfa-process {}", q(process)));
+        }
+        for name in &self.keep_env {
+            line.push_str(&format!(" --keep-env {}", q(name)));
         }
         format!(
             "[profile {}]\ncredential_process={line}\n",
@@ -137,9 +144,10 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
             mfa_serial: &spec.mfa_serial,
             duration: spec.duration,
             code: &code,
+            keep_env: &spec.keep_env,
         };
         match aws_cli::session_token(&request) {
-            Ok(credentials) => return session_of(&credentials),
+            Ok(credentials) => return session_of(&credentials, spec.duration, clock::now()),
             Err(aws_cli::SessionError::WrongCode(said))
                 if attempt < 3 && spec.mfa_process.is_none() =>
             {
@@ -159,7 +167,17 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
     }
 }
 
-fn session_of(credentials: &crate::stage_env::Credentials) -> Result<Session> {
+/// What may be cached of GetSessionToken's answer: only a session that
+/// expires within what was asked for (a minute of clock skew allowed). An
+/// answer that outlives the request, or is over already, came from
+/// somewhere other than STS as asked (an endpoint override, a proxy) and
+/// would be served to every stage: refused, not cached.
+fn session_of(
+    credentials: &crate::stage_env::Credentials,
+    duration: u32,
+    now: i64,
+) -> Result<Session> {
+    const SKEW: i64 = 60;
     let expires = credentials
         .expiration
         .as_deref()
@@ -170,6 +188,16 @@ fn session_of(credentials: &crate::stage_env::Credentials) -> Result<Session> {
                 "check that aws_cli names the AWS CLI (`aws --version`)",
             )
         })?;
+    if expires <= now || expires > now + i64::from(duration) + SKEW {
+        return Err(Failure::other(
+            format!(
+                "the answer to GetSessionToken expires at {}, not within the {} asked for: not trusted, nothing cached",
+                clock::format(expires),
+                clock::human(i64::from(duration))
+            ),
+            "check where the AWS CLI sends STS calls (AWS_ENDPOINT_URL*, HTTPS_PROXY, aws_cli) and this machine's clock, then run `acct login`",
+        ));
+    }
     let json = serde_json::json!({
         "Version": 1,
         "AccessKeyId": credentials.access_key_id,
@@ -207,13 +235,40 @@ mod tests {
             duration: 43_200,
             aws_cli: "/opt/aws cli/aws".into(),
             mfa_process: Some("ykman oath accounts code -s aws".into()),
+            keep_env: vec!["AWS_ENDPOINT_URL_STS".into()],
         };
         assert_eq!(
             spec.profile_block(),
             "[profile cpco-mfa]\ncredential_process=acct mfa-session --namespace cpco \
              --source-profile cpco --mfa-serial arn:aws:iam::323330167063:mfa/admin@example.com \
              --duration 43200 --aws-cli '/opt/aws cli/aws' \
-             --mfa-process 'ykman oath accounts code -s aws'\n"
+             --mfa-process 'ykman oath accounts code -s aws' --keep-env AWS_ENDPOINT_URL_STS\n"
         );
+    }
+
+    fn answer(expiration: &str) -> crate::stage_env::Credentials {
+        crate::stage_env::Credentials {
+            access_key_id: "ASIA1".into(),
+            secret_access_key: "s".into(),
+            session_token: Some("t".into()),
+            expiration: Some(expiration.into()),
+        }
+    }
+
+    #[test]
+    fn an_answer_that_outlives_the_request_or_is_over_is_not_trusted() {
+        let now = clock::parse("2026-12-03T12:00:00Z").unwrap();
+        let hour = 3600;
+        for (expiration, trusted) in [
+            ("2026-12-03T13:00:00Z", true),
+            ("2026-12-03T13:01:00Z", true),
+            ("2026-12-03T13:01:01Z", false),
+            ("2099-01-01T00:00:00Z", false),
+            ("2026-12-03T12:00:00Z", false),
+            ("2026-12-03T11:00:00Z", false),
+        ] {
+            let got = session_of(&answer(expiration), hour, now);
+            assert_eq!(got.is_ok(), trusted, "{expiration}");
+        }
     }
 }

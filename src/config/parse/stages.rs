@@ -213,5 +213,16 @@ fn reserved(name: &str, place: &str, why: Reserved) -> (String, String) {
             ),
             "remove it; acct shell still runs your .zshenv and .zshrc from the ZDOTDIR you start it with (else HOME)".into(),
         ),
+        Reserved::NotKept => (
+            format!(
+                "{name} in {place}.env: acct removes the AWS_ variables it does not know to be harmless from every stage{}",
+                if crate::env_names::is_endpoint_override(name) {
+                    " (an endpoint override sends the stage's sign-in, MFA code and credentials to another server)"
+                } else {
+                    ""
+                }
+            ),
+            format!("remove it; to pass {name} from your own environment into every stage, write keep_env = [\"{name}\"] in your own config"),
+        ),
     }
 }

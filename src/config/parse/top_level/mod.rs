@@ -2,6 +2,7 @@
 //! the `[sso]` table and the two formats have files of their own.
 
 mod formats;
+mod keep_env;
 mod sso;
 
 use std::collections::HashSet;
@@ -17,7 +18,7 @@ use crate::config::{
 };
 use crate::suggest;
 
-const TOP_KEYS: [&str; 20] = [
+const TOP_KEYS: [&str; 21] = [
     "namespace",
     "region",
     "topology",
@@ -37,6 +38,7 @@ const TOP_KEYS: [&str; 20] = [
     "mfa_session_duration",
     "mfa_process",
     "sso",
+    "keep_env",
     "stages",
 ];
 
@@ -73,6 +75,8 @@ pub(super) struct TopLevel<'d, 'i> {
     pub(super) stages: Option<&'d Value<'i>>,
     /// The `sso` value, whatever its type (`sso` checks it).
     sso: Option<&'d Value<'i>>,
+    /// The `keep_env` value, whatever its type (`keep_env` checks it).
+    keep_env: Option<&'d Value<'i>>,
     /// Known keys written with a value that is not a string: each already
     /// has its diagnostic, so it is not reported missing as well.
     rejected: HashSet<String>,
@@ -122,6 +126,7 @@ pub(super) struct Checked {
     /// `[sso]` when written and valid; `sso_written` even when it is not.
     pub(super) sso: Option<Sso>,
     pub(super) sso_written: bool,
+    pub(super) keep_env: Vec<String>,
 }
 
 /// The required keys, present and valid enough to make a config of.
@@ -142,6 +147,8 @@ impl Walker {
                 top.stages = Some(value);
             } else if name == "sso" {
                 top.sso = Some(value);
+            } else if name == "keep_env" {
+                top.keep_env = Some(value);
             } else if name == "mfa_session" {
                 match self.boolean(name, value) {
                     Some(on) => top.mfa_session = Some((on, value.span())),
@@ -232,7 +239,12 @@ impl Walker {
         }
         let mfa_session_duration = self.mfa_session(top);
         let sso = top.sso.and_then(|value| self.sso(value, top));
+        let keep_env = top
+            .keep_env
+            .map(|value| self.keep_env(value))
+            .unwrap_or_default();
         Checked {
+            keep_env,
             topology,
             partition,
             shell,
@@ -464,6 +476,7 @@ impl TopLevel<'_, '_> {
             prompt: self.prompt,
             aws_cli: program_path(or(self.aws_cli, "aws"), path, home),
             mfa_session,
+            keep_env: checked.keep_env,
             stages,
             root,
         }
@@ -508,7 +521,7 @@ mod tests {
     fn every_top_key_but_stages_has_a_slot() {
         let mut top = TopLevel::default();
         for key in TOP_KEYS {
-            let own_slot = !["stages", "mfa_session", "prompt", "sso"].contains(&key);
+            let own_slot = !["stages", "mfa_session", "prompt", "sso", "keep_env"].contains(&key);
             assert_eq!(top.slot(key).is_some(), own_slot, "{key}");
         }
     }
