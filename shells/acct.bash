@@ -58,6 +58,34 @@ if [[ -n ${__ACCT_BASHRC-} ]]; then
     __acct_guard '~/.bashrc'
 fi
 
+# At every prompt: is the stage still in force? ACCT_IN_FORCE names the
+# variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
+# entering the stage gave NAME (absent: NAME must be absent or empty). Sets
+# __acct_mismatch to the first that differs ('' when none does): a nested
+# shell's rc, a PROMPT_COMMAND or a direnv hook may have changed it since.
+__acct_in_force() {
+    \builtin local name keep IFS
+    IFS=' '
+    __acct_mismatch=''
+    for name in ${ACCT_IN_FORCE-}; do
+        # Only plain names: ${!name} would evaluate a subscript.
+        [[ -z ${name} || ${name} == *[!A-Za-z0-9_]* ]] && \builtin continue
+        keep=ACCT_IN_FORCE_${name}
+        # Empty is unset, as for the SDKs (and fish hides a universal so).
+        [[ ${!name-} == "${!keep-}" ]] && \builtin continue
+        if [[ -z ${!name-} ]]; then
+            __acct_mismatch="${name} unset"
+        elif [[ ${name} == *PROFILE && ${!name} != *[!A-Za-z0-9_.@+-]* ]]; then
+            # A profile's name is shown (never a key's value) when it is
+            # plain text.
+            __acct_mismatch=${name}=${!name}
+        else
+            __acct_mismatch=${name}
+        fi
+        \builtin return 0
+    done
+}
+
 # Runs last in PROMPT_COMMAND: puts the segment in front of whatever PS1 the
 # user's startup files and hooks made, and takes it out again when the stage
 # is left.
@@ -72,8 +100,16 @@ __acct_prompt_hook() {
         "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" == *starship_precmd* ]]; then
         __acct_segment=''
     fi
+    __acct_in_force
+    if [[ -n ${__acct_segment} && -n ${__acct_mismatch} ]]; then
+        if [[ ${__acct_segment} == *']' ]]; then
+            __acct_segment="${__acct_segment%]} ≠ ${__acct_mismatch}]"
+        else
+            __acct_segment="${__acct_segment} ≠ ${__acct_mismatch}"
+        fi
+    fi
     __acct_color='' __acct_reset=''
-    if [[ -n ${ACCT_PROTECTED-} && -z ${NO_COLOR-} ]]; then
+    if [[ (-n ${ACCT_PROTECTED-} || -n ${__acct_mismatch}) && -z ${NO_COLOR-} ]]; then
         __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
     fi
     if [[ -n ${__acct_segment} ]]; then

@@ -52,6 +52,34 @@ function __acct_guard --description 'put back the stage variables your config ch
     end
 end
 
+# At every prompt: is the stage still in force? ACCT_IN_FORCE names the
+# variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
+# entering the stage gave NAME (absent: NAME must be absent or empty). Prints the
+# first that differs (nothing when none does): a nested shell's config, a
+# prompt hook or direnv may have changed it since.
+function __acct_in_force --description 'the first stage variable changed since the stage was entered'
+    for name in (builtin string split ' ' -- "$ACCT_IN_FORCE")
+        builtin string match --quiet --regex '^[A-Za-z_][A-Za-z0-9_]*$' -- $name
+        or continue
+        builtin set --local keep ACCT_IN_FORCE_$name
+        # Empty is unset, as for the SDKs (and the guard hides a universal so).
+        builtin test "$$name" = "$$keep"
+        and continue
+        if builtin test -z "$$name"
+            builtin printf '%s unset' $name
+            return 0
+        end
+        # A profile's name is shown (never a key's value) when it is plain text.
+        if builtin string match --quiet -- '*PROFILE' $name
+            and builtin string match --quiet --regex '^[A-Za-z0-9_.@+-]+$' -- "$$name"
+            builtin printf '%s=%s' $name "$$name"
+        else
+            builtin printf '%s' $name
+        end
+        return 0
+    end
+end
+
 # The config's `prompt`, passed by `acct shell` (`off`: no segment, the
 # prompt is yours or your framework's; `on`: the segment even under
 # starship; unset: look for starship). Your config.fish, which runs first,
@@ -84,11 +112,20 @@ if builtin test "$__acct_prompt_mode" != off
         set --local last_status $status
         if builtin test -n "$ACCT_PROMPT"
             set --local colored 0
-            if builtin test -n "$ACCT_PROTECTED" -a -z "$NO_COLOR"
+            set --local segment "$ACCT_PROMPT"
+            set --local mismatch (__acct_in_force)
+            if builtin test -n "$mismatch"
+                if builtin string match --quiet -- '*]' $segment
+                    set segment (builtin string replace --regex '\]$' '' -- $segment)" ≠ $mismatch]"
+                else
+                    set segment "$segment ≠ $mismatch"
+                end
+            end
+            if builtin test \( -n "$ACCT_PROTECTED" -o -n "$mismatch" \) -a -z "$NO_COLOR"
                 set colored 1
                 builtin set_color red
             end
-            builtin printf '%s' "$ACCT_PROMPT"
+            builtin printf '%s' "$segment"
             builtin test $colored = 1
             and builtin set_color normal
             builtin printf ' '

@@ -63,6 +63,34 @@ if (( ${+__ACCT_ZDOTDIR} )); then
     \builtin unset -m '__ACCT_GUARD*'
 fi
 
+# At every prompt: is the stage still in force? ACCT_IN_FORCE names the
+# variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
+# entering the stage gave NAME (absent: NAME must be absent or empty). Sets
+# __acct_mismatch to the first that differs ('' when none does): a nested
+# shell's rc, a precmd hook or direnv may have changed it since.
+__acct_in_force() {
+    \builtin emulate -L zsh
+    local name keep
+    typeset -g __acct_mismatch=''
+    for name in ${(s: :)${ACCT_IN_FORCE-}}; do
+        # Only plain names: (P) would evaluate a subscript.
+        [[ $name == *[^A-Za-z0-9_]* ]] && continue
+        keep=ACCT_IN_FORCE_$name
+        # Empty is unset, as for the SDKs.
+        [[ ${(P)name:-} == ${(P)keep:-} ]] && continue
+        if [[ -z ${(P)name:-} ]]; then
+            __acct_mismatch="$name unset"
+        elif [[ $name == *PROFILE && ${(P)name} != *[^A-Za-z0-9_.@+-]* ]]; then
+            # A profile's name is shown (never a key's value) when it is
+            # plain text.
+            __acct_mismatch=$name=${(P)name}
+        else
+            __acct_mismatch=$name
+        fi
+        return 0
+    done
+}
+
 typeset -g __acct_segment='' __acct_prefix=''
 
 # Runs last in precmd_functions: puts the segment in front of whatever PROMPT
@@ -81,12 +109,20 @@ __acct_precmd() {
         (( ${precmd_functions[(Ie)prompt_starship_precmd]:-0} )); then
         segment=''
     fi
+    __acct_in_force
+    if [[ -n $segment && -n $__acct_mismatch ]]; then
+        if [[ $segment == *']' ]]; then
+            segment="${segment%]} ≠ $__acct_mismatch]"
+        else
+            segment="$segment ≠ $__acct_mismatch"
+        fi
+    fi
     if [[ -n $segment ]]; then
         # Percent escapes (and `!` with PROMPT_BANG) are read even in text
         # that came from a parameter: double them.
         segment=${segment//\%/%%}
         (( bang )) && segment=${segment//\!/!!}
-        if [[ -n ${ACCT_PROTECTED-} && -z ${NO_COLOR-} ]]; then
+        if [[ -n ${ACCT_PROTECTED-}$__acct_mismatch && -z ${NO_COLOR-} ]]; then
             segment="%F{red}$segment%f"
         fi
         __acct_segment=$segment

@@ -189,6 +189,39 @@ pub const KEPT: [(&str, &str); 34] = [
     ),
 ];
 
+/// The variables a stage's prompt checks at every prompt (SPEC section 2,
+/// "in force"): each decides who a command runs as or where its
+/// credentials are sent. Entering a stage exports their names in
+/// `ACCT_IN_FORCE` and, for each one the stage has, its value in
+/// `ACCT_IN_FORCE_<NAME>` (absent: the name must be absent). When one
+/// differs later (a nested shell's rc, a `PROMPT_COMMAND`, a direnv hook),
+/// the segment says so instead of naming the stage as if it were in force.
+pub fn in_force() -> impl Iterator<Item = &'static str> {
+    [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL_SSO",
+        "AWS_ENDPOINT_URL_SSO_OIDC",
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    ]
+    .into_iter()
+    .chain(STALE_CREDENTIALS)
+}
+
+/// The variable naming the checked names, and the prefix of their values.
+pub const IN_FORCE: &str = "ACCT_IN_FORCE";
+pub const IN_FORCE_VALUE: &str = "ACCT_IN_FORCE_";
+
+/// `ACCT_IN_FORCE` or one of its values: made by entering a stage, never
+/// inherited into another.
+pub fn is_in_force_variable(name: &str) -> bool {
+    name == IN_FORCE || name.starts_with(IN_FORCE_VALUE)
+}
+
 /// Endpoint overrides: the SDKs send every call of a service (STS's
 /// AssumeRole and GetSessionToken, with the MFA code, included) to the URL
 /// such a variable names. Removed unless kept, and said on stderr.

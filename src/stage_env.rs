@@ -240,27 +240,32 @@ impl StageEnv {
             self.unset.iter().any(|n| n.as_bytes() == bytes)
                 || self.set.iter().any(|(n, _)| n.as_bytes() == bytes)
                 || self.drops(name)
+                || name.to_str().is_some_and(env_names::is_in_force_variable)
         };
+        let mut env: Environment = base.iter().filter(|(n, _)| !changed(n)).cloned().collect();
+        env.extend(self.set.iter().map(|(n, v)| (n.into(), v.clone())));
+        let in_force = in_force(&env);
         // What changes: every name set (the shells' startup plumbing aside,
         // which the startup files remove again) and every name removed that
         // was there; a name absent before and after changed nothing, and
         // leaving it out keeps the record short.
-        let present = |name: &str| base.iter().any(|(n, _)| n.as_bytes() == name.as_bytes());
-        let dropped: Vec<String> = base
+        let mut removed: Vec<String> = base
             .iter()
-            .filter(|(n, _)| self.drops(n))
+            .filter(|(n, _)| changed(n))
             .map(|(n, _)| n.to_string_lossy().into_owned())
             .collect();
+        // In name order: the same entry makes the same record, whatever
+        // order the inherited environment had.
+        removed.sort();
         let recorded = self
             .set
             .iter()
+            .chain(&in_force)
             .map(|(n, _)| n.as_str())
             .filter(|n| !n.starts_with("__ACCT_"))
-            .chain(self.unset.iter().map(String::as_str).filter(|n| present(n)))
-            .chain(dropped.iter().map(String::as_str));
+            .chain(removed.iter().map(String::as_str));
         let record = Record::of(&base, recorded).encode();
-        let mut env: Environment = base.into_iter().filter(|(n, _)| !changed(n)).collect();
-        env.extend(self.set.iter().map(|(n, v)| (n.into(), v.clone())));
+        env.extend(in_force.into_iter().map(|(n, v)| (n.into(), v)));
         env.push((stage_record::NAME.into(), record.into()));
         env.sort_by(|(a, _), (b, _)| a.as_bytes().cmp(b.as_bytes()));
         env
@@ -285,6 +290,65 @@ impl StageEnv {
             .filter(|n| env_names::is_endpoint_override(n) && self.drops(OsStr::new(n)))
             .map(str::to_string)
             .collect()
+    }
+}
+
+/// What the prompt hooks compare at every prompt: `ACCT_IN_FORCE` names
+/// the variables of `env_names::in_force`, and `ACCT_IN_FORCE_<NAME>` holds
+/// the value each has in the stage's environment `env` (absent: absent).
+fn in_force(env: &Environment) -> Vec<(String, OsString)> {
+    let mut vars: Vec<(String, OsString)> = env_names::in_force()
+        .filter_map(|name| {
+            env.iter()
+                .find(|(n, _)| n.as_bytes() == name.as_bytes())
+                .map(|(_, v)| (format!("{}{name}", env_names::IN_FORCE_VALUE), v.clone()))
+        })
+        .collect();
+    let names: Vec<&str> = env_names::in_force().collect();
+    vars.push((env_names::IN_FORCE.to_string(), names.join(" ").into()));
+    vars
+}
+
+/// The first variable of `ACCT_IN_FORCE` that is no longer as entering the
+/// stage made it, as the prompt hooks show it (`AWS_PROFILE=personal`,
+/// `AWS_ACCESS_KEY_ID`, `AWS_PROFILE unset`); `None` while the stage is in
+/// force. `get` reads the environment. The shells' hooks do the same with
+/// builtins (shells/acct.*).
+pub fn mismatch(get: impl Fn(&str) -> Option<OsString>) -> Option<String> {
+    let list = get(env_names::IN_FORCE)?;
+    let plain = |text: &str, extra: &str| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c))
+    };
+    for name in list.to_str()?.split(' ').filter(|n| plain(n, "")) {
+        // Empty is unset, as for the SDKs (and fish's guard hides so).
+        let get = |name: &str| get(name).filter(|v| !v.is_empty());
+        let expected = get(&format!("{}{name}", env_names::IN_FORCE_VALUE));
+        let actual = get(name);
+        if actual == expected {
+            continue;
+        }
+        return Some(match actual {
+            None => format!("{name} unset"),
+            Some(value) => match value.to_str() {
+                Some(value) if name.ends_with("PROFILE") && plain(value, ".@+-") => {
+                    format!("{name}={value}")
+                }
+                _ => name.to_string(),
+            },
+        });
+    }
+    None
+}
+
+/// The prompt segment with what is not in force, `[cpco-testing ≠
+/// AWS_PROFILE=personal]`.
+pub fn segment_with_mismatch(segment: &str, mismatch: &str) -> String {
+    match segment.strip_suffix(']') {
+        Some(open) => format!("{open} ≠ {mismatch}]"),
+        None => format!("{segment} ≠ {mismatch}"),
     }
 }
 
@@ -392,6 +456,44 @@ mod tests {
         let mut person = person;
         person.sort();
         assert_eq!(back, person);
+    }
+
+    #[test]
+    fn the_prompt_names_the_first_variable_no_longer_as_entered() {
+        let entered = stage("testing").apply(environment(&[("PATH", "/bin")]).into_iter());
+        let check = |change: &dyn Fn(&mut Environment)| {
+            let mut env = entered.clone();
+            change(&mut env);
+            mismatch(|name| env.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))
+        };
+        assert_eq!(check(&|_| {}), None);
+        let set = |name: &'static str, value: &'static str| {
+            move |env: &mut Environment| {
+                env.retain(|(n, _)| n != name);
+                env.push((name.into(), value.into()));
+            }
+        };
+        assert_eq!(
+            check(&set("AWS_PROFILE", "personal")).as_deref(),
+            Some("AWS_PROFILE=personal")
+        );
+        assert_eq!(
+            check(&set("AWS_SECRET_ACCESS_KEY", "secret")).as_deref(),
+            Some("AWS_SECRET_ACCESS_KEY")
+        );
+        assert_eq!(
+            check(&set("AWS_PROFILE", "x\u{1b}[2J")).as_deref(),
+            Some("AWS_PROFILE")
+        );
+        assert_eq!(
+            check(&|env: &mut Environment| env.retain(|(n, _)| n != "AWS_DEFAULT_PROFILE"))
+                .as_deref(),
+            Some("AWS_DEFAULT_PROFILE unset")
+        );
+        assert_eq!(
+            segment_with_mismatch("[cpco-testing]", "AWS_PROFILE=personal"),
+            "[cpco-testing ≠ AWS_PROFILE=personal]"
+        );
     }
 
     #[test]

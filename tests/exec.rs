@@ -99,8 +99,19 @@ fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
         ("ACCT_CONFIG", config.as_str()),
         ("ACCT_PROMPT", "[cpco-testing]"),
         ("AWS_SDK_LOAD_CONFIG", "1"),
+        // What the prompt checks (tests/prompt_in_force.rs): the profile
+        // the stage selects, and no credential source beside it.
+        ("ACCT_IN_FORCE_AWS_PROFILE", "cpco-testing-admin"),
+        ("ACCT_IN_FORCE_AWS_DEFAULT_PROFILE", "cpco-testing-admin"),
     ] {
         expected.push((name.to_string(), value.to_string()));
+    }
+    // The sandbox's own AWS files, kept, are checked as they were.
+    for name in ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"] {
+        if let Some((_, value)) = expected.iter().find(|(n, _)| n == name) {
+            let value = value.clone();
+            expected.push((format!("ACCT_IN_FORCE_{name}"), value));
+        }
     }
     expected.sort();
 
@@ -118,6 +129,17 @@ fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
     let record = got.iter().position(|(n, _)| n == "ACCT_RESTORE");
     assert!(record.is_some(), "no ACCT_RESTORE");
     got.remove(record.unwrap());
+    let in_force = got.iter().position(|(n, _)| n == "ACCT_IN_FORCE");
+    let (_, names) = got.remove(in_force.expect("no ACCT_IN_FORCE"));
+    for name in CREDENTIAL_SOURCES
+        .iter()
+        .chain(["AWS_PROFILE", "AWS_CONFIG_FILE"].iter())
+    {
+        assert!(
+            names.split(' ').any(|n| n == *name),
+            "ACCT_IN_FORCE does not check {name}: {names}"
+        );
+    }
     assert_eq!(
         expected, got,
         "\nexpected (left) and got (right) environments differ"

@@ -26,6 +26,7 @@ mod list;
 mod messages;
 mod mfa_session;
 mod prompt_hooks;
+mod prompt_in_force;
 mod rules;
 mod shell;
 mod shell_guard;

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use crate::cli::{EnvArgs, EnvFormat};
 use crate::config::discover;
 use crate::confirm;
+use crate::env_names;
 use crate::error::{Failure, Result, printable};
 use crate::quote;
 use crate::shells::Shell;
@@ -119,9 +120,16 @@ fn enter(stage: &StageEnv, here: Undone) -> Change {
         .map(|(n, _)| n.to_string_lossy().into_owned())
         .collect();
     let target = stage.enter(here.env);
+    let in_force: Vec<String> = target
+        .iter()
+        .filter_map(|(n, _)| n.to_str())
+        .filter(|n| env_names::is_in_force_variable(n))
+        .map(str::to_string)
+        .collect();
     let names: Vec<&str> = earlier
         .iter()
         .chain(&dropped)
+        .chain(&in_force)
         .map(String::as_str)
         .chain(stage.set.iter().map(|(n, _)| n.as_str()))
         .chain(stage.unset.iter().map(String::as_str))
@@ -152,6 +160,12 @@ fn leave(here: Undone, active: Option<&str>) -> Change {
         .unset
         .iter()
         .map(String::as_str)
+        .chain(
+            here.env
+                .iter()
+                .filter_map(|(n, _)| n.to_str())
+                .filter(|n| env_names::is_in_force_variable(n)),
+        )
         .chain([stage_record::NAME])
         .collect();
     Change::toward(&Vec::new(), &names, |_| true)
