@@ -62,8 +62,8 @@ fn cases() -> Vec<Case> {
             "bad mfa serial",
             format!("mfa_serial = \"arn:aws:iam::323330167063:user/bob\"\n{HEAD}{ROOT}"),
             1,
-            "not an MFA device ARN",
-            "IAM console",
+            "neither an MFA device ARN nor a hardware token's serial number",
+            "GAHT12345678",
         ),
         case("bad region", format!("{HEAD}region = \"uswest2\"\n{ROOT}").replacen("region = \"us-west-2\"\n", "", 1), 3, "not an AWS region", "us-west-2"),
         case("bad stage region", format!("{HEAD}{ROOT}region = \"west\"\n"), 6, "not an AWS region", "us-west-2"),
@@ -125,6 +125,19 @@ fn every_rule_names_file_line_and_fix_and_exits_2() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn a_hardware_tokens_serial_number_is_an_mfa_device() {
+    let config = SINGLE.replace(
+        "arn:aws:iam::323330167063:mfa/admin@example.com",
+        "GAHT12345678",
+    );
+    let sandbox = Sandbox::with_config(&config);
+    assert_status(&sandbox.run(&["list"]), 0);
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    let written = std::fs::read_to_string(sandbox.aws_config()).unwrap();
+    assert!(written.contains("mfa_serial=GAHT12345678\n"), "{written}");
 }
 
 #[test]

@@ -128,14 +128,29 @@ pub fn role(value: &str) -> Result<RoleRef<'_>, Problem> {
     ))
 }
 
+/// An MFA device as STS's `SerialNumber` takes it: a virtual or passkey
+/// device's ARN, or a hardware token's serial number (9 to 256 characters
+/// of `[\w+=/:,.@-]`, e.g. `GAHT12345678`).
 pub fn mfa_serial(value: &str) -> Result<(), Problem> {
-    if iam_arn(value, "mfa").is_some() {
+    if iam_arn(value, "mfa").is_some() || is_hardware_serial(value) {
         return Ok(());
     }
     Err((
-        format!("mfa_serial {value:?} is not an MFA device ARN"),
-        "copy the device's ARN from the IAM console, e.g. \"arn:aws:iam::323330167063:mfa/admin@example.com\"".into(),
+        format!("mfa_serial {value:?} is neither an MFA device ARN nor a hardware token's serial number"),
+        "copy the device's ARN from the IAM console, e.g. \"arn:aws:iam::323330167063:mfa/admin@example.com\", \
+         or a hardware token's serial number (9 to 256 letters, digits and _+=/:,.@-), e.g. \"GAHT12345678\""
+            .into(),
     ))
+}
+
+/// A hardware MFA token's serial number, as AWS accepts it in place of an
+/// ARN; never something that starts like an ARN (that must be a whole one).
+pub fn is_hardware_serial(value: &str) -> bool {
+    (9..=256).contains(&value.len())
+        && !value.starts_with("arn:")
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_+=/:,.@-".contains(&b))
 }
 
 /// The shape of an AWS region name: `us-west-2`, `us-gov-east-1`, `cn-north-1`.
@@ -223,6 +238,11 @@ mod tests {
         }
         assert!(mfa_serial("arn:aws:iam::323330167063:mfa/admin@example.com").is_ok());
         assert!(mfa_serial("arn:aws:iam::323330167063:role/admin").is_err());
+        assert!(mfa_serial("GAHT12345678").is_ok());
+        assert!(mfa_serial("GAHT1234").is_err(), "8 characters");
+        assert!(mfa_serial(&"A".repeat(257)).is_err());
+        assert!(mfa_serial("GAHT 12345678").is_err());
+        assert!(mfa_serial("arn:aws:iam::1:mfaX").is_err(), "half an ARN");
     }
 
     #[test]

@@ -337,6 +337,7 @@ impl Walker {
     fn mfa_serial(&mut self, w: &Written, partition: &str) {
         let value = &w.value;
         if self.problem(w.span.clone(), rules::mfa_serial(value))
+            && !rules::is_hardware_serial(value)
             && !value.starts_with(&format!("arn:{partition}:"))
         {
             self.error(
