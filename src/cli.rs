@@ -158,9 +158,12 @@ like any config before it is written, and an existing file is kept unless
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// How long the session holds, 15m to 36h (default: mfa_session_duration, else 12h)
+    /// How long the session holds, 15m to 36h (default: mfa_session_duration, else 12h); starts a new one
     #[arg(long, value_name = "DURATION")]
     pub duration: Option<String>,
+    /// Start a new session (sign in again) even while the current one holds
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The session's parameters, as the `credential_process` line carries them.

@@ -1429,8 +1429,17 @@ fn login_logout_and_doctor() {
         "{line}"
     );
 
-    // login always starts a new session.
-    assert_status(&estate.run(&["login"]), 0);
+    // While the session holds, login asks nothing and says until when.
+    let again = estate.run(&["login"]);
+    assert_status(&again, 0);
+    assert!(
+        stderr(&again).contains("asking no code (`acct login --force` starts a new one)"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!((estate.codes(), estate.sts_calls().len()), (1, 1));
+    // --force starts a new one.
+    assert_status(&estate.run(&["login", "--force"]), 0);
     assert_eq!((estate.codes(), estate.sts_calls().len()), (2, 2));
 
     login_duration(&estate);

@@ -35,9 +35,24 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                 "run `acct login` without --duration",
             ));
         }
-        return sso_login(&config);
+        return sso_login(&config, args.force);
     }
     let mut spec = spec_of(&config)?;
+    // A session that still holds for a while is kept: a code a day, not a
+    // code per `acct login`. A new duration is a new session.
+    if !args.force && args.duration.is_none() {
+        if let Some(session) = mfa_session::current(&spec) {
+            if session.expires - clock::now() > RENEW_MARGIN {
+                eprintln!(
+                    "acct: MFA session for every {} stage until {} ({} from now); asking no code (`acct login --force` starts a new one)",
+                    spec.namespace,
+                    clock::format(session.expires),
+                    clock::human(session.expires - clock::now())
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
     if let Some(text) = &args.duration {
         spec.duration = clock::parse_duration(text)
             .filter(|d| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(d))
@@ -58,12 +73,13 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A token that holds for less than this is renewed by `acct login`.
-const SSO_MARGIN: i64 = 3600;
+/// A session or token that holds for less than this is renewed by `acct
+/// login`; one that holds longer is kept unless `--force`.
+const RENEW_MARGIN: i64 = 3600;
 
 /// `aws sso login --sso-session NAMESPACE` unless the cached token holds
-/// for more than an hour; then says until when it holds.
-fn sso_login(config: &Config) -> Result<ExitCode> {
+/// for more than an hour (and no `--force`); then says until when it holds.
+fn sso_login(config: &Config, force: bool) -> Result<ExitCode> {
     let session = Sso::session_name(&config.namespace);
     let file = sso_token::cache_file_of(session).ok_or_else(|| {
         Failure::other(
@@ -71,10 +87,10 @@ fn sso_login(config: &Config) -> Result<ExitCode> {
             "set HOME",
         )
     })?;
-    if let Token::Expires(at) = sso_token::read(&file) {
-        if at - clock::now() > SSO_MARGIN {
+    if let (Token::Expires(at), false) = (sso_token::read(&file), force) {
+        if at - clock::now() > RENEW_MARGIN {
             eprintln!(
-                "acct: signed in to Identity Center for every {} stage until {} ({} from now); not signing in again",
+                "acct: signed in to Identity Center for every {} stage until {} ({} from now); not signing in again (`acct login --force` signs in anyway)",
                 config.namespace,
                 clock::format(at),
                 clock::human(at - clock::now())
