@@ -243,8 +243,8 @@ pub struct ExecArgs {
     /// Set the stage's temporary keys instead of its profile (asks for MFA here, for Terraform)
     #[arg(long)]
     pub export_credentials: bool,
-    /// The stage to run in
-    #[arg(add = stage_names(), required_unless_present_any = ["each", "all"], conflicts_with_all = ["each", "all"])]
+    /// The stage to run in (none: choose from a list on the terminal)
+    #[arg(add = stage_names(), conflicts_with_all = ["each", "all"])]
     pub stage: Option<String>,
     /// Run once in each of these stages (comma separated), output prefixed with the stage
     #[arg(
@@ -282,9 +282,9 @@ pub struct ShellArgs {
     /// Set the stage's temporary keys instead of its profile (asks for MFA here, for Terraform)
     #[arg(long)]
     pub export_credentials: bool,
-    /// The stage to enter
+    /// The stage to enter (none: choose from a list on the terminal)
     #[arg(add = stage_names())]
-    pub stage: String,
+    pub stage: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -298,9 +298,9 @@ pub struct ConsoleArgs {
     /// Do not ask before opening a protected stage
     #[arg(long)]
     pub yes: bool,
-    /// The stage whose console to open
+    /// The stage whose console to open (none: choose from a list on the terminal)
     #[arg(add = stage_names())]
-    pub stage: String,
+    pub stage: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -372,4 +372,31 @@ impl InitArgs {
             || self.sso_region.is_some()
             || self.sso_role.is_some()
     }
+}
+
+/// `acct exec testing terraform plan`, without the `--` that separates the
+/// command: clap only says "unexpected argument"; this says where `--` goes.
+pub fn missing_separator(
+    error: &clap::Error,
+    args: impl Iterator<Item = String>,
+) -> Option<String> {
+    if error.kind() != clap::error::ErrorKind::UnknownArgument {
+        return None;
+    }
+    let args: Vec<String> = args.collect();
+    let at = args.iter().position(|a| a == "exec")?;
+    let rest = &args[at + 1..];
+    if rest.iter().any(|a| a == "--") {
+        return None;
+    }
+    let stage = rest.iter().position(|a| !a.starts_with('-'))?;
+    let (before, command) = rest.split_at(stage + 1);
+    if command.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "put `--` before the command: acct exec {} -- {}",
+        shell_words::join(before),
+        shell_words::join(command)
+    ))
 }

@@ -21,6 +21,7 @@ mod export_credentials;
 #[cfg(test)]
 mod fuzz;
 mod mfa_session;
+mod picker;
 mod prefix;
 mod process;
 mod quote;
@@ -52,6 +53,9 @@ fn main() -> ExitCode {
             let text = e.render().to_string();
             let text = error::printable(&text, true);
             eprint!("acct: {}", text.strip_prefix("error: ").unwrap_or(&text));
+            if let Some(fix) = cli::missing_separator(&e, std::env::args().skip(1)) {
+                eprintln!("  fix: {}", error::printable(&fix, true));
+            }
             return ExitCode::from(error::EXIT_USAGE);
         }
     };

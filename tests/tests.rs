@@ -25,6 +25,7 @@ mod install;
 mod list;
 mod messages;
 mod mfa_session;
+mod picker;
 mod prompt_hooks;
 mod prompt_in_force;
 mod rules;

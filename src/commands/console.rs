@@ -14,7 +14,7 @@ use crate::stage_env::{Credentials, StageEnv};
 
 pub fn run(args: &ConsoleArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
-    let stage = super::find_stage(&config, &args.stage)?;
+    let stage = crate::picker::stage(&config, args.stage.as_deref(), "console")?;
     confirm::protected(&stage, args.yes)?;
     let link = match console::way(&config, &stage, args.federate) {
         Way::SwitchRole(link) | Way::Portal(link) => link,

@@ -8,14 +8,15 @@ use crate::config::discover;
 use crate::confirm;
 use crate::error::Result;
 use crate::export_credentials;
+use crate::picker;
 use crate::process;
 
 pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
-    let Some(name) = &args.stage else {
+    if args.all || !args.each.is_empty() {
         return super::exec_each::run(&args, config);
-    };
+    }
     let config = discover::load(config)?;
-    let stage = super::find_stage(&config, name)?;
+    let stage = picker::stage(&config, args.stage.as_deref(), "exec")?;
     confirm::protected(&stage, args.yes)?;
     let env = export_credentials::stage_env(&config, &stage, args.export_credentials)?;
     Err(process::exec(&args.command, &env))

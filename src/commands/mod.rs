@@ -21,9 +21,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
-use crate::config::{Config, Stage};
 use crate::error::{Failure, Result};
-use crate::suggest;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let config = cli.config;
@@ -50,19 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// A stage by name; an unknown one is a usage error with the closest name.
-pub fn find_stage<'c>(config: &'c Config, name: &str) -> Result<Stage<'c>> {
-    config.stage(name).ok_or_else(|| {
-        let names = config.stages.iter().map(|s| s.name.as_str());
-        let hint = match suggest::closest(name, names.clone()) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("the stages are: {}", names.collect::<Vec<_>>().join(", ")),
-        };
-        Failure::usage(
-            format!("unknown stage `{name}` in {}", config.path.display()),
-            hint,
-        )
-    })
-}
+pub use crate::picker::find as find_stage;
 
 /// Write to stdout; a closed pipe (`acct list | head -1`) is a quiet success.
 pub fn print(text: &str) -> Result<ExitCode> {

@@ -13,7 +13,7 @@ use crate::shells;
 
 pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
-    let stage = super::find_stage(&config, &args.stage)?;
+    let stage = crate::picker::stage(&config, args.stage.as_deref(), "shell")?;
     let outer = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
     if let (Some(outer), false) = (&outer, args.nest) {
         return Err(Failure::other(
