@@ -791,7 +791,7 @@ fn the_cache_is_private_and_replaced_whole() {
     // would show the reader the new keys, or half of them).
     let mut reader = std::fs::File::open(&file).unwrap();
     let inode = reader.metadata().unwrap().ino();
-    assert_status(&estate.run(&["login"]), 0);
+    assert_status(&estate.run(&["login", "--force"]), 0);
     let mut old = String::new();
     reader.read_to_string(&mut old).unwrap();
     assert_eq!(old, stdout(&cold), "the reader of the old file");
@@ -1227,8 +1227,9 @@ fn with_mfa_session_the_session_profile_comes_first_and_quotes_for_a_shell() {
         assert_status(&out, 0);
         stdout(&out)
     };
+    // acct by its absolute path: an SDK whose PATH lacks it still runs it.
     let expected = "[profile cpco-mfa]
-credential_process=acct mfa-session --namespace cpco --source-profile cpco --mfa-serial arn:aws:iam::323330167063:mfa/admin@example.com --duration 43200 --aws-cli '/opt/aws cli/aws' --mfa-process 'ykman oath accounts code -s '\\''aws prod'\\'''
+credential_process=ACCT mfa-session --namespace cpco --source-profile cpco --mfa-serial arn:aws:iam::323330167063:mfa/admin@example.com --duration 43200 --aws-cli '/opt/aws cli/aws' --mfa-process 'ykman oath accounts code -s '\\''aws prod'\\'''
 
 [profile cpco-testing-admin]
 region=us-west-2
@@ -1241,7 +1242,7 @@ role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
 source_profile=cpco-mfa
 ";
     assert_text(
-        expected,
+        &expected.replace("ACCT", ACCT),
         &render(
             "aws_cli = \"/opt/aws cli/aws\"\nmfa_process = \"ykman oath accounts code -s 'aws prod'\"\n",
         ),
@@ -1359,6 +1360,42 @@ fn logout_forgets_the_roles_the_aws_cli_cached() {
     assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(!stdout(&out).contains("arn:"), "ran as {}", stdout(&out));
     assert!(stderr(&out).contains(NO_TERMINAL), "{}", stderr(&out));
+}
+
+/// The session profile runs acct by its absolute path: an SDK started with
+/// a PATH that lacks acct (an IDE, cron, a desktop app) still gets the
+/// session, and lands in the stage.
+#[test]
+fn the_session_works_from_a_path_without_acct() {
+    let estate = Estate::new(MEMBER, Sts::V2, true, 0);
+    assert_status(&estate.run(&["login"]), 0);
+    assert!(
+        estate
+            .credential_process()
+            .starts_with(&format!("{ACCT} mfa-session ")),
+        "{}",
+        estate.credential_process()
+    );
+    let mut cmd = estate.command(aws_v2());
+    cmd.args([
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        "cpco-testing-admin",
+        "--query",
+        "Arn",
+        "--output",
+        "text",
+    ])
+    .env("PATH", "/usr/bin:/bin");
+    let out = output(without_terminal(&mut cmd));
+    assert_status(&out, 0);
+    assert_lands(
+        &stdout(&out),
+        ("testing", "126450723953", "cpco-testing-admin"),
+        "the CLI v2 with PATH=/usr/bin:/bin",
+    );
+    assert_eq!(estate.codes(), 1, "the warm session, no new code");
 }
 
 /// Without an MFA session (a code per role), logout still forgets the

@@ -210,6 +210,7 @@ pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
         aws_cli: args.aws_cli.clone(),
         mfa_process: args.mfa_process.clone(),
         keep_env: args.keep_env.clone(),
+        acct: mfa_session::acct_program(),
     };
     let session = mfa_session::credentials(&spec, Start::IfNeeded)?;
     super::print(&session.json)

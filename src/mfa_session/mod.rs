@@ -37,6 +37,32 @@ pub struct SessionSpec {
     /// The config's `keep_env`: the GetSessionToken call gets the same
     /// clean environment as a stage, and keeps what a stage keeps.
     pub keep_env: Vec<String>,
+    /// How the SDKs run acct (`acct_program`).
+    pub acct: String,
+}
+
+/// How the session profile names acct: by absolute path, so that an SDK
+/// started by an IDE, cron or a desktop app, whose PATH lacks
+/// `~/.local/bin`, still finds it. The `acct` on PATH when it is this very
+/// binary (a link such as `/opt/homebrew/bin/acct` stays right across
+/// upgrades), else this binary's own path. A moved binary makes the written
+/// profile differ from this rendering: `aws-config --check` and `doctor`
+/// report it as drift. Bare `acct` only when neither path is known.
+pub fn acct_program() -> String {
+    let Some(this) = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok())
+    else {
+        return "acct".to_string();
+    };
+    let on_path = which::which("acct")
+        .ok()
+        .filter(|p| p.canonicalize().ok().as_ref() == Some(&this));
+    on_path
+        .unwrap_or(this)
+        .into_os_string()
+        .into_string()
+        .unwrap_or_else(|_| "acct".to_string())
 }
 
 /// A session with less than this left is not served: the SDK would get
@@ -55,6 +81,7 @@ impl SessionSpec {
             aws_cli: config.aws_cli.clone(),
             mfa_process: session.mfa_process.clone(),
             keep_env: config.keep_env.clone(),
+            acct: acct_program(),
         })
     }
 
@@ -69,7 +96,8 @@ impl SessionSpec {
     pub fn profile_block(&self) -> String {
         let q = |value: &str| quote::posix(value.as_ref()).into_owned();
         let mut line = format!(
-            "acct mfa-session --namespace {} --source-profile {} --mfa-serial {} --duration {}",
+            "{} mfa-session --namespace {} --source-profile {} --mfa-serial {} --duration {}",
+            q(&self.acct),
             q(&self.namespace),
             q(&self.source_profile),
             q(&self.mfa_serial),
@@ -236,10 +264,11 @@ mod tests {
             aws_cli: "/opt/aws cli/aws".into(),
             mfa_process: Some("ykman oath accounts code -s aws".into()),
             keep_env: vec!["AWS_ENDPOINT_URL_STS".into()],
+            acct: "/home/me/.local/bin/acct".into(),
         };
         assert_eq!(
             spec.profile_block(),
-            "[profile cpco-mfa]\ncredential_process=acct mfa-session --namespace cpco \
+            "[profile cpco-mfa]\ncredential_process=/home/me/.local/bin/acct mfa-session --namespace cpco \
              --source-profile cpco --mfa-serial arn:aws:iam::323330167063:mfa/admin@example.com \
              --duration 43200 --aws-cli '/opt/aws cli/aws' \
              --mfa-process 'ykman oath accounts code -s aws' --keep-env AWS_ENDPOINT_URL_STS\n"
