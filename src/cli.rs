@@ -257,6 +257,12 @@ pub struct ExecArgs {
     /// With --each or --all: at most N stages at a time (default 1: one after another)
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub parallel: u16,
+    /// With --each or --all: start no more stages after the first failure (default: run them all)
+    #[arg(long, conflicts_with = "stage")]
+    pub fail_fast: bool,
+    /// With --each or --all: also write the summary as JSON to FILE (or /dev/fd/N)
+    #[arg(long, value_name = "FILE", conflicts_with = "stage")]
+    pub summary_json: Option<PathBuf>,
     /// The command and its arguments, after `--`, passed verbatim
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,

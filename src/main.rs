@@ -21,7 +21,6 @@ mod export_credentials;
 #[cfg(test)]
 mod fuzz;
 mod mfa_session;
-mod prefix;
 mod process;
 mod quote;
 mod shells;
