@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use expectrl::Expect;
 
-use crate::moto::{Moto, aws_v2_racing_on_its_cache};
+use crate::moto::{CALLER_ARN, Moto, aws_v2_racing_on_its_cache};
 use crate::shell::expect;
 use crate::util::*;
 
@@ -157,14 +157,7 @@ fn parallel_aws_clis_in_a_new_home_land_in_their_stages() {
     let out = cmd
         .args(["exec", "--all", "--parallel", "2", "--"])
         .arg(&racing)
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--query",
-            "Arn",
-            "--output",
-            "text",
-        ])
+        .args(CALLER_ARN)
         .stdin(Stdio::null())
         .output()
         .unwrap();
