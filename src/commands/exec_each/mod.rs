@@ -86,7 +86,10 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let code = summary::exit_code(&rows, cut);
     if let (Some(file), Some(path)) = (summary_file.as_mut(), &args.summary_json) {
         let json = summary::json(&rows, cut, code);
-        if let Err(e) = writeln!(file, "{json:#}") {
+        let written = serde_json::to_writer_pretty(&mut *file, &json)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(file));
+        if let Err(e) = written {
             eprintln!("acct: cannot write the summary to {}: {e}", path.display());
             return Ok(ExitCode::from(if code == 0 { 1 } else { code }));
         }

@@ -133,30 +133,47 @@ pub fn print(rows: &[Row], cut: Option<Cut>) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// The summary for scripts (`--summary-json`).
-pub fn json(rows: &[Row], cut: Option<Cut>, exit: u8) -> serde_json::Value {
-    let stages: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|row| {
-            serde_json::json!({
-                "stage": row.stage,
-                "status": row.outcome.status(),
-                "exit_code": row.outcome.exit_code(),
-                "signal": row.outcome.signal().map(signal_name),
-                "duration_seconds": row.duration.map(|t| (t.as_secs_f64() * 1000.0).round() / 1000.0),
-                "output_held": row.output_held,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "exit_code": exit,
-        "interrupted_by": match cut {
+/// The summary for scripts (`--summary-json`), fields in this order.
+#[derive(serde::Serialize)]
+pub struct Json<'a> {
+    exit_code: u8,
+    interrupted_by: Option<&'static str>,
+    fail_fast: bool,
+    stages: Vec<JsonRow<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    stage: &'a str,
+    status: &'static str,
+    exit_code: Option<i32>,
+    signal: Option<String>,
+    duration_seconds: Option<f64>,
+    output_held: bool,
+}
+
+pub fn json(rows: &[Row], cut: Option<Cut>, exit: u8) -> Json<'_> {
+    Json {
+        exit_code: exit,
+        interrupted_by: match cut {
             Some(Cut::Interrupted(sig)) => Some(sig.as_str()),
             _ => None,
         },
-        "fail_fast": matches!(cut, Some(Cut::FailFast(_))),
-        "stages": stages,
-    })
+        fail_fast: matches!(cut, Some(Cut::FailFast(_))),
+        stages: rows
+            .iter()
+            .map(|row| JsonRow {
+                stage: &row.stage,
+                status: row.outcome.status(),
+                exit_code: row.outcome.exit_code(),
+                signal: row.outcome.signal().map(signal_name),
+                duration_seconds: row
+                    .duration
+                    .map(|t| (t.as_secs_f64() * 1000.0).round() / 1000.0),
+                output_held: row.output_held,
+            })
+            .collect(),
+    }
 }
 
 /// 128 + N when a signal stopped the run; else 0 when every stage that ran
