@@ -267,7 +267,9 @@ fn start(command: &[OsString], env: &StageEnv, prefix: &[u8]) -> Result<Running>
 
 /// As a shell reports it: 127 not found, 126 found but not runnable.
 fn cannot_start(program: &std::ffi::OsStr, e: &std::io::Error) -> Failure {
-    let name = program.to_string_lossy();
+    // Printed on the terminal: a control character in the name is shown, not obeyed.
+    let lossy = program.to_string_lossy();
+    let name = crate::error::printable(&lossy, false);
     match e.kind() {
         std::io::ErrorKind::NotFound => Failure::with_code(
             process::EXIT_NOT_FOUND,
