@@ -46,7 +46,7 @@ pub enum Command {
     Env(EnvArgs),
     /// Run one command inside a stage
     #[command(
-        after_help = "Examples:\n  acct exec prod -- terraform plan\n  acct exec --all --parallel 4 -- aws sts get-caller-identity\n  acct exec --each testing,prod -- terraform plan"
+        after_help = "Examples:\n  acct exec prod -- terraform plan\n  acct exec --all --parallel 4 -- aws sts get-caller-identity\n  acct exec --each testing,prod -- terraform plan\n  acct exec --all --fail-fast --summary-json summary.json -- terraform plan"
     )]
     Exec(ExecArgs),
     /// Trust a project's acct.toml (found walking up) after reading it

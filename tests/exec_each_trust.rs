@@ -384,4 +384,20 @@ fn fail_fast_starts_nothing_after_the_first_failure() {
         err.contains("acct: --fail-fast: testing failed, so these did not start: prod"),
         "{err}"
     );
+    // One stage is no run of many: the options are refused there.
+    for option in [&["--fail-fast"][..], &["--summary-json", "s.json"]] {
+        let out = sandbox
+            .acct()
+            .args(["exec", "root"])
+            .args(option)
+            .args(["--", "true"])
+            .output()
+            .unwrap();
+        assert_status(&out, 2);
+        assert!(
+            stderr(&out).contains("cannot be used with"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
