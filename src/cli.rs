@@ -96,6 +96,9 @@ pub enum Command {
     /// The credential_process of the session profile that `acct aws-config` writes
     #[command(name = "mfa-session", hide = true)]
     MfaSession(MfaSessionArgs),
+    /// Kills the stages of an `acct exec --each` that died (acct starts it itself)
+    #[command(name = "exec-each-guard", hide = true)]
+    ExecEachGuard,
     /// Print acct's man page (roff), for install.sh and packagers
     #[command(
         hide = true,

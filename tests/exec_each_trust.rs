@@ -51,24 +51,25 @@ fn gone(pid: i32) -> bool {
     }
 }
 
-/// The pids the stages wrote to `STAGE.pid`, each killed when the test ends.
+/// The pids the stages wrote to these files (`testing.pid`), each killed
+/// when the test ends.
 struct Pids(Vec<i32>);
 
 impl Pids {
-    fn read(sandbox: &Sandbox, stages: &[&str]) -> Self {
+    fn read(sandbox: &Sandbox, files: &[&str]) -> Self {
         let deadline = Instant::now() + Duration::from_secs(20);
         Pids(
-            stages
+            files
                 .iter()
-                .map(|stage| {
-                    let file = sandbox.work.join(format!("{stage}.pid"));
+                .map(|name| {
+                    let file = sandbox.work.join(name);
                     loop {
                         if let Ok(pid) = std::fs::read_to_string(&file) {
                             if let Ok(pid) = pid.trim().parse() {
                                 return pid;
                             }
                         }
-                        assert!(Instant::now() < deadline, "{stage} never started");
+                        assert!(Instant::now() < deadline, "{name} never written");
                         std::thread::sleep(Duration::from_millis(20));
                     }
                 })
@@ -96,7 +97,7 @@ fn a_background_process_holding_the_output_does_not_hold_up_the_stages() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    let _sleeps = Pids::read(&sandbox, &["testing", "root"]);
+    let _sleeps = Pids::read(&sandbox, &["testing.pid", "root.pid"]);
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "waited for the background sleep: {:?}",
@@ -125,7 +126,7 @@ fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
             .args(["sh", "-c", "sleep 30 & echo $! > $STAGE.pid; echo started"]),
     );
     read_until(&mut child, "[testing] started");
-    let sleeps = Pids::read(&sandbox, &["testing"]);
+    let sleeps = Pids::read(&sandbox, &["testing.pid"]);
     let sent = Instant::now();
     kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -149,22 +150,29 @@ fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
 }
 
 /// SIGKILL to acct's whole process group (a CI cancel): the stages, in
-/// sessions of their own, die with acct (PR_SET_PDEATHSIG).
-#[cfg(target_os = "linux")]
+/// sessions of their own, die with acct (PR_SET_PDEATHSIG), and what they
+/// started too (the watcher).
 #[test]
 fn sigkill_to_the_job_leaves_no_stage_running() {
     let sandbox = Sandbox::with_config(MEMBER);
     let mut cmd = sandbox.acct();
     cmd.process_group(0)
         .args(["exec", "--each", "testing,root", "--parallel", "2", "--"])
-        .args(["sh", "-c", "echo $$ > $STAGE.pid; exec sleep 30"]);
+        .args([
+            "sh",
+            "-c",
+            "sleep 30 & echo $! > $STAGE.child; echo $$ > $STAGE.pid; wait",
+        ]);
     let mut child = start(&mut cmd);
-    let stages = Pids::read(&sandbox, &["testing", "root"]);
+    let stages = Pids::read(
+        &sandbox,
+        &["testing.child", "root.child", "testing.pid", "root.pid"],
+    );
     killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL).unwrap();
     child.wait().unwrap();
     std::thread::sleep(Duration::from_secs(2));
     for pid in &stages.0 {
-        assert!(gone(*pid), "stage command {pid} outlived acct");
+        assert!(gone(*pid), "stage process {pid} outlived acct");
     }
 }
 

@@ -11,14 +11,15 @@
 //! (`runner`, `output`, `signals`); `summary` reports.
 //!
 //! - `credentials`: the MFA code(s) asked before the runs, or a refusal.
-//! - `guard`: setsid and PR_SET_PDEATHSIG in the child before exec.
+//! - `guard`: setsid and PR_SET_PDEATHSIG in the child before exec, and
+//!   the watcher that kills the stages' groups when acct dies.
 //! - `output`: bounded, prefixed lines.
 //! - `runner`: start, read, reap, forward signals.
 //! - `signals`: SIGINT, SIGTERM, SIGHUP and SIGCHLD on a self-pipe.
 //! - `summary`: the table, the JSON, the exit status.
 
 mod credentials;
-mod guard;
+pub mod guard;
 mod output;
 mod runner;
 mod signals;

@@ -84,10 +84,14 @@ pub fn run(plan: &Plan<'_>, signals: &Signals) -> (Vec<Row>, Option<Cut>) {
     let mut stop_since: Option<Instant> = None;
     let mut killed = false;
     let mut buf = vec![0u8; PIECE];
+    let mut watch = guard::Watch::start();
     loop {
         while cut.is_none() && running.len() < plan.parallel && next < plan.envs.len() {
             match start(plan.command, &plan.envs[next], &plan.prefixes[next]) {
-                Ok(r) => running.push(Running { index: next, ..r }),
+                Ok(r) => {
+                    watch.add(r.child.id());
+                    running.push(Running { index: next, ..r });
+                }
                 Err(failure) => {
                     say(&plan.prefixes[next], &failure.message);
                     rows[next].outcome = Outcome::CannotStart(failure.code);
@@ -144,6 +148,7 @@ pub fn run(plan: &Plan<'_>, signals: &Signals) -> (Vec<Row>, Option<Cut>) {
                 still.push(r);
                 continue;
             }
+            watch.forget(r.child.id());
             let row = &mut rows[r.index];
             row.output_held = r.open();
             if row.output_held {
@@ -171,6 +176,7 @@ pub fn run(plan: &Plan<'_>, signals: &Signals) -> (Vec<Row>, Option<Cut>) {
         }
         running = still;
     }
+    watch.done();
     (rows, cut)
 }
 
