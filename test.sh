@@ -3,7 +3,7 @@
 # suite. `./test.sh [CARGO TEST ARGS]`, e.g. `./test.sh shell::`.
 #
 # - With apt-get (Debian, Ubuntu), as root or through `sudo -n`: the shells
-#   (bash zsh fish dash), shellcheck, tmux, the AWS CLI v2 (Debian 12's
+#   (bash zsh fish dash), shellcheck, tmux, GNU time, the AWS CLI v2 (Debian 12's
 #   `awscli`) and python3-venv, only those that are missing.
 # - moto and the AWS CLI v1, pinned in tests/requirements.txt, into a virtual
 #   environment of the project's own, target/test-tools/venv: never into the
@@ -72,6 +72,8 @@ missing_packages() {
     for tool in bash zsh fish dash shellcheck tmux; do
         command -v -- "$tool" >/dev/null 2>&1 || packages="$packages $tool"
     done
+    # GNU time (a peak RSS): `command -v time` may name a shell keyword.
+    [ -x /usr/bin/time ] || packages="$packages time"
     find_aws_v2 >/dev/null || packages="$packages awscli"
     if ! venv_works && ! find_python >/dev/null; then
         [ -x /usr/bin/python3 ] || packages="$packages python3"

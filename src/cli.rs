@@ -46,7 +46,7 @@ pub enum Command {
     Env(EnvArgs),
     /// Run one command inside a stage
     #[command(
-        after_help = "Examples:\n  acct exec prod -- terraform plan\n  acct exec --all --parallel 4 -- aws sts get-caller-identity\n  acct exec --each testing,prod -- terraform plan"
+        after_help = "Examples:\n  acct exec prod -- terraform plan\n  acct exec --all --parallel 4 -- aws sts get-caller-identity\n  acct exec --each testing,prod -- terraform plan\n  acct exec --all --fail-fast --summary-json summary.json -- terraform plan"
     )]
     Exec(ExecArgs),
     /// Trust a project's acct.toml (found walking up) after reading it
@@ -96,6 +96,9 @@ pub enum Command {
     /// The credential_process of the session profile that `acct aws-config` writes
     #[command(name = "mfa-session", hide = true)]
     MfaSession(MfaSessionArgs),
+    /// Kills the stages of an `acct exec --each` that died (acct starts it itself)
+    #[command(name = "exec-each-guard", hide = true)]
+    ExecEachGuard,
     /// Print acct's man page (roff), for install.sh and packagers
     #[command(
         hide = true,
@@ -260,6 +263,12 @@ pub struct ExecArgs {
     /// With --each or --all: at most N stages at a time (default 1: one after another)
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub parallel: u16,
+    /// With --each or --all: start no more stages after the first failure (default: run them all)
+    #[arg(long, conflicts_with = "stage")]
+    pub fail_fast: bool,
+    /// With --each or --all: also write the summary as JSON to FILE (or /dev/fd/N)
+    #[arg(long, value_name = "FILE", conflicts_with = "stage")]
+    pub summary_json: Option<PathBuf>,
     /// The command and its arguments, after `--`, passed verbatim
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,

@@ -22,7 +22,6 @@ mod export_credentials;
 mod fuzz;
 mod mfa_session;
 mod picker;
-mod prefix;
 mod process;
 mod quote;
 mod shells;

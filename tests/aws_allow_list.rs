@@ -5,7 +5,7 @@
 
 use std::process::Stdio;
 
-use crate::moto::{Moto, aws_v1};
+use crate::moto::{CALLER_ARN, Moto, aws_v1};
 use crate::util::*;
 
 /// What a person may have exported before entering a stage.
@@ -156,14 +156,7 @@ fn an_inherited_sts_endpoint_does_not_receive_the_stages_assume_role() {
         .env("AWS_ENDPOINT_URL_STS", &rogue_url)
         .args(["exec", "testing", "--"])
         .arg(aws_v1())
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--output",
-            "text",
-            "--query",
-            "Arn",
-        ])
+        .args(CALLER_ARN)
         .stdin(Stdio::null())
         .output()
         .unwrap();

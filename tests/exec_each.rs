@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use expectrl::Expect;
 
-use crate::moto::{Moto, aws_v2_racing_on_its_cache};
+use crate::moto::{CALLER_ARN, Moto, aws_v2_racing_on_its_cache};
 use crate::shell::expect;
 use crate::util::*;
 
@@ -48,9 +48,9 @@ fn each_stage_runs_in_order_with_its_own_environment_behind_its_prefix() {
         &stdout(&out),
     );
     let summary = stderr(&out);
-    assert!(summary.contains("stage    status  time"), "{summary}");
-    assert!(summary.contains("testing  0"), "{summary}");
-    assert!(summary.contains("root     0"), "{summary}");
+    assert!(summary.contains("stage    status  exit  time"), "{summary}");
+    assert!(summary.contains("testing  ok      0 "), "{summary}");
+    assert!(summary.contains("root     ok      0 "), "{summary}");
 }
 
 #[test]
@@ -81,9 +81,13 @@ fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
     // root 0, testing 3, prod killed by SIGTERM, audit 0: the first failure wins.
     assert_status(&out, 3);
     assert_eq!(stdout(&out).matches("ran").count(), 4, "{}", stdout(&out));
-    assert!(stderr(&out).contains("testing  3"), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("prod     signal 15"),
+        stderr(&out).contains("testing  failed  3 "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("prod     killed  SIGTERM"),
         "{}",
         stderr(&out)
     );
@@ -153,14 +157,7 @@ fn parallel_aws_clis_in_a_new_home_land_in_their_stages() {
     let out = cmd
         .args(["exec", "--all", "--parallel", "2", "--"])
         .arg(&racing)
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--query",
-            "Arn",
-            "--output",
-            "text",
-        ])
+        .args(CALLER_ARN)
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -237,7 +234,7 @@ fn protected_stages_are_confirmed_once_together() {
         expect(&mut s, &format!("ran-{stage}"));
     }
     assert_eq!(
-        expect(&mut s, "audit    0")
+        expect(&mut s, "audit    ok")
             .matches("Type their names")
             .count(),
         0,

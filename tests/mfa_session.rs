@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 
 use expectrl::{Expect, Regex};
 
-use crate::moto::{Moto, aws_v1, aws_v2};
+use crate::moto::{CALLER_ARN, Moto, aws_v1, aws_v2};
 use crate::tools;
 use crate::util::*;
 
@@ -1320,14 +1320,9 @@ fn logout_forgets_the_roles_the_aws_cli_cached() {
     estate.write_config(MEMBER, false);
     let testing = |estate: &Estate| {
         let mut cmd = estate.acct();
-        cmd.args(["exec", "testing", "--"]).arg(aws_v2()).args([
-            "sts",
-            "get-caller-identity",
-            "--query",
-            "Arn",
-            "--output",
-            "text",
-        ]);
+        cmd.args(["exec", "testing", "--"])
+            .arg(aws_v2())
+            .args(CALLER_ARN);
         output(without_terminal(&mut cmd))
     };
     let out = testing(&estate);
@@ -1715,16 +1710,9 @@ fn the_session_starts_without_a_region_in_the_environment() {
     // users do: the region is the profile's, not the environment's.
     assert_status(&estate.run(&["logout"]), 0);
     let mut direct = estate.command(aws_v1());
-    direct.args([
-        "--profile",
-        "cpco-testing-admin",
-        "sts",
-        "get-caller-identity",
-        "--query",
-        "Arn",
-        "--output",
-        "text",
-    ]);
+    direct
+        .args(["--profile", "cpco-testing-admin"])
+        .args(CALLER_ARN);
     estate.server.as_ref().unwrap().configure(&mut direct);
     let ran = output(without_terminal(&mut direct));
     assert_status(&ran, 0);

@@ -33,6 +33,17 @@ pub fn aws_v2_racing_on_its_cache(path: &std::path::Path) -> PathBuf {
     path.to_path_buf()
 }
 
+/// `aws sts get-caller-identity`'s arguments for the ARN alone, as text:
+/// who a profile (or a set of keys) lands as.
+pub const CALLER_ARN: [&str; 6] = [
+    "sts",
+    "get-caller-identity",
+    "--query",
+    "Arn",
+    "--output",
+    "text",
+];
+
 /// One moto of each kind for however many tests run at once.
 static PROXY: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
 static SERVER: Mutex<Weak<Moto>> = Mutex::new(Weak::new());

@@ -18,6 +18,7 @@ mod env_points;
 mod env_shells;
 mod exec;
 mod exec_each;
+mod exec_each_trust;
 mod export_credentials;
 mod identity;
 mod init;

@@ -34,6 +34,8 @@ const SYSTEM: &[(&str, &str)] = &[
     ("dash", "dash"),
     ("shellcheck", "shellcheck"),
     ("tmux", "tmux"),
+    // GNU time, for a peak RSS (`-f %M`).
+    ("time", "time"),
 ];
 
 /// The one-line failure for a missing tool.

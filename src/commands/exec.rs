@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::cli::ExecArgs;
 use crate::config::discover;
 use crate::confirm;
-use crate::error::Result;
+use crate::error::{Failure, Result};
 use crate::export_credentials;
 use crate::picker;
 use crate::process;
@@ -14,6 +14,12 @@ use crate::process;
 pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     if args.all || !args.each.is_empty() {
         return super::exec_each::run(&args, config);
+    }
+    if args.fail_fast || args.summary_json.is_some() {
+        return Err(Failure::usage(
+            "--fail-fast and --summary-json are for several stages",
+            "add --each STAGES or --all, or leave them out",
+        ));
     }
     let config = discover::load(config)?;
     let stage = picker::stage(&config, args.stage.as_deref(), "exec")?;

@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Login(args) => login::login(&args, config),
         Command::Logout => login::logout(config),
         Command::MfaSession(args) => login::credential_process(&args),
+        Command::ExecEachGuard => Ok(exec_each::guard::serve()),
         Command::Manpage => manpage::run(),
         Command::Allow(args) => trust::allow(&args),
         Command::Deny(args) => trust::deny(&args),

@@ -1,0 +1,71 @@
+//! Everything the stages will need from the person, obtained before any
+//! command runs: the commands run with no terminal (see `guard`), so none of
+//! them can ask.
+//!
+//! - `mfa_session = true`: the session's one code, once.
+//! - An estate that asks per role (`mfa_serial` without `mfa_session`):
+//!   each such stage's credentials one after the other, as
+//!   `--export-credentials` gets them (the AWS CLI asks its code on the
+//!   terminal). Where nobody can answer (no terminal, stdin not a pipe),
+//!   `--each` refuses at once with the reason and the fix.
+
+use std::io::IsTerminal;
+use std::os::fd::AsFd;
+
+use crate::config::{Config, Stage};
+use crate::error::{Failure, Result};
+use crate::export_credentials;
+use crate::mfa_session::{self, SessionSpec, Start};
+use crate::stage_env::StageEnv;
+
+/// Every stage's environment, in order, made before anything runs.
+pub fn stage_envs(config: &Config, stages: &[Stage<'_>], requested: bool) -> Result<Vec<StageEnv>> {
+    if let Some(spec) = SessionSpec::of(config) {
+        mfa_session::credentials(&spec, Start::IfNeeded)?;
+    }
+    let asking: Vec<&str> = stages
+        .iter()
+        .filter(|s| asks_per_role(config, s) && !(requested || s.export_credentials))
+        .map(|s| s.name)
+        .collect();
+    if !asking.is_empty() && !someone_can_answer() {
+        return Err(Failure::other(
+            format!(
+                "{} would ask for an MFA code (mfa_serial without mfa_session), and there is no terminal to ask it on; nothing was run",
+                asking.join(", ")
+            ),
+            "set mfa_session = true in the acct config (one code for every stage), run `acct aws-config --write`, then `acct login` before --each; or run --each on a terminal, which asks each stage's code before any command starts",
+        ));
+    }
+    stages
+        .iter()
+        .map(|stage| {
+            let export = asking.contains(&stage.name);
+            if export {
+                eprintln!(
+                    "acct: [{}] the stage asks for an MFA code: getting its credentials now, before any command runs",
+                    stage.name
+                );
+            }
+            export_credentials::stage_env(config, stage, requested || export)
+        })
+        .collect()
+}
+
+/// The stage's profile makes its SDK ask for an MFA code itself: an IAM
+/// user's role with `mfa_serial`, no MFA session and no Identity Center.
+fn asks_per_role(config: &Config, stage: &Stage<'_>) -> bool {
+    config.mfa_serial.is_some()
+        && config.mfa_session.is_none()
+        && config.sso.is_none()
+        && stage.sso.is_none()
+}
+
+/// The AWS CLI asks on `/dev/tty` when it can open it, else reads stdin: a
+/// terminal, or codes piped in by a script.
+fn someone_can_answer() -> bool {
+    let stdin = std::io::stdin();
+    let piped = nix::sys::stat::fstat(stdin.as_fd())
+        .is_ok_and(|st| (st.st_mode & nix::libc::S_IFMT) == nix::libc::S_IFIFO);
+    stdin.is_terminal() || piped || std::fs::File::open("/dev/tty").is_ok()
+}
