@@ -74,6 +74,9 @@ missing_packages() {
     done
     # GNU time (a peak RSS): `command -v time` may name a shell keyword.
     [ -x /usr/bin/time ] || packages="$packages time"
+    # bash-completion, which loads acct's completion script on its own.
+    [ -f /usr/share/bash-completion/bash_completion ] ||
+        packages="$packages bash-completion"
     find_aws_v2 >/dev/null || packages="$packages awscli"
     if ! venv_works && ! find_python >/dev/null; then
         [ -x /usr/bin/python3 ] || packages="$packages python3"

@@ -133,7 +133,7 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub sts: bool,
     /// Only these stages (default: every stage)
-    #[arg(value_name = "STAGE")]
+    #[arg(value_name = "STAGE", add = stage_names())]
     pub stages: Vec<String>,
 }
 
@@ -254,7 +254,8 @@ pub struct ExecArgs {
         long,
         value_name = "STAGES",
         value_delimiter = ',',
-        conflicts_with = "all"
+        conflicts_with = "all",
+        add = stage_names()
     )]
     pub each: Vec<String>,
     /// Run once in every stage of the config

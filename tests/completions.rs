@@ -77,6 +77,47 @@ fn bash_completes_stage_names_from_the_config() {
     complete_and_run(&mut session, "q", "qa");
 }
 
+/// Debian's bash-completion, as a person has it: it loads acct's script
+/// from `~/.local/share/bash-completion/completions` (where install.sh puts
+/// it) at the first TAB after `acct`, and stage names complete for doctor
+/// and for each name of `exec --each`'s list.
+#[test]
+fn bash_completion_loads_the_script_and_completes_stages_everywhere() {
+    let loader = Path::new("/usr/share/bash-completion/bash_completion");
+    assert!(
+        loader.is_file(),
+        "missing test tool bash-completion: run ./test.sh, which installs it (apt-get install bash-completion)"
+    );
+    // No MFA device: --each runs the stages without asking anything.
+    let config = SINGLE.replace(
+        "mfa_serial = \"arn:aws:iam::323330167063:mfa/admin@example.com\"\n",
+        "",
+    );
+    let sandbox = Sandbox::with_config(&config);
+    generate(
+        &sandbox,
+        "bash",
+        "home/.local/share/bash-completion/completions/acct",
+    );
+    sandbox.write(
+        "home/.bashrc",
+        &format!("source {}\nPS1='$ '\n", loader.display()),
+    );
+    let mut cmd = sandbox.command("bash");
+    cmd.args(["--noprofile", "-i"])
+        .env("PATH", path_with_acct());
+    let mut session = spawn(cmd);
+    // Type once readline is up: a TAB typed ahead is read as text.
+    session.expect("$ ").unwrap();
+    session.send("acct doctor te\t").unwrap();
+    session.send_line("").unwrap();
+    // Completed, doctor checks testing; not, it refuses the stage `te`.
+    crate::shell::expect(&mut session, "stage testing");
+    session.send("acct exec --each testing,r\t").unwrap();
+    session.send_line(" -- sh -c 'echo in=$STAGE'").unwrap();
+    crate::shell::expect(&mut session, "in=root");
+}
+
 #[test]
 fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
     let sandbox = Sandbox::with_config(SINGLE);
@@ -128,11 +169,20 @@ fn first_fields(output: &std::process::Output) -> Vec<String> {
 #[test]
 fn fish_lists_stage_names_with_their_profiles() {
     let sandbox = Sandbox::with_config(SINGLE);
-    for line in ["acct exec te", "acct shell te", "acct env te"] {
+    for line in [
+        "acct exec te",
+        "acct shell te",
+        "acct env te",
+        "acct console te",
+        "acct doctor te",
+        "acct exec --each te",
+    ] {
         let out = fish_complete(&sandbox, line, &sandbox.work);
         assert_status(&out, 0);
         assert_text("testing\tcpco-testing-admin\n", &stdout(&out));
     }
+    let out = fish_complete(&sandbox, "acct exec --each testing,r", &sandbox.work);
+    assert_eq!(first_fields(&out), ["testing,root"]);
 
     // The project-local acct.toml wins, as it would for `acct exec`, once
     // allowed; before that it offers nothing, and says nothing.
