@@ -90,7 +90,9 @@ pub fn format(epoch: i64) -> String {
 
 /// A duration for people: `11h 58m`, `42m`.
 pub fn human(seconds: i64) -> String {
-    let minutes = seconds.max(0) / 60;
+    // To the nearest minute: a 12h session said a second after it began is
+    // still 12h, not 11h 59m.
+    let minutes = (seconds.max(0) + 30) / 60;
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m}m"),
         (h, 0) => format!("{h}h"),
@@ -148,6 +150,8 @@ mod tests {
             assert_eq!(parse(bad), None, "{bad}");
         }
         assert_eq!(human(43_080), "11h 58m");
+        assert_eq!(human(43_199), "12h", "a second after a 12h session began");
+        assert_eq!(human(43_169), "11h 59m");
         assert_eq!(parse_duration("12h"), Some(43_200));
         assert_eq!(parse_duration("1h30m"), Some(5_400));
         assert_eq!(parse_duration("15m"), Some(900));

@@ -39,13 +39,16 @@ pub fn together(stages: &[Stage<'_>], yes: bool) -> Result<()> {
     let mut writer = &tty;
     let _ = write!(writer, "acct: {they}");
     for stage in &protected {
+        // One stage: `prod` is protected (account ...); several: a line each.
+        let lead = if protected.len() == 1 {
+            String::new()
+        } else {
+            format!("\n  {}", stage.name)
+        };
         let _ = write!(
             writer,
-            "{}{} (account {}, role {})",
-            if protected.len() == 1 { " " } else { "\n  " },
-            if protected.len() == 1 { "" } else { stage.name },
-            stage.account_id,
-            stage.role_arn
+            "{lead} (account {}, role {})",
+            stage.account_id, stage.role_arn
         );
     }
     let _ = write!(writer, ".\nType {what} to continue: ");

@@ -177,7 +177,15 @@ fn init_asks_on_a_terminal_and_writes_a_valid_config() {
     ]
     .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
     assert_eq!(summary, expected);
-    let out = sandbox.run(&["exec", "prod", "--", "printenv", "ACCT_ROLE_ARN"]);
+    // A stage named prod starts protected.
+    let protected: Vec<bool> = stages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["protected"].as_bool().unwrap_or_default())
+        .collect();
+    assert_eq!(protected, [false, false, true]);
+    let out = sandbox.run(&["exec", "--yes", "prod", "--", "printenv", "ACCT_ROLE_ARN"]);
     assert_text(
         "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole\n",
         &stdout(&out),

@@ -8,6 +8,7 @@ fn list_shows_resolved_stages_and_marks_the_active_one() {
     let out = sandbox
         .acct()
         .env("ACCT_STAGE", "testing")
+        .env("ACCT_PROFILE", "cpco-testing-admin")
         .arg("list")
         .output()
         .unwrap();
@@ -20,6 +21,17 @@ fn list_shows_resolved_stages_and_marks_the_active_one() {
 "#
     .trim_start_matches('\n');
     assert_text(expected, &stdout(&out));
+
+    // `testing` of another estate (entered from another config): not ours.
+    let out = sandbox
+        .acct()
+        .env("ACCT_STAGE", "testing")
+        .env("ACCT_PROFILE", "acme-testing-admin")
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert!(!stdout(&out).contains("* "), "{}", stdout(&out));
 }
 
 #[test]
@@ -28,6 +40,7 @@ fn list_json_has_every_field() {
     let out = sandbox
         .acct()
         .env("ACCT_STAGE", "root")
+        .env("ACCT_PROFILE", "cpco-root-admin")
         .args(["list", "--json"])
         .output()
         .unwrap();

@@ -72,7 +72,7 @@ fn shell_without_a_stage_picks_by_number_and_a_protected_one_is_still_confirmed(
     expect(&mut s, "acct shell: which stage?");
     expect(&mut s, "Number or name (a prefix will do): ");
     s.send_line("4").unwrap();
-    expect(&mut s, "`prod` is protected");
+    expect(&mut s, "`prod` is protected (account 210987654321, role ");
     s.send_line("prod").unwrap();
     expect(&mut s, "[cpco-prod]");
     s.send_line("echo \"in=$ACCT_STAGE\"").unwrap();

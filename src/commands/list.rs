@@ -25,12 +25,16 @@ struct Row<'a> {
 
 pub fn run(args: &ListArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
+    // The active stage is this estate's only when the stage shell's profile
+    // is the one this config gives that stage: a `testing` entered from
+    // another config (another namespace) is not this one's `testing`.
     let active = std::env::var("ACCT_STAGE").unwrap_or_default();
+    let active_profile = std::env::var("ACCT_PROFILE").unwrap_or_default();
     let rows: Vec<Row<'_>> = config
         .stages()
         .map(|s| Row {
             stage: s.name,
-            active: s.name == active,
+            active: s.name == active && s.profile == active_profile,
             profile: s.profile,
             account_id: s.account_id,
             role_arn: s.role_arn,

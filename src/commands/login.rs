@@ -131,9 +131,10 @@ fn sso_login(config: &Config, force: bool) -> Result<ExitCode> {
                 "`{} sso login --sso-session {session}` failed ({status})",
                 config.aws_cli
             ),
-            format!(
-                "write the profiles first (`acct aws-config --write`: the CLI reads [sso-session {session}] from them), then run `acct login` again"
-            ),
+            // The profiles are there (checked above): the CLI's own message,
+            // on the terminal above this one, says why (the network, the
+            // start URL, a cancelled sign-in).
+            "read the AWS CLI's message above (no network? a wrong start_url?), then run `acct login` again".to_string(),
         ));
     }
     match sso_token::read(&file) {

@@ -54,6 +54,10 @@ pub fn render(starter: &Starter) -> String {
     } = starter;
     let root_account = stages[0].1.as_deref().unwrap_or_default();
     let layout = match topology {
+        Topology::Organization if sso.is_some() => {
+            "one account per stage in an AWS Organization; a stage with its own\n\
+             # account_id is signed in to with the Identity Center permission set below"
+        }
         Topology::Organization => {
             "one account per stage in an AWS Organization; a stage with its own\n\
              # account_id is reached through OrganizationAccountAccessRole"
@@ -106,9 +110,18 @@ pub fn render(starter: &Starter) -> String {
             }
             None => out.push_str(virtual_note),
         }
-        if name != ROOT {
+        if is_production(name) {
+            out.push_str("# Production: acct asks for the stage name before exec, shell and console.\nprotected = true\n");
+        } else if name != ROOT {
             out.push_str("# protected = true\n");
         }
     }
     out
+}
+
+/// A stage named like production starts protected: `prod`, `production`,
+/// `prd`, also as a word of a longer name (`prod-eu`, `eu_prod`).
+pub fn is_production(name: &str) -> bool {
+    name.split(['-', '_', '.'])
+        .any(|word| ["prod", "production", "prd"].contains(&word.to_ascii_lowercase().as_str()))
 }
