@@ -329,7 +329,7 @@ pub enum TopologyArg {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Print the prompt hook for this shell instead of writing a config
-    #[arg(value_enum, value_name = "SHELL", conflicts_with_all = ["path", "force", "namespace", "region", "topology", "root_account", "stages", "accounts", "sso_start_url", "sso_region", "sso_role"])]
+    #[arg(value_enum, value_name = "SHELL", conflicts_with_all = ["path", "force", "namespace", "region", "topology", "root_account", "stages", "accounts", "sso_start_url", "sso_region", "sso_role", "source_profile", "mfa_serial", "no_mfa_session", "protected"])]
     pub shell: Option<Shell>,
     /// Print the whole hook script instead of the line that loads it
     #[arg(long, hide = true, requires = "shell")]
@@ -367,6 +367,18 @@ pub struct InitArgs {
     /// The permission set every stage signs in with (default: AdministratorAccess)
     #[arg(long, value_name = "NAME")]
     pub sso_role: Option<String>,
+    /// The profile with your long-lived keys (default: the namespace)
+    #[arg(long, value_name = "PROFILE", conflicts_with = "sso_start_url")]
+    pub source_profile: Option<String>,
+    /// Your MFA device: its ARN, or a hardware token's serial number
+    #[arg(long, value_name = "DEVICE", conflicts_with = "sso_start_url")]
+    pub mfa_serial: Option<String>,
+    /// With --mfa-serial: no MFA session (a code per role instead of a code a day)
+    #[arg(long, requires = "mfa_serial")]
+    pub no_mfa_session: bool,
+    /// The protected stages, comma separated, or `none` (default: stages named like prod)
+    #[arg(long, value_name = "STAGES", value_delimiter = ',')]
+    pub protected: Option<Vec<String>>,
 }
 
 impl InitArgs {
@@ -381,6 +393,9 @@ impl InitArgs {
             || self.sso_start_url.is_some()
             || self.sso_region.is_some()
             || self.sso_role.is_some()
+            || self.source_profile.is_some()
+            || self.mfa_serial.is_some()
+            || self.protected.is_some()
     }
 }
 

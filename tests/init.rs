@@ -53,6 +53,62 @@ fn init_with_options_writes_a_config_that_renders() {
     assert_text(MEMBER_PROFILES, &stdout(&out));
 }
 
+/// The MFA answers and the protected stages as options; `--config FILE`
+/// is the file written, and every next step names it.
+#[test]
+fn init_options_carry_the_mfa_device_session_and_protected_stages() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.root.join("estates/cpco.toml");
+    let mut args = vec!["--config", file.to_str().unwrap()];
+    args.extend(MEMBER_OPTIONS);
+    args.extend([
+        "--source-profile",
+        "me",
+        "--mfa-serial",
+        "GAHT12345678",
+        "--protected",
+        "dev,prod",
+    ]);
+    let out = sandbox.run(&args);
+    assert_status(&out, 0);
+    let said = stderr(&out);
+    assert!(
+        said.contains(&format!("`acct --config {} list`", file.display())),
+        "{said}"
+    );
+    assert!(
+        !sandbox.user_config().exists(),
+        "--config is the file written"
+    );
+    let out = sandbox.run(&["--config", file.to_str().unwrap(), "list", "--json"]);
+    assert_status(&out, 0);
+    let stages: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let protected: Vec<bool> = stages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["protected"].as_bool().unwrap())
+        .collect();
+    assert_eq!(protected, [false, true, true]);
+    let out = sandbox.run(&["--config", file.to_str().unwrap(), "aws-config"]);
+    let profiles = stdout(&out);
+    assert!(
+        profiles.contains("credential_process=")
+            && profiles.contains("--source-profile me --mfa-serial GAHT12345678"),
+        "a code a day by default with a device:\n{profiles}"
+    );
+
+    // The same account for two stages is refused, nothing written.
+    let again = sandbox.root.join("estates/again.toml");
+    let mut args = vec!["--config", again.to_str().unwrap()];
+    args.extend(MEMBER_OPTIONS);
+    args.push("--account=dev=210987654321");
+    let out = sandbox.run(&args);
+    assert_status(&out, 2);
+    assert!(stderr(&out).contains("already stage `"), "{}", stderr(&out));
+    assert!(!again.exists());
+}
+
 #[test]
 fn init_never_replaces_a_file_without_force() {
     let sandbox = Sandbox::with_config("# my own config, half written\nnamespace = \"x\n");
@@ -147,16 +203,35 @@ fn init_asks_on_a_terminal_and_writes_a_valid_config() {
         ("Layout [single]: ", "organization"),
         ("Namespace", "Cpco"),
         ("Namespace", "cpco"),
+        // A region a typo away from a known one is asked again right here.
+        ("Default region [us-east-1]: ", "eu-wset-1"),
         ("Default region [us-east-1]: ", "eu-west-1"),
         ("Root account id", "323330167063"),
         ("Stage names", "dev, prod"),
         ("Account id of `dev`", ""),
-        ("Account id of `prod`", "210987654321"),
+        // The root's account for prod: refused at its prompt.
+        ("Account id of `prod`", "323330167063"),
+        ("already stage `root`'s", "210987654321"),
+        (
+            "Source profile (the one with your long-lived keys) [cpco]: ",
+            "",
+        ),
+        ("MFA device", "arn:aws:iam::323330167063:mfa/me"),
+        ("One MFA session for every stage and client", ""),
+        // prod is offered as protected.
+        ("comma separated [prod]: ", ""),
     ] {
         session.expect(question).unwrap();
         session.send_line(answer).unwrap();
     }
     session.expect("wrote").unwrap();
+    let written = std::fs::read_to_string(sandbox.user_config()).unwrap();
+    for line in [
+        "mfa_serial = \"arn:aws:iam::323330167063:mfa/me\"\n",
+        "mfa_session = true\n",
+    ] {
+        assert!(written.contains(line), "no {line:?} in\n{written}");
+    }
 
     let out = sandbox.run(&["list", "--json"]);
     assert_status(&out, 0);

@@ -713,6 +713,7 @@ fn init_asks_iam_or_identity_center_on_a_terminal() {
             "Permission set the stages sign in with [AdministratorAccess]: ",
             "",
         ),
+        ("Protected stages", ""),
     ] {
         session.expect(question).unwrap();
         session.send_line(answer).unwrap();

@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Doctor(args) => doctor::run(&args, config),
         Command::Completions(args) => completions::run(&args),
         Command::Init(args) if args.shell.is_some() => init_hook::run(&args),
-        Command::Init(args) => init_config::run(&args),
+        Command::Init(args) => init_config::run(&args, config),
         Command::Login(args) => login::login(&args, config),
         Command::Logout => login::logout(config),
         Command::MfaSession(args) => login::credential_process(&args),

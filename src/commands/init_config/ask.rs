@@ -3,14 +3,22 @@
 
 use std::io::{BufRead, Write};
 
-use super::{DEFAULT_PERMISSION_SET, ROOT, Starter, StarterSso, stage_names};
-use crate::config::Topology;
+use super::{
+    DEFAULT_PERMISSION_SET, ROOT, Starter, StarterIam, StarterSso, account_taken,
+    default_protected, protected_names, source_profile_name, stage_names,
+};
 use crate::config::rules::{self, Problem};
+use crate::config::{Topology, regions};
 use crate::error::{Failure, Result};
 
 /// Ask each question on `output` and read answers from `input`, asking
-/// again after an answer that would make an invalid config.
-pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
+/// again after an answer that would make an invalid config. `profiles`:
+/// the profile names of the person's AWS files, offered as the source.
+pub fn ask(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    profiles: &[String],
+) -> Result<Starter> {
     let mut prompt = Prompt { input, output };
     let sign_in = "How do people sign in to AWS?\n  \
                    iam  as IAM users, with long-lived keys and an MFA device\n  \
@@ -42,8 +50,10 @@ pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
         None,
         |a| rules::label("namespace", a).map(|()| a.to_string()),
     )?;
+    // The region list the config is checked with: a typo is asked again
+    // here, with the region meant, not after the last answer.
     let region = prompt.ask("Default region", Some("us-east-1"), |a| {
-        rules::region(a).map(|()| a.to_string())
+        regions::check(a, "aws").map(|()| a.to_string())
     })?;
     let root_account = prompt.ask("Root account id (12 digits)", None, |a| {
         rules::account_id(a).map(|()| a.to_string())
@@ -64,7 +74,9 @@ pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
                 if a.is_empty() {
                     Ok(None)
                 } else {
-                    rules::account_id(a).map(|()| Some(a.to_string()))
+                    rules::account_id(a)?;
+                    account_taken(&stages, a)?;
+                    Ok(Some(a.to_string()))
                 }
             })?
         };
@@ -92,12 +104,76 @@ pub fn ask(input: &mut dyn BufRead, output: &mut dyn Write) -> Result<Starter> {
     } else {
         None
     };
+    let iam = if sso.is_none() {
+        Some(ask_iam(&mut prompt, &namespace, profiles)?)
+    } else {
+        None
+    };
+    let suggested = default_protected(&stages).join(",");
+    let protected = prompt.ask(
+        "Protected stages (acct asks for the name before entering), comma separated",
+        Some(if suggested.is_empty() {
+            "none"
+        } else {
+            &suggested
+        }),
+        |a| protected_names(a, &stages),
+    )?;
     Ok(Starter {
         namespace,
         region,
         topology,
         stages,
         sso,
+        iam,
+        protected,
+    })
+}
+
+/// The source profile (offering the person's own), the MFA device, and
+/// the MFA session.
+fn ask_iam(prompt: &mut Prompt<'_>, namespace: &str, profiles: &[String]) -> Result<StarterIam> {
+    if !profiles.is_empty() {
+        prompt.say(&format!(
+            "Profiles in your AWS files: {}\n",
+            profiles.join(", ")
+        ))?;
+    }
+    let source_profile = prompt.ask(
+        "Source profile (the one with your long-lived keys)",
+        Some(namespace),
+        |a| source_profile_name(a).map(|()| a.to_string()),
+    )?;
+    let mfa_serial = prompt.ask(
+        "MFA device: its ARN, or a hardware token's serial (empty: none)",
+        Some(""),
+        |a| {
+            if a.is_empty() {
+                Ok(None)
+            } else {
+                rules::mfa_serial(a).map(|()| Some(a.to_string()))
+            }
+        },
+    )?;
+    let mfa_session = match mfa_serial {
+        Some(_) => prompt.ask(
+            "One MFA session for every stage and client, a code a day (yes/no)",
+            Some("yes"),
+            |a| match a {
+                "yes" | "y" => Ok(true),
+                "no" | "n" => Ok(false),
+                _ => Err((
+                    format!("{a:?} is neither yes nor no"),
+                    "answer yes or no".into(),
+                )),
+            },
+        )?,
+        None => false,
+    };
+    Ok(StarterIam {
+        source_profile: (source_profile != namespace).then_some(source_profile),
+        mfa_serial,
+        mfa_session,
     })
 }
 

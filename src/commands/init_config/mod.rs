@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use crate::atomic_write;
+use crate::aws_file::{self, ini};
 use crate::cli::{InitArgs, TopologyArg};
 use crate::config::discover::Search;
 use crate::config::rules::{self, Problem};
@@ -35,6 +36,115 @@ pub struct Starter {
     pub stages: Vec<(String, Option<String>)>,
     /// Sign-in through IAM Identity Center; `None`: IAM users (with MFA).
     pub sso: Option<StarterSso>,
+    /// IAM users' answers (`None` with `[sso]`).
+    pub iam: Option<StarterIam>,
+    /// The stages written with `protected = true`.
+    pub protected: Vec<String>,
+}
+
+/// How IAM users sign in: the profile with their keys, the MFA device, and
+/// whether one MFA session serves every stage.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StarterIam {
+    /// `None`: the default, the namespace.
+    pub source_profile: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub mfa_session: bool,
+}
+
+/// The stages a starter protects unless told otherwise: those named like
+/// production.
+fn default_protected(stages: &[(String, Option<String>)]) -> Vec<String> {
+    stages
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| render::is_production(name))
+        .cloned()
+        .collect()
+}
+
+/// An account id given to a second stage: two stages in one account are
+/// one stage twice (a virtual stage has no account_id of its own).
+fn account_taken(
+    stages: &[(String, Option<String>)],
+    id: &str,
+) -> std::result::Result<(), Problem> {
+    match stages.iter().find(|(_, a)| a.as_deref() == Some(id)) {
+        Some((other, _)) => Err((
+            format!("account {id} is already stage `{other}`'s"),
+            "give each stage its own account, or leave it empty for a virtual stage in the root account".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The protected stages of a comma-separated answer: names of `stages`;
+/// `none` or nothing for none.
+fn protected_names(
+    answer: &str,
+    stages: &[(String, Option<String>)],
+) -> std::result::Result<Vec<String>, Problem> {
+    let mut names = Vec::new();
+    for name in answer
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && *n != "none")
+    {
+        if !stages.iter().any(|(s, _)| s == name) {
+            let all: Vec<&str> = stages.iter().map(|(s, _)| s.as_str()).collect();
+            return Err((
+                format!("`{name}` is not one of the stages"),
+                format!("name some of {}, or none", all.join(", ")),
+            ));
+        }
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// A source profile's name, as the config parser checks it.
+fn source_profile_name(value: &str) -> std::result::Result<(), Problem> {
+    if value.is_empty() || !value.chars().all(rules::is_profile_char) {
+        return Err((
+            format!("{value:?} is not a usable profile name"),
+            "use letters, digits and _.@+=,- only".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The profile names of the person's AWS files (`AWS_CONFIG_FILE` or
+/// `~/.aws/config`, and the credentials file), offered as source profiles.
+/// Names only: no key or value is read out.
+fn existing_profiles() -> Vec<String> {
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    let config = std::env::var_os("AWS_CONFIG_FILE")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".aws/config")));
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |name: String| {
+        if !names.contains(&name) && name.chars().all(rules::is_profile_char) {
+            names.push(name);
+        }
+    };
+    if let Some(Ok(Some(text))) = config.map(|p| aws_file::read(&p)) {
+        for section in ini::sections(&text) {
+            if let Some(name) = section.config_profile() {
+                add(name.into_owned());
+            }
+        }
+    }
+    if let Some(Ok(Some(text))) = aws_file::credentials_path().map(|p| aws_file::read(&p)) {
+        for section in ini::sections(&text) {
+            add(section.header.trim().to_string());
+        }
+    }
+    names
 }
 
 /// The `[sso]` answers.
@@ -48,9 +158,9 @@ pub struct StarterSso {
 /// The permission set a starter's stages sign in with unless told otherwise.
 const DEFAULT_PERMISSION_SET: &str = "AdministratorAccess";
 
-pub fn run(args: &InitArgs) -> Result<ExitCode> {
+pub fn run(args: &InitArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let search = Search::from_process(None)?;
-    let path = target(args, &search)?;
+    let path = target(args, config.as_deref(), &search)?;
     if path.exists() && !args.force {
         return Err(Failure::other(
             format!("{} already exists; nothing was written", path.display()),
@@ -61,7 +171,11 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
         from_options(args)?
     } else {
         let stdin = std::io::stdin();
-        ask(&mut stdin.lock(), &mut std::io::stderr())?
+        ask(
+            &mut stdin.lock(),
+            &mut std::io::stderr(),
+            &existing_profiles(),
+        )?
     };
     let text = render(&starter);
     // The file must be one acct accepts: a bug here must not hand the user a
@@ -79,17 +193,24 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
     } else {
         ""
     };
+    // Another file than the one discovery finds: every next step names it.
+    let config = if Some(&path) == search.user_config().as_ref() {
+        String::new()
+    } else {
+        format!(" --config {}", crate::quote::posix(path.as_os_str()))
+    };
     eprintln!(
-        "acct: wrote {}\n  next: `acct list` shows the stages; `acct aws-config` prints their AWS profiles \
-         for ~/.aws/config{sign_in}; `acct exec STAGE -- CMD` runs a command in one",
+        "acct: wrote {}\n  next: `acct{config} list` shows the stages; `acct{config} aws-config` prints their AWS profiles \
+         for ~/.aws/config{sign_in}; `acct{config} exec STAGE -- CMD` runs a command in one",
         crate::error::printable(&path.display().to_string(), false)
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--path`, else the user config path of discovery.
-fn target(args: &InitArgs, search: &Search) -> Result<PathBuf> {
-    match &args.path {
+/// `--path`, else the global `--config` (the file to write, as every other
+/// command reads it), else the user config path of discovery.
+fn target(args: &InitArgs, config: Option<&Path>, search: &Search) -> Result<PathBuf> {
+    match args.path.as_deref().or(config) {
         Some(path) => Ok(search.cwd.join(path)),
         None => search.user_config().ok_or_else(|| {
             Failure::usage(
@@ -170,7 +291,7 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
     );
     let topology = topology_of(args.topology.unwrap_or(TopologyArg::Single));
     rules::label("namespace", &namespace).map_err(|p| bad_option("--namespace", p))?;
-    rules::region(&region).map_err(|p| bad_option("--region", p))?;
+    config::regions::check(&region, "aws").map_err(|p| bad_option("--region", p))?;
     rules::account_id(&root_account).map_err(|p| bad_option("--root-account", p))?;
     let names = stage_names(&args.stages).map_err(|p| bad_option("--stages", p))?;
     let mut stages: Vec<(String, Option<String>)> =
@@ -184,6 +305,7 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
             )
         })?;
         rules::account_id(id).map_err(|p| bad_option("--account", p))?;
+        account_taken(&stages, id).map_err(|p| bad_option("--account", p))?;
         if topology == Topology::Single {
             return Err(Failure::usage(
                 "--account: in the single layout every stage lives in the root account",
@@ -225,12 +347,36 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         }
         None => None,
     };
+    let iam = match sso {
+        Some(_) => None,
+        None => {
+            if let Some(profile) = &args.source_profile {
+                source_profile_name(profile).map_err(|p| bad_option("--source-profile", p))?;
+            }
+            if let Some(device) = &args.mfa_serial {
+                rules::mfa_serial(device).map_err(|p| bad_option("--mfa-serial", p))?;
+            }
+            Some(StarterIam {
+                source_profile: args.source_profile.clone().filter(|p| *p != namespace),
+                mfa_serial: args.mfa_serial.clone(),
+                mfa_session: args.mfa_serial.is_some() && !args.no_mfa_session,
+            })
+        }
+    };
+    let protected = match &args.protected {
+        Some(names) => {
+            protected_names(&names.join(","), &stages).map_err(|p| bad_option("--protected", p))?
+        }
+        None => default_protected(&stages),
+    };
     Ok(Starter {
         namespace,
         region,
         topology,
         stages,
         sso,
+        iam,
+        protected,
     })
 }
 
@@ -280,6 +426,8 @@ mod tests {
                     ("prod".into(), None),
                 ],
                 sso: None,
+                iam: None,
+                protected: vec![],
             };
             let config = parses(&render(&starter));
             assert_eq!(config.topology, topology);
@@ -300,6 +448,8 @@ mod tests {
             topology: Topology::Single,
             stages: vec![("root".into(), Some("323330167063".into()))],
             sso: None,
+            iam: None,
+            protected: vec![],
         };
         let text = render(&starter);
         let table: toml::de::DeTable = toml::de::DeTable::parse(&text).unwrap().into_inner();
@@ -308,12 +458,23 @@ mod tests {
 
     #[test]
     fn asking_repeats_invalid_answers_and_takes_defaults() {
-        let answers = "\norganization\nCPCO\ncpco\n\nnot-an-id\n323330167063\nroot,dev,prod\n12\n012345678901\n\n";
+        let answers = "\norganization\nCPCO\ncpco\nus-wst-2\n\nnot-an-id\n323330167063\nroot,dev,prod\n12\n323330167063\n012345678901\n\n\n\n\n";
         let mut output = Vec::new();
-        let starter = ask(&mut answers.as_bytes(), &mut output).unwrap();
+        let starter = ask(&mut answers.as_bytes(), &mut output, &[]).unwrap();
         let said = String::from_utf8(output).unwrap();
         assert!(said.contains("use \"cpco\""), "{said}");
         assert!(said.contains("is not 12 digits"), "{said}");
+        // The region and a second stage in the root's account, asked again
+        // at their own prompt.
+        assert!(said.contains("us-west-2"), "{said}");
+        assert!(
+            said.contains("account 323330167063 is already stage `root`'s"),
+            "{said}"
+        );
+        assert!(
+            said.contains("Protected stages (acct asks for the name before entering), comma separated [prod]: "),
+            "{said}"
+        );
         assert_eq!(
             starter,
             Starter {
@@ -326,6 +487,8 @@ mod tests {
                     ("prod".into(), None),
                 ],
                 sso: None,
+                iam: Some(StarterIam::default()),
+                protected: vec!["prod".into()],
             }
         );
     }
@@ -347,6 +510,8 @@ mod tests {
                     region: "us-east-1".into(),
                     role: "AdministratorAccess".into(),
                 }),
+                iam: None,
+                protected: vec![],
             };
             let text = render(&starter);
             let config = parses(&text);
@@ -359,9 +524,9 @@ mod tests {
 
     #[test]
     fn asking_for_identity_center_asks_its_url_region_and_permission_set() {
-        let answers = "sso\nsingle\ncpco\nus-west-2\n323330167063\nroot,dev\nhttp://x\nhttps://d-1234567890.awsapps.com/start\n\nPowerUserAccess\n";
+        let answers = "sso\nsingle\ncpco\nus-west-2\n323330167063\nroot,dev\nhttp://x\nhttps://d-1234567890.awsapps.com/start\n\nPowerUserAccess\n\n";
         let mut output = Vec::new();
-        let starter = ask(&mut answers.as_bytes(), &mut output).unwrap();
+        let starter = ask(&mut answers.as_bytes(), &mut output, &[]).unwrap();
         let said = String::from_utf8(output).unwrap();
         assert!(said.contains("is not an https URL"), "{said}");
         assert!(
@@ -379,8 +544,34 @@ mod tests {
     }
 
     #[test]
+    fn the_mfa_answers_and_protected_stages_land_in_the_file() {
+        let answers = "iam\nmember\ncpco\nus-west-2\n323330167063\nroot,dev,prod\n\n210987654321\n\
+                       me\nGAHT1234\nGAHT12345678\nmaybe\n\nstaging\ndev,prod\n";
+        let mut output = Vec::new();
+        let profiles = ["me".to_string(), "default".to_string()];
+        let starter = ask(&mut answers.as_bytes(), &mut output, &profiles).unwrap();
+        let said = String::from_utf8(output).unwrap();
+        assert!(
+            said.contains("Profiles in your AWS files: me, default\n"),
+            "{said}"
+        );
+        assert!(said.contains("neither an MFA device ARN"), "{said}");
+        assert!(said.contains("\"maybe\" is neither yes nor no"), "{said}");
+        assert!(
+            said.contains("`staging` is not one of the stages"),
+            "{said}"
+        );
+        let config = parses(&render(&starter));
+        assert_eq!(config.source_profile, "me");
+        assert_eq!(config.mfa_serial.as_deref(), Some("GAHT12345678"));
+        assert!(config.mfa_session.is_some(), "a code a day by default");
+        let protected: Vec<bool> = config.stages().map(|s| s.protected).collect();
+        assert_eq!(protected, [false, true, true]);
+    }
+
+    #[test]
     fn running_out_of_answers_is_an_error() {
-        let failure = ask(&mut "iam\nsingle\n".as_bytes(), &mut Vec::new()).unwrap_err();
+        let failure = ask(&mut "iam\nsingle\n".as_bytes(), &mut Vec::new(), &[]).unwrap_err();
         assert!(
             failure.message.contains("nothing was written"),
             "{}",

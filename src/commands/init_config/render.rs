@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use toml_writer::{ToTomlKey, ToTomlValue, TomlKeyBuilder, TomlStringBuilder};
 
-use super::{ROOT, Starter, StarterSso, topology_name};
+use super::{ROOT, Starter, StarterIam, StarterSso, topology_name};
 use crate::config::Topology;
 
 fn string(value: &str) -> String {
@@ -15,18 +15,42 @@ fn key(name: &str) -> String {
     TomlKeyBuilder::new(name).as_default().to_toml_key()
 }
 
-/// How people sign in: IAM users (the source profile and MFA device,
-/// commented out) or the `[sso]` table.
-fn sign_in(namespace: &str, root_account: &str, sso: Option<&StarterSso>) -> String {
+/// How people sign in: IAM users (the source profile, the MFA device and
+/// the session, as answered) or the `[sso]` table.
+fn sign_in(
+    namespace: &str,
+    root_account: &str,
+    iam: Option<&StarterIam>,
+    sso: Option<&StarterSso>,
+) -> String {
     match sso {
-        None => format!(
-            "# The AWS profile that holds your long-lived (or SSO) credentials; default: the namespace.\n\
-             # source_profile = {}\n\
-             # Your MFA device, written into every profile:\n\
-             # mfa_serial = {}\n",
-            string(namespace),
-            string(&format!("arn:aws:iam::{root_account}:mfa/you@example.com")),
-        ),
+        None => {
+            let iam = iam.cloned().unwrap_or_default();
+            let mut out = String::from(
+                "# The AWS profile that holds your long-lived credentials; default: the namespace.\n",
+            );
+            match &iam.source_profile {
+                Some(profile) => out.push_str(&format!("source_profile = {}\n", string(profile))),
+                None => out.push_str(&format!("# source_profile = {}\n", string(namespace))),
+            }
+            out.push_str("# Your MFA device (its ARN, or a hardware token's serial), written into every profile:\n");
+            match &iam.mfa_serial {
+                Some(device) => out.push_str(&format!("mfa_serial = {}\n", string(device))),
+                None => out.push_str(&format!(
+                    "# mfa_serial = {}\n",
+                    string(&format!("arn:aws:iam::{root_account}:mfa/you@example.com"))
+                )),
+            }
+            out.push_str(
+                "# One MFA session for every stage and client, a code a day (needs mfa_serial):\n",
+            );
+            out.push_str(if iam.mfa_session {
+                "mfa_session = true\n"
+            } else {
+                "# mfa_session = true\n"
+            });
+            out
+        }
         Some(sso) => format!(
             "# Sign-in through IAM Identity Center: `acct login` runs `aws sso login`.\n\
              # A stage with an account_id signs in to it with the permission set `role`\n\
@@ -51,6 +75,8 @@ pub fn render(starter: &Starter) -> String {
         topology,
         stages,
         sso,
+        iam,
+        protected,
     } = starter;
     let root_account = stages[0].1.as_deref().unwrap_or_default();
     let layout = match topology {
@@ -92,7 +118,7 @@ pub fn render(starter: &Starter) -> String {
         string(namespace),
         string(region),
         string(topology_name(*topology)),
-        sign_in(namespace, root_account, sso.as_ref()),
+        sign_in(namespace, root_account, iam.as_ref(), sso.as_ref()),
     );
     let virtual_note = match sso {
         Some(_) => {
@@ -110,8 +136,8 @@ pub fn render(starter: &Starter) -> String {
             }
             None => out.push_str(virtual_note),
         }
-        if is_production(name) {
-            out.push_str("# Production: acct asks for the stage name before exec, shell and console.\nprotected = true\n");
+        if protected.contains(name) {
+            out.push_str("# acct asks for the stage name before exec, shell and console.\nprotected = true\n");
         } else if name != ROOT {
             out.push_str("# protected = true\n");
         }
