@@ -1615,6 +1615,31 @@ fn a_refused_code_is_said_on_the_terminal_and_asked_again() {
 }
 
 /// Three refused codes: acct gives up and says what to check.
+/// Five digits is a typo, not the end: said, and asked again, at `acct
+/// login` on a terminal; one session, one GetSessionToken.
+#[test]
+fn a_malformed_code_is_asked_again_at_login() {
+    let estate = Estate::new(ORGANIZATION, Sts::V2, false, 0);
+    let mut session = on_terminal(&estate, "acct login");
+    expect(&mut session, PROMPT);
+    session.send_line("12345").unwrap();
+    let between = expect(&mut session, PROMPT);
+    assert!(
+        between.contains("`12345` is not an MFA code: six digits; try again"),
+        "{between:?}"
+    );
+    session.send_line("123456").unwrap();
+    let rest = expect(&mut session, "status=");
+    let status = expect(&mut session, "\n");
+    assert_eq!(status.trim(), "0", "{rest}");
+    assert!(
+        rest.contains("MFA session for every cpco stage until"),
+        "{rest}"
+    );
+    assert_eq!(estate.sts_calls().len(), 1, "{:?}", estate.sts_calls());
+    session_json(&std::fs::read_to_string(estate.session_file()).unwrap());
+}
+
 #[test]
 fn three_refused_codes_end_with_a_clear_failure() {
     let estate = Estate::new(ORGANIZATION, Sts::V2, false, 3);

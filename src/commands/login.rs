@@ -1,6 +1,7 @@
 //! `acct login`, `acct logout`, and `acct mfa-session`, the
 //! `credential_process` of the session profile (see `crate::mfa_session`).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -213,6 +214,12 @@ pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
         keep_env: args.keep_env.clone(),
         acct: mfa_session::acct_program(),
     };
-    let session = mfa_session::credentials(&spec, Start::IfNeeded)?;
+    let session = mfa_session::credentials(&spec, Start::IfNeeded).inspect_err(|failure| {
+        // An SDK keeps this process's stderr to itself (Terraform says only
+        // "No valid credential sources found"): the terminal gets why.
+        if !std::io::stderr().is_terminal() {
+            mfa_session::tell_terminal(&format!("acct: {failure}"));
+        }
+    })?;
     super::print(&session.json)
 }

@@ -11,22 +11,47 @@ use super::SessionSpec;
 use crate::clock;
 use crate::error::{Failure, Result};
 
+/// How many codes a person may type before acct gives up, wrong or
+/// malformed alike (the AWS CLI's own MFA prompt gives one).
+pub const TRIES: usize = 3;
+
 pub fn get(spec: &SessionSpec) -> Result<String> {
-    let code = match &spec.mfa_process {
-        Some(process) => from_process(process)?,
-        None => from_terminal(spec)?,
-    };
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(code)
-    } else {
-        Err(Failure::other(
-            format!("`{code}` is not an MFA code (six digits)"),
-            match &spec.mfa_process {
-                Some(process) => format!("check that `{process}` prints only the code"),
-                None => "type the six digits your device shows, then run `acct login`".to_string(),
-            },
-        ))
+    if let Some(process) = &spec.mfa_process {
+        let code = from_process(process)?;
+        return if is_code(&code) {
+            Ok(code)
+        } else {
+            Err(Failure::other(
+                format!("`{code}` is not an MFA code (six digits)"),
+                format!("check that `{process}` prints only the code"),
+            ))
+        };
     }
+    // A typo (five digits, a letter) is said and asked again on the
+    // terminal, as a refused code is: not the end of the command.
+    let mut tries = 1;
+    loop {
+        let code = from_terminal(spec)?;
+        if is_code(&code) {
+            return Ok(code);
+        }
+        let said = format!(
+            "`{}` is not an MFA code: six digits",
+            crate::error::printable(&code, false)
+        );
+        if tries == TRIES {
+            return Err(Failure::other(
+                said,
+                "type the six digits your device shows, then run `acct login`",
+            ));
+        }
+        tell(&format!("acct: {said}; try again"));
+        tries += 1;
+    }
+}
+
+fn is_code(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn from_process(process: &str) -> Result<String> {
@@ -104,5 +129,15 @@ pub fn tell(text: &str) {
             let _ = writeln!(tty, "{text}");
         }
         Err(_) => eprintln!("{text}"),
+    }
+}
+
+/// Say `text` on the terminal only, when there is one: for the failure of
+/// a credential_process whose stderr the SDK keeps to itself (Terraform
+/// shows only "No valid credential sources found"), so the person reads
+/// why, and the fix, where they typed the code.
+pub fn tell_terminal(text: &str) {
+    if let Ok(mut tty) = OpenOptions::new().write(true).open("/dev/tty") {
+        let _ = writeln!(tty, "{text}");
     }
 }
