@@ -310,6 +310,17 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
             .unwrap();
         assert_status(&out, 1);
         assert!(!marker.exists(), "{key}: the command ran");
+        // Where it is written: file, line and column.
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(key.rsplit('.').next().unwrap()))
+            .unwrap()
+            + 1;
+        assert!(
+            stderr(&out).contains(&format!("{}:{line}:", project.display())),
+            "{}",
+            stderr(&out)
+        );
         assert!(
             stderr(&out).contains(&format!("`{key}` names"))
                 && stderr(&out).contains("inside the project's own tree")
@@ -324,6 +335,32 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
     );
     refused(&format!("aws_cli = \"./bin/aws\"\n{MEMBER}"), "aws_cli");
     refused(&format!("shell = \"./bin/sh -i\"\n{MEMBER}"), "shell");
+    // mfa_process's program: the script could change after `acct allow`.
+    refused(
+        &format!("mfa_session = true\nmfa_process = \"scripts/mfa-code --now\"\n{ORGANIZATION}"),
+        "mfa_process",
+    );
+    // [env] values that are paths: a PATH entry, a *_FILE, a ./ value.
+    let proj = sandbox.work.join("proj");
+    refused(
+        &format!(
+            "{MEMBER}\n[stages.testing.env]\nPATH = \"{}/bin:/usr/bin:/bin\"\n",
+            proj.display()
+        ),
+        "stages.testing.env.PATH",
+    );
+    refused(
+        &format!("{MEMBER}\n[stages.testing.env]\nTF_CLI_CONFIG_FILE = \"terraform.rc\"\n"),
+        "stages.testing.env.TF_CLI_CONFIG_FILE",
+    );
+    refused(
+        &format!("{MEMBER}\n[stages.testing.env]\nHELPER = \"./tools/helper\"\n"),
+        "stages.testing.env.HELPER",
+    );
+    refused(
+        &format!("aws_credentials_file = \"aws/credentials\"\n{MEMBER}"),
+        "aws_credentials_file",
+    );
 
     // In a repository, the whole work tree is the project's, `..` included.
     std::fs::create_dir_all(sandbox.work.join(".git")).unwrap();
@@ -418,4 +455,133 @@ fn a_relative_program_of_a_project_config_is_its_own_from_anywhere() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A program a config names by a relative path counts from the config's
+/// folder, also in the `credential_process` line an SDK runs from its own
+/// working directory; `~` is the home folder. A planted `scripts/mfa-code`
+/// in the directory an SDK happens to run in never runs.
+#[test]
+fn mfa_process_is_the_configs_own_from_any_directory() {
+    let sandbox = Sandbox::with_config(&format!(
+        "mfa_session = true\nmfa_process = \"scripts/mfa-code --now\"\n{ORGANIZATION}"
+    ));
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    let own = sandbox.home.join(".config/acct/scripts/mfa-code");
+    assert!(
+        stdout(&out).contains(&format!("--mfa-process '{} --now'", own.display())),
+        "{}",
+        stdout(&out)
+    );
+    sandbox.write_user_config(&format!(
+        "mfa_session = true\nmfa_process = \"~/bin/mfa-code\"\n{ORGANIZATION}"
+    ));
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    assert!(
+        stdout(&out).contains(&format!(
+            "--mfa-process {}",
+            sandbox.home.join("bin/mfa-code").display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+
+    // A line written by an older acct, run by an SDK elsewhere: refused.
+    let planted = sandbox.root.join("ran-planted");
+    std::fs::create_dir_all(sandbox.root.join("scripts")).unwrap();
+    executable(
+        &sandbox.root.join("scripts/mfa-code"),
+        &format!("#!/bin/sh\ntouch '{}'\necho 123456\n", planted.display()),
+    );
+    let mut cmd = sandbox.acct();
+    cmd.current_dir(&sandbox.root).args([
+        "mfa-session",
+        "--namespace",
+        "cpco",
+        "--source-profile",
+        "cpco",
+        "--mfa-serial",
+        "arn:aws:iam::323330167063:mfa/admin@example.com",
+        "--duration",
+        "3600",
+        "--mfa-process",
+        "scripts/mfa-code",
+    ]);
+    let out = without_terminal(&mut cmd).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(!planted.exists(), "the planted scripts/mfa-code ran");
+    assert!(stderr(&out).contains("relative path"), "{}", stderr(&out));
+}
+
+/// `AWS_SHARED_CREDENTIALS_FILE` is acct's, set from `aws_credentials_file`
+/// (resolved from the config's folder), never from `[env]`.
+#[test]
+fn the_credentials_file_is_named_by_aws_credentials_file_only() {
+    let sandbox = Sandbox::with_config(&format!(
+        "{MEMBER}\n[stages.testing.env]\nAWS_SHARED_CREDENTIALS_FILE = \"aws/credentials\"\n"
+    ));
+    let out = sandbox.run(&["exec", "testing", "--", "true"]);
+    assert_status(&out, 2);
+    assert!(
+        stderr(&out).contains("AWS_SHARED_CREDENTIALS_FILE in [stages.testing].env is set by acct")
+            && stderr(&out).contains("aws_credentials_file"),
+        "{}",
+        stderr(&out)
+    );
+    sandbox.write_user_config(&format!(
+        "aws_credentials_file = \"aws/credentials\"\n{MEMBER}"
+    ));
+    let env = stage_env(&sandbox, &sandbox.work, "testing");
+    let value = env
+        .iter()
+        .find(|(n, _)| n == "AWS_SHARED_CREDENTIALS_FILE")
+        .map(|(_, v)| v.clone());
+    assert_eq!(
+        value,
+        Some(
+            sandbox
+                .home
+                .join(".config/acct/aws/credentials")
+                .display()
+                .to_string()
+        )
+    );
+}
+
+/// A relative or empty `PATH` entry makes a stage's programs depend on the
+/// directory it runs in: refused in any config, with line and column.
+#[test]
+fn a_relative_path_entry_is_refused_in_any_config() {
+    let sandbox = Sandbox::with_config(&format!(
+        "{MEMBER}\n[stages.testing.env]\nPATH = \"bin:/usr/local/bin:/usr/bin:/bin\"\n"
+    ));
+    std::fs::create_dir_all(sandbox.work.join("bin")).unwrap();
+    let planted = sandbox.root.join("ran-planted");
+    executable(
+        &sandbox.work.join("bin/true"),
+        &format!("#!/bin/sh\ntouch '{}'\n", planted.display()),
+    );
+    let out = sandbox.run(&["exec", "testing", "--", "true"]);
+    assert_status(&out, 2);
+    assert!(!planted.exists());
+    let line = MEMBER.lines().count() + 3;
+    assert!(
+        stderr(&out).contains(&format!(
+            "{}:{line}:8: `stages.testing.env.PATH` holds the relative entry \"bin\"",
+            sandbox.user_config().display()
+        )) && stderr(&out).contains("fix: write every entry as an absolute path"),
+        "{}",
+        stderr(&out)
+    );
+    // ~ is the home folder; the value the stage gets is absolute.
+    sandbox.write_user_config(&format!(
+        "{MEMBER}\n[stages.testing.env]\nPATH = \"~/bin:/usr/bin:/bin\"\n"
+    ));
+    let env = stage_env(&sandbox, &sandbox.work, "testing");
+    assert!(env.contains(&(
+        "PATH".to_string(),
+        format!("{}/bin:/usr/bin:/bin", sandbox.home.display())
+    )));
 }

@@ -229,7 +229,7 @@ impl Search {
             })?;
         if project {
             config.project = true;
-            project_files::check(&config)?;
+            project_files::check(&config, text)?;
             refuse_keep_env(&config, text)?;
         }
         Ok(config)

@@ -42,6 +42,17 @@ fn from_process(process: &str) -> Result<String> {
             "name a command that prints the code",
         ));
     };
+    // The config resolves a program given as a path from its own folder;
+    // a relative one here (a line an older acct wrote) would be whatever
+    // the SDK's working directory holds under that name.
+    if program.contains('/') && !std::path::Path::new(program).is_absolute() {
+        return Err(Failure::other(
+            format!(
+                "mfa_process `{process}` names its program by a relative path, which would run whatever the current directory holds under that name"
+            ),
+            "run `acct aws-config --write` again: acct writes the program's absolute path",
+        ));
+    }
     let out = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
