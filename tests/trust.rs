@@ -98,26 +98,32 @@ fn a_config_others_can_write_is_refused_with_the_fix() {
     let marker = sandbox.root.join("ran");
     let touch = ["exec", "testing", "--", "touch", marker.to_str().unwrap()];
 
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let out = sandbox.run(&touch);
-    assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains(&format!("fix: chmod go-w {}", config.display())),
-        "{}",
-        stderr(&out)
-    );
-    assert!(!marker.exists());
+    // World- or only group-writable: either lets others change it.
+    for mode in [0o666, 0o664, 0o620] {
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = sandbox.run(&touch);
+        assert_status(&out, 1);
+        assert!(
+            stderr(&out).contains(&format!("(mode {mode:04o})"))
+                && stderr(&out).contains(&format!("fix: chmod go-w {}", config.display())),
+            "{mode:o}: {}",
+            stderr(&out)
+        );
+        assert!(!marker.exists());
+    }
 
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
     let dir = config.parent().unwrap();
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let out = sandbox.run(&touch);
-    assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("directory others can write"),
-        "{}",
-        stderr(&out)
-    );
+    for mode in [0o777, 0o775] {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = sandbox.run(&touch);
+        assert_status(&out, 1);
+        assert!(
+            stderr(&out).contains("directory others can write"),
+            "{mode:o}: {}",
+            stderr(&out)
+        );
+    }
 
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     // Owned by another (non-root) user: refused, as ssh does.
@@ -584,4 +590,87 @@ fn a_relative_path_entry_is_refused_in_any_config() {
         "PATH".to_string(),
         format!("{}/bin:/usr/bin:/bin", sandbox.home.display())
     )));
+}
+
+/// A symlinked `acct.toml` planted by another user in a shared, sticky,
+/// group-writable directory: the link is theirs although the file it leads
+/// to is yours. Walking up skips it (with a warning); named through
+/// `ACCT_CONFIG` it is refused, as a file of theirs is.
+#[test]
+fn a_symlink_owned_by_someone_else_is_theirs() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("skipped: needs root to give a link another owner");
+        return;
+    }
+    let sandbox = Sandbox::with_config(SINGLE);
+    let target = sandbox.write("mine/acct.toml", MEMBER);
+    assert_status(
+        &sandbox.acct().arg("allow").arg(&target).output().unwrap(),
+        0,
+    );
+    let shared = sandbox.work.join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1775)).unwrap();
+    let link = shared.join("acct.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert_status(&sandbox.acct().arg("allow").arg(&link).output().unwrap(), 0);
+    std::os::unix::fs::lchown(&link, Some(4242), None).unwrap();
+
+    let exec = ["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"];
+    let out = sandbox
+        .acct()
+        .current_dir(&shared)
+        .args(exec)
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    // SINGLE (the user config) answered, not the planted link's MEMBER.
+    assert_eq!(stdout(&out), "323330167063\n");
+    assert!(
+        stderr(&out).contains(&format!("skipped {}", link.display()))
+            && stderr(&out).contains("user id 4242 (the symlink)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", &link)
+        .args(exec)
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains(&format!(
+            "{} is a symlink owned by user id 4242",
+            link.display()
+        )) && stderr(&out).contains("chown -h"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A relative `ACCT_CONFIG` would be read against the directory a command
+/// runs in (any `acct.toml` there, never allowed): refused with the fix.
+#[test]
+fn a_relative_acct_config_is_refused() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    sandbox.write("work/acct.toml", MEMBER);
+    let marker = sandbox.root.join("ran");
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", "acct.toml")
+        .args(["exec", "testing", "--", "touch"])
+        .arg(&marker)
+        .output()
+        .unwrap();
+    assert_status(&out, 2);
+    assert!(!marker.exists());
+    assert!(
+        stderr(&out).contains("ACCT_CONFIG=acct.toml is a relative path")
+            && stderr(&out).contains("fix: set it to an absolute path"),
+        "{}",
+        stderr(&out)
+    );
 }
