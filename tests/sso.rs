@@ -232,7 +232,8 @@ fn rejected(text: &str, wanted: &[&str]) {
 
 #[test]
 fn combinations_that_make_no_sense_are_errors_with_a_fix() {
-    let path = |line: usize, column: usize| format!("config.toml:{line}:{column}:");
+    // Lines as written: `config` opens with the one line of KEEP_LOCAL_ENDPOINTS.
+    let path = |line: usize, column: usize| format!("config.toml:{}:{column}:", line + 1);
     // mfa_serial and mfa_session with [sso]
     let text = organization().replace(
         "topology = \"organization\"\n",
