@@ -649,6 +649,20 @@ fn a_symlink_owned_by_someone_else_is_theirs() {
         "{}",
         stderr(&out)
     );
+
+    // A folder on the way that is their link counts as well.
+    let folder = shared.join("proj");
+    std::os::unix::fs::symlink(target.parent().unwrap(), &folder).unwrap();
+    std::os::unix::fs::lchown(&folder, Some(4242), None).unwrap();
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", folder.join("acct.toml"))
+        .args(exec)
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    let said = format!("{} is a symlink owned by user id 4242", folder.display());
+    assert!(stderr(&out).contains(&said), "{}", stderr(&out));
 }
 
 /// A relative `ACCT_CONFIG` would be read against the directory a command

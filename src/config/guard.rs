@@ -24,7 +24,18 @@ const MAX_LINKS: usize = 40;
 /// its own metadata (a link's, not its target's): whoever owns a link
 /// decides which file is read, as much as whoever owns the file.
 pub fn on_the_way(path: &Path) -> std::io::Result<Vec<(PathBuf, Metadata)>> {
-    let mut hops = Vec::new();
+    // A folder of the path that is a link (`/tmp/shared/proj -> ...`)
+    // decides as much as the file's own link.
+    let mut hops: Vec<(PathBuf, Metadata)> = path
+        .ancestors()
+        .skip(1)
+        .filter_map(|dir| {
+            let meta = std::fs::symlink_metadata(dir).ok()?;
+            meta.file_type()
+                .is_symlink()
+                .then(|| (dir.to_path_buf(), meta))
+        })
+        .collect();
     let mut current = path.to_path_buf();
     loop {
         let meta = std::fs::symlink_metadata(&current)?;
@@ -33,7 +44,7 @@ pub fn on_the_way(path: &Path) -> std::io::Result<Vec<(PathBuf, Metadata)>> {
         if !is_link {
             return Ok(hops);
         }
-        if hops.len() > MAX_LINKS {
+        if hops.len() > MAX_LINKS + path.components().count() {
             return Err(std::io::Error::other("too many levels of symbolic links"));
         }
         let target = std::fs::read_link(&current)?;
