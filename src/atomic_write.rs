@@ -283,13 +283,7 @@ fn create_temp(real: &Path) -> io::Result<(File, Temp)> {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(nix::libc::O_NOFOLLOW)
-            .open(&temp)
-        {
+        match open_new(&temp) {
             Ok(file) => {
                 return Ok((
                     file,
@@ -305,9 +299,41 @@ fn create_temp(real: &Path) -> io::Result<(File, Temp)> {
     }
 }
 
+/// A new file, 0600: never one that exists, never through a link planted
+/// under the name (`O_EXCL`, `O_NOFOLLOW`).
+fn open_new(temp: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(nix::libc::O_NOFOLLOW)
+        .open(temp)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// Whatever name the writer picks, a file or a link planted under it
+    /// first is neither opened nor followed.
+    #[test]
+    fn a_temp_name_taken_by_a_link_or_a_file_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "keep").unwrap();
+        let link = dir.path().join("link.tmp");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert!(open_new(&link).is_err());
+        let planted = dir.path().join("planted.tmp");
+        fs::write(&planted, "theirs").unwrap();
+        let error = open_new(&planted).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&victim).unwrap(), b"keep");
+        assert_eq!(fs::read(&planted).unwrap(), b"theirs");
+        let fresh = dir.path().join("fresh.tmp");
+        open_new(&fresh).unwrap();
+        assert_eq!(fs::metadata(&fresh).unwrap().mode() & 0o777, 0o600);
+    }
 
     /// The entries of `dir`, sorted: what a write left behind.
     pub(crate) fn names(dir: &Path) -> Vec<String> {

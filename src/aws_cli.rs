@@ -3,7 +3,8 @@
 //! known, and run for one profile with the stage's environment minus any
 //! selected profile, so inherited stale keys cannot leak into the call.
 
-use std::io::Read;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -251,7 +252,7 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
     let mut command = Command::new(&path);
     command
         .args(["sts", "get-session-token", "--output", "json"])
-        .args(["--serial-number", spec.mfa_serial, "--token-code", code])
+        .args(["--serial-number", spec.mfa_serial])
         .args([
             "--duration-seconds",
             &duration,
@@ -268,8 +269,22 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
         .find_map(|name| std::env::var(name).ok().filter(|r| !r.is_empty()))
         .unwrap_or_else(|| sts_region(spec.mfa_serial).to_string());
     command.args(["--region", &region]);
-    let ran = run(&mut command, Some(SESSION_TIMEOUT), true)
-        .map_err(|e| SessionError::Failed(cannot_run(&path, &e)))?;
+    // The code goes in JSON in a memory-only file the CLI inherits, not in
+    // the argv that `ps` shows every user of the machine. Not a pipe: the
+    // AWS CLI v1 reads a `file://` parameter twice.
+    let input = code_file(code).map_err(|e| {
+        SessionError::Failed(Failure::other(
+            format!("cannot hand the MFA code to the AWS CLI: {e}"),
+            "check that /proc is mounted (acct passes the code as /dev/fd/N)",
+        ))
+    })?;
+    command.args([
+        "--cli-input-json",
+        &format!("file:///dev/fd/{}", input.as_raw_fd()),
+    ]);
+    let ran = run(&mut command, Some(SESSION_TIMEOUT), true);
+    drop(input);
+    let ran = ran.map_err(|e| SessionError::Failed(cannot_run(&path, &e)))?;
     if !ran.status.success() {
         let said = last_line(&ran.stderr);
         if said.contains("MultiFactorAuthentication") || said.contains("MFA") {
@@ -291,6 +306,21 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
             "check that aws_cli names the AWS CLI (`aws --version`)",
         ))),
     }
+}
+
+/// `{"TokenCode":"123456"}` in a file that lives only in memory
+/// (`memfd_create`, no close-on-exec, so the AWS CLI inherits it and opens
+/// it as `/dev/fd/N`, from the start each time).
+fn code_file(code: &str) -> std::io::Result<std::fs::File> {
+    let fd = nix::sys::memfd::memfd_create(c"acct-mfa-code", nix::sys::memfd::MFdFlags::empty())
+        .map_err(std::io::Error::from)?;
+    let mut file = std::fs::File::from(fd);
+    file.write_all(
+        serde_json::json!({ "TokenCode": code })
+            .to_string()
+            .as_bytes(),
+    )?;
+    Ok(file)
 }
 
 /// A region of the MFA device's partition, for STS.

@@ -90,7 +90,7 @@ pub const KEPT: [(&str, &str); 34] = [
     ),
     (
         "AWS_SHARED_CREDENTIALS_FILE",
-        "the credentials file the person points the SDKs at; checked before a stage is entered",
+        "the credentials file the person points the SDKs at; set by acct when aws_credentials_file is configured, and checked before a stage is entered",
     ),
     (
         "AWS_CA_BUNDLE",
@@ -248,7 +248,9 @@ pub enum Reserved {
     /// Set from the stage, or removed when it does not apply (`OWNED`).
     /// `AWS_CONFIG_FILE` too: it is left as inherited unless `aws_config_file`
     /// is configured (users point the AWS CLI at their file with it), but
-    /// it is still acct's to set.
+    /// it is still acct's to set. `AWS_SHARED_CREDENTIALS_FILE` likewise,
+    /// from `aws_credentials_file`: a project's `[env]` could otherwise
+    /// point a stage at a credentials file in its own tree.
     Set,
     /// Any other `ACCT_` or `__ACCT_` name: kept for acct.
     Acct,
@@ -264,7 +266,10 @@ pub enum Reserved {
 pub fn reserved(name: &str) -> Option<Reserved> {
     if STALE_CREDENTIALS.contains(&name) {
         Some(Reserved::Removed)
-    } else if OWNED.contains(&name) || name == "AWS_CONFIG_FILE" {
+    } else if OWNED.contains(&name)
+        || name == "AWS_CONFIG_FILE"
+        || name == "AWS_SHARED_CREDENTIALS_FILE"
+    {
         Some(Reserved::Set)
     } else if name.starts_with("ACCT_") || name.starts_with("__ACCT_") {
         Some(Reserved::Acct)

@@ -164,7 +164,8 @@ mod tests {
     fn posix_quotes_whatever_a_shell_would_expand() {
         assert_eq!(posix(os("plain-1.2/x:y@z,w+v")), "plain-1.2/x:y@z,w+v");
         for value in [
-            "{a,b}", "x{1..3}y", "~/x", "a*b", "=ls", "!x", "%1", "a b", "a=b",
+            "{a,b}", "x{1..3}y", "~/x", "a*b", "=ls", "!x", "%1", "a b", "a=b", "$HOME", "`id`",
+            "a$b", "x`",
         ] {
             assert_eq!(posix(os(value)), format!("'{value}'"), "{value}");
         }

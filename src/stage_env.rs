@@ -51,6 +51,9 @@ impl StageEnv {
         if let Some(file) = &config.aws_config_file {
             put("AWS_CONFIG_FILE", file.as_os_str());
         }
+        if let Some(file) = &config.aws_credentials_file {
+            put("AWS_SHARED_CREDENTIALS_FILE", file.as_os_str());
+        }
         let labels = [
             (
                 "NAMESPACE",

@@ -169,6 +169,28 @@ fn an_inherited_sts_endpoint_does_not_receive_the_stages_assume_role() {
     assert!(rogue.accept().is_err(), "the rogue STS endpoint was called");
 }
 
+/// `acct login` (to be run) in a sandbox whose MFA sessions are made by
+/// `cli` with the code an mfa_process prints, and the runtime folder the
+/// session goes under.
+fn login_with(
+    sandbox: &Sandbox,
+    cli: &std::path::Path,
+) -> (std::process::Command, std::path::PathBuf) {
+    let code = sandbox.root.join("code");
+    executable(&code, "#!/bin/sh\necho 123456\n");
+    sandbox.write_user_config(&format!(
+        "aws_cli = \"{}\"\nmfa_session = true\nmfa_process = \"{}\"\n{ORGANIZATION}",
+        cli.display(),
+        code.display()
+    ));
+    sandbox.write_aws_files();
+    let runtime = sandbox.root.join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    let mut cmd = sandbox.acct();
+    cmd.env("XDG_RUNTIME_DIR", &runtime).arg("login");
+    (cmd, runtime)
+}
+
 /// An `aws_cli` whose GetSessionToken answer expires in 2099 (or is over):
 /// what a rogue endpoint would answer. acct refuses it and caches nothing.
 #[test]
@@ -182,18 +204,7 @@ fn a_session_answer_beyond_what_was_asked_is_refused_and_not_cached() {
                 "#!/bin/sh\ncase \"$*\" in\n*get-session-token*) printf '%s' '{{\"Credentials\":{{\"AccessKeyId\":\"ASIAROGUE\",\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"{expiration}\"}}}}';;\n*) echo 'aws-cli/2.15.0 Python/3 Linux/6'; ;;\nesac\n"
             ),
         );
-        let code = sandbox.root.join("code");
-        executable(&code, "#!/bin/sh\necho 123456\n");
-        sandbox.write_user_config(&format!(
-            "aws_cli = \"{}\"\nmfa_session = true\nmfa_process = \"{}\"\n{ORGANIZATION}",
-            cli.display(),
-            code.display()
-        ));
-        sandbox.write_aws_files();
-        let runtime = sandbox.root.join("run");
-        std::fs::create_dir(&runtime).unwrap();
-        let mut cmd = sandbox.acct();
-        cmd.env("XDG_RUNTIME_DIR", &runtime).arg("login");
+        let (mut cmd, runtime) = login_with(&sandbox, &cli);
         let out = without_terminal(&mut cmd).output().unwrap();
         assert_status(&out, 1);
         assert!(
@@ -211,5 +222,54 @@ fn a_session_answer_beyond_what_was_asked_is_refused_and_not_cached() {
             Vec::new()
         };
         assert_eq!(cached, Vec::<String>::new(), "{expiration}: cached");
+    }
+}
+
+/// GetSessionToken runs with a stage's clean environment: stale keys, a
+/// selected profile and an endpoint override of the person's shell never
+/// reach it (only `--profile` decides whose keys sign the call).
+#[test]
+fn the_session_call_gets_a_clean_environment() {
+    let sandbox = Sandbox::new();
+    let cli = sandbox.root.join("aws");
+    let seen = sandbox.root.join("seen-env");
+    executable(
+        &cli,
+        &format!(
+            r#"#!/bin/sh
+case "$*" in
+*get-session-token*)
+  env > '{}'
+  exp=$(date -u -d '+30 minutes' +%Y-%m-%dT%H:%M:%SZ)
+  printf '{{"Credentials":{{"AccessKeyId":"ASIAOK","SecretAccessKey":"s","SessionToken":"t","Expiration":"%s"}}}}' "$exp";;
+*) echo 'aws-cli/2.15.0 Python/3 Linux/6';;
+esac
+"#,
+            seen.display()
+        ),
+    );
+    let (mut cmd, _) = login_with(&sandbox, &cli);
+    cmd.env("AWS_ACCESS_KEY_ID", "AKIASTALEKEY")
+        .env("AWS_SECRET_ACCESS_KEY", "stale-secret")
+        .env("AWS_SESSION_TOKEN", "stale-token")
+        .env("AWS_PROFILE", "someone-else")
+        .env("AWS_DEFAULT_PROFILE", "someone-else")
+        .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9/");
+    let out = without_terminal(&mut cmd).output().unwrap();
+    assert_status(&out, 0);
+    let env = std::fs::read_to_string(&seen).unwrap();
+    for stale in [
+        "AWS_ACCESS_KEY_ID=",
+        "AWS_SECRET_ACCESS_KEY=",
+        "AWS_SESSION_TOKEN=",
+        "AWS_PROFILE=",
+        "AWS_DEFAULT_PROFILE=",
+        "AWS_ENDPOINT_URL_STS=",
+        "someone-else",
+    ] {
+        assert!(
+            !env.contains(stale),
+            "{stale} reached the session call:\n{env}"
+        );
     }
 }

@@ -434,9 +434,15 @@ fn serve(mut stream: TcpStream, (status, body): &(u16, String)) -> Request {
         .filter_map(|pair| pair.split_once('='))
         .map(|(n, v)| (decode(n), decode(v)))
         .collect();
+    // A redirect's body is where it sends the client.
+    let location = if (300..400).contains(status) {
+        format!("Location: {body}\r\n")
+    } else {
+        String::new()
+    };
     let _ = write!(
         stream,
-        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} X\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     Request { method, query }
@@ -776,4 +782,52 @@ fn a_plain_http_endpoint_elsewhere_is_refused_before_the_aws_cli_runs() {
         stderr(&out)
     );
     assert!(!calls.exists(), "the AWS CLI must not run");
+}
+
+/// The request carries the keys in its query: a redirect is never
+/// followed (the keys would go to whatever address it names), and an
+/// endpoint on this machine is never reached through a proxy.
+#[test]
+fn a_redirect_is_not_followed_and_a_local_endpoint_bypasses_proxies() {
+    let sandbox = Sandbox::new();
+    let (cli, _) = fake_cli(&sandbox, true);
+    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
+    let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
+    let elsewhere = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
+    let redirecting = Endpoint::start(vec![(302, elsewhere.url())]);
+    let out = federate_fake(
+        &sandbox,
+        &redirecting.url(),
+        &["--federate", "--print", "testing"],
+    );
+    assert_eq!(redirecting.requests().len(), 1);
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the keys followed the redirect"
+    );
+    assert_status(&out, 1);
+    assert!(stderr(&out).contains("redirect"), "{}", stderr(&out));
+    assert_nothing_secret(&out, &secrets);
+
+    // A proxy in the environment: the loopback endpoint is asked directly.
+    let endpoint = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
+    let proxy = Endpoint::start(vec![(200, r#"{"SigninToken":"proxied"}"#.into())]);
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let out = sandbox
+        .acct()
+        .env("ACCT_FEDERATION_URL", endpoint.url())
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .args(["console", "--federate", "--print", "testing"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        proxy.requests().is_empty(),
+        "the request went through the proxy"
+    );
+    assert_eq!(endpoint.requests().len(), 1);
+    assert_status(&out, 0);
+    assert!(stdout(&out).contains("SigninToken=tok"), "{}", stdout(&out));
 }

@@ -204,6 +204,22 @@ fn an_interrupt_stops_every_stage_and_says_which_did_not_finish() {
     assert!(text.contains("testing  not started"), "{text}");
 }
 
+/// `acct exec --all` on a terminal, every stage saying its name.
+fn spawn_all(sandbox: &Sandbox) -> expectrl::session::OsSession {
+    let mut cmd = Command::new(ACCT);
+    cmd.env_clear();
+    for (name, value) in sandbox.acct().get_envs() {
+        if let Some(value) = value {
+            cmd.env(name, value);
+        }
+    }
+    cmd.current_dir(&sandbox.work)
+        .args(["exec", "--all", "--", "sh", "-c", "echo ran-$STAGE"]);
+    let mut s = expectrl::Session::spawn(cmd).unwrap();
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s
+}
+
 #[test]
 fn protected_stages_are_confirmed_once_together() {
     let sandbox = sandbox();
@@ -217,17 +233,17 @@ fn protected_stages_are_confirmed_once_together() {
         stderr(&out)
     );
 
-    let mut cmd = Command::new(ACCT);
-    cmd.env_clear();
-    for (name, value) in sandbox.acct().get_envs() {
-        if let Some(value) = value {
-            cmd.env(name, value);
-        }
+    // An answer naming only some of them, or one more: refused, nothing runs.
+    for answer in ["prod", "audit", "prod,prod", "audit,prod,root"] {
+        let mut s = spawn_all(&sandbox);
+        expect(&mut s, "Type their names (prod,audit) to continue: ");
+        s.send_line(answer).unwrap();
+        let before = expect(&mut s, "confirmation did not match `prod,audit`");
+        assert!(!before.contains("ran-"), "{answer}: {before}");
+        s.expect(expectrl::Eof).unwrap();
     }
-    cmd.current_dir(&sandbox.work)
-        .args(["exec", "--all", "--", "sh", "-c", "echo ran-$STAGE"]);
-    let mut s = expectrl::Session::spawn(cmd).unwrap();
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
+
+    let mut s = spawn_all(&sandbox);
     expect(&mut s, "Type their names (prod,audit) to continue: ");
     s.send_line("audit, prod").unwrap();
     for stage in ["root", "testing", "prod", "audit"] {

@@ -125,7 +125,8 @@ printf '{"Credentials":{"AccessKeyId":"ASIAFAKESESSION%05d","SecretAccessKey":"f
 calls='{calls}'
 case " $* " in
 *" get-session-token "*)
-  printf '%s\n' "$*" >> "$calls"
+  input=$(for a in "$@"; do case "$a" in file://*) cat "${{a#file://}}";; esac; done)
+  printf '%s | input: %s\n' "$*" "$input" >> "$calls"
   if [ "$(wc -l < "$calls")" -le {refuse} ]; then
     echo '{REFUSED}' >&2
     exit 254
@@ -563,12 +564,18 @@ fn one_code_for_every_stage_and_client(
     assert_eq!(calls.len(), 1, "{test}: one GetSessionToken: {calls:?}");
     for part in [
         "--serial-number arn:aws:iam::323330167063:mfa/admin@example.com",
-        "--token-code 123456",
+        "| input: {\"TokenCode\":\"123456\"}",
         "--duration-seconds 43200",
         "--profile cpco",
     ] {
         assert!(calls[0].contains(part), "{test}: {part} in {}", calls[0]);
     }
+    // The code is never in the argv (`ps` shows it to every user).
+    let argv = calls[0].split(" | input: ").next().unwrap();
+    assert!(
+        !argv.contains("123456"),
+        "{test}: the code in the argv: {argv}"
+    );
 
     without_a_terminal(&estate, test, stages, &clients, first);
     after_logout(&estate, test, stages, &clients, first);
@@ -1608,7 +1615,8 @@ fn a_refused_code_is_said_on_the_terminal_and_asked_again() {
     let calls = estate.sts_calls();
     assert_eq!(calls.len(), 2, "{calls:?}");
     assert!(
-        calls[0].contains("--token-code 111111") && calls[1].contains("--token-code 123456"),
+        calls[0].contains("input: {\"TokenCode\":\"111111\"}")
+            && calls[1].contains("input: {\"TokenCode\":\"123456\"}"),
         "{calls:?}"
     );
     session_json(&std::fs::read_to_string(estate.session_file()).unwrap());
@@ -1766,4 +1774,79 @@ fn export_credentials_uses_the_session_and_asks_nothing_more() {
     assert!(has("AWS_CREDENTIAL_EXPIRATION"), "{env:?}");
     assert!(!has("AWS_PROFILE"), "{env:?}");
     assert_eq!(estate.codes(), 1, "a second code was asked");
+}
+
+/// The code typed is not echoed (nor left in the scrollback), and the
+/// AWS CLI's refusal, said on the terminal before the next code is asked,
+/// is escaped like every message: an escape sequence in it never reaches
+/// the terminal raw.
+#[test]
+fn the_code_is_not_echoed_and_a_refusal_is_said_escaped() {
+    let estate = Estate::new(ORGANIZATION, Sts::Fake, false, 1);
+    let wrapper = estate.tools.join("aws");
+    let text = std::fs::read_to_string(&wrapper).unwrap();
+    assert!(text.contains(REFUSED));
+    executable(
+        &wrapper,
+        &text.replace(REFUSED, "MFA denied \x1b]0;pwned\x07\x1b[31m red"),
+    );
+    let mut session = on_terminal(&estate, "acct login");
+    expect(&mut session, PROMPT);
+    session.send_line("111111").unwrap();
+    let between = expect(&mut session, PROMPT);
+    assert!(
+        between.contains("AWS refused that code")
+            && between.contains("MFA denied \\u{1b}]0;pwned\\u{7}\\u{1b}[31m red"),
+        "{between:?}"
+    );
+    assert!(!between.contains('\x1b'), "raw escape: {between:?}");
+    assert!(
+        !between.contains("111111"),
+        "the code was echoed: {between:?}"
+    );
+    session.send_line("123456").unwrap();
+    let rest = expect(&mut session, "status=");
+    assert!(!rest.contains("123456"), "the code was echoed: {rest:?}");
+    let status = expect(&mut session, "\n");
+    assert_eq!(status.trim(), "0", "{rest}");
+    // Neither code was in the AWS CLI's argv; both came in the file it read.
+    let calls = estate.sts_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    for (call, code) in calls.iter().zip(["111111", "123456"]) {
+        let (argv, input) = call.split_once(" | input: ").unwrap();
+        assert!(!argv.contains(code), "{argv}");
+        assert_eq!(input, format!("{{\"TokenCode\":\"{code}\"}}"));
+    }
+}
+
+/// A FIFO planted where the lock goes fails at once (it would hang every
+/// SDK call); a directory where the session goes fails before a code is
+/// asked, so no code is spent on a session that could not be kept.
+#[test]
+fn a_fifo_lock_or_a_directory_session_fails_before_a_code_is_asked() {
+    let estate = Estate::new(ORGANIZATION, Sts::Fake, true, 0);
+    assert_status(&output(&mut estate.sdk_call()), 0);
+    let file = estate.session_file();
+    let lock = file.with_extension("lock");
+    std::fs::remove_file(&file).unwrap();
+    std::fs::remove_file(&lock).unwrap();
+    nix::unistd::mkfifo(&lock, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let started = Instant::now();
+    let out = output(&mut estate.sdk_call());
+    assert_ne!(out.status.code(), Some(0));
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(stderr(&out).contains("lock"), "{}", stderr(&out));
+    assert_eq!(estate.codes(), 1, "a code was asked");
+
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    let out = output(&mut estate.sdk_call());
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("it is a directory; remove it"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(estate.codes(), 1, "a code was spent");
+    assert_eq!(estate.sts_calls().len(), 1);
 }

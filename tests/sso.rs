@@ -1055,3 +1055,44 @@ fn terraform_lands_in_a_stages_account_with_its_permission_set() {
             .any(|(account, role, _)| account == "210987654321" && role == "ReadOnlyAccess")
     );
 }
+
+/// A start_url that would lead elsewhere in a console link or the AWS
+/// config file: a user name before the host (`portal@evil.example`), a
+/// port, a query, a fragment, an invisible bidi character. Refused with
+/// line, column and the fix; the bidi character is never printed raw.
+#[test]
+fn a_hostile_start_url_is_refused_where_it_is_written() {
+    let good = "https://d-1234567890.awsapps.com/start";
+    for (url, why) in [
+        (
+            "https://d-1234567890.awsapps.com@evil.example/start",
+            "has a user name before the host",
+        ),
+        ("https://d-1234567890.awsapps.com:444/start", "has a port"),
+        ("https://d-1234567890.awsapps.com/start?x=1", "has a query"),
+        ("https://d-1234567890.awsapps.com/start#x", "or a fragment"),
+        ("https:///start", "has no host"),
+        (
+            "https://d-1234567890.awsapps.com/\\u202Estart",
+            "holds the character U+202E",
+        ),
+    ] {
+        let text = organization().replace(good, url);
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("start_url"))
+            .unwrap()
+            + 1;
+        rejected(
+            &text,
+            &[
+                &format!("config.toml:{line}:13: sso start_url"),
+                why,
+                "fix: write the AWS access portal URL",
+            ],
+        );
+        let sandbox = Sandbox::with_config(&text);
+        let out = sandbox.run(&["list"]);
+        assert!(!stderr(&out).contains('\u{202e}'), "{}", stderr(&out));
+    }
+}

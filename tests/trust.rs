@@ -98,26 +98,32 @@ fn a_config_others_can_write_is_refused_with_the_fix() {
     let marker = sandbox.root.join("ran");
     let touch = ["exec", "testing", "--", "touch", marker.to_str().unwrap()];
 
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let out = sandbox.run(&touch);
-    assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains(&format!("fix: chmod go-w {}", config.display())),
-        "{}",
-        stderr(&out)
-    );
-    assert!(!marker.exists());
+    // World- or only group-writable: either lets others change it.
+    for mode in [0o666, 0o664, 0o620] {
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = sandbox.run(&touch);
+        assert_status(&out, 1);
+        assert!(
+            stderr(&out).contains(&format!("(mode {mode:04o})"))
+                && stderr(&out).contains(&format!("fix: chmod go-w {}", config.display())),
+            "{mode:o}: {}",
+            stderr(&out)
+        );
+        assert!(!marker.exists());
+    }
 
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
     let dir = config.parent().unwrap();
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let out = sandbox.run(&touch);
-    assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("directory others can write"),
-        "{}",
-        stderr(&out)
-    );
+    for mode in [0o777, 0o775] {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = sandbox.run(&touch);
+        assert_status(&out, 1);
+        assert!(
+            stderr(&out).contains("directory others can write"),
+            "{mode:o}: {}",
+            stderr(&out)
+        );
+    }
 
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     // Owned by another (non-root) user: refused, as ssh does.
@@ -310,6 +316,17 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
             .unwrap();
         assert_status(&out, 1);
         assert!(!marker.exists(), "{key}: the command ran");
+        // Where it is written: file, line and column.
+        let line = text
+            .lines()
+            .position(|l| l.starts_with(key.rsplit('.').next().unwrap()))
+            .unwrap()
+            + 1;
+        assert!(
+            stderr(&out).contains(&format!("{}:{line}:", project.display())),
+            "{}",
+            stderr(&out)
+        );
         assert!(
             stderr(&out).contains(&format!("`{key}` names"))
                 && stderr(&out).contains("inside the project's own tree")
@@ -324,6 +341,32 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
     );
     refused(&format!("aws_cli = \"./bin/aws\"\n{MEMBER}"), "aws_cli");
     refused(&format!("shell = \"./bin/sh -i\"\n{MEMBER}"), "shell");
+    // mfa_process's program: the script could change after `acct allow`.
+    refused(
+        &format!("mfa_session = true\nmfa_process = \"scripts/mfa-code --now\"\n{ORGANIZATION}"),
+        "mfa_process",
+    );
+    // [env] values that are paths: a PATH entry, a *_FILE, a ./ value.
+    let proj = sandbox.work.join("proj");
+    refused(
+        &format!(
+            "{MEMBER}\n[stages.testing.env]\nPATH = \"{}/bin:/usr/bin:/bin\"\n",
+            proj.display()
+        ),
+        "stages.testing.env.PATH",
+    );
+    refused(
+        &format!("{MEMBER}\n[stages.testing.env]\nTF_CLI_CONFIG_FILE = \"terraform.rc\"\n"),
+        "stages.testing.env.TF_CLI_CONFIG_FILE",
+    );
+    refused(
+        &format!("{MEMBER}\n[stages.testing.env]\nHELPER = \"./tools/helper\"\n"),
+        "stages.testing.env.HELPER",
+    );
+    refused(
+        &format!("aws_credentials_file = \"aws/credentials\"\n{MEMBER}"),
+        "aws_credentials_file",
+    );
 
     // In a repository, the whole work tree is the project's, `..` included.
     std::fs::create_dir_all(sandbox.work.join(".git")).unwrap();
@@ -415,6 +458,232 @@ fn a_relative_program_of_a_project_config_is_its_own_from_anywhere() {
                     .display()
                     .to_string()
             ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A program a config names by a relative path counts from the config's
+/// folder, also in the `credential_process` line an SDK runs from its own
+/// working directory; `~` is the home folder. A planted `scripts/mfa-code`
+/// in the directory an SDK happens to run in never runs.
+#[test]
+fn mfa_process_is_the_configs_own_from_any_directory() {
+    let sandbox = Sandbox::with_config(&format!(
+        "mfa_session = true\nmfa_process = \"scripts/mfa-code --now\"\n{ORGANIZATION}"
+    ));
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    let own = sandbox.home.join(".config/acct/scripts/mfa-code");
+    assert!(
+        stdout(&out).contains(&format!("--mfa-process '{} --now'", own.display())),
+        "{}",
+        stdout(&out)
+    );
+    sandbox.write_user_config(&format!(
+        "mfa_session = true\nmfa_process = \"~/bin/mfa-code\"\n{ORGANIZATION}"
+    ));
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    assert!(
+        stdout(&out).contains(&format!(
+            "--mfa-process {}",
+            sandbox.home.join("bin/mfa-code").display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+
+    // A line written by an older acct, run by an SDK elsewhere: refused.
+    let planted = sandbox.root.join("ran-planted");
+    std::fs::create_dir_all(sandbox.root.join("scripts")).unwrap();
+    executable(
+        &sandbox.root.join("scripts/mfa-code"),
+        &format!("#!/bin/sh\ntouch '{}'\necho 123456\n", planted.display()),
+    );
+    let mut cmd = sandbox.acct();
+    cmd.current_dir(&sandbox.root).args([
+        "mfa-session",
+        "--namespace",
+        "cpco",
+        "--source-profile",
+        "cpco",
+        "--mfa-serial",
+        "arn:aws:iam::323330167063:mfa/admin@example.com",
+        "--duration",
+        "3600",
+        "--mfa-process",
+        "scripts/mfa-code",
+    ]);
+    let out = without_terminal(&mut cmd).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(!planted.exists(), "the planted scripts/mfa-code ran");
+    assert!(stderr(&out).contains("relative path"), "{}", stderr(&out));
+}
+
+/// `AWS_SHARED_CREDENTIALS_FILE` is acct's, set from `aws_credentials_file`
+/// (resolved from the config's folder), never from `[env]`.
+#[test]
+fn the_credentials_file_is_named_by_aws_credentials_file_only() {
+    let sandbox = Sandbox::with_config(&format!(
+        "{MEMBER}\n[stages.testing.env]\nAWS_SHARED_CREDENTIALS_FILE = \"aws/credentials\"\n"
+    ));
+    let out = sandbox.run(&["exec", "testing", "--", "true"]);
+    assert_status(&out, 2);
+    assert!(
+        stderr(&out).contains("AWS_SHARED_CREDENTIALS_FILE in [stages.testing].env is set by acct")
+            && stderr(&out).contains("aws_credentials_file"),
+        "{}",
+        stderr(&out)
+    );
+    sandbox.write_user_config(&format!(
+        "aws_credentials_file = \"aws/credentials\"\n{MEMBER}"
+    ));
+    let env = stage_env(&sandbox, &sandbox.work, "testing");
+    let value = env
+        .iter()
+        .find(|(n, _)| n == "AWS_SHARED_CREDENTIALS_FILE")
+        .map(|(_, v)| v.clone());
+    assert_eq!(
+        value,
+        Some(
+            sandbox
+                .home
+                .join(".config/acct/aws/credentials")
+                .display()
+                .to_string()
+        )
+    );
+}
+
+/// A relative or empty `PATH` entry makes a stage's programs depend on the
+/// directory it runs in: refused in any config, with line and column.
+#[test]
+fn a_relative_path_entry_is_refused_in_any_config() {
+    let sandbox = Sandbox::with_config(&format!(
+        "{MEMBER}\n[stages.testing.env]\nPATH = \"bin:/usr/local/bin:/usr/bin:/bin\"\n"
+    ));
+    std::fs::create_dir_all(sandbox.work.join("bin")).unwrap();
+    let planted = sandbox.root.join("ran-planted");
+    executable(
+        &sandbox.work.join("bin/true"),
+        &format!("#!/bin/sh\ntouch '{}'\n", planted.display()),
+    );
+    let out = sandbox.run(&["exec", "testing", "--", "true"]);
+    assert_status(&out, 2);
+    assert!(!planted.exists());
+    let line = MEMBER.lines().count() + 3;
+    assert!(
+        stderr(&out).contains(&format!(
+            "{}:{line}:8: `stages.testing.env.PATH` holds the relative entry \"bin\"",
+            sandbox.user_config().display()
+        )) && stderr(&out).contains("fix: write every entry as an absolute path"),
+        "{}",
+        stderr(&out)
+    );
+    // ~ is the home folder; the value the stage gets is absolute.
+    sandbox.write_user_config(&format!(
+        "{MEMBER}\n[stages.testing.env]\nPATH = \"~/bin:/usr/bin:/bin\"\n"
+    ));
+    let env = stage_env(&sandbox, &sandbox.work, "testing");
+    assert!(env.contains(&(
+        "PATH".to_string(),
+        format!("{}/bin:/usr/bin:/bin", sandbox.home.display())
+    )));
+}
+
+/// A symlinked `acct.toml` planted by another user in a shared, sticky,
+/// group-writable directory: the link is theirs although the file it leads
+/// to is yours. Walking up skips it (with a warning); named through
+/// `ACCT_CONFIG` it is refused, as a file of theirs is.
+#[test]
+fn a_symlink_owned_by_someone_else_is_theirs() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("skipped: needs root to give a link another owner");
+        return;
+    }
+    let sandbox = Sandbox::with_config(SINGLE);
+    let target = sandbox.write("mine/acct.toml", MEMBER);
+    assert_status(
+        &sandbox.acct().arg("allow").arg(&target).output().unwrap(),
+        0,
+    );
+    let shared = sandbox.work.join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1775)).unwrap();
+    let link = shared.join("acct.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert_status(&sandbox.acct().arg("allow").arg(&link).output().unwrap(), 0);
+    std::os::unix::fs::lchown(&link, Some(4242), None).unwrap();
+
+    let exec = ["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"];
+    let out = sandbox
+        .acct()
+        .current_dir(&shared)
+        .args(exec)
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    // SINGLE (the user config) answered, not the planted link's MEMBER.
+    assert_eq!(stdout(&out), "323330167063\n");
+    assert!(
+        stderr(&out).contains(&format!("skipped {}", link.display()))
+            && stderr(&out).contains("user id 4242 (the symlink)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", &link)
+        .args(exec)
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains(&format!(
+            "{} is a symlink owned by user id 4242",
+            link.display()
+        )) && stderr(&out).contains("chown -h"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A folder on the way that is their link counts as well.
+    let folder = shared.join("proj");
+    std::os::unix::fs::symlink(target.parent().unwrap(), &folder).unwrap();
+    std::os::unix::fs::lchown(&folder, Some(4242), None).unwrap();
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", folder.join("acct.toml"))
+        .args(exec)
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    let said = format!("{} is a symlink owned by user id 4242", folder.display());
+    assert!(stderr(&out).contains(&said), "{}", stderr(&out));
+}
+
+/// A relative `ACCT_CONFIG` would be read against the directory a command
+/// runs in (any `acct.toml` there, never allowed): refused with the fix.
+#[test]
+fn a_relative_acct_config_is_refused() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    sandbox.write("work/acct.toml", MEMBER);
+    let marker = sandbox.root.join("ran");
+    let out = sandbox
+        .acct()
+        .env("ACCT_CONFIG", "acct.toml")
+        .args(["exec", "testing", "--", "touch"])
+        .arg(&marker)
+        .output()
+        .unwrap();
+    assert_status(&out, 2);
+    assert!(!marker.exists());
+    assert!(
+        stderr(&out).contains("ACCT_CONFIG=acct.toml is a relative path")
+            && stderr(&out).contains("fix: set it to an absolute path"),
         "{}",
         stderr(&out)
     );

@@ -58,9 +58,20 @@ pub fn config_path(config: &Config, explicit: Option<&Path>) -> Result<PathBuf> 
     })
 }
 
-/// The AWS CLI's shared credentials file: `AWS_SHARED_CREDENTIALS_FILE`, else
+/// The AWS CLI's shared credentials file: the config's
+/// `aws_credentials_file`, else `AWS_SHARED_CREDENTIALS_FILE`, else
 /// `~/.aws/credentials`.
-pub fn credentials_path() -> Option<PathBuf> {
+pub fn credentials_path(config: &Config) -> Option<PathBuf> {
+    config
+        .aws_credentials_file
+        .clone()
+        .or_else(inherited_credentials_path)
+}
+
+/// The shared credentials file of the environment, with no config (`acct
+/// init` offers its profile names): `AWS_SHARED_CREDENTIALS_FILE`, else
+/// `~/.aws/credentials`.
+pub fn inherited_credentials_path() -> Option<PathBuf> {
     let home = home();
     non_empty_env("AWS_SHARED_CREDENTIALS_FILE")
         .map(|p| expand_home(Path::new(&p), home.as_deref()))

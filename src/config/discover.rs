@@ -101,12 +101,21 @@ impl Search {
             if !meta.is_file() {
                 continue;
             }
-            let Some(owner) = guard::foreign_owner(&meta, euid) else {
+            // The file and every symlink on the way to it: a link planted
+            // by another user in a shared (sticky) directory is theirs.
+            let Some((hop, owner)) = guard::foreign_on_the_way(&candidate, euid) else {
                 return Some(candidate);
             };
             if !self.quiet {
+                let link = if hop == candidate && candidate.is_symlink() {
+                    " (the symlink)"
+                } else if hop != candidate {
+                    " (a symlink on the way)"
+                } else {
+                    ""
+                };
                 let warning = format!(
-                    "acct: warning: skipped {}: it belongs to user id {owner}, not to you",
+                    "acct: warning: skipped {}: it belongs to user id {owner}{link}, not to you",
                     candidate.display()
                 );
                 eprintln!("{}", printable(&warning, false));
@@ -123,6 +132,19 @@ impl Search {
             return Ok((self.must_exist(path, "--config")?, Origin::Flag));
         }
         if let Some(path) = &self.acct_config {
+            // Read against the current directory, a relative ACCT_CONFIG
+            // would be whatever file of that name is where a command runs.
+            if !Path::new(path).is_absolute() {
+                let shown = Path::new(path).display().to_string();
+                return Err(Failure::usage(
+                    format!(
+                        "ACCT_CONFIG={shown} is a relative path: it would name another file in every directory"
+                    ),
+                    format!(
+                        "set it to an absolute path, e.g. ACCT_CONFIG=\"$PWD/{shown}\", or use --config {shown}"
+                    ),
+                ));
+            }
             return Ok((
                 self.must_exist(Path::new(path), "ACCT_CONFIG")?,
                 Origin::Env,
@@ -229,7 +251,7 @@ impl Search {
             })?;
         if project {
             config.project = true;
-            project_files::check(&config)?;
+            project_files::check(&config, text)?;
             refuse_keep_env(&config, text)?;
         }
         Ok(config)

@@ -5,6 +5,7 @@
 mod diagnostic;
 pub mod discover;
 mod guard;
+pub mod named;
 mod parse;
 mod project_files;
 pub mod regions;
@@ -67,6 +68,9 @@ pub struct Config {
     pub partition: String,
     /// Absolute, `~` expanded; relative paths are taken from the config's folder.
     pub aws_config_file: Option<PathBuf>,
+    /// `aws_credentials_file`, read as `aws_config_file` is: exported as
+    /// `AWS_SHARED_CREDENTIALS_FILE`, which `[env]` may not set.
+    pub aws_credentials_file: Option<PathBuf>,
     /// The `shell` command line, already split into words.
     pub shell: Option<Vec<String>>,
     pub prompt_format: String,
@@ -83,6 +87,10 @@ pub struct Config {
     /// environment though acct would remove them (only in the person's own
     /// config: discovery refuses it in a project config).
     pub keep_env: Vec<String>,
+    /// Every file, folder and program the config names, resolved, with
+    /// where it was written (`named`): a project config may name none
+    /// inside its own tree.
+    pub named: Vec<named::Named>,
     pub stages: Vec<StageConfig>,
     /// The root stage as validation found it: configured, with an account.
     /// `None` only when no stage is configured at all (an empty `[stages]`

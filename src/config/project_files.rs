@@ -5,52 +5,43 @@
 //! after that with no new `acct allow`. So a project config may name files
 //! and programs only outside its tree (a relative path counts from the
 //! config's folder, so it is inside): the allow record then covers
-//! everything the config decides.
+//! everything the config decides. What counts as a name is `named`'s
+//! rule; the parser records every one with where it was written.
 
 use std::path::{Component, Path, PathBuf};
 
 use super::Config;
+use super::diagnostic::line_column;
 use crate::error::{Failure, Result};
 
 /// Refuse a project config that names a file inside its own tree: the
 /// folder of `acct.toml` (as reached, and where a symlink leads), widened
 /// to the repository that holds it (the nearest parent with `.git`).
-pub fn check(config: &Config) -> Result<()> {
+/// `text` is the config's, for the line and column of the name.
+pub fn check(config: &Config, text: &str) -> Result<()> {
     let roots = untrusted_roots(&config.path);
-    let mut named: Vec<(&str, PathBuf)> = Vec::new();
-    if let Some(file) = &config.aws_config_file {
-        named.push(("aws_config_file", file.clone()));
-    }
-    if let Some(program) = config.shell.as_ref().and_then(|words| words.first()) {
-        named.extend(program_path(program).map(|p| ("shell", p)));
-    }
-    named.extend(program_path(&config.aws_cli).map(|p| ("aws_cli", p)));
-    for (key, path) in named {
-        let real = real_path(&path);
+    for named in &config.named {
+        let real = real_path(&named.path);
         if let Some(root) = roots.iter().find(|root| real.starts_with(root)) {
+            let (line, column) = line_column(text, named.span.start);
             return Err(Failure::other(
                 format!(
-                    "{}: `{key}` names {}, inside the project's own tree {}; `acct allow` covers the \
+                    "{}:{line}:{column}: `{}` names {}, inside the project's own tree {}; `acct allow` covers the \
                  config's text, not files in the project that could change after it",
                     config.path.display(),
-                    path.display(),
+                    named.key,
+                    named.path.display(),
                     root.display()
                 ),
                 format!(
-                    "name a file outside the project (an absolute or ~/ path), or set `{key}` in \
+                    "name a file outside the project (an absolute or ~/ path), or set `{}` in \
                  your own config ({}) instead",
-                    "~/.config/acct/config.toml"
+                    named.key, "~/.config/acct/config.toml"
                 ),
             ));
         }
     }
     Ok(())
-}
-
-/// A program given with a `/` is a path (made absolute by the parser); a
-/// bare name is looked up in `PATH`.
-fn program_path(program: &str) -> Option<PathBuf> {
-    program.contains('/').then(|| PathBuf::from(program))
 }
 
 fn untrusted_roots(config: &Path) -> Vec<PathBuf> {

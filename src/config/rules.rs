@@ -29,17 +29,48 @@ pub fn label(what: &str, value: &str) -> Result<(), Problem> {
 
 /// The AWS access portal URL of `[sso]`: `https://HOST...`, on one line.
 pub fn start_url(value: &str) -> Result<(), Problem> {
-    let host = value
-        .strip_prefix("https://")
-        .and_then(|rest| rest.split(['/', '?', '#']).next())
-        .unwrap_or_default();
-    if !host.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Ok(());
+    let fix = "write the AWS access portal URL, e.g. start_url = \"https://d-1234567890.awsapps.com/start\"";
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_whitespace() || crate::quote::is_hidden(*c))
+    {
+        return Err((
+            format!(
+                "sso start_url holds the character U+{:04X}, which hides or reorders text in the console links and the AWS config file acct writes",
+                u32::from(c)
+            ),
+            fix.into(),
+        ));
     }
-    Err((
-        format!("sso start_url {value:?} is not an https URL"),
-        "write the AWS access portal URL, e.g. start_url = \"https://d-1234567890.awsapps.com/start\"".into(),
-    ))
+    let Some(rest) = value.strip_prefix("https://") else {
+        return Err((
+            format!("sso start_url {value:?} is not an https URL"),
+            fix.into(),
+        ));
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    let bad = if host.is_empty() {
+        Some("has no host")
+    } else if host.contains('@') {
+        Some(
+            "has a user name before the host (`user@host`): the link would lead to the host after the `@`",
+        )
+    } else if host.contains(':') {
+        Some("has a port: the AWS access portal has none")
+    } else if rest.contains('?') || rest.contains('#') {
+        Some("has a query or a fragment: the AWS access portal URL has neither")
+    } else if !host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    {
+        Some("has a host that is not a DNS name (letters, digits, - and .)")
+    } else {
+        None
+    };
+    match bad {
+        Some(why) => Err((format!("sso start_url {value:?} {why}"), fix.into())),
+        None => Ok(()),
+    }
 }
 
 /// A permission set name: 1 to 32 of letters, digits and `+=,.@-_`.

@@ -34,19 +34,23 @@ fn endpoint_from(value: Option<std::ffi::OsString>, hosts: url::Hosts) -> Result
     if value.starts_with("https://") {
         return Ok(value);
     }
-    let authority = value
-        .strip_prefix("http://")
-        .ok_or_else(|| bad_endpoint("must start with https://"))?
-        .split(['/', '?', '#'])
-        .next()
-        .unwrap_or_default();
-    if is_loopback(authority) {
+    if !value.starts_with("http://") {
+        return Err(bad_endpoint("must start with https://"));
+    }
+    if is_loopback(authority(&value)) {
         Ok(value)
     } else {
         Err(bad_endpoint(
             "may use plain http:// only on this machine (127.0.0.1, localhost, [::1])",
         ))
     }
+}
+
+/// The `host:port` of a URL (empty when it has no scheme).
+fn authority(url: &str) -> &str {
+    url.split_once("://").map_or("", |(_, rest)| {
+        rest.split(['/', '?', '#']).next().unwrap_or_default()
+    })
 }
 
 /// `localhost`, `127.0.0.1:8080`, `[::1]:9`: an authority of this machine.
@@ -91,13 +95,18 @@ pub fn session_json(credentials: &Credentials) -> Result<String> {
 /// `getSigninToken` at `endpoint`: the one-time token.
 pub fn signin_token(endpoint: &str, credentials: &Credentials) -> Result<String> {
     let request = url::signin_token_request(endpoint, &session_json(credentials)?);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let mut config = ureq::Agent::config_builder()
         .timeout_global(Some(TIMEOUT))
         // The request carries the keys: never to another address.
         .max_redirects(0)
-        .user_agent(concat!("acct/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+        .user_agent(concat!("acct/", env!("CARGO_PKG_VERSION")));
+    // An endpoint on this machine (a test double, a local broker) is
+    // reached directly: through an HTTP_PROXY the keys of a plain-http
+    // request would cross the network to the proxy.
+    if is_loopback(authority(endpoint)) {
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config.build().into();
     let failed = |why: String| {
         Failure::other(
             format!(
@@ -112,6 +121,11 @@ pub fn signin_token(endpoint: &str, credentials: &Credentials) -> Result<String>
         .get(&request)
         .call()
         .map_err(|e| failed(describe(&e)))?;
+    if answer.status().is_redirection() {
+        return Err(failed(
+            "it answered with a redirect, which acct does not follow with keys".to_string(),
+        ));
+    }
     let body = answer
         .body_mut()
         .with_config()

@@ -90,11 +90,38 @@ impl Cache {
             .create(true)
             .truncate(false)
             .mode(0o600)
-            .custom_flags(nix::libc::O_NOFOLLOW)
+            // O_NONBLOCK: a FIFO planted in its place fails at once
+            // (no reader) instead of hanging the SDK's call.
+            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
             .open(&lock)
             .map_err(|e| failure("cannot open the lock", &lock, &e))?;
+        let kind = file
+            .metadata()
+            .map_err(|e| failure("cannot read the lock", &lock, &e))?
+            .file_type();
+        if let Some(what) = atomic_write::not_regular(kind) {
+            return Err(failure(
+                "cannot use the lock",
+                &lock,
+                &std::io::Error::other(format!("it is {what}; remove it")),
+            ));
+        }
         Flock::lock(file, FlockArg::LockExclusive)
             .map_err(|(_, e)| failure("cannot lock", &lock, &e.into()))
+    }
+
+    /// Whether `store` can put a new session in place: checked before a
+    /// code is asked, so a directory where the session file goes does not
+    /// spend a code on a session that could not be kept.
+    pub fn usable(&self) -> Result<()> {
+        match fs::symlink_metadata(&self.file) {
+            Ok(meta) if meta.is_dir() => Err(failure(
+                "cannot keep an MFA session in",
+                &self.file,
+                &std::io::Error::other("it is a directory; remove it"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The new session in a new private file. What was there goes first:

@@ -67,6 +67,17 @@ fn from_process(process: &str) -> Result<String> {
             "name a command that prints the code",
         ));
     };
+    // The config resolves a program given as a path from its own folder;
+    // a relative one here (a line an older acct wrote) would be whatever
+    // the SDK's working directory holds under that name.
+    if program.contains('/') && !std::path::Path::new(program).is_absolute() {
+        return Err(Failure::other(
+            format!(
+                "mfa_process `{process}` names its program by a relative path, which would run whatever the current directory holds under that name"
+            ),
+            "run `acct aws-config --write` again: acct writes the program's absolute path",
+        ));
+    }
     let out = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
@@ -111,7 +122,8 @@ fn from_terminal(spec: &SessionSpec) -> Result<String> {
     );
     let _ = writer.flush();
     let mut answer = String::new();
-    BufReader::new(&tty).read_line(&mut answer).map_err(|e| {
+    let read = without_echo(&tty, || BufReader::new(&tty).read_line(&mut answer));
+    read.map_err(|e| {
         Failure::other(
             format!("cannot read the MFA code: {e}"),
             "run `acct login` in a terminal",
@@ -120,10 +132,32 @@ fn from_terminal(spec: &SessionSpec) -> Result<String> {
     Ok(answer.trim().to_string())
 }
 
+/// Run `read` with the terminal's echo off (the newline still echoed), as
+/// sudo reads a password: the code is not left on the screen or in a
+/// terminal's scrollback. The terminal's settings are restored after.
+fn without_echo<T>(tty: &std::fs::File, read: impl FnOnce() -> T) -> T {
+    use nix::sys::termios::{self, LocalFlags, SetArg};
+    let saved = termios::tcgetattr(tty).ok();
+    if let Some(saved) = &saved {
+        let mut quiet = saved.clone();
+        quiet.local_flags.remove(LocalFlags::ECHO);
+        quiet.local_flags.insert(LocalFlags::ECHONL);
+        let _ = termios::tcsetattr(tty, SetArg::TCSANOW, &quiet);
+    }
+    let result = read();
+    if let Some(saved) = &saved {
+        let _ = termios::tcsetattr(tty, SetArg::TCSANOW, saved);
+    }
+    result
+}
+
 /// Say `text` where the person who typed the code reads it: the terminal,
 /// since an SDK keeps credential_process's stderr to itself (the AWS CLI
 /// shows it only when the call fails, Terraform never); else stderr.
+/// The text is escaped as every message is (`error::printable`): it may
+/// quote the AWS CLI's stderr.
 pub fn tell(text: &str) {
+    let text = crate::error::printable(text, false);
     match OpenOptions::new().write(true).open("/dev/tty") {
         Ok(mut tty) => {
             let _ = writeln!(tty, "{text}");

@@ -156,6 +156,7 @@ pub fn credentials(spec: &SessionSpec, start: Start) -> Result<Session> {
     if let Some(session) = warm() {
         return Ok(session);
     }
+    cache.usable()?;
     let session = new_session(spec)?;
     cache.store(&session)?;
     Ok(session)

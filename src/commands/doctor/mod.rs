@@ -400,7 +400,7 @@ fn check_source_profile(config: &Config, config_profiles: &Profiles<'_>, report:
         );
         return;
     }
-    let credentials = aws_file::credentials_path();
+    let credentials = aws_file::credentials_path(config);
     let in_credentials = credentials
         .as_deref()
         .and_then(|path| aws_file::read(path).ok().flatten())

@@ -13,6 +13,7 @@ mod cross_checks;
 mod stages;
 mod top_level;
 
+use super::named::{self, Named};
 use super::{Config, Diagnostic, regions, rules};
 use crate::suggest;
 
@@ -30,8 +31,14 @@ pub fn parse(path: &Path, text: &str, home: Option<&Path>) -> Result<Config, Vec
             "fix the TOML syntax here (strings in double quotes, one key = value per line)",
         )]
     })?;
-    let mut walk = Walker::default();
-    let config = walk.config(path, doc.get_ref(), home);
+    let mut walk = Walker {
+        base: named::Base {
+            config: path.to_path_buf(),
+            home: home.map(Path::to_path_buf),
+        },
+        ..Walker::default()
+    };
+    let config = walk.config(path, doc.get_ref());
     match config {
         Some(config) if walk.diagnostics.is_empty() => Ok(config),
         _ => {
@@ -58,6 +65,10 @@ struct Walker {
     /// The config's partition, once known to be valid: regions are checked
     /// against its list.
     partition: Option<String>,
+    /// What names are resolved from: the config's folder and home.
+    base: named::Base,
+    /// Every path the config names, resolved, for the project-tree check.
+    named: Vec<Named>,
 }
 
 impl Walker {
@@ -114,6 +125,59 @@ impl Walker {
         }
     }
 
+    /// A path a key names, resolved (`named::Base::path`) and recorded.
+    fn named_path(
+        &mut self,
+        key: &str,
+        w_span: Range<usize>,
+        raw: &str,
+    ) -> Option<std::path::PathBuf> {
+        let resolved = self.base.path(key, raw);
+        self.named_result(key, w_span, resolved)
+    }
+
+    /// A program a key names: a bare name stays as written; a path is
+    /// resolved and recorded. `None` when it is refused (reported).
+    fn named_program(&mut self, key: &str, span: Range<usize>, raw: &str) -> Option<String> {
+        match self.base.program(key, raw) {
+            Ok(None) => Some(raw.to_string()),
+            Ok(Some(path)) => {
+                self.named.push(Named {
+                    key: key.to_string(),
+                    path: path.clone(),
+                    span,
+                });
+                Some(path.to_string_lossy().into_owned())
+            }
+            Err((message, fix)) => {
+                self.error(span, message, fix);
+                None
+            }
+        }
+    }
+
+    fn named_result(
+        &mut self,
+        key: &str,
+        span: Range<usize>,
+        resolved: Result<std::path::PathBuf, rules::Problem>,
+    ) -> Option<std::path::PathBuf> {
+        match resolved {
+            Ok(path) => {
+                self.named.push(Named {
+                    key: key.to_string(),
+                    path: path.clone(),
+                    span,
+                });
+                Some(path)
+            }
+            Err((message, fix)) => {
+                self.error(span, message, fix);
+                None
+            }
+        }
+    }
+
     fn boolean(&mut self, key: &str, value: &Value<'_>) -> Option<bool> {
         match value.get_ref() {
             DeValue::Boolean(b) => Some(*b),
@@ -131,7 +195,7 @@ impl Walker {
     /// The whole config, in the order its diagnostics are expected: the top
     /// level, the stages, then the rules across them. `None` when a required
     /// key is missing or unusable (already reported).
-    fn config(&mut self, path: &Path, doc: &DeTable<'_>, home: Option<&Path>) -> Option<Config> {
+    fn config(&mut self, path: &Path, doc: &DeTable<'_>) -> Option<Config> {
         let top = self.top_level(doc);
         self.require(&top);
         let checked = self.check_top_level(&top);
@@ -142,7 +206,8 @@ impl Walker {
         self.stage_rules(&stages, &spans, &required, root.as_ref());
         self.sso_stage_rules(&stages, &spans, &required, &checked, &top);
         let source_profile_span = top.source_profile.as_ref().map(|w| w.span.clone());
-        let config = top.into_config(required, checked, path, home, stages, root);
+        let mut config = top.into_config(required, checked, path, stages, root);
+        config.named = std::mem::take(&mut self.named);
         self.source_profile_clash(&config, &spans, source_profile_span);
         Some(config)
     }

@@ -6,6 +6,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::{StageSpans, Value, Walker, kind};
 use crate::config::StageConfig;
+use crate::config::named::{self, Named};
 use crate::config::rules;
 use crate::env_names::{self, Reserved};
 
@@ -175,10 +176,46 @@ impl Walker {
                     );
                     continue;
                 }
-                env.push((name, v));
+                let key = format!(
+                    "stages.{}.env.{name}",
+                    place.trim_start_matches("[stages.").trim_end_matches(']')
+                );
+                if let Some(v) = self.env_value(&key, value.span(), v) {
+                    env.push((name, v));
+                }
             }
         }
         env
+    }
+}
+
+impl Walker {
+    /// An `[env]` value that names files or programs (`named::env_kind`),
+    /// resolved from the config's folder and recorded; text as written.
+    fn env_value(&mut self, key: &str, span: Range<usize>, value: String) -> Option<String> {
+        let name = key.rsplit('.').next().unwrap_or(key);
+        match named::env_kind(name, &value) {
+            named::Kind::Text => Some(value),
+            named::Kind::Path => self
+                .named_path(key, span, &value)
+                .map(|p| p.to_string_lossy().into_owned()),
+            named::Kind::PathList => match self.base.path_list(key, &value) {
+                Ok(paths) => {
+                    for path in &paths {
+                        self.named.push(Named {
+                            key: key.to_string(),
+                            path: path.clone(),
+                            span: span.clone(),
+                        });
+                    }
+                    Some(named::join(&paths))
+                }
+                Err((message, fix)) => {
+                    self.error(span, message, fix);
+                    None
+                }
+            },
+        }
     }
 }
 
@@ -198,6 +235,10 @@ fn reserved(name: &str, place: &str, why: Reserved) -> (String, String) {
                 }
                 "AWS_CONFIG_FILE" => {
                     "remove it; set aws_config_file = \"...\" at the top of the file instead".into()
+                }
+                "AWS_SHARED_CREDENTIALS_FILE" => {
+                    "remove it; set aws_credentials_file = \"...\" at the top of the file instead"
+                        .into()
                 }
                 _ => "remove it; acct computes it from the stage (`acct env STAGE` shows it)".into(),
             };

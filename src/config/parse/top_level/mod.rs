@@ -18,7 +18,7 @@ use crate::config::{
 };
 use crate::suggest;
 
-const TOP_KEYS: [&str; 21] = [
+const TOP_KEYS: [&str; 22] = [
     "namespace",
     "region",
     "topology",
@@ -30,6 +30,7 @@ const TOP_KEYS: [&str; 21] = [
     "profile_format",
     "partition",
     "aws_config_file",
+    "aws_credentials_file",
     "shell",
     "prompt_format",
     "prompt",
@@ -62,6 +63,7 @@ pub(super) struct TopLevel<'d, 'i> {
     profile_format: Option<Written>,
     partition: Option<Written>,
     aws_config_file: Option<Written>,
+    aws_credentials_file: Option<Written>,
     shell: Option<Written>,
     prompt_format: Option<Written>,
     aws_cli: Option<Written>,
@@ -97,6 +99,7 @@ impl TopLevel<'_, '_> {
             "profile_format" => &mut self.profile_format,
             "partition" => &mut self.partition,
             "aws_config_file" => &mut self.aws_config_file,
+            "aws_credentials_file" => &mut self.aws_credentials_file,
             "shell" => &mut self.shell,
             "prompt_format" => &mut self.prompt_format,
             "aws_cli" => &mut self.aws_cli,
@@ -127,6 +130,11 @@ pub(super) struct Checked {
     pub(super) sso: Option<Sso>,
     pub(super) sso_written: bool,
     pub(super) keep_env: Vec<String>,
+    /// The named paths and programs, resolved (`named`).
+    pub(super) aws_config_file: Option<PathBuf>,
+    pub(super) aws_credentials_file: Option<PathBuf>,
+    pub(super) aws_cli: Option<String>,
+    pub(super) mfa_process: Option<String>,
 }
 
 /// The required keys, present and valid enough to make a config of.
@@ -227,17 +235,22 @@ impl Walker {
             self.problem(w.span.clone(), rules::label("root_stage", &w.value));
         }
         let shell = top.shell.as_ref().and_then(|w| self.shell(w));
-        if let Some(w) = &top.aws_cli {
-            self.aws_cli(w);
-        }
-        if let Some(w) = &top.aws_config_file {
-            self.aws_config_file(w);
-        }
+        let aws_cli = top.aws_cli.as_ref().and_then(|w| self.aws_cli(w));
+        let [aws_config_file, aws_credentials_file] = [
+            ("aws_config_file", &top.aws_config_file),
+            ("aws_credentials_file", &top.aws_credentials_file),
+        ]
+        .map(|(key, written)| {
+            written
+                .as_ref()
+                .and_then(|w| self.named_path(key, w.span.clone(), &w.value))
+        });
         self.formats(top);
         if let Some(w) = &top.source_profile {
             self.source_profile(w);
         }
         let mfa_session_duration = self.mfa_session(top);
+        let mfa_process = top.mfa_process.as_ref().and_then(|w| self.mfa_process(w));
         let sso = top.sso.and_then(|value| self.sso(value, top));
         let keep_env = top
             .keep_env
@@ -245,6 +258,10 @@ impl Walker {
             .unwrap_or_default();
         Checked {
             keep_env,
+            aws_config_file,
+            aws_credentials_file,
+            aws_cli,
+            mfa_process,
             topology,
             partition,
             shell,
@@ -278,15 +295,6 @@ impl Walker {
                 );
             }
         }
-        if let Some(w) = &top.mfa_process {
-            if shell_words::split(&w.value).map_or(true, |words| words.is_empty()) {
-                self.error(
-                    w.span.clone(),
-                    "`mfa_process` is empty or cannot be split into words",
-                    "name a command that prints the code, e.g. \"ykman oath accounts code -s aws\"",
-                );
-            }
-        }
         let w = top.mfa_session_duration.as_ref()?;
         let seconds = crate::clock::parse_duration(&w.value)
             .filter(|s| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s));
@@ -301,6 +309,29 @@ impl Walker {
             );
         }
         seconds
+    }
+
+    /// `mfa_process` as it will run: its program, when given as a path,
+    /// resolved from the config's folder, so the `credential_process` line
+    /// names the same file from whatever directory an SDK starts it in.
+    fn mfa_process(&mut self, w: &Written) -> Option<String> {
+        let Some(mut words) = shell_words::split(&w.value)
+            .ok()
+            .filter(|words| !words.is_empty())
+        else {
+            self.error(
+                w.span.clone(),
+                "`mfa_process` is empty or cannot be split into words",
+                "name a command that prints the code, e.g. \"ykman oath accounts code -s aws\"",
+            );
+            return None;
+        };
+        let program = self.named_program("mfa_process", w.span.clone(), &words[0])?;
+        if program == words[0] {
+            return Some(w.value.clone());
+        }
+        words[0] = program;
+        Some(shell_words::join(&words))
     }
 
     fn topology(&mut self, w: &Written) -> Option<Topology> {
@@ -350,7 +381,10 @@ impl Walker {
 
     fn shell(&mut self, w: &Written) -> Option<Vec<String>> {
         match shell_words::split(&w.value) {
-            Ok(words) if !words.is_empty() => Some(words),
+            Ok(mut words) if !words.is_empty() => {
+                words[0] = self.named_program("shell", w.span.clone(), &words[0])?;
+                Some(words)
+            }
             Ok(_) => {
                 self.error(
                     w.span.clone(),
@@ -370,31 +404,16 @@ impl Walker {
         }
     }
 
-    fn aws_cli(&mut self, w: &Written) {
+    fn aws_cli(&mut self, w: &Written) -> Option<String> {
         if w.value.trim().is_empty() {
             self.error(
                 w.span.clone(),
                 "`aws_cli` is empty",
                 "name the AWS CLI v2 binary, e.g. aws_cli = \"aws\"",
             );
+            return None;
         }
-    }
-
-    fn aws_config_file(&mut self, w: &Written) {
-        let value = &w.value;
-        if value.trim().is_empty() {
-            self.error(
-                w.span.clone(),
-                "`aws_config_file` is empty",
-                "give a path such as \"~/.aws/config\", or remove the key",
-            );
-        } else if value.starts_with('~') && !value.starts_with("~/") && value != "~" {
-            self.error(
-                w.span.clone(),
-                format!("`aws_config_file` {value:?} uses ~user, which acct does not expand"),
-                "write the path as ~/... or an absolute path",
-            );
-        }
+        self.named_program("aws_cli", w.span.clone(), &w.value)
     }
 
     fn source_profile(&mut self, w: &Written) {
@@ -434,7 +453,6 @@ impl TopLevel<'_, '_> {
         required: Required,
         checked: Checked,
         path: &Path,
-        home: Option<&Path>,
         stages: Vec<StageConfig>,
         root: Option<Root>,
     ) -> Config {
@@ -447,7 +465,7 @@ impl TopLevel<'_, '_> {
                 duration: checked
                     .mfa_session_duration
                     .unwrap_or(MfaSession::DEFAULT_DURATION),
-                mfa_process: value(self.mfa_process),
+                mfa_process: checked.mfa_process,
             }),
             _ => None,
         };
@@ -468,49 +486,18 @@ impl TopLevel<'_, '_> {
             environment: value(self.environment),
             profile_format: or(self.profile_format, DEFAULT_PROFILE_FORMAT),
             partition: required.partition,
-            aws_config_file: value(self.aws_config_file).map(|p| expand_path(&p, path, home)),
-            shell: checked.shell.map(|mut words| {
-                words[0] = program_path(std::mem::take(&mut words[0]), path, home);
-                words
-            }),
+            aws_config_file: checked.aws_config_file,
+            aws_credentials_file: checked.aws_credentials_file,
+            shell: checked.shell,
             prompt_format: or(self.prompt_format, DEFAULT_PROMPT_FORMAT),
             prompt: self.prompt,
-            aws_cli: program_path(or(self.aws_cli, "aws"), path, home),
+            aws_cli: checked.aws_cli.unwrap_or_else(|| "aws".into()),
             mfa_session,
             keep_env: checked.keep_env,
+            named: Vec::new(),
             stages,
             root,
         }
-    }
-}
-
-/// A program named with a `/` is a path, read as `aws_config_file` is, so
-/// it names the same file from any directory (the SDKs run `acct
-/// mfa-session --aws-cli` from theirs) and the project-file rule sees
-/// where it really is; a bare name is looked up in `PATH` when it runs.
-fn program_path(raw: String, config_path: &Path, home: Option<&Path>) -> String {
-    if raw.contains('/') {
-        expand_path(&raw, config_path, home)
-            .to_string_lossy()
-            .into_owned()
-    } else {
-        raw
-    }
-}
-
-/// `~` is the home folder; a relative path is taken from the config's folder.
-fn expand_path(raw: &str, config_path: &Path, home: Option<&Path>) -> PathBuf {
-    let expanded = match (raw.strip_prefix('~'), home) {
-        (Some(rest), Some(home)) => home.join(rest.trim_start_matches('/')),
-        _ => PathBuf::from(raw),
-    };
-    if expanded.is_absolute() {
-        expanded
-    } else {
-        config_path
-            .parent()
-            .unwrap_or(Path::new("/"))
-            .join(expanded)
     }
 }
 
