@@ -471,7 +471,12 @@ fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
         err.contains("sso login --sso-session cpco` failed"),
         "{err}"
     );
-    assert!(err.contains("acct aws-config --write"), "{err}");
+    // The profiles are written: the fix points at the CLI's own message
+    // (the network, the start URL), not at writing them again.
+    assert!(
+        err.contains("read the AWS CLI's message above") && !err.contains("acct aws-config --write"),
+        "{err}"
+    );
 }
 
 #[test]
