@@ -738,7 +738,7 @@ source_profile=cpco-root-admin
 
 #[test]
 fn console_opens_the_access_portals_shortcut_link_of_a_stage_with_an_account() {
-    let sandbox = Sandbox::with_config(&organization());
+    let sandbox = Sandbox::staged(&organization());
     let out = sandbox.run(&["console", "prod", "--print"]);
     assert_status(&out, 0);
     assert_text(

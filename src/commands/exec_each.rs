@@ -79,6 +79,10 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         ));
     }
     confirm::together(&stages, args.yes)?;
+    // Every stage through the gate before anyone is asked for an MFA code.
+    for stage in &stages {
+        crate::gate::check(&config, stage)?;
+    }
     // Commands run in process groups of their own, so none of them can ask
     // on the terminal: the MFA session (one code) is made before they start.
     if let Some(spec) = crate::mfa_session::SessionSpec::of(&config) {

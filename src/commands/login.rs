@@ -195,6 +195,7 @@ pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
         mfa_process: args.mfa_process.clone(),
         keep_env: args.keep_env.clone(),
     };
+    crate::gate::check_session(&spec)?;
     let session = mfa_session::credentials(&spec, Start::IfNeeded)?;
     super::print(&session.json)
 }
