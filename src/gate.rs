@@ -20,6 +20,7 @@ use crate::aws_profiles;
 use crate::config::{Config, Sso, Stage};
 use crate::error::{Failure, Result};
 use crate::mfa_session::SessionSpec;
+use crate::stage_record;
 
 /// One section acct renders, as botocore names it (`cpco-testing-admin`,
 /// `sso-session cpco`), with its rendered text (`\n` line ends).
@@ -60,8 +61,23 @@ pub fn expected(config: &Config, stage: &Stage<'_>) -> Vec<Expected> {
 /// The gate: `Ok` when every client reads the stage's sections as acct
 /// renders them, else the refusal (exit 1), saying nothing was run.
 pub fn check(config: &Config, stage: &Stage<'_>) -> Result<()> {
-    let config_file = aws_file::config_path(config, None)?;
-    let credentials = aws_file::credentials_path();
+    // The files of the environment the stage will have: the one from
+    // before the first stage (an outer stage's AWS_CONFIG_FILE is undone),
+    // with the config's aws_config_file.
+    let before = stage_record::undo(std::env::vars_os().collect()).env;
+    let (config_file, credentials) =
+        aws_file::files_of(config.aws_config_file.as_deref(), |name| {
+            before
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        });
+    let Some(config_file) = config_file else {
+        return Err(Failure::other(
+            "cannot tell where the AWS config file is: HOME is not set",
+            "set HOME, or aws_config_file in the acct config",
+        ));
+    };
     verdict(
         &config_file,
         credentials.as_deref(),

@@ -308,3 +308,37 @@ fn doctor_reports_the_gate_per_stage() {
     assert!(line("stage testing (gate)").contains("FAIL"), "{text}");
     assert!(line("stage root (gate)").contains("ok"), "{text}");
 }
+
+/// From inside a stage whose config set `aws_config_file`, entering a stage
+/// of another config checks the file that stage will use (the outer
+/// AWS_CONFIG_FILE is undone), not the outer one.
+#[test]
+fn a_nested_entry_checks_the_files_of_the_new_stage() {
+    let sandbox = Sandbox::staged(&format!(
+        "aws_config_file = \"~/estate/aws-config\"\n{}",
+        MEMBER.trim_start()
+    ));
+    let other = sandbox.write("other.toml", SINGLE);
+    let other = other.to_str().unwrap();
+    assert_status(&sandbox.run(&["-c", other, "aws-config", "--write"]), 0);
+    // Inside MEMBER's testing, `acct -c other.toml exec testing` reads
+    // ~/.aws/config (SINGLE's block), where the stage will run.
+    let out = sandbox.run(&[
+        "exec",
+        "testing",
+        "--",
+        ACCT,
+        "-c",
+        other,
+        "exec",
+        "testing",
+        "--",
+        "printenv",
+        "AWS_CONFIG_FILE",
+    ]);
+    assert_status(&out, 0);
+    assert_eq!(
+        stdout(&out).trim(),
+        sandbox.aws_config().display().to_string()
+    );
+}

@@ -177,6 +177,8 @@ fn init_asks_on_a_terminal_and_writes_a_valid_config() {
     ]
     .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
     assert_eq!(summary, expected);
+    // The README's next step writes the profiles; then the stage is entered.
+    sandbox.write_block();
     let out = sandbox.run(&["exec", "prod", "--", "printenv", "ACCT_ROLE_ARN"]);
     assert_text(
         "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole\n",

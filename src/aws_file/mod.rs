@@ -59,6 +59,27 @@ pub fn config_path(config: &Config, explicit: Option<&Path>) -> Result<PathBuf> 
     })
 }
 
+/// The AWS config file and the shared credentials file of an environment
+/// (`var` reads it; empty counts as unset), `configured` (a config's
+/// `aws_config_file`) first: the files a stage's clients will read.
+pub fn files_of(
+    configured: Option<&Path>,
+    var: impl Fn(&str) -> Option<OsString>,
+) -> (Option<PathBuf>, Option<PathBuf>) {
+    let var = |name: &str| var(name).filter(|v| !v.is_empty());
+    let home = var("HOME").map(PathBuf::from);
+    let file = |name: &str, default: &str| {
+        var(name)
+            .map(|p| expand_home(Path::new(&p), home.as_deref()))
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
+            .and_then(|p| std::path::absolute(p).ok())
+    };
+    let config = configured
+        .map(Path::to_path_buf)
+        .or_else(|| file("AWS_CONFIG_FILE", "config"));
+    (config, file("AWS_SHARED_CREDENTIALS_FILE", "credentials"))
+}
+
 /// The AWS config file the SDKs of this process's environment read:
 /// `AWS_CONFIG_FILE`, else `~/.aws/config`.
 pub fn env_config_path() -> Option<PathBuf> {
