@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use crate::aws_file::clients::{self, File};
+use crate::aws_file::clients::{self, File, Kind};
 use crate::aws_file::{self, block, ini};
 use crate::aws_profiles;
 use crate::config::{Config, Sso, Stage};
@@ -162,12 +162,6 @@ pub fn verdict(
     Ok(())
 }
 
-/// A line every client skips: blank, or a comment.
-fn is_quiet(line: &str) -> bool {
-    let stripped = ini::py_strip(line);
-    stripped.is_empty() || stripped.starts_with(['#', ';'])
-}
-
 /// What one of the expected sections looks like inside acct's block.
 struct Found<'t> {
     line: usize,
@@ -188,11 +182,12 @@ fn check_config_text(
     let mut current: Option<(Option<usize>, bool)> = None;
     let mut headed = false;
     for line in ini::lines(text) {
-        if is_quiet(line.text) {
-            continue;
-        }
+        let header = match clients::kind(line.text) {
+            Kind::Quiet => continue,
+            Kind::Header => true,
+            Kind::Other => false,
+        };
         let inside = range.contains(&line.offset);
-        let header = clients::is_header(line.text);
         if !header && !headed {
             return Err(before_any_header(path, &line));
         }
@@ -307,10 +302,11 @@ fn before_any_header(path: &Path, line: &ini::Line<'_>) -> Failure {
 fn check_credentials(text: &str, path: &Path, expected: &[Expected]) -> Result<()> {
     let mut headed = false;
     for line in ini::lines(text) {
-        if is_quiet(line.text) {
-            continue;
-        }
-        let header = clients::is_header(line.text);
+        let header = match clients::kind(line.text) {
+            Kind::Quiet => continue,
+            Kind::Header => true,
+            Kind::Other => false,
+        };
         if !header && !headed {
             return Err(before_any_header(path, &line));
         }

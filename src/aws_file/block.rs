@@ -88,6 +88,10 @@ fn find_with_line(
     let mut open: Option<(usize, usize)> = None;
     let mut found: Option<(usize, Range<usize>)> = None;
     for line in ini::lines(text) {
+        // Markers are comments: most lines are passed over unscanned.
+        if !line.text.trim_start().starts_with('#') {
+            continue;
+        }
         let trimmed = line.text.trim();
         if trimmed == begin {
             if let Some((first, _)) = open.or(found.as_ref().map(|(l, r)| (*l, r.start))) {

@@ -93,7 +93,14 @@ fn is_space(c: char) -> bool {
 /// botocore's (to the last `]`), the Go SDK's (comment cut at the first
 /// `#`/`;`), the JS SDK's (comment cut at `#`/`;` after white space).
 fn insides(line: &str) -> impl Iterator<Item = &str> {
-    let stripped = line.trim_matches(is_space);
+    // No client takes a line for a header unless its first character
+    // after white space is `[`: most lines end here, unscanned.
+    let stripped = line.trim_start_matches(is_space);
+    let stripped = if stripped.starts_with('[') {
+        stripped.trim_end_matches(is_space)
+    } else {
+        ""
+    };
     let botocore = stripped
         .strip_prefix('[')
         .and_then(|inner| inner.rfind(']').map(|close| &inner[..close]));
@@ -130,7 +137,18 @@ pub fn names(line: &str, file: File, name: &str) -> bool {
         Some(session) => ("sso-session", session),
         None => ("profile", name),
     };
-    insides(line).any(|inside| {
+    // Quotes and backslashes are dropped before the name is compared:
+    // without them, a line that does not hold the name names something else.
+    if !line.contains(bare) && !line.contains(['"', '\'', '\\']) {
+        return false;
+    }
+    let mut seen: [&str; 3] = [""; 3];
+    insides(line).enumerate().any(|(i, inside)| {
+        // The three clients' insides are mostly one string: read it once.
+        if seen[..i].contains(&inside) {
+            return false;
+        }
+        seen[i] = inside;
         let cleaned: String = inside
             .chars()
             .filter(|c| !matches!(c, '"' | '\'' | '\\'))
@@ -147,7 +165,49 @@ pub fn names(line: &str, file: File, name: &str) -> bool {
 /// Whether `line` is a section header for any of the clients (whatever it
 /// names): where the lines that follow stop belonging to the section before.
 pub fn is_header(line: &str) -> bool {
-    insides(line).next().is_some()
+    // botocore's reading (`[`, then a `]` after at least one character) is
+    // the loosest of the three, but for `[]`, a header to the Go and JS SDKs.
+    line.trim_matches(is_space)
+        .strip_prefix('[')
+        .is_some_and(|inner| inner.contains(']'))
+}
+
+/// What a line is to every client at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Blank or a comment: no client reads anything from it.
+    Quiet,
+    /// A section header to at least one client.
+    Header,
+    /// Anything else: a key, a continuation, a stray line.
+    Other,
+}
+
+/// The kind of `line`. Most lines of a large file start (after ASCII
+/// white space) with an ASCII letter: those are `Other` without a scan.
+pub fn kind(line: &str) -> Kind {
+    let first = line
+        .bytes()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'));
+    match first {
+        Some(b)
+            if b.is_ascii()
+                && !matches!(b, b'[' | b'#' | b';' | b'\r' | b'\n')
+                && !b.is_ascii_control() =>
+        {
+            Kind::Other
+        }
+        _ => {
+            let stripped = crate::aws_file::ini::py_strip(line);
+            if stripped.is_empty() || stripped.starts_with(['#', ';']) {
+                Kind::Quiet
+            } else if is_header(line) {
+                Kind::Header
+            } else {
+                Kind::Other
+            }
+        }
+    }
 }
 
 /// The README's table of the model, one row per client.
@@ -225,10 +285,25 @@ mod tests {
     }
 
     #[test]
+    fn kinds_of_lines() {
+        assert_eq!(kind("region=x"), Kind::Other);
+        assert_eq!(kind("  \tregion = x"), Kind::Other);
+        assert_eq!(kind("\u{a0}# c"), Kind::Quiet);
+        assert_eq!(kind("  ; c"), Kind::Quiet);
+        assert_eq!(kind(""), Kind::Quiet);
+        assert_eq!(kind("\u{a0}[profile x]"), Kind::Header);
+        assert_eq!(kind("  [profile x] # c"), Kind::Header);
+        assert_eq!(kind("[x"), Kind::Other);
+    }
+
+    #[test]
     fn headers_of_any_client() {
         assert!(is_header("[x]"));
         assert!(is_header("  [x] ; c"));
         assert!(!is_header("x = [y]"));
         assert!(!is_header("# [x]"));
+        assert!(is_header("[]"));
+        assert!(is_header("[x]y"));
+        assert!(!is_header("["));
     }
 }
