@@ -52,17 +52,27 @@ export HOME=$tmp/home
 unset ACCT_CONFIG ACCT_STAGE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
 "$acct" -c "$small" aws-config --write >/dev/null
 "$acct" -c "$large" aws-config --write >/dev/null
-hyperfine -N --style none --warmup 50 --runs "$runs" --export-json "$tmp/exec.json" \
-  -n env "env AWS_PROFILE=x true" \
-  -n acct-3 "$acct -c $small exec testing -- true" \
-  -n acct-1000 "$acct -c $large exec testing -- true" >/dev/null 2>"$tmp/hyperfine.log"
+# In rounds, every command in each: on a machine others share, load that
+# comes and goes then weighs on all of them alike instead of on whichever
+# command hyperfine happened to be timing.
+rounds=10
+for round in $(seq 1 $rounds); do
+  hyperfine -N --style none --warmup 5 --runs $(( (runs + rounds - 1) / rounds )) \
+    --export-json "$tmp/exec-$round.json" \
+    -n env "env AWS_PROFILE=x true" \
+    -n acct-3 "$acct -c $small exec testing -- true" \
+    -n acct-1000 "$acct -c $large exec testing -- true" >/dev/null 2>"$tmp/hyperfine.log"
+done
 
-python3 - "$tmp/exec.json" <<'PY'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-median = {name: r["median"] * 1e3 for name, r in results.items()}
+python3 - "$tmp"/exec-*.json <<'PY'
+import json, statistics, sys
+times = {}
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+median = {name: statistics.median(t) * 1e3 for name, t in times.items()}
 for name, ms in median.items():
-    print(f"{name:>10}  median {ms:.3f} ms  ({len(results[name]['times'])} runs)")
+    print(f"{name:>10}  median {ms:.3f} ms  ({len(times[name])} runs)")
 exec_ratio = median["acct-3"] / median["env"]
 stage_ratio = median["acct-1000"] / median["acct-3"]
 print(f"ratio exec/env          {exec_ratio:.2f}x  (target <= 1.5x)  {'ok' if exec_ratio <= 1.5 else 'MISSED'}")
