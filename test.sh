@@ -78,6 +78,8 @@ missing_packages() {
     [ -f /usr/share/bash-completion/bash_completion ] ||
         packages="$packages bash-completion"
     find_aws_v2 >/dev/null || packages="$packages awscli"
+    command -v node >/dev/null 2>&1 || packages="$packages nodejs"
+    command -v npm >/dev/null 2>&1 || packages="$packages npm"
     if ! venv_works && ! find_python >/dev/null; then
         [ -x /usr/bin/python3 ] || packages="$packages python3"
         packages="$packages python3-venv"
@@ -181,6 +183,21 @@ if command -v flock >/dev/null 2>&1; then
     exec 9>&-
 fi
 
+# --- 2b. The JS SDK v3's ini loader, for tests/client_model.rs -------------
+
+# Pinned: the differential test compares acct's model with this version.
+js_loader="@smithy/shared-ini-file-loader@4.4.0"
+node_dir=$tools/node
+if [ "$(cat "$node_dir/acct-pin" 2>/dev/null)" != "$js_loader" ]; then
+    say "installing $js_loader into target/test-tools/node"
+    mkdir -p "$node_dir"
+    npm install --prefix "$node_dir" --no-audit --no-fund --silent "$js_loader" || {
+        say "cannot run the tests: npm install $js_loader failed; run ./test.sh again when the npm registry is reachable"
+        exit 1
+    }
+    printf '%s\n' "$js_loader" >"$node_dir/acct-pin"
+fi
+
 # --- 3. starship, for the prompt-framework tests --------------------------
 
 # The prebuilt starship of tests/requirements-starship.txt, checked against
@@ -218,7 +235,8 @@ fi
 
 ACCT_TEST_TOOLS=$venv/bin
 ACCT_TEST_STARSHIP=$starship
+ACCT_TEST_NODE=$node_dir
 PATH=$venv/bin:$PATH
-export ACCT_TEST_TOOLS ACCT_TEST_STARSHIP PATH
+export ACCT_TEST_TOOLS ACCT_TEST_STARSHIP ACCT_TEST_NODE PATH
 say "tools ready; running cargo test $*"
 exec cargo test "$@"

@@ -4,7 +4,6 @@
 //! Terraform that cannot answer an MFA prompt themselves.
 
 use crate::aws_cli::AwsCli;
-use crate::aws_file;
 use crate::config::{Config, Stage};
 use crate::error::Result;
 use crate::stage_env::StageEnv;
@@ -14,7 +13,7 @@ use crate::stage_env::StageEnv;
 /// failure (no CLI, a v1 CLI, a failed assume) is an error: the caller must
 /// run nothing rather than fall back to the profile.
 pub fn stage_env(config: &Config, stage: &Stage<'_>, requested: bool) -> Result<StageEnv> {
-    aws_file::refuse_shadowed(config, stage)?;
+    crate::gate::check(config, stage)?;
     let env = StageEnv::new(config, stage);
     if !(requested || stage.export_credentials) {
         return Ok(env);

@@ -20,6 +20,7 @@ mod export_credentials;
 /// Property tests over the parser and everything that renders a config.
 #[cfg(test)]
 mod fuzz;
+mod gate;
 mod mfa_session;
 mod picker;
 mod process;

@@ -156,7 +156,8 @@ fn a_shadowed_stage_is_not_entered() {
     assert_status(&out, 0);
     assert!(marker.exists(), "another stage is entered");
 
-    // The same profiles by hand, with no acct block: the person's own.
+    // The same profiles by hand, with no acct block: acct cannot vouch
+    // for them, so the gate refuses and says how to write the block.
     std::fs::remove_file(&marker).unwrap();
     let by_hand =
         format!("[profile cpco-prod-admin]\nrole_arn = {SHADOW_ROLE}\nsource_profile = cpco\n");
@@ -167,8 +168,13 @@ fn a_shadowed_stage_is_not_entered() {
         .args(touch)
         .output()
         .unwrap();
-    assert_status(&out, 0);
-    assert!(marker.exists());
+    assert_status(&out, 1);
+    assert!(!marker.exists());
+    let message = stderr(&out);
+    assert!(
+        message.contains("no `# BEGIN acct cpco` block") && message.contains("--adopt"),
+        "{message}"
+    );
 }
 
 /// Point 1: lone CRs end lines for botocore. A profile acct writes, defined

@@ -46,7 +46,7 @@ fn assert_prints(sandbox: &Sandbox, args: &[&str], url: &str) {
 
 #[test]
 fn switch_role_urls_of_the_organization_layout() {
-    let sandbox = Sandbox::with_config(ORGANIZATION);
+    let sandbox = Sandbox::staged(ORGANIZATION);
     assert_prints(
         &sandbox,
         &["testing"],
@@ -69,7 +69,7 @@ fn switch_role_urls_of_the_organization_layout() {
 
 #[test]
 fn switch_role_urls_of_the_member_layout_red_when_protected() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     assert_prints(
         &sandbox,
         &["root"],
@@ -103,7 +103,7 @@ fn switch_role_urls_of_the_member_layout_red_when_protected() {
 #[test]
 fn switch_role_url_of_the_single_layouts_root() {
     // The virtual stages share the root's role: they federate (below).
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     assert_prints(
         &sandbox,
         &["root"],
@@ -122,7 +122,7 @@ fn a_role_path_and_the_prompt_format_reach_the_link_encoded() {
         "[stages.testing]\nrole = \"arn:aws:iam::126450723953:role/team/ops/admin\"\n",
     );
     let config = format!("prompt_format = \"({{namespace}}/{{stage}} +)\"\n{config}");
-    let sandbox = Sandbox::with_config(&config);
+    let sandbox = Sandbox::staged(&config);
     assert_prints(
         &sandbox,
         &["testing"],
@@ -144,7 +144,7 @@ fn partitions_have_their_own_sign_in_and_console_hosts() {
                 &format!("partition = \"{partition}\"\n"),
             )
     };
-    let gov = Sandbox::with_config(&config("aws-us-gov", "us-gov-west-1"));
+    let gov = Sandbox::staged(&config("aws-us-gov", "us-gov-west-1"));
     assert_prints(
         &gov,
         &["testing"],
@@ -154,7 +154,7 @@ fn partitions_have_their_own_sign_in_and_console_hosts() {
             home("console.amazonaws-us-gov.com", "us-gov-west-1")
         ),
     );
-    let cn = Sandbox::with_config(&config("aws-cn", "cn-north-1"));
+    let cn = Sandbox::staged(&config("aws-cn", "cn-north-1"));
     assert_prints(
         &cn,
         &["root"],
@@ -168,7 +168,7 @@ fn partitions_have_their_own_sign_in_and_console_hosts() {
 
 #[test]
 fn an_unknown_stage_is_a_usage_error() {
-    let sandbox = Sandbox::with_config(ORGANIZATION);
+    let sandbox = Sandbox::staged(ORGANIZATION);
     let out = console(&sandbox, &["--print", "tesitng"]);
     assert_status(&out, 2);
     assert!(
@@ -194,7 +194,7 @@ const TESTING_LINK: &str = "https://signin.aws.amazon.com/switchrole?roleName=Or
 
 #[test]
 fn the_browser_gets_the_url() {
-    let sandbox = Sandbox::with_config(ORGANIZATION);
+    let sandbox = Sandbox::staged(ORGANIZATION);
     let record = sandbox.root.join("opened");
     let browser = sandbox.root.join("my browser");
     recording_browser(&browser, &record, 0);
@@ -257,7 +257,7 @@ fn the_browser_gets_the_url() {
 
 #[test]
 fn no_browser_or_a_failing_one_is_an_error_that_shows_the_url() {
-    let sandbox = Sandbox::with_config(ORGANIZATION);
+    let sandbox = Sandbox::staged(ORGANIZATION);
     let empty = sandbox.root.join("empty");
     std::fs::create_dir(&empty).unwrap();
     let out = sandbox
@@ -314,7 +314,7 @@ fn no_browser_or_a_failing_one_is_an_error_that_shows_the_url() {
 
 #[test]
 fn a_protected_stage_asks_and_without_a_terminal_prints_nothing() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let record = sandbox.root.join("opened");
     let browser = sandbox.root.join("browser");
     recording_browser(&browser, &record, 0);
@@ -565,7 +565,7 @@ fn federation_with_the_stages_credentials_from_the_aws_cli() {
     let moto = Moto::proxy();
 
     // --federate: the organization's testing, through its own account.
-    let sandbox = Sandbox::with_config(&with_cli(&aws_v2(), ORGANIZATION));
+    let sandbox = Sandbox::staged(&with_cli(&aws_v2(), ORGANIZATION));
     sandbox.write_aws_files();
     let endpoint = Endpoint::start(vec![(200, r#"{"SigninToken":"one-time/token+1"}"#.into())]);
     let out = federate(
@@ -603,7 +603,7 @@ fn federation_with_the_stages_credentials_from_the_aws_cli() {
 
     // single: the virtual stage shares the root's role, so it federates
     // without being asked, and says why.
-    let single = Sandbox::with_config(&with_cli(&aws_v2(), SINGLE));
+    let single = Sandbox::staged(&with_cli(&aws_v2(), SINGLE));
     single.write_aws_files();
     let endpoint = Endpoint::start(vec![(200, r#"{"SigninToken":"t2"}"#.into())]);
     let out = federate(&single, &moto, &endpoint, &["--print", "testing"]);
@@ -668,6 +668,7 @@ fn the_session_json_carries_the_keys_encoded_and_the_browser_gets_the_login_url(
     let sandbox = Sandbox::new();
     let (cli, calls) = fake_cli(&sandbox, true);
     sandbox.write_user_config(&with_cli(&cli, MEMBER));
+    sandbox.write_block();
     let record = sandbox.root.join("opened");
     let browser = sandbox.root.join("browser");
     recording_browser(&browser, &record, 0);
@@ -710,6 +711,7 @@ fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
     let sandbox = Sandbox::new();
     let (cli, _) = fake_cli(&sandbox, true);
     sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
+    sandbox.write_block();
     let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
 
     for (status, body, said) in [
@@ -753,6 +755,7 @@ fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
     let long_lived = Sandbox::new();
     let (cli, _) = fake_cli(&long_lived, false);
     long_lived.write_user_config(&with_cli(&cli, ORGANIZATION));
+    long_lived.write_block();
     let endpoint = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
     let out = federate_fake(
         &long_lived,
@@ -770,6 +773,7 @@ fn a_plain_http_endpoint_elsewhere_is_refused_before_the_aws_cli_runs() {
     let sandbox = Sandbox::new();
     let (cli, calls) = fake_cli(&sandbox, true);
     sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
+    sandbox.write_block();
     let out = federate_fake(
         &sandbox,
         "http://signin.example.com/federation",

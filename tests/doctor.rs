@@ -140,10 +140,15 @@ fn doctor_sts_proves_each_stage_and_catches_one_in_another_account() {
     let out = doctor(&sandbox);
     assert_status(&out, 1);
     let report = stdout(&out);
+    // The gate catches the edited block before STS is asked.
     let testing = line(&report, "stage testing (sts)");
     assert!(
-        testing.starts_with("FAIL")
-            && testing.contains("account 111111111111, expected 323330167063"),
+        testing.starts_with("FAIL") && testing.contains("the gate refused the stage"),
+        "{report}"
+    );
+    let gate = line(&report, "stage testing (gate)");
+    assert!(
+        gate.starts_with("FAIL") && gate.contains("role_arn=arn:aws:iam::111111111111:"),
         "{report}"
     );
     assert!(

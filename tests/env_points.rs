@@ -54,7 +54,7 @@ fn enter(shell: &str) -> &'static str {
 
 #[test]
 fn env_speaks_the_shell_that_runs_it_whatever_shell_says() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     for (shell, login_shell) in [
         ("fish", "/bin/bash"),
         ("zsh", "/usr/bin/fish"),
@@ -169,7 +169,7 @@ fn values_survive_every_shell(values: &[String]) -> Result<(), String> {
     for (i, value) in values.iter().enumerate() {
         let _ = writeln!(config, "V{i} = {}", toml_basic(value));
     }
-    let sandbox = Sandbox::with_config(&config);
+    let sandbox = Sandbox::staged(&config);
     let mut problems = Vec::new();
     for reader in &READERS {
         let out = sandbox
@@ -365,6 +365,14 @@ fn non_utf8_config(sandbox: &Sandbox) -> PathBuf {
 fn a_config_path_that_is_not_utf8_is_exported_byte_for_byte() {
     let sandbox = Sandbox::new();
     let config = non_utf8_config(&sandbox);
+    let written = sandbox
+        .acct()
+        .arg("-c")
+        .arg(&config)
+        .args(["aws-config", "--write"])
+        .output()
+        .unwrap();
+    assert_status(&written, 0);
     let mut line = config.as_os_str().as_bytes().to_vec();
     line.push(b'\n');
 
@@ -421,7 +429,7 @@ fn a_config_path_that_is_not_utf8_is_exported_byte_for_byte() {
 
 #[test]
 fn env_refuses_a_protected_stage_without_a_terminal_unless_yes() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     for shell in ["bash", "zsh", "fish", "json"] {
         let out = without_terminal(sandbox.command(BIN).args(["env", "prod", "--shell", shell]))
             .output()
@@ -494,7 +502,7 @@ fn expect(session: &mut OsSession, needle: &str) -> String {
 
 #[test]
 fn env_asks_for_a_protected_stage_on_the_terminal() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     // The right name: the stage is entered in this very shell.
     let mut s = bash_on_terminal(
         &sandbox,
@@ -519,7 +527,7 @@ fn env_asks_for_a_protected_stage_on_the_terminal() {
 
 #[test]
 fn env_inside_a_stage_says_which_stage_it_leaves_for_which() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let out = sandbox
         .command(BIN)
         .args(["env", "root", "--shell", "bash"])
@@ -593,7 +601,7 @@ fn left_behind(env: &Env) -> Vec<String> {
 
 #[test]
 fn env_unset_leaves_the_stage_in_bash_zsh_and_fish() {
-    let sandbox = Sandbox::with_config(LEAVE_CONFIG);
+    let sandbox = Sandbox::staged(LEAVE_CONFIG);
     for shell in ["bash", "zsh", "fish"] {
         let leave = match shell {
             "fish" => r#""$ACCT" env --unset | source"#,
@@ -642,7 +650,7 @@ fn env_unset_leaves_the_stage_in_bash_zsh_and_fish() {
 
 #[test]
 fn env_unset_in_a_stage_shell_takes_the_segment_out_of_the_prompt() {
-    let sandbox = Sandbox::with_config(LEAVE_CONFIG);
+    let sandbox = Sandbox::staged(LEAVE_CONFIG);
     std::fs::write(sandbox.home.join(".bashrc"), "PS1='userprompt> '\n").unwrap();
     let mut cmd = sandbox.command("sh");
     cmd.args(["-c", r#""$ACCT" shell testing; echo "status=$?""#])
@@ -672,7 +680,7 @@ fn env_unset_in_a_stage_shell_takes_the_segment_out_of_the_prompt() {
 
 #[test]
 fn fish_hides_a_universal_key_for_this_session_only() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     // With its config (none in the sandbox): `--no-config` turns universal
     // variables off in fish 3.6.
     let fish = |script: &str| {

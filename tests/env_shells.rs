@@ -18,7 +18,7 @@ FISHY = "(touch pwned-fish) {a,b}"
 "#;
 
 fn sandbox() -> Sandbox {
-    Sandbox::with_config(&format!("{SINGLE}{HOSTILE_ENV}"))
+    Sandbox::staged(&format!("{SINGLE}{HOSTILE_ENV}"))
 }
 
 /// Variables a shell sets for itself, which are not acct's business.

@@ -77,7 +77,7 @@ fn base_env(sandbox: &Sandbox) -> Vec<(String, String)> {
 
 #[test]
 fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
-    let sandbox = Sandbox::with_config(ORGANIZATION);
+    let sandbox = Sandbox::staged(ORGANIZATION);
     let mut expected = base_env(&sandbox);
     let config = sandbox.user_config().display().to_string();
     for (name, value) in [
@@ -150,6 +150,10 @@ fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
 fn acct_config_is_absolute_against_the_current_directory() {
     let sandbox = Sandbox::new();
     sandbox.write("work/cfg/acct-alt.toml", MEMBER);
+    assert_status(
+        &sandbox.run(&["-c", "cfg/acct-alt.toml", "aws-config", "--write"]),
+        0,
+    );
     let out = sandbox.run(&[
         "-c",
         "cfg/acct-alt.toml",
@@ -168,7 +172,7 @@ fn acct_config_is_absolute_against_the_current_directory() {
 
 #[test]
 fn stage_env_values_and_aws_config_file_are_set() {
-    let sandbox = Sandbox::with_config(&format!(
+    let sandbox = Sandbox::staged(&format!(
         "aws_config_file = \"~/estate/aws-config\"\n{}\n[stages.prod.env]\nTF_VAR_owner = \"platform team\"\n",
         MEMBER.trim()
     ));
@@ -188,7 +192,7 @@ fn stage_env_values_and_aws_config_file_are_set() {
 
 #[test]
 fn exit_statuses_are_the_commands_own() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let not_executable = sandbox.write("plain-file", "echo hi\n");
     std::fs::set_permissions(&not_executable, std::fs::Permissions::from_mode(0o644)).unwrap();
 
@@ -210,7 +214,7 @@ fn exit_statuses_are_the_commands_own() {
 
 #[test]
 fn arguments_after_the_double_dash_are_passed_verbatim() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let args = ["--yes", "-c", "x", "$(echo hi)", "a b", ""];
     let mut cmd = sandbox.acct();
     cmd.args(["exec", "testing", "--", "printf", "<%s>\n"])
@@ -225,7 +229,7 @@ fn arguments_after_the_double_dash_are_passed_verbatim() {
 
 #[test]
 fn a_command_killed_by_sigterm_looks_the_same_to_the_parent_shell() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let out = sandbox.run(&["exec", "testing", "--", "sh", "-c", "kill -TERM $$"]);
     assert_eq!(out.status.signal(), Some(15), "got {:?}", out.status);
 
@@ -241,7 +245,7 @@ fn a_command_killed_by_sigterm_looks_the_same_to_the_parent_shell() {
 
 #[test]
 fn acct_replaces_itself_with_the_command() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let child = sandbox
         .acct()
         .args(["exec", "testing", "--", "sh", "-c", "echo $$"])
@@ -268,7 +272,7 @@ fn ignored_standard_signals(status_line: &str) -> u64 {
 fn signal_dispositions_are_handed_over_untouched() {
     // Rust ignores SIGPIPE; an ignored signal would stay ignored across exec.
     // env(1) execs the same way acct does, so it is the baseline.
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let bare = sandbox
         .command("env")
         .args(["grep", "SigIgn", "/proc/self/status"])
@@ -300,7 +304,7 @@ fn signal_dispositions_are_handed_over_untouched() {
 
 #[test]
 fn protected_stage_without_terminal_refuses_unless_yes() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let marker = sandbox.root.join("ran");
     let touch = ["exec", "prod", "--", "touch", marker.to_str().unwrap()];
     let out = without_terminal(sandbox.acct().args(touch))
@@ -352,7 +356,7 @@ fn on_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSession 
 #[test]
 fn protected_stage_asks_on_the_terminal_for_its_name() {
     use expectrl::Expect;
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     // stdin is a pipe: the answer must still come from the terminal.
     let mut session = on_terminal(
         &sandbox,

@@ -15,7 +15,7 @@ use crate::util::*;
 
 /// MEMBER with a second protected stage.
 fn sandbox() -> Sandbox {
-    Sandbox::with_config(&format!(
+    Sandbox::staged(&format!(
         "{MEMBER}\n[stages.audit]\naccount_id = \"222222222222\"\nprotected = true\n"
     ))
 }
@@ -149,7 +149,7 @@ fn parallel_runs_at_most_n_at_a_time() {
 #[test]
 fn parallel_aws_clis_in_a_new_home_land_in_their_stages() {
     let moto = Moto::proxy();
-    let sandbox = Sandbox::with_config(&SINGLE.replace("mfa_serial", "# mfa_serial"));
+    let sandbox = Sandbox::staged(&SINGLE.replace("mfa_serial", "# mfa_serial"));
     sandbox.write_aws_files();
     let racing = aws_v2_racing_on_its_cache(&sandbox.root.join("racing-aws"));
     let mut cmd = sandbox.acct();

@@ -507,14 +507,7 @@ impl Terraform {
     /// `None` after a SKIPPED line when terraform or its providers are
     /// missing.
     fn init(test: &str) -> Option<Self> {
-        let terraform = tools::terraform_or_skip(test)?;
-        let Some(plugins) = tools::terraform_plugin_dir() else {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: {test}: terraform providers not found at /opt/tf-plugins"
-            );
-            return None;
-        };
+        let (terraform, plugins) = tools::terraform_with_plugins_or_skip(test)?;
         let terraform = Terraform {
             sandbox: member_sandbox(),
             terraform,
@@ -651,10 +644,11 @@ fn terraform_runs_as_the_stage_role_despite_every_inherited_source_at_once() {
 /// Keys of the stage's own profile name in the credentials file (a stale
 /// `[cpco-testing-admin]` from before acct): botocore and the Go SDK both
 /// take the profile's `role_arn` and `source_profile` over them (measured
-/// here), so the stage still runs as its role in the AWS CLI v1 and v2 and
-/// in Terraform.
+/// here, without acct), yet every client merges the section into the
+/// profile, so the gate (issue 19) refuses the stage: one `role_arn` there
+/// would move it elsewhere.
 #[test]
-fn keys_of_the_stage_profile_in_the_credentials_file_do_not_win() {
+fn keys_of_the_stage_profile_in_the_credentials_file_are_refused() {
     let stale = "\n[cpco-testing-admin]\naws_access_key_id = AKIASTALEPROFILEKEY1\naws_secret_access_key = stale\n";
     let add_stale = |sandbox: &Sandbox| {
         let mut file = std::fs::OpenOptions::new()
@@ -663,6 +657,15 @@ fn keys_of_the_stage_profile_in_the_credentials_file_do_not_win() {
             .unwrap();
         file.write_all(stale.as_bytes()).unwrap();
     };
+    let refused = |sandbox: &Sandbox| {
+        let out = in_stage(sandbox, &[], Path::new("true")).output().unwrap();
+        assert_status(&out, 1);
+        assert!(
+            stderr(&out).contains("delete that section"),
+            "{}",
+            stderr(&out)
+        );
+    };
     let (proxy, server) = (Moto::shared_proxy(), Moto::shared_server());
     for (aws, moto, which) in [
         (aws_v2(), &proxy, "AWS CLI v2"),
@@ -670,15 +673,22 @@ fn keys_of_the_stage_profile_in_the_credentials_file_do_not_win() {
     ] {
         let sandbox = member_sandbox();
         add_stale(&sandbox);
-        let mut cmd = in_stage(&sandbox, &[], &aws);
+        let mut cmd = beside_profile(&sandbox, &[], &aws);
         moto.configure(&mut cmd);
         assert_stage_role(&caller_arn(cmd), &format!("{which}, stale profile keys"));
+        refused(&sandbox);
     }
     let Some(terraform) =
-        Terraform::init("keys_of_the_stage_profile_in_the_credentials_file_do_not_win")
+        Terraform::init("keys_of_the_stage_profile_in_the_credentials_file_are_refused")
     else {
         return;
     };
     add_stale(&terraform.sandbox);
-    terraform.check(&[], None, "stale profile keys");
+    let arn = terraform.apply(beside_profile(
+        &terraform.sandbox,
+        &[],
+        &terraform.terraform,
+    ));
+    assert_stage_role(&arn, "Terraform, stale profile keys");
+    refused(&terraform.sandbox);
 }

@@ -260,6 +260,8 @@ fn init_asks_on_a_terminal_and_writes_a_valid_config() {
         .map(|s| s["protected"].as_bool().unwrap_or_default())
         .collect();
     assert_eq!(protected, [false, false, true]);
+    // The README's next step writes the profiles; then the stage is entered.
+    sandbox.write_block();
     let out = sandbox.run(&["exec", "--yes", "prod", "--", "printenv", "ACCT_ROLE_ARN"]);
     assert_text(
         "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole\n",

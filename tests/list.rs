@@ -60,7 +60,7 @@ fn list_json_has_every_field() {
 
 #[test]
 fn current_prints_the_active_stage_or_exits_1() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let out = sandbox.run(&["current"]);
     assert_status(&out, 1);
     assert!(stdout(&out).is_empty());

@@ -762,6 +762,30 @@ fn twelve_concurrent_first_uses_share_one_code_and_session_cli_v2() {
     twelve_concurrent_first_uses(Sts::V2);
 }
 
+/// The gate (issue 19) of the session's credential_process: a section of
+/// the session profile in the shared credentials file (merged into it by
+/// every SDK) refuses, and no code is asked nor credentials served.
+#[test]
+fn the_credential_process_refuses_a_session_profile_merged_from_the_credentials_file() {
+    let estate = Estate::new(ORGANIZATION, Sts::Fake, true, 0);
+    let served = output(&mut estate.sdk_call());
+    assert_status(&served, 0);
+    let credentials = estate.sandbox.aws_credentials();
+    let mut text = std::fs::read_to_string(&credentials).unwrap();
+    text.push_str("\n[cpco-mfa]\nregion = eu-west-1\n");
+    std::fs::write(&credentials, text).unwrap();
+    let refused = output(&mut estate.sdk_call());
+    assert_status(&refused, 1);
+    assert!(refused.stdout.is_empty(), "{}", stdout(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains(&format!("{}:9:", credentials.display()))
+            && err.contains("no credentials were served"),
+        "{err}"
+    );
+    assert_eq!(estate.codes(), 1, "no second code was asked");
+}
+
 // ---------------------------------------------------------------------------
 // 3. The cache
 

@@ -50,20 +50,7 @@ fn lint(sandbox: &Sandbox, shell: &str, code: &str, shellcheck_all: bool) -> Out
             cmd
         }
     };
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(code.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    output_with_input(&mut cmd, code.as_bytes())
 }
 
 #[test]

@@ -177,6 +177,7 @@ fn env_path_is_where_the_command_is_looked_up() {
         "{}[stages.root.env]\nPATH = \"{bin}:/usr/bin:/bin\"\n[stages.bare]\naccount_id = \"210987654321\"\n[stages.bare.env]\nPATH = \"{bin}\"\n",
         config("us-west-2", "")
     ));
+    sandbox.write_block();
     let out = sandbox.run(&["exec", "root", "--", "acct-stage-tool"]);
     assert_status(&out, 0);
     assert_text("tool in root\n", &stdout(&out));

@@ -98,7 +98,7 @@ end
 const SHELLS: [&UserShell; 3] = [&BASH, &ZSH, &FISH];
 
 fn sandbox_for(shell: &UserShell) -> Sandbox {
-    let sandbox = Sandbox::with_config(CONFIG);
+    let sandbox = Sandbox::staged(CONFIG);
     for (path, text) in shell.files {
         std::fs::create_dir_all(sandbox.home.join(path).parent().unwrap()).unwrap();
         std::fs::write(sandbox.home.join(path), text).unwrap();
@@ -356,7 +356,7 @@ pub(crate) fn shell_without_terminal(
 
 #[test]
 fn other_shells_get_the_environment_and_a_one_line_warning() {
-    let sandbox = Sandbox::with_config(CONFIG);
+    let sandbox = Sandbox::staged(CONFIG);
     for program in ["sh", "dash"] {
         let path = crate::tools::by_name(program);
         let out = shell_without_terminal(
@@ -379,7 +379,7 @@ fn other_shells_get_the_environment_and_a_one_line_warning() {
 
 #[test]
 fn startup_files_are_private_and_do_not_pile_up() {
-    let sandbox = Sandbox::with_config(CONFIG);
+    let sandbox = Sandbox::staged(CONFIG);
     for _ in 0..3 {
         for program in ["bash", "zsh", "fish"] {
             let program = crate::tools::by_name(program);

@@ -65,7 +65,7 @@ const RCS: [Rc; 3] = [
 fn startup_files_cannot_bring_back_a_stale_identity() {
     let moto = Moto::proxy();
     for rc in &RCS {
-        let sandbox = Sandbox::with_config(CONFIG);
+        let sandbox = Sandbox::staged(CONFIG);
         sandbox.write_aws_files();
         for (path, text) in rc.files {
             std::fs::create_dir_all(sandbox.home.join(path).parent().unwrap()).unwrap();
@@ -114,7 +114,7 @@ fn startup_files_cannot_bring_back_a_stale_identity() {
 
 #[test]
 fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
-    let sandbox = Sandbox::with_config(CONFIG);
+    let sandbox = Sandbox::staged(CONFIG);
     let fish = tools::fish();
     let universal = |script: &str| {
         let out = sandbox
@@ -156,7 +156,7 @@ fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
 #[test]
 fn a_configured_shell_is_the_shell_inside_and_acct_env_speaks_it() {
     let fish = tools::fish();
-    let sandbox = Sandbox::with_config(&format!(
+    let sandbox = Sandbox::staged(&format!(
         "shell = {:?}\n{CONFIG}",
         fish.display().to_string()
     ));

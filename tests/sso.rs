@@ -474,7 +474,8 @@ fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
     // The profiles are written: the fix points at the CLI's own message
     // (the network, the start URL), not at writing them again.
     assert!(
-        err.contains("read the AWS CLI's message above") && !err.contains("acct aws-config --write"),
+        err.contains("read the AWS CLI's message above")
+            && !err.contains("acct aws-config --write"),
         "{err}"
     );
 }
@@ -745,7 +746,7 @@ source_profile=cpco-root-admin
 
 #[test]
 fn console_opens_the_access_portals_shortcut_link_of_a_stage_with_an_account() {
-    let sandbox = Sandbox::with_config(&organization());
+    let sandbox = Sandbox::staged(&organization());
     let out = sandbox.run(&["console", "prod", "--print"]);
     assert_status(&out, 0);
     assert_text(

@@ -223,6 +223,49 @@ pub fn terraform_or_skip(test: &str) -> Option<PathBuf> {
     found
 }
 
+/// The venv's python, which has botocore (the AWS CLI v1's).
+#[track_caller]
+pub fn python() -> PathBuf {
+    python_tool("python3", "botocore, with the AWS CLI v1")
+}
+
+/// The JS SDK v3's ini loader test.sh installs: the directory holding
+/// `node_modules/@smithy/shared-ini-file-loader` (`ACCT_TEST_NODE`, else
+/// target/test-tools/node), and `node`.
+#[track_caller]
+pub fn js_ini_loader() -> (PathBuf, PathBuf) {
+    let dir = std::env::var_os("ACCT_TEST_NODE")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node"));
+    let install =
+        "npm install --prefix target/test-tools/node @smithy/shared-ini-file-loader@4.4.0";
+    if !dir
+        .join("node_modules/@smithy/shared-ini-file-loader")
+        .is_dir()
+    {
+        missing(
+            "@smithy/shared-ini-file-loader (the JS SDK v3's ini loader)",
+            install,
+        );
+    }
+    (on_path("node", "nodejs"), dir)
+}
+
+/// Terraform and the providers it uses offline, or `None` after a SKIPPED
+/// line (see `terraform_or_skip`).
+pub fn terraform_with_plugins_or_skip(test: &str) -> Option<(PathBuf, PathBuf)> {
+    let terraform = terraform_or_skip(test)?;
+    let Some(plugins) = terraform_plugin_dir() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: {test}: terraform providers not found at /opt/tf-plugins"
+        );
+        return None;
+    };
+    Some((terraform, plugins))
+}
+
 /// `pip install` of the pinned requirements, as test.sh runs it.
 fn pip_install() -> String {
     let pins: Vec<&str> = include_str!("requirements.txt")

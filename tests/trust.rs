@@ -38,6 +38,8 @@ fn a_project_config_needs_allow_and_again_after_a_change() {
     assert!(stdout(&out).contains(&project.display().to_string()));
     // The record lives under XDG_DATA_HOME, privately.
     let store = sandbox.home.join(".local/share/acct/allowed");
+    // Its profiles written, as the README's first run does.
+    assert_status(&run(&["aws-config", "--write"]), 0);
     assert_eq!(
         std::fs::metadata(&store).unwrap().permissions().mode() & 0o777,
         0o700
@@ -69,7 +71,7 @@ fn a_project_config_needs_allow_and_again_after_a_change() {
 fn configs_named_explicitly_and_the_user_config_are_trusted() {
     // Which config answered: SINGLE's testing is in the root account,
     // MEMBER's has an account of its own.
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let testing_account = |out: std::process::Output| {
         assert_status(&out, 0);
         stdout(&out)
@@ -79,11 +81,23 @@ fn configs_named_explicitly_and_the_user_config_are_trusted() {
     // An unallowed project config in the way: named configs win over it.
     sandbox.write("work/acct.toml", ORGANIZATION);
     let file = sandbox.write("work/elsewhere.toml", MEMBER);
-    let mut flag = vec!["-c", file.to_str().unwrap()];
-    flag.extend(exec);
-    assert_eq!(testing_account(sandbox.run(&flag)), "126450723953\n");
-    let by_variable = sandbox
-        .acct()
+    // MEMBER is another estate of the namespace: its profiles in a file of
+    // their own.
+    let member_aws = sandbox.root.join("member-aws-config");
+    let member = |args: &[&str]| {
+        let mut cmd = sandbox.acct();
+        cmd.env("AWS_CONFIG_FILE", &member_aws).args(args);
+        cmd
+    };
+    let file_flag = ["-c", file.to_str().unwrap()];
+    let write = [&file_flag[..], &["aws-config", "--write"]].concat();
+    assert_status(&member(&write).output().unwrap(), 0);
+    let flag = [&file_flag[..], &exec[..]].concat();
+    assert_eq!(
+        testing_account(member(&flag).output().unwrap()),
+        "126450723953\n"
+    );
+    let by_variable = member(&[])
         .env("ACCT_CONFIG", &file)
         .args(exec)
         .output()
@@ -93,7 +107,7 @@ fn configs_named_explicitly_and_the_user_config_are_trusted() {
 
 #[test]
 fn a_config_others_can_write_is_refused_with_the_fix() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let config = sandbox.user_config();
     let marker = sandbox.root.join("ran");
     let touch = ["exec", "testing", "--", "touch", marker.to_str().unwrap()];
@@ -143,7 +157,7 @@ fn a_config_others_can_write_is_refused_with_the_fix() {
 
 #[test]
 fn control_characters_in_values_are_never_printed_raw() {
-    let sandbox = Sandbox::with_config(&format!(
+    let sandbox = Sandbox::staged(&format!(
         "{SINGLE}\n[stages.testing.env]\nBANNER = \"\\u001b]0;owned\\u0007\\u001b[31mred\"\n"
     ));
     for shell in ["bash", "zsh", "fish"] {
@@ -189,6 +203,17 @@ fn allowed_project(sandbox: &Sandbox, text: &str) -> std::path::PathBuf {
     project
 }
 
+/// `acct aws-config --write` with the config found from `dir`.
+fn write_block_from(sandbox: &Sandbox, dir: &std::path::Path) {
+    let out = sandbox
+        .acct()
+        .current_dir(dir)
+        .args(["aws-config", "--write", "--force"])
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+}
+
 fn stage_env(sandbox: &Sandbox, dir: &std::path::Path, stage: &str) -> Vec<(String, String)> {
     let out = sandbox
         .acct()
@@ -204,6 +229,7 @@ fn stage_env(sandbox: &Sandbox, dir: &std::path::Path, stage: &str) -> Vec<(Stri
 fn a_project_config_edited_inside_its_stage_is_not_used_until_allowed_again() {
     let sandbox = Sandbox::new();
     let project = allowed_project(&sandbox, MEMBER);
+    write_block_from(&sandbox, project.parent().unwrap());
     let inside = stage_env(&sandbox, project.parent().unwrap(), "root");
     let value = |name: &str| {
         inside
@@ -254,13 +280,18 @@ fn a_project_config_edited_inside_its_stage_is_not_used_until_allowed_again() {
         "{}",
         stderr(&out)
     );
-    // The person's own ACCT_CONFIG (no ACCT_PROJECT_CONFIG) stays theirs.
-    let out = sandbox
-        .acct()
-        .env("ACCT_CONFIG", &project)
-        .args(["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"])
-        .output()
-        .unwrap();
+    // The person's own ACCT_CONFIG (no ACCT_PROJECT_CONFIG) stays theirs
+    // (its profiles written).
+    let own = |args: &[&str]| {
+        sandbox
+            .acct()
+            .env("ACCT_CONFIG", &project)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_status(&own(&["aws-config", "--write"]), 0);
+    let out = own(&["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"]);
     assert_status(&out, 0);
     assert_eq!(stdout(&out), "666666666666\n");
 }
@@ -279,6 +310,7 @@ fn a_nested_acct_reads_the_exact_config_path_even_when_it_is_not_utf8() {
         &sandbox.acct().arg("allow").arg(&project).output().unwrap(),
         0,
     );
+    write_block_from(&sandbox, &dir);
     let out = sandbox
         .acct()
         .current_dir(&dir)
@@ -402,6 +434,7 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
     // Files outside the project, and the user's own configs, are fine.
     let home_file = format!("aws_config_file = \"~/.aws/config\"\naws_cli = \"aws\"\n{MEMBER}");
     let project = allowed_project(&sandbox, &home_file);
+    write_block_from(&sandbox, project.parent().unwrap());
     let out = sandbox
         .acct()
         .current_dir(project.parent().unwrap())
@@ -413,16 +446,17 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
         "work/proj/mine.toml",
         &format!("aws_config_file = \"aws/config\"\n{MEMBER}"),
     );
-    assert_status(
-        &sandbox
+    let with_own = |args: &[&str]| {
+        sandbox
             .acct()
             .arg("-c")
             .arg(&own)
-            .args(["exec", "testing", "--", "true"])
+            .args(args)
             .output()
-            .unwrap(),
-        0,
-    );
+            .unwrap()
+    };
+    assert_status(&with_own(&["aws-config", "--write"]), 0);
+    assert_status(&with_own(&["exec", "testing", "--", "true"]), 0);
 }
 
 /// A nested acct elsewhere (with a stage's ACCT_CONFIG): a relative program

@@ -46,6 +46,21 @@ impl Sandbox {
         sandbox
     }
 
+    /// A sandbox whose user config is `config`, with the profiles acct
+    /// renders for it written (`acct aws-config --write`): the stages pass
+    /// the gate (issue 19) as they do for a person who followed the README.
+    pub fn staged(config: &str) -> Self {
+        let sandbox = Sandbox::with_config(config);
+        sandbox.write_block();
+        sandbox
+    }
+
+    /// `acct aws-config --write` for the config acct finds now (after a
+    /// config changed, the block must follow, or the gate refuses).
+    pub fn write_block(&self) {
+        assert_status(&self.run(&["aws-config", "--write"]), 0);
+    }
+
     pub fn user_config(&self) -> PathBuf {
         self.home.join(".config/acct/config.toml")
     }
@@ -65,7 +80,7 @@ impl Sandbox {
     /// The AWS side of a working setup: every stage's profile written by
     /// `acct aws-config --write`, and long-lived keys for the source profile.
     pub fn write_aws_files(&self) {
-        assert_status(&self.run(&["aws-config", "--write"]), 0);
+        self.write_block();
         std::fs::write(
             self.aws_credentials(),
             "[cpco]\naws_access_key_id = AKIAEXAMPLESOURCE001\naws_secret_access_key = source-secret\n",
@@ -104,6 +119,19 @@ impl Sandbox {
     pub fn run(&self, args: &[&str]) -> Output {
         self.acct().args(args).output().expect("run acct")
     }
+}
+
+/// `cmd` run with `input` on its stdin, its output captured.
+pub fn output_with_input(cmd: &mut Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 pub fn stdout(output: &Output) -> String {

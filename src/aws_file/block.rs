@@ -88,6 +88,10 @@ fn find_with_line(
     let mut open: Option<(usize, usize)> = None;
     let mut found: Option<(usize, Range<usize>)> = None;
     for line in ini::lines(text) {
+        // Markers are comments: most lines are passed over unscanned.
+        if !line.text.trim_start().starts_with('#') {
+            continue;
+        }
         let trimmed = line.text.trim();
         if trimmed == begin {
             if let Some((first, _)) = open.or(found.as_ref().map(|(l, r)| (*l, r.start))) {
@@ -110,15 +114,10 @@ fn find_with_line(
     }
 }
 
-/// The first section outside the namespace's block that botocore reads as
-/// one of `profiles` (named as the block's sections are: `cpco-testing-admin`,
-/// `sso-session cpco`). `None` when the file has no such block (the person's
-/// own hand-written profiles are theirs) or its markers are broken (`merge`
-/// says what is wrong with them).
-pub fn shadowing(text: &str, namespace: &str, profiles: &[&str]) -> Option<MergeError> {
-    let (_, range) = find_with_line(text, namespace).ok()??;
-    let own: Vec<Cow<'_, str>> = profiles.iter().map(|p| Cow::Borrowed(*p)).collect();
-    conflict(text, Some(&range), &own)
+/// `find`, with the BEGIN line's number: where the gate looks for acct's
+/// sections.
+pub fn locate(text: &str, namespace: &str) -> Result<Option<(usize, Range<usize>)>, MergeError> {
+    find_with_line(text, namespace)
 }
 
 /// The config a block records as its writer; `None` for a block written

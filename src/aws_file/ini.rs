@@ -111,10 +111,8 @@ pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
             return None;
         }
         let start = offset;
-        let stop = bytes[start..]
-            .iter()
-            .position(|b| *b == b'\n' || *b == b'\r')
-            .map_or(bytes.len(), |i| start + i);
+        let stop =
+            memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let end = match bytes.get(stop) {
             Some(b'\r') if bytes.get(stop + 1) == Some(&b'\n') => stop + 2,
             Some(_) => stop + 1,

@@ -4,6 +4,7 @@
 //! (`store`).
 
 pub mod block;
+pub mod clients;
 pub mod ini;
 pub mod store;
 
@@ -13,7 +14,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::atomic_write;
-use crate::config::{Config, Stage};
+use crate::config::Config;
 use crate::error::{Failure, Result};
 
 /// `~/` expanded the way the AWS CLI expands its file variables.
@@ -56,6 +57,41 @@ pub fn config_path(config: &Config, explicit: Option<&Path>) -> Result<PathBuf> 
             "pass an absolute path with --file",
         )
     })
+}
+
+/// The AWS config file and the shared credentials file of an environment
+/// (`var` reads it; empty counts as unset), `configured` (a config's
+/// `aws_config_file`) and `configured_credentials` (its
+/// `aws_credentials_file`) first: the files a stage's clients will read.
+pub fn files_of(
+    configured: Option<&Path>,
+    configured_credentials: Option<&Path>,
+    var: impl Fn(&str) -> Option<OsString>,
+) -> (Option<PathBuf>, Option<PathBuf>) {
+    let var = |name: &str| var(name).filter(|v| !v.is_empty());
+    let home = var("HOME").map(PathBuf::from);
+    let file = |name: &str, default: &str| {
+        var(name)
+            .map(|p| expand_home(Path::new(&p), home.as_deref()))
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
+            .and_then(|p| std::path::absolute(p).ok())
+    };
+    let config = configured
+        .map(Path::to_path_buf)
+        .or_else(|| file("AWS_CONFIG_FILE", "config"));
+    let credentials = configured_credentials
+        .map(Path::to_path_buf)
+        .or_else(|| file("AWS_SHARED_CREDENTIALS_FILE", "credentials"));
+    (config, credentials)
+}
+
+/// The AWS config file the SDKs of this process's environment read:
+/// `AWS_CONFIG_FILE`, else `~/.aws/config`.
+pub fn env_config_path() -> Option<PathBuf> {
+    let home = home();
+    non_empty_env("AWS_CONFIG_FILE")
+        .map(|p| expand_home(Path::new(&p), home.as_deref()))
+        .or_else(|| home.map(|h| h.join(".aws").join("config")))
 }
 
 /// The AWS CLI's shared credentials file: the config's
@@ -127,36 +163,6 @@ pub fn same_config(recorded: &str, config: &Path) -> bool {
     match (std::fs::metadata(recorded), std::fs::metadata(config)) {
         (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
         _ => false,
-    }
-}
-
-/// Refuse to enter a stage whose profile acct wrote but a section outside
-/// its block also defines (botocore reads `[profile "x"]` or `[profile  x]`
-/// as profile `x`, and the later section wins): the stage would run as that
-/// section says, or the AWS CLI refuse the file. The session profile or
-/// `sso-session` the stage signs in through counts too. A file that cannot
-/// be read is left for the SDK to report.
-pub fn refuse_shadowed(config: &Config, stage: &Stage<'_>) -> Result<()> {
-    let Ok(path) = config_path(config, None) else {
-        return Ok(());
-    };
-    let Ok(Some(text)) = read(&path) else {
-        return Ok(());
-    };
-    let shared = crate::aws_profiles::shared_section(config);
-    let names: Vec<&str> = std::iter::once(stage.profile.as_str())
-        .chain(shared.as_deref())
-        .collect();
-    match block::shadowing(&text, &config.namespace, &names) {
-        None => Ok(()),
-        Some(error) => {
-            let mut failure = merge_failure(&path, error, &config.namespace);
-            failure.message.push_str(&format!(
-                "; stage `{}` would not run as acct's profile, so nothing was run",
-                stage.name
-            ));
-            Err(failure)
-        }
     }
 }
 

@@ -16,6 +16,12 @@ pub fn run(args: &ConsoleArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = crate::picker::stage(&config, args.stage.as_deref(), "console")?;
     confirm::protected(&stage, args.yes)?;
+    crate::gate::check(&config, &stage).map_err(|mut failure| {
+        failure.message = failure
+            .message
+            .replace("so nothing was run", "so no console was opened");
+        failure
+    })?;
     let link = match console::way(&config, &stage, args.federate) {
         Way::SwitchRole(link) | Way::Portal(link) => link,
         Way::Federation(why) => {

@@ -45,7 +45,7 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                     );
                 }
             }
-            crate::aws_file::refuse_shadowed(&config, &stage)?;
+            crate::gate::check(&config, &stage)?;
             let stage_env = StageEnv::new(&config, &stage);
             let endpoints = stage_env.dropped_endpoints(&here.env);
             if !endpoints.is_empty() {

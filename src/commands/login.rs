@@ -212,14 +212,22 @@ pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
         aws_cli: args.aws_cli.clone(),
         mfa_process: args.mfa_process.clone(),
         keep_env: args.keep_env.clone(),
-        acct: mfa_session::acct_program(),
+        // As the SDK ran it: the first word of the line in the file, which
+        // the gate compares with the rest of the line (a moved binary is
+        // `aws-config --check`'s and doctor's to report, not a reason to
+        // refuse the session here).
+        acct: std::env::args()
+            .next()
+            .unwrap_or_else(mfa_session::acct_program),
     };
-    let session = mfa_session::credentials(&spec, Start::IfNeeded).inspect_err(|failure| {
-        // An SDK keeps this process's stderr to itself (Terraform says only
-        // "No valid credential sources found"): the terminal gets why.
-        if !std::io::stderr().is_terminal() {
-            mfa_session::tell_terminal(&format!("acct: {failure}"));
-        }
-    })?;
+    let session = crate::gate::check_session(&spec)
+        .and_then(|()| mfa_session::credentials(&spec, Start::IfNeeded))
+        .inspect_err(|failure| {
+            // An SDK keeps this process's stderr to itself (Terraform says
+            // only "No valid credential sources found"): the terminal gets why.
+            if !std::io::stderr().is_terminal() {
+                mfa_session::tell_terminal(&format!("acct: {failure}"));
+            }
+        })?;
     super::print(&session.json)
 }

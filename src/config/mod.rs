@@ -168,6 +168,12 @@ impl Config {
     /// Called once per stage on every start, so it allocates only the result.
     pub fn render_format(&self, format: &str, stage: &str) -> String {
         let mut out = String::with_capacity(format.len() + 16);
+        self.render_format_into(&mut out, format, stage);
+        out
+    }
+
+    /// `render_format`, appended to `out` (a buffer reused across stages).
+    pub fn render_format_into(&self, out: &mut String, format: &str, stage: &str) {
         let mut rest = format;
         while let Some((open, close)) = next_token(rest) {
             out.push_str(&rest[..open]);
@@ -182,7 +188,6 @@ impl Config {
             rest = &rest[close + 1..];
         }
         out.push_str(rest);
-        out
     }
 
     pub fn profile_name(&self, stage: &str) -> String {
@@ -201,8 +206,9 @@ pub(crate) enum FormatPiece<'a> {
 
 /// Byte offsets of the next `{` and its `}`; a `{` without a `}` is text.
 fn next_token(text: &str) -> Option<(usize, usize)> {
-    let open = text.find('{')?;
-    let close = open + text[open..].find('}')?;
+    let bytes = text.as_bytes();
+    let open = bytes.iter().position(|&b| b == b'{')?;
+    let close = open + bytes[open..].iter().position(|&b| b == b'}')?;
     Some((open, close))
 }
 

@@ -9,11 +9,21 @@ use crate::suggest;
 
 const LIST: &str = include_str!("regions.txt");
 
-/// Every `(partition, region)` of the list.
+/// Every `(partition, region)` of the list, split once per process: a
+/// config checks a region per stage, and a thousand stages re-reading the
+/// list were a tenth of `acct exec`'s start.
 fn known() -> impl Iterator<Item = (&'static str, &'static str)> {
-    LIST.lines()
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .filter_map(|line| line.split_once(' '))
+    static KNOWN: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    KNOWN
+        .get_or_init(|| {
+            LIST.lines()
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
+                .filter_map(|line| line.split_once(' '))
+                .collect()
+        })
+        .iter()
+        .copied()
 }
 
 /// The known regions of one partition.

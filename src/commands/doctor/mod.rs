@@ -101,8 +101,17 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     check_files(&config, &stages, &mut report)?;
     sts::check_session(&config, &mut report);
     check_sso_token(&config, &mut report);
+    let (passed, refused) = check_gate(&config, stages, &mut report);
     if args.sts {
-        sts::check_identities(&config, &stages, cli.as_ref(), &mut report);
+        for name in refused {
+            report.line(
+                Mark::Fail,
+                &format!("stage {name} (sts)"),
+                "not asked: the gate refused the stage (see its gate line)",
+                None,
+            );
+        }
+        sts::check_identities(&config, &passed, cli.as_ref(), &mut report);
     }
     if report.failures == 0 {
         Ok(ExitCode::SUCCESS)
@@ -163,6 +172,35 @@ fn profiles(text: &str) -> Profiles<'_> {
         }
     }
     profiles
+}
+
+/// The gate's verdict on each stage (what exec, shell, env and console
+/// would say); the stages it lets in.
+fn check_gate<'c>(
+    config: &Config,
+    stages: Vec<Stage<'c>>,
+    report: &mut Report,
+) -> (Vec<Stage<'c>>, Vec<&'c str>) {
+    let mut passed = Vec::with_capacity(stages.len());
+    let mut refused = Vec::new();
+    for stage in stages {
+        let subject = format!("stage {} (gate)", stage.name);
+        match crate::gate::check(config, &stage) {
+            Ok(()) => {
+                let detail = format!(
+                    "every AWS client reads profile {} as acct renders it",
+                    stage.profile
+                );
+                report.line(Mark::Ok, &subject, &detail, None);
+                passed.push(stage);
+            }
+            Err(failure) => {
+                report.fail_with(&failure, &subject);
+                refused.push(stage.name);
+            }
+        }
+    }
+    (passed, refused)
 }
 
 fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Result<()> {

@@ -61,6 +61,10 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     // anything runs.
     let mut summary_file = args.summary_json.as_deref().map(open_summary).transpose()?;
     confirm::together(&stages, args.yes)?;
+    // Every stage through the gate before anyone is asked for an MFA code.
+    for stage in &stages {
+        crate::gate::check(&config, stage)?;
+    }
     let envs = credentials::stage_envs(&config, &stages, args.export_credentials)?;
     let signals = signals::Signals::install().map_err(|e| {
         Failure::other(

@@ -139,7 +139,8 @@ fn existing_profiles() -> Vec<String> {
             }
         }
     }
-    if let Some(Ok(Some(text))) = aws_file::inherited_credentials_path().map(|p| aws_file::read(&p)) {
+    if let Some(Ok(Some(text))) = aws_file::inherited_credentials_path().map(|p| aws_file::read(&p))
+    {
         for section in ini::sections(&text) {
             add(section.header.trim().to_string());
         }

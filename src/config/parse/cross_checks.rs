@@ -163,8 +163,10 @@ impl Walker {
             .mfa_session
             .as_ref()
             .map(|_| crate::config::MfaSession::profile_name(&config.namespace));
+        let mut profile = String::new();
         for (stage, span) in config.stages.iter().zip(spans) {
-            let profile = config.profile_name(&stage.name);
+            profile.clear();
+            config.render_format_into(&mut profile, &config.profile_format, &stage.name);
             if profile == config.source_profile {
                 self.error(
                     source_profile_span.clone().unwrap_or(span.name.clone()),
