@@ -59,7 +59,7 @@ const WITH_QA: &str = "\n[stages.qa]\n";
 
 #[test]
 fn bash_completes_stage_names_from_the_config() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let script = generate(&sandbox, "bash", "acct.bash");
     let mut cmd = sandbox.command("bash");
     cmd.args(["--noprofile", "--norc", "-i"])
@@ -74,6 +74,7 @@ fn bash_completes_stage_names_from_the_config() {
 
     // A stage added to the config completes at once.
     sandbox.write_user_config(&format!("{SINGLE}{WITH_QA}"));
+    sandbox.write_block();
     complete_and_run(&mut session, "q", "qa");
 }
 
@@ -93,7 +94,7 @@ fn bash_completion_loads_the_script_and_completes_stages_everywhere() {
         "mfa_serial = \"arn:aws:iam::323330167063:mfa/admin@example.com\"\n",
         "",
     );
-    let sandbox = Sandbox::with_config(&config);
+    let sandbox = Sandbox::staged(&config);
     generate(
         &sandbox,
         "bash",
@@ -120,7 +121,7 @@ fn bash_completion_loads_the_script_and_completes_stages_everywhere() {
 
 #[test]
 fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let functions = sandbox.root.join("zsh-functions");
     generate(&sandbox, "zsh", "zsh-functions/_acct");
     let zdotdir = sandbox.root.join("zdotdir");
@@ -140,6 +141,7 @@ fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
     complete_and_run(&mut session, "te", "testing");
     complete_shell(&mut session, "te", "testing");
     sandbox.write_user_config(&format!("{SINGLE}{WITH_QA}"));
+    sandbox.write_block();
     complete_and_run(&mut session, "q", "qa");
 }
 

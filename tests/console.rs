@@ -796,6 +796,7 @@ fn a_redirect_is_not_followed_and_a_local_endpoint_bypasses_proxies() {
     let sandbox = Sandbox::new();
     let (cli, _) = fake_cli(&sandbox, true);
     sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
+    sandbox.write_block();
     let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
     let elsewhere = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
     let redirecting = Endpoint::start(vec![(302, elsewhere.url())]);

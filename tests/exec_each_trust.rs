@@ -88,7 +88,7 @@ impl Drop for Pids {
 
 #[test]
 fn a_background_process_holding_the_output_does_not_hold_up_the_stages() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let started = Instant::now();
     let out = sandbox
         .acct()
@@ -118,7 +118,7 @@ fn a_background_process_holding_the_output_does_not_hold_up_the_stages() {
 
 #[test]
 fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let mut child = start(
         sandbox
             .acct()
@@ -154,7 +154,7 @@ fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
 /// started too (the watcher).
 #[test]
 fn sigkill_to_the_job_leaves_no_stage_running() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let mut cmd = sandbox.acct();
     cmd.process_group(0)
         .args(["exec", "--each", "testing,root", "--parallel", "2", "--"])
@@ -179,7 +179,7 @@ fn sigkill_to_the_job_leaves_no_stage_running() {
 /// A command that reads the terminal gets an error at once, not SIGTTIN.
 #[test]
 fn a_stage_that_reads_the_terminal_is_never_left_stopped() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let mut cmd = sandbox.acct();
     cmd.env("NO_COLOR", "1")
         .args(["exec", "--each", "testing,root", "--"])
@@ -266,7 +266,7 @@ fn per_role_mfa_without_a_terminal_is_refused_at_once() {
 fn a_line_without_end_is_printed_in_pieces_in_bounded_memory() {
     const TOTAL: usize = 400_000_000;
     const PIECE: usize = 64 * 1024;
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let rss = sandbox.root.join("rss");
     let mut cmd = sandbox.command("time");
     cmd.args(["-f", "%M", "-o"])
@@ -317,7 +317,7 @@ fn a_line_without_end_is_printed_in_pieces_in_bounded_memory() {
 
 #[test]
 fn the_summary_is_a_table_and_json_for_scripts() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let json = sandbox.root.join("summary.json");
     let out = sandbox
         .acct()
@@ -376,7 +376,7 @@ fn the_summary_is_a_table_and_json_for_scripts() {
 
 #[test]
 fn fail_fast_starts_nothing_after_the_first_failure() {
-    let sandbox = Sandbox::with_config(MEMBER);
+    let sandbox = Sandbox::staged(MEMBER);
     let out = sandbox
         .acct()
         .args(["exec", "--all", "--yes", "--fail-fast", "--"])

@@ -573,6 +573,7 @@ fn the_credentials_file_is_named_by_aws_credentials_file_only() {
     sandbox.write_user_config(&format!(
         "aws_credentials_file = \"aws/credentials\"\n{MEMBER}"
     ));
+    sandbox.write_block();
     let env = stage_env(&sandbox, &sandbox.work, "testing");
     let value = env
         .iter()
@@ -619,6 +620,7 @@ fn a_relative_path_entry_is_refused_in_any_config() {
     sandbox.write_user_config(&format!(
         "{MEMBER}\n[stages.testing.env]\nPATH = \"~/bin:/usr/bin:/bin\"\n"
     ));
+    sandbox.write_block();
     let env = stage_env(&sandbox, &sandbox.work, "testing");
     assert!(env.contains(&(
         "PATH".to_string(),
@@ -636,7 +638,7 @@ fn a_symlink_owned_by_someone_else_is_theirs() {
         eprintln!("skipped: needs root to give a link another owner");
         return;
     }
-    let sandbox = Sandbox::with_config(SINGLE);
+    let sandbox = Sandbox::staged(SINGLE);
     let target = sandbox.write("mine/acct.toml", MEMBER);
     assert_status(
         &sandbox.acct().arg("allow").arg(&target).output().unwrap(),

@@ -220,7 +220,11 @@ pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
             .next()
             .unwrap_or_else(mfa_session::acct_program),
     };
-    let session = crate::gate::check_session(&spec)
+    let session = spec
+        .mfa_process
+        .as_deref()
+        .map_or(Ok(()), mfa_session::check_process)
+        .and_then(|()| crate::gate::check_session(&spec))
         .and_then(|()| mfa_session::credentials(&spec, Start::IfNeeded))
         .inspect_err(|failure| {
             // An SDK keeps this process's stderr to itself (Terraform says

@@ -54,6 +54,29 @@ fn is_code(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The config resolves a program given as a path from its own folder; a
+/// relative one in a credential_process line (one an older acct wrote)
+/// would be whatever the SDK's working directory holds under that name.
+/// Checked before anything else the line asks for.
+pub fn check_process(process: &str) -> Result<()> {
+    match shell_words::split(process).ok().as_deref() {
+        Some([program, ..]) => check_program(process, program),
+        _ => Ok(()),
+    }
+}
+
+fn check_program(process: &str, program: &str) -> Result<()> {
+    if program.contains('/') && !std::path::Path::new(program).is_absolute() {
+        return Err(Failure::other(
+            format!(
+                "mfa_process `{process}` names its program by a relative path, which would run whatever the current directory holds under that name"
+            ),
+            "run `acct aws-config --write` again: acct writes the program's absolute path",
+        ));
+    }
+    Ok(())
+}
+
 fn from_process(process: &str) -> Result<String> {
     let words = shell_words::split(process).map_err(|e| {
         Failure::other(
@@ -67,17 +90,7 @@ fn from_process(process: &str) -> Result<String> {
             "name a command that prints the code",
         ));
     };
-    // The config resolves a program given as a path from its own folder;
-    // a relative one here (a line an older acct wrote) would be whatever
-    // the SDK's working directory holds under that name.
-    if program.contains('/') && !std::path::Path::new(program).is_absolute() {
-        return Err(Failure::other(
-            format!(
-                "mfa_process `{process}` names its program by a relative path, which would run whatever the current directory holds under that name"
-            ),
-            "run `acct aws-config --write` again: acct writes the program's absolute path",
-        ));
-    }
+    check_program(process, program)?;
     let out = Command::new(program)
         .args(args)
         .stdin(Stdio::null())

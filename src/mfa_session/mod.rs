@@ -21,7 +21,7 @@ use crate::error::{Failure, Result};
 use crate::quote;
 
 pub use cache::Cache;
-pub use code::tell_terminal;
+pub use code::{check_process, tell_terminal};
 
 /// Everything acct needs to start or serve an estate's session. It travels
 /// in the `credential_process` line itself, so the SDK's call needs no
