@@ -115,3 +115,29 @@ fn install_sh_is_shellcheck_clean() {
         .expect("shellcheck is installed (see .ci/run)");
     assert_status(&out, 0);
 }
+
+/// The README's first command, on a machine with nothing of acct's yet (an
+/// empty HOME, no AWS files): the acct part after `./install.sh &&` runs on
+/// the shipped example and succeeds, writing nothing.
+#[test]
+fn the_readmes_first_command_works_on_an_empty_home() {
+    let readme = include_str!("../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("./install.sh && "))
+        .expect("the README starts with ./install.sh && ...");
+    let words = shell_words::split(line.trim_start_matches("./install.sh && ")).unwrap();
+    assert_eq!(words[0], "~/.local/bin/acct", "{line}");
+    let sandbox = Sandbox::new();
+    std::fs::remove_dir_all(sandbox.home.join(".aws")).unwrap();
+    std::fs::remove_dir_all(sandbox.home.join(".config")).unwrap();
+    let out = sandbox
+        .acct()
+        .args(&words[1..])
+        .current_dir(repo_file("."))
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert!(stdout(&out).contains("testing"), "{}", stdout(&out));
+    assert!(tree(&sandbox.home).is_empty(), "{:?}", tree(&sandbox.home));
+}
