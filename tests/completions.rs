@@ -143,6 +143,11 @@ fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
     sandbox.write_user_config(&format!("{SINGLE}{WITH_QA}"));
     sandbox.write_block();
     complete_and_run(&mut session, "q", "qa");
+    // doctor takes stage names too: completed, it checks testing; not, it
+    // would refuse the stage `te`.
+    session.send("acct doctor te\t").unwrap();
+    session.send_line("").unwrap();
+    crate::shell::expect(&mut session, "stage testing");
 }
 
 /// fish's `complete -C LINE` after sourcing the generated script, in `dir`.

@@ -1672,6 +1672,31 @@ fn a_malformed_code_is_asked_again_at_login() {
     session_json(&std::fs::read_to_string(estate.session_file()).unwrap());
 }
 
+/// Under Terraform, which shows only "No valid credential sources found"
+/// when credential_process fails, the person still reads acct's reason and
+/// fix on the terminal where they typed the codes.
+#[test]
+fn under_terraform_the_last_failure_is_said_on_the_terminal() {
+    let test = "under_terraform_the_last_failure_is_said_on_the_terminal";
+    if tools::terraform_or_skip(test).is_none() || tools::terraform_plugin_dir().is_none() {
+        return;
+    }
+    let estate = Estate::new(ORGANIZATION, Sts::V2, false, 0);
+    estate.terraform_init();
+    let mut session = on_terminal(&estate, &estate.client_line(Client::Terraform, "testing"));
+    for typo in ["12345", "abcdef", "1234567"] {
+        expect(&mut session, PROMPT);
+        session.send_line(typo).unwrap();
+    }
+    let said = expect(&mut session, "status=");
+    assert!(
+        said.contains("acct: `1234567` is not an MFA code: six digits")
+            && said.contains("fix: type the six digits your device shows, then run `acct login`"),
+        "{said}"
+    );
+    assert!(estate.sts_calls().is_empty(), "{:?}", estate.sts_calls());
+}
+
 #[test]
 fn three_refused_codes_end_with_a_clear_failure() {
     let estate = Estate::new(ORGANIZATION, Sts::V2, false, 3);
