@@ -1,4 +1,4 @@
-//! Replacing acct with another program (`exec`, later `shell`): no acct
+//! Replacing acct with another program (`exec` and `shell`): no acct
 //! process stays behind, so signals and the exit status are the program's own.
 
 use std::ffi::{CString, OsStr, OsString};

@@ -1678,7 +1678,7 @@ fn a_malformed_code_is_asked_again_at_login() {
 #[test]
 fn under_terraform_the_last_failure_is_said_on_the_terminal() {
     let test = "under_terraform_the_last_failure_is_said_on_the_terminal";
-    if tools::terraform_or_skip(test).is_none() || tools::terraform_plugin_dir().is_none() {
+    if tools::terraform_with_plugins_or_skip(test).is_none() {
         return;
     }
     let estate = Estate::new(ORGANIZATION, Sts::V2, false, 0);

@@ -5,20 +5,13 @@
 
 use std::process::ExitCode;
 
-use crate::cli::InitArgs;
 use crate::error::{Failure, Result};
 use crate::quote;
 use crate::shells::Shell;
 
 /// Called when `acct init` names a shell (without one it writes a config).
-pub fn run(args: &InitArgs) -> Result<ExitCode> {
-    let Some(shell) = args.shell else {
-        return Err(Failure::usage(
-            "acct init needs a shell to print a hook for",
-            "name it: acct init bash|zsh|fish",
-        ));
-    };
-    if args.print_full_init {
+pub fn run(shell: Shell, print_full_init: bool) -> Result<ExitCode> {
+    if print_full_init {
         return super::print(shell.script());
     }
     let exe = std::env::current_exe().map_err(|e| {

@@ -33,8 +33,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::AwsConfig(args) => aws_config::run(&args, config),
         Command::Doctor(args) => doctor::run(&args, config),
         Command::Completions(args) => completions::run(&args),
-        Command::Init(args) if args.shell.is_some() => init_hook::run(&args),
-        Command::Init(args) => init_config::run(&args, config),
+        Command::Init(args) => match args.shell {
+            Some(shell) => init_hook::run(shell, args.print_full_init),
+            None => init_config::run(&args, config),
+        },
         Command::Login(args) => login::login(&args, config),
         Command::Logout => login::logout(config),
         Command::MfaSession(args) => login::credential_process(&args),

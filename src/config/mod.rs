@@ -1,6 +1,7 @@
 //! The stage model: the config file's content (README, "The config file") as types,
-//! parsed and validated from text with no I/O; `discover` finds and reads the
-//! file, `resolve` turns a stage into its profile, account and role.
+//! parsed and validated from text (`parse`, with no I/O); `discover` finds and
+//! reads the file and checks its trust, `resolve` turns a stage into its
+//! profile, account and role.
 
 mod diagnostic;
 pub mod discover;

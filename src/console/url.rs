@@ -142,8 +142,6 @@ fn separator(endpoint: &str) -> char {
     if endpoint.contains('?') { '&' } else { '?' }
 }
 
-/// Percent-encoding of a query value: every byte but RFC 3986's unreserved
-/// characters, so `+`, `/`, `=`, `&` and `%` in a key or a path stay data.
 /// The AWS access portal's shortcut link into an account with a
 /// permission set: `START_URL/#/console?account_id=..&role_name=..&destination=..`
 /// (the portal signs in if needed, then opens `destination`).
@@ -161,6 +159,8 @@ pub fn portal(start_url: &str, account: &str, role_name: &str, destination: &str
     )
 }
 
+/// Percent-encoding of a query value: every byte but RFC 3986's unreserved
+/// characters, so `+`, `/`, `=`, `&` and `%` in a key or a path stay data.
 pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len() * 3);
     for byte in value.bytes() {
