@@ -17,6 +17,7 @@ mod diff;
 mod env_names;
 mod error;
 mod export_credentials;
+mod fnv;
 /// Property tests over the parser and everything that renders a config.
 #[cfg(test)]
 mod fuzz;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic_write;
 use crate::error::{Failure, Result};
+use crate::fnv;
 
 /// `$XDG_RUNTIME_DIR/acct` (per user, private, cleared at logout), else
 /// `acct-UID` in the temp directory.
@@ -30,16 +31,16 @@ pub fn private_dir() -> Result<PathBuf> {
 /// `NAME-HASH.EXT` in the private directory, holding `content`.
 pub fn file(name: &str, content: &str) -> Result<PathBuf> {
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    let path = private_dir()?.join(format!("{stem}-{:016x}.{ext}", fnv1a(content)));
+    let path = private_dir()?.join(format!("{stem}-{:016x}.{ext}", fnv::hash(content)));
     write_if_changed(&path, content)?;
     Ok(path)
 }
 
 /// A private directory `NAME-HASH` holding `files`, e.g. a zsh ZDOTDIR.
 pub fn dir(name: &str, files: &[(&str, &str)]) -> Result<PathBuf> {
-    let mut hash = FNV_OFFSET;
+    let mut hash = fnv::hash("");
     for (file, content) in files {
-        hash = fnv1a_from(fnv1a_from(hash, file), content);
+        hash = fnv::hash_from(fnv::hash_from(hash, file), content);
     }
     let dir = private_dir()?.join(format!("{name}-{hash:016x}"));
     make_private(&dir)?;
@@ -98,22 +99,6 @@ fn write_if_changed(path: &Path, content: &str) -> Result<()> {
         )
     };
     atomic_write::write(path, content.as_bytes(), 0o600).map_err(failure)
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a: stable across builds and platforms, unlike std's hasher, so the
-/// same script always gets the same file name.
-fn fnv1a(text: &str) -> u64 {
-    fnv1a_from(FNV_OFFSET, text)
-}
-
-fn fnv1a_from(mut hash: u64, text: &str) -> u64 {
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
 }
 
 #[cfg(test)]

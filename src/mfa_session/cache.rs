@@ -35,7 +35,11 @@ impl Cache {
             spec.namespace, spec.source_profile, spec.mfa_serial
         );
         Ok(Cache {
-            file: dir.join(format!("{}-{:016x}.json", spec.namespace, fnv1a(&key))),
+            file: dir.join(format!(
+                "{}-{:016x}.json",
+                spec.namespace,
+                crate::fnv::hash(&key)
+            )),
         })
     }
 
@@ -192,13 +196,6 @@ fn failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
         format!("{what} {}: {e}", path.display()),
         "check that the directory is yours and writable (ls -ld), or set XDG_RUNTIME_DIR",
     )
-}
-
-/// FNV-1a: stable across builds, so a session survives an upgrade.
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]
