@@ -1,11 +1,11 @@
 //! Asking before entering a protected stage: on the terminal (`/dev/tty`), as
 //! sudo does, so a pipe on stdin can neither answer nor be swallowed.
 
-use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 
 use crate::config::Stage;
 use crate::error::{Failure, Result};
+use crate::terminal;
 
 pub fn protected(stage: &Stage<'_>, yes: bool) -> Result<()> {
     together(std::slice::from_ref(stage), yes)
@@ -30,7 +30,7 @@ pub fn together(stages: &[Stage<'_>], yes: bool) -> Result<()> {
             format!("their names ({listed})"),
         ),
     };
-    let tty = terminal().map_err(|()| {
+    let tty = terminal::open().map_err(|_| {
         Failure::other(
             format!("{they} and there is no terminal to confirm on; nothing was run"),
             "pass --yes to confirm from a script",
@@ -70,12 +70,4 @@ pub fn together(stages: &[Stage<'_>], yes: bool) -> Result<()> {
         format!("confirmation did not match `{listed}`; nothing was run"),
         "type the stage name exactly as shown, or pass --yes to confirm from a script",
     ))
-}
-
-fn terminal() -> std::result::Result<File, ()> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|_| ())
 }

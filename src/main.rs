@@ -32,6 +32,7 @@ mod stage_env;
 mod stage_record;
 mod startup_files;
 mod suggest;
+mod terminal;
 mod trust;
 
 use std::process::ExitCode;

@@ -4,12 +4,12 @@
 //! or an unambiguous prefix; without a terminal, a usage error that lists
 //! them. The matching is `choose`, pure; the rest is the terminal.
 
-use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader, Write};
 
 use crate::config::{Config, Stage};
 use crate::error::{Failure, Result, printable};
 use crate::suggest;
+use crate::terminal;
 
 /// How many answers the person may give before acct gives up.
 const TRIES: usize = 3;
@@ -71,7 +71,7 @@ pub fn stage<'c>(config: &'c Config, named: Option<&str>, command: &str) -> Resu
     }
     let mut stages: Vec<Stage<'c>> = config.stages().collect();
     let names: Vec<&'c str> = stages.iter().map(|s| s.name).collect();
-    let Ok(tty) = OpenOptions::new().read(true).write(true).open("/dev/tty") else {
+    let Ok(tty) = terminal::open() else {
         return Err(Failure::usage(
             format!("`acct {command}` needs a stage, and there is no terminal to choose one on"),
             format!(

@@ -3,13 +3,13 @@
 //! when an SDK runs acct with pipes for stdin and stdout). With neither, the
 //! caller fails at once: nothing waits for an answer that cannot come.
 
-use std::fs::OpenOptions;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use super::SessionSpec;
 use crate::clock;
 use crate::error::{Failure, Result};
+use crate::terminal;
 
 /// How many codes a person may type before acct gives up, wrong or
 /// malformed alike (the AWS CLI's own MFA prompt gives one).
@@ -112,19 +112,15 @@ fn from_process(process: &str) -> Result<String> {
 }
 
 fn from_terminal(spec: &SessionSpec) -> Result<String> {
-    let tty = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|_| {
-            Failure::other(
-                format!(
-                    "no MFA session for {} and no terminal to ask; run acct login",
-                    spec.namespace
-                ),
-                "run `acct login` in a terminal first (or set mfa_process); nothing was run",
-            )
-        })?;
+    let tty = terminal::open().map_err(|_| {
+        Failure::other(
+            format!(
+                "no MFA session for {} and no terminal to ask; run acct login",
+                spec.namespace
+            ),
+            "run `acct login` in a terminal first (or set mfa_process); nothing was run",
+        )
+    })?;
     let mut writer = &tty;
     let _ = write!(
         writer,
@@ -171,7 +167,7 @@ fn without_echo<T>(tty: &std::fs::File, read: impl FnOnce() -> T) -> T {
 /// quote the AWS CLI's stderr.
 pub fn tell(text: &str) {
     let text = crate::error::printable(text, false);
-    match OpenOptions::new().write(true).open("/dev/tty") {
+    match terminal::for_writing() {
         Ok(mut tty) => {
             let _ = writeln!(tty, "{text}");
         }
@@ -184,7 +180,7 @@ pub fn tell(text: &str) {
 /// shows only "No valid credential sources found"), so the person reads
 /// why, and the fix, where they typed the code.
 pub fn tell_terminal(text: &str) {
-    if let Ok(mut tty) = OpenOptions::new().write(true).open("/dev/tty") {
+    if let Ok(mut tty) = terminal::for_writing() {
         let _ = writeln!(tty, "{text}");
     }
 }

@@ -67,5 +67,5 @@ fn someone_can_answer() -> bool {
     let stdin = std::io::stdin();
     let piped = nix::sys::stat::fstat(stdin.as_fd())
         .is_ok_and(|st| (st.st_mode & nix::libc::S_IFMT) == nix::libc::S_IFIFO);
-    stdin.is_terminal() || piped || std::fs::File::open("/dev/tty").is_ok()
+    stdin.is_terminal() || piped || crate::terminal::exists()
 }

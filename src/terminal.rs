@@ -1,0 +1,25 @@
+//! The person's terminal, `/dev/tty`: where acct asks (an MFA code, a
+//! protected stage's name, which stage) and says what a person must read
+//! even when stdin and stdout are pipes (an SDK running credential_process,
+//! `eval "$(acct env ...)"`), as sudo and ssh do. One place opens it.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+
+const PATH: &str = "/dev/tty";
+
+/// The terminal to ask on and read the answer from; an error when the
+/// process has none (CI, cron, a job of `exec --each`).
+pub fn open() -> io::Result<File> {
+    OpenOptions::new().read(true).write(true).open(PATH)
+}
+
+/// The terminal to write to only.
+pub fn for_writing() -> io::Result<File> {
+    OpenOptions::new().write(true).open(PATH)
+}
+
+/// Whether the process has a terminal at all.
+pub fn exists() -> bool {
+    File::open(PATH).is_ok()
+}
