@@ -16,11 +16,20 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export HOME=$tmp
 unset ACCT_CONFIG ACCT_STAGE
-cp examples/organization.toml "$tmp/small.toml"
+# Each estate with an AWS config file of its own (same namespace), its
+# profiles written: exec's gate reads them before it execs.
+unset AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
 {
+  printf 'aws_config_file = "%s"\n' "$tmp/aws-small"
+  cat examples/organization.toml
+} >"$tmp/small.toml"
+{
+  printf 'aws_config_file = "%s"\n' "$tmp/aws-large"
   cat examples/organization.toml
   for i in $(seq 1 998); do printf '\n[stages.s%d]\naccount_id = "%012d"\n' "$i" "$i"; done
 } >"$tmp/large.toml"
+"$acct" -c "$tmp/small.toml" aws-config --write >/dev/null
+"$acct" -c "$tmp/large.toml" aws-config --write >/dev/null
 
 python3 - "$peak" "$acct" "$tmp/small.toml" "$tmp/large.toml" <<'PY'
 import subprocess, sys

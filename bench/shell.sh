@@ -35,6 +35,8 @@ topology = "single"
 [stages.root]
 account_id = "323330167063"
 EOF
+# The stages' AWS profiles: without them the gate refuses to enter a stage.
+HOME=${home} XDG_CONFIG_HOME=${home}/.config "${acct}" aws-config --write >/dev/null
 # The user's own startup files: an alias, a prompt, a prompt hook of their own.
 # "minimal" is only that, the worst case for acct's fixed start-up cost;
 # "typical" adds what a stock setup loads: Debian's skeleton .bashrc, zsh's
