@@ -183,18 +183,8 @@ fn check_config_text(
     // The section the lines now belong to (which expected one, if any),
     // and whether it began inside the block.
     let mut current: Option<(Option<usize>, bool)> = None;
-    let mut headed = false;
-    for line in ini::lines(text) {
-        let header = match clients::kind(line.text) {
-            Kind::Quiet => continue,
-            Kind::Header => true,
-            Kind::Other => false,
-        };
+    each_line(text, path, |line, header| {
         let inside = range.contains(&line.offset);
-        if !header && !headed {
-            return Err(before_any_header(path, &line));
-        }
-        headed = true;
         if header {
             let named = expected
                 .iter()
@@ -218,7 +208,7 @@ fn check_config_text(
                 }
                 (None, _) => {}
             }
-            continue;
+            return Ok(());
         }
         match current {
             Some((Some(i), true)) if inside => {
@@ -240,7 +230,8 @@ fn check_config_text(
             }
             _ => {}
         }
-    }
+        Ok(())
+    })?;
     for (want, found) in expected.iter().zip(&found) {
         let Some(section) = found.first() else {
             return Err(Failure::other(
@@ -302,7 +293,14 @@ fn before_any_header(path: &Path, line: &ini::Line<'_>) -> Failure {
     )
 }
 
-fn check_credentials(text: &str, path: &Path, expected: &[Expected]) -> Result<()> {
+/// Every line a client reads, with whether it is a section header (blank
+/// and comment lines skipped). A key line before any header makes botocore
+/// refuse the whole file: that refusal comes first, in either file.
+fn each_line<'t>(
+    text: &'t str,
+    path: &Path,
+    mut visit: impl FnMut(ini::Line<'t>, bool) -> Result<()>,
+) -> Result<()> {
     let mut headed = false;
     for line in ini::lines(text) {
         let header = match clients::kind(line.text) {
@@ -314,8 +312,15 @@ fn check_credentials(text: &str, path: &Path, expected: &[Expected]) -> Result<(
             return Err(before_any_header(path, &line));
         }
         headed = true;
+        visit(line, header)?;
+    }
+    Ok(())
+}
+
+fn check_credentials(text: &str, path: &Path, expected: &[Expected]) -> Result<()> {
+    each_line(text, path, |line, header| {
         if !header {
-            continue;
+            return Ok(());
         }
         if let Some(want) = expected
             .iter()
@@ -335,8 +340,8 @@ fn check_credentials(text: &str, path: &Path, expected: &[Expected]) -> Result<(
                 ),
             ));
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn what(name: &str) -> String {

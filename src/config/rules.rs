@@ -159,6 +159,17 @@ pub fn role(value: &str) -> Result<RoleRef<'_>, Problem> {
     ))
 }
 
+/// A profile name acct can write and every client reads alike.
+pub fn source_profile(value: &str) -> Result<(), Problem> {
+    if value.is_empty() || !value.chars().all(is_profile_char) {
+        return Err((
+            format!("source_profile {value:?} is not a usable profile name"),
+            "use letters, digits and _.@+=,- only".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// An MFA device as STS's `SerialNumber` takes it: a virtual or passkey
 /// device's ARN, or a hardware token's serial number (9 to 256 characters
 /// of `[\w+=/:,.@-]`, e.g. `GAHT12345678`).

@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 
 use super::{
     DEFAULT_PERMISSION_SET, ROOT, Starter, StarterIam, StarterSso, account_taken,
-    default_protected, protected_names, source_profile_name, stage_names,
+    default_protected, protected_names, stage_names,
 };
 use crate::config::rules::{self, Problem};
 use crate::config::{Topology, regions};
@@ -142,7 +142,7 @@ fn ask_iam(prompt: &mut Prompt<'_>, namespace: &str, profiles: &[String]) -> Res
     let source_profile = prompt.ask(
         "Source profile (the one with your long-lived keys)",
         Some(namespace),
-        |a| source_profile_name(a).map(|()| a.to_string()),
+        |a| rules::source_profile(a).map(|()| a.to_string()),
     )?;
     let mfa_serial = prompt.ask(
         "MFA device: its ARN, or a hardware token's serial (empty: none)",

@@ -104,28 +104,11 @@ fn protected_names(
     Ok(names)
 }
 
-/// A source profile's name, as the config parser checks it.
-fn source_profile_name(value: &str) -> std::result::Result<(), Problem> {
-    if value.is_empty() || !value.chars().all(rules::is_profile_char) {
-        return Err((
-            format!("{value:?} is not a usable profile name"),
-            "use letters, digits and _.@+=,- only".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// The profile names of the person's AWS files (`AWS_CONFIG_FILE` or
 /// `~/.aws/config`, and the credentials file), offered as source profiles.
 /// Names only: no key or value is read out.
 fn existing_profiles() -> Vec<String> {
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from);
-    let config = std::env::var_os("AWS_CONFIG_FILE")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| home.as_ref().map(|h| h.join(".aws/config")));
+    let config = aws_file::env_config_path();
     let mut names: Vec<String> = Vec::new();
     let mut add = |name: String| {
         if !names.contains(&name) && name.chars().all(rules::is_profile_char) {
@@ -352,7 +335,7 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         Some(_) => None,
         None => {
             if let Some(profile) = &args.source_profile {
-                source_profile_name(profile).map_err(|p| bad_option("--source-profile", p))?;
+                rules::source_profile(profile).map_err(|p| bad_option("--source-profile", p))?;
             }
             if let Some(device) = &args.mfa_serial {
                 rules::mfa_serial(device).map_err(|p| bad_option("--mfa-serial", p))?;

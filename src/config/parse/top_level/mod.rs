@@ -417,14 +417,7 @@ impl Walker {
     }
 
     fn source_profile(&mut self, w: &Written) {
-        let value = &w.value;
-        if value.is_empty() || !value.chars().all(rules::is_profile_char) {
-            self.error(
-                w.span.clone(),
-                format!("source_profile {value:?} is not a usable profile name"),
-                "use letters, digits and _.@+=,- only",
-            );
-        }
+        self.problem(w.span.clone(), rules::source_profile(&w.value));
     }
 }
 
