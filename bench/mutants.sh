@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation check of SPEC section 2's lists: for every name in
-# STALE_CREDENTIALS and OWNED (src/env_names.rs), replace it with a name
+# STALE_CREDENTIALS and OWNED (src/config/env_names.rs), replace it with a name
 # nobody sets and run the environment tests. A mutant that survives is a
 # name whose removal no test would notice. Then the code mutants of the
 # safety lines (issue 20), each a one-line change that weakens a check,
@@ -24,7 +24,7 @@ cp -r Cargo.toml Cargo.lock README.md src tests shells examples "$copy/"
 if [ -z "${ACCT_TEST_TOOLS:-}" ] && [ -d "$root/target/test-tools/venv/bin" ]; then
   export ACCT_TEST_TOOLS=$root/target/test-tools/venv/bin
 fi
-file=src/env_names.rs
+file=src/config/env_names.rs
 
 # The names of both lists, in order.
 names() {
@@ -45,7 +45,7 @@ code_mutants=(
 code_mutant() {
   case "$1" in
   confirm-partial-answer) # an answer naming only some protected stages
-    file=src/confirm.rs
+    file=src/terminal/confirm.rs
     script='s/&& given == wanted {/\&\& given.iter().all(|g| wanted.contains(g)) {/'
     tests=(--test tests -- exec_each::protected) ;;
   guard-world-writable-only) # a group-writable config accepted
@@ -57,15 +57,15 @@ code_mutant() {
     script='s/\.max_redirects(0)/.max_redirects(5)/'
     tests=(--test tests -- console::a_redirect) ;;
   session-token-inherited-env) # GetSessionToken keeps stale keys and profiles
-    file=src/aws_cli.rs
+    file=src/aws/cli.rs
     script='/"get-session-token"/,/session_env/{/\.env_clear()/d}'
     tests=(--test tests -- aws_allow_list::the_session_call) ;;
   quote-dollar-backtick-plain) # $ and ` left unquoted
-    file=src/quote.rs
+    file=src/text/quote.rs
     script='s/b"_-.\/:@,+"/b"_-.\/:@,+$`"/'
     tests=(--bin acct -- quote::) ;;
   atomic-temp-without-excl) # the temp file opened without O_EXCL/O_NOFOLLOW
-    file=src/atomic_write.rs
+    file=src/files/atomic_write.rs
     script='s/\.create_new(true)/.create(true).truncate(true)/; /^        \.custom_flags(nix::libc::O_NOFOLLOW)$/d'
     tests=(--bin acct -- atomic_write::) ;;
   *) return 1 ;;
@@ -122,14 +122,14 @@ judge() {
 for name in "$@"; do
   i=$((i + 1))
   if ! code_mutant "$name"; then
-    file=src/env_names.rs
+    file=src/config/env_names.rs
     # Same array length, so the mutant compiles: only the name is gone.
     script="s/^\(    \)\"$name\",/\1\"ACCT_MUTANT_$i\",/"
     tests=(--test tests -- "${filters[@]}")
   fi
   judge
 done
-file=src/env_names.rs
+file=src/config/env_names.rs
 cp "$file" "$copy/$file"
 echo "mutants: $# names, ${#survivors[@]} survived${survivors[*]:+: ${survivors[*]}}"
 [ "${#survivors[@]}" -eq 0 ]

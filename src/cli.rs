@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
-use crate::complete_stages::stage_names;
-use crate::shells::Shell;
+use crate::shell::completion::stage_names::stage_names;
+use crate::shell::scripts::Shell;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -68,7 +68,7 @@ impl fmt::Display for Failure {
 /// (`\u{1b}`), so quoted and unquoted values look alike; newlines are kept
 /// when `keep_newlines`, for text made of lines.
 pub fn printable(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let hidden = |c: char| crate::quote::is_hidden(c) && !(keep_newlines && c == '\n');
+    let hidden = |c: char| crate::text::quote::is_hidden(c) && !(keep_newlines && c == '\n');
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }

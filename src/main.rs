@@ -1,46 +1,26 @@
 //! acct: put a person or a script inside one stage of an AWS estate.
 
-mod atomic_write;
-mod aws_cli;
-mod aws_cli_cache;
-mod aws_file;
-mod aws_profiles;
+mod aws;
 mod cli;
-mod clock;
 mod commands;
-mod complete_stages;
-mod completion;
 mod config;
-mod confirm;
 mod console;
-mod diff;
-mod env_names;
 mod error;
-mod export_credentials;
-mod fnv;
+mod files;
 /// Property tests over the parser and everything that renders a config.
 #[cfg(test)]
-mod fuzz;
-mod gate;
-mod mfa_session;
-mod picker;
-mod process;
-mod quote;
-mod shells;
-mod sso_token;
-mod stage_env;
-mod stage_record;
-mod startup_files;
-mod suggest;
+mod property_tests;
+mod shell;
+mod stage;
 mod terminal;
-mod trust;
+mod text;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    if let Some(code) = completion::answer() {
+    if let Some(code) = shell::completion::answer() {
         return code;
     }
     let cli = match cli::Cli::try_parse() {

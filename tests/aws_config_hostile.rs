@@ -17,7 +17,7 @@ use crate::util::*;
 /// acct's own header reader, compiled into the tests to hold it against
 /// botocore's (it needs nothing but std).
 #[allow(dead_code)]
-#[path = "../src/aws_file/ini.rs"]
+#[path = "../src/aws/file/ini.rs"]
 mod ini;
 
 fn read(path: &Path) -> String {

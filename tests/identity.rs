@@ -461,14 +461,14 @@ fn the_container_endpoint_is_a_live_identity() {
     }
 }
 
-/// Every name acct removes (src/env_names.rs's `STALE_CREDENTIALS`) is in
+/// Every name acct removes (src/config/env_names.rs's `STALE_CREDENTIALS`) is in
 /// one case here, so a new name comes with its test.
 #[test]
 fn every_removed_name_has_a_case() {
-    let source = std::fs::read_to_string(repo_file("src/env_names.rs")).unwrap();
+    let source = std::fs::read_to_string(repo_file("src/config/env_names.rs")).unwrap();
     let start = source
         .find("pub const STALE_CREDENTIALS")
-        .expect("STALE_CREDENTIALS in src/env_names.rs");
+        .expect("STALE_CREDENTIALS in src/config/env_names.rs");
     let list = &source[start..start + source[start..].find("];").unwrap()];
     let mut removed: Vec<&str> = list
         .lines()

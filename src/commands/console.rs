@@ -4,19 +4,19 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::aws_cli::AwsCli;
+use crate::aws::cli::AwsCli;
 use crate::cli::ConsoleArgs;
 use crate::config::{Config, Stage, discover};
-use crate::confirm;
 use crate::console::{self, Federation, Way, browser, federation, url};
 use crate::error::{Failure, Result};
-use crate::stage_env::{Credentials, StageEnv};
+use crate::stage::environment::{Credentials, StageEnv};
+use crate::terminal::confirm;
 
 pub fn run(args: &ConsoleArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
-    let stage = crate::picker::stage(&config, args.stage.as_deref(), "console")?;
+    let stage = crate::terminal::picker::stage(&config, args.stage.as_deref(), "console")?;
     confirm::protected(&stage, args.yes)?;
-    crate::gate::check(&config, &stage).map_err(|mut failure| {
+    crate::stage::gate::check(&config, &stage).map_err(|mut failure| {
         failure.message = failure
             .message
             .replace("so nothing was run", "so no console was opened");

@@ -10,19 +10,19 @@ use std::process::ExitCode;
 
 use crate::cli::{EnvArgs, EnvFormat};
 use crate::config::discover;
-use crate::confirm;
-use crate::env_names;
+use crate::config::env_names;
 use crate::error::{Failure, Result, printable};
-use crate::quote;
-use crate::shells::Shell;
-use crate::stage_env::{self, StageEnv};
-use crate::stage_record::{self, Environment, Undone};
+use crate::shell::scripts::Shell;
+use crate::stage::environment::{self, StageEnv};
+use crate::stage::record::{self, Environment, Undone};
+use crate::terminal::confirm;
+use crate::text::quote;
 
 pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let format = args.shell.unwrap_or_else(default_format);
-    let here = stage_record::undo(std::env::vars_os().collect());
+    let here = record::undo(std::env::vars_os().collect());
     if let Some(corrupt) = &here.corrupt {
-        eprintln!("{}", stage_record::warning(corrupt));
+        eprintln!("{}", record::warning(corrupt));
     }
     let active = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
     let change = match &args.stage {
@@ -45,11 +45,11 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                     );
                 }
             }
-            crate::gate::check(&config, &stage)?;
+            crate::stage::gate::check(&config, &stage)?;
             let stage_env = StageEnv::new(&config, &stage);
             let endpoints = stage_env.dropped_endpoints(&here.env);
             if !endpoints.is_empty() {
-                eprintln!("{}", stage_env::endpoints_removed(&endpoints));
+                eprintln!("{}", environment::endpoints_removed(&endpoints));
             }
             enter(&stage_env, here)
         }
@@ -133,7 +133,7 @@ fn enter(stage: &StageEnv, here: Undone) -> Change {
         .map(String::as_str)
         .chain(stage.set.iter().map(|(n, _)| n.as_str()))
         .chain(stage.unset.iter().map(String::as_str))
-        .chain([stage_record::NAME])
+        .chain([record::NAME])
         .collect();
     Change::toward(&target, &names, |name| {
         stage.unset.iter().any(|n| n == name)
@@ -145,14 +145,14 @@ fn enter(stage: &StageEnv, here: Undone) -> Change {
 /// (or with one that is not believed) every name acct sets or removes goes.
 fn leave(here: Undone, active: Option<&str>) -> Change {
     if let Some(record) = &here.record {
-        let names: Vec<&str> = record.names().chain([stage_record::NAME]).collect();
+        let names: Vec<&str> = record.names().chain([record::NAME]).collect();
         return Change::toward(&here.env, &names, |_| false);
     }
     if let (Some(active), None) = (active, &here.corrupt) {
         eprintln!(
             "acct: warning: stage `{}` was entered without a record of what it changed ({} is not set), so its own [env] variables stay",
             printable(active, false),
-            stage_record::NAME
+            record::NAME
         );
     }
     let all = StageEnv::leaving();
@@ -166,7 +166,7 @@ fn leave(here: Undone, active: Option<&str>) -> Change {
                 .filter_map(|(n, _)| n.to_str())
                 .filter(|n| env_names::is_in_force_variable(n)),
         )
-        .chain([stage_record::NAME])
+        .chain([record::NAME])
         .collect();
     Change::toward(&Vec::new(), &names, |_| true)
 }

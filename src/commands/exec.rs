@@ -4,12 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cli::ExecArgs;
+use crate::commands::process;
 use crate::config::discover;
-use crate::confirm;
 use crate::error::{Failure, Result};
-use crate::export_credentials;
-use crate::picker;
-use crate::process;
+use crate::stage::entry;
+use crate::terminal::confirm;
+use crate::terminal::picker;
 
 pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     if args.all || !args.each.is_empty() {
@@ -24,6 +24,6 @@ pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = picker::stage(&config, args.stage.as_deref(), "exec")?;
     confirm::protected(&stage, args.yes)?;
-    let env = export_credentials::stage_env(&config, &stage, args.export_credentials)?;
+    let env = entry::stage_env(&config, &stage, args.export_credentials)?;
     Err(process::exec(&args.command, &env))
 }

@@ -6,8 +6,8 @@
 use std::process::ExitCode;
 
 use crate::error::{Failure, Result};
-use crate::quote;
-use crate::shells::Shell;
+use crate::shell::scripts::Shell;
+use crate::text::quote;
 
 /// Called when `acct init` names a shell (without one it writes a config).
 pub fn run(shell: Shell, print_full_init: bool) -> Result<ExitCode> {

@@ -1,18 +1,18 @@
 //! `acct login`, `acct logout`, and `acct mfa-session`, the
-//! `credential_process` of the session profile (see `crate::mfa_session`).
+//! `credential_process` of the session profile (see `crate::aws::mfa_session`).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::aws_cli_cache;
-use crate::aws_file::{self, ini};
+use crate::aws::cli_cache;
+use crate::aws::file::{self, ini};
+use crate::aws::mfa_session::{self, SessionSpec, Start};
+use crate::aws::sso_token::{self, Token};
 use crate::cli::{LoginArgs, MfaSessionArgs};
-use crate::clock;
 use crate::config::{Config, MfaSession, Sso, discover};
 use crate::error::{Failure, Result};
-use crate::mfa_session::{self, SessionSpec, Start};
-use crate::sso_token::{self, Token};
+use crate::text::clock;
 
 /// The estate's session, or why it has none.
 fn spec_of(config: &Config) -> Result<SessionSpec> {
@@ -100,8 +100,8 @@ fn sso_login(config: &Config, force: bool) -> Result<ExitCode> {
         }
     }
     // The AWS CLI reads the session's start URL from the AWS config file.
-    let aws_config = aws_file::config_path(config, None)?;
-    let has_session = aws_file::read(&aws_config)?.is_some_and(|text| {
+    let aws_config = file::config_path(config, None)?;
+    let has_session = file::read(&aws_config)?.is_some_and(|text| {
         ini::sections(&text)
             .iter()
             .any(|s| s.sso_session().as_deref() == Some(session))
@@ -183,8 +183,8 @@ pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
     let mut roles: Vec<String> = config.stages().map(|s| s.role_arn).collect();
     roles.sort();
     roles.dedup();
-    let removed = aws_cli_cache::forget_roles(roles.iter().map(String::as_str));
-    let cache = aws_cli_cache::dir().unwrap_or_default();
+    let removed = cli_cache::forget_roles(roles.iter().map(String::as_str));
+    let cache = cli_cache::dir().unwrap_or_default();
     if removed > 0 {
         eprintln!(
             "acct: removed {removed} role credential{} of {}'s stages from the AWS CLI's cache ({})",
@@ -224,7 +224,7 @@ pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
         .mfa_process
         .as_deref()
         .map_or(Ok(()), mfa_session::check_process)
-        .and_then(|()| crate::gate::check_session(&spec))
+        .and_then(|()| crate::stage::gate::check_session(&spec))
         .and_then(|()| mfa_session::credentials(&spec, Start::IfNeeded))
         .inspect_err(|failure| {
             // An SDK keeps this process's stderr to itself (Terraform says

@@ -13,6 +13,7 @@ mod init_hook;
 mod list;
 mod login;
 mod manpage;
+pub mod process;
 mod prompt;
 mod shell;
 mod trust;
@@ -51,7 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// A stage by name; an unknown one is a usage error with the closest name.
-pub use crate::picker::find as find_stage;
+pub use crate::terminal::picker::find as find_stage;
 
 /// Write to stdout; a closed pipe (`acct list | head -1`) is a quiet success.
 pub fn print(text: &str) -> Result<ExitCode> {

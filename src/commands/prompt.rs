@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use crate::error::Result;
-use crate::stage_env;
+use crate::stage::environment;
 
 pub fn run() -> Result<ExitCode> {
     let segment = std::env::var("ACCT_PROMPT").unwrap_or_default();
@@ -15,8 +15,8 @@ pub fn run() -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // As the shells' hooks draw it: a stage not in force is not shown plain.
-    let segment = match stage_env::mismatch(|name| std::env::var_os(name)) {
-        Some(mismatch) => stage_env::segment_with_mismatch(&segment, &mismatch),
+    let segment = match environment::mismatch(|name| std::env::var_os(name)) {
+        Some(mismatch) => environment::segment_with_mismatch(&segment, &mismatch),
         None => segment,
     };
     super::print(&format!("{segment}\n"))

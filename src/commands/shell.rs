@@ -4,16 +4,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cli::ShellArgs;
+use crate::commands::process;
 use crate::config::{Config, discover};
-use crate::confirm;
 use crate::error::{Failure, Result};
-use crate::export_credentials;
-use crate::process;
-use crate::shells;
+use crate::shell::scripts;
+use crate::stage::entry;
+use crate::terminal::confirm;
 
 pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
-    let stage = crate::picker::stage(&config, args.stage.as_deref(), "shell")?;
+    let stage = crate::terminal::picker::stage(&config, args.stage.as_deref(), "shell")?;
     let outer = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
     if let (Some(outer), false) = (&outer, args.nest) {
         return Err(Failure::other(
@@ -28,12 +28,12 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         ));
     }
     confirm::protected(&stage, args.yes)?;
-    let mut env = export_credentials::stage_env(&config, &stage, args.export_credentials)?;
+    let mut env = entry::stage_env(&config, &stage, args.export_credentials)?;
     if outer.is_some() {
         env.nest_within(&std::env::var("ACCT_PROMPT").unwrap_or_default());
     }
     let words = shell_words(&config);
-    let launch = shells::launch(&words)?;
+    let launch = scripts::launch(&words)?;
     if let Some(name) = &launch.unsupported {
         eprintln!(
             "acct: warning: no prompt integration for {} (only bash, zsh and fish); \

@@ -8,8 +8,8 @@ use super::Config;
 use super::diagnostic::line_column;
 use super::guard;
 use super::project_files;
+use crate::config::trust::TrustStore;
 use crate::error::{Failure, Result, printable};
-use crate::trust::TrustStore;
 
 pub const LOCAL_NAME: &str = "acct.toml";
 

@@ -5,6 +5,7 @@
 
 mod diagnostic;
 pub mod discover;
+pub mod env_names;
 mod guard;
 pub mod named;
 mod parse;
@@ -12,6 +13,7 @@ mod project_files;
 pub mod regions;
 pub mod resolve;
 pub mod rules;
+pub mod trust;
 
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 
 use super::rules::Problem;
 use super::{Config, PARTITIONS};
-use crate::suggest;
+use crate::text::suggest;
 
 const LIST: &str = include_str!("regions.txt");
 

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::error::{Failure, Result};
-use crate::stage_env::Credentials;
+use crate::stage::environment::Credentials;
 
 use super::url;
 

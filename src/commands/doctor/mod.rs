@@ -9,14 +9,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::aws_cli::AwsCli;
-use crate::aws_file::{self, block, ini};
-use crate::aws_profiles;
+use crate::aws::cli::AwsCli;
+use crate::aws::file::{self, block, ini};
+use crate::aws::profiles;
+use crate::aws::sso_token::{self, Token};
 use crate::cli::DoctorArgs;
-use crate::clock;
 use crate::config::{Config, Sso, Stage, discover};
 use crate::error::{Failure, Result, printable};
-use crate::sso_token::{self, Token};
+use crate::text::clock;
 
 mod sts;
 
@@ -185,7 +185,7 @@ fn check_gate<'c>(
     let mut refused = Vec::new();
     for stage in stages {
         let subject = format!("stage {} (gate)", stage.name);
-        match crate::gate::check(config, &stage) {
+        match crate::stage::gate::check(config, &stage) {
             Ok(()) => {
                 let detail = format!(
                     "every AWS client reads profile {} as acct renders it",
@@ -204,23 +204,20 @@ fn check_gate<'c>(
 }
 
 fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Result<()> {
-    let path = aws_file::config_path(config, None)?;
+    let path = file::config_path(config, None)?;
     let fix_write = "run `acct aws-config --write`";
-    let text = match aws_file::read(&path) {
+    let text = match file::read(&path) {
         Ok(Some(text)) => {
             // Conflicts (a section botocore reads as one of acct's profiles,
             // however spelled), broken markers, a block another config
             // wrote: `--write` would refuse, and the AWS CLI itself refuses
             // a file that defines a section twice.
-            let (owner, rendered) = (
-                block::owner_text(&config.path),
-                aws_profiles::render(config),
-            );
-            let ours = aws_file::block_of(config, &owner, &rendered);
-            match block::merge(&text, &ours, |o| aws_file::same_config(o, &config.path)) {
+            let (owner, rendered) = (block::owner_text(&config.path), profiles::render(config));
+            let ours = file::block_of(config, &owner, &rendered);
+            match block::merge(&text, &ours, |o| file::same_config(o, &config.path)) {
                 Ok(_) => report.line(Mark::Ok, "aws config", &path.display().to_string(), None),
                 Err(error) => report.fail_with(
-                    &aws_file::merge_failure(&path, error, &config.namespace),
+                    &file::merge_failure(&path, error, &config.namespace),
                     "aws config",
                 ),
             }
@@ -240,8 +237,8 @@ fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Re
     if let Some(sso) = &config.sso {
         check_sso_session(config, sso, &text, &path, report);
     }
-    if let Some(spec) = crate::mfa_session::SessionSpec::of(config) {
-        let name = crate::mfa_session::SessionSpec::profile_name(&config.namespace);
+    if let Some(spec) = crate::aws::mfa_session::SessionSpec::of(config) {
+        let name = crate::aws::mfa_session::SessionSpec::profile_name(&config.namespace);
         check_profile(
             "mfa session",
             &name,
@@ -253,7 +250,7 @@ fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Re
     }
     for stage in stages {
         let subject = format!("stage {}", stage.name);
-        let rendered = aws_profiles::profile_block(config, stage);
+        let rendered = profiles::profile_block(config, stage);
         check_profile(&subject, &stage.profile, &rendered, &found, &path, report);
     }
     if config.sso.is_none() {
@@ -272,7 +269,7 @@ fn check_sso_session(
     report: &mut Report,
 ) {
     let name = Sso::session_name(&config.namespace);
-    let rendered = aws_profiles::sso_session_block(config, sso);
+    let rendered = profiles::sso_session_block(config, sso);
     let want: BTreeMap<&str, &str> = ini::sections(&rendered)
         .into_iter()
         .next()
@@ -438,10 +435,10 @@ fn check_source_profile(config: &Config, config_profiles: &Profiles<'_>, report:
         );
         return;
     }
-    let credentials = aws_file::credentials_path(config);
+    let credentials = file::credentials_path(config);
     let in_credentials = credentials
         .as_deref()
-        .and_then(|path| aws_file::read(path).ok().flatten())
+        .and_then(|path| file::read(path).ok().flatten())
         .is_some_and(|text| ini::sections(&text).iter().any(|s| s.header == source));
     match credentials {
         Some(path) if in_credentials => {

@@ -10,11 +10,11 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::{Mark, Report};
-use crate::aws_cli::AwsCli;
-use crate::clock;
+use crate::aws::cli::AwsCli;
+use crate::aws::mfa_session::{self, SessionSpec, Start};
 use crate::config::{Config, Stage};
-use crate::mfa_session::{self, SessionSpec, Start};
-use crate::stage_env::StageEnv;
+use crate::stage::environment::StageEnv;
+use crate::text::clock;
 
 /// Long enough for a person to type an MFA code, short enough that a
 /// black-holed network does not hang a CI job.
@@ -83,7 +83,7 @@ pub(super) fn check_identities(
         1
     };
     if width > 1 {
-        crate::aws_cli_cache::prepare_parallel_runs();
+        crate::aws::cli_cache::prepare_parallel_runs();
     }
     let next = AtomicUsize::new(0);
     let (sender, answers) = mpsc::channel();

@@ -12,11 +12,11 @@
 use std::io::IsTerminal;
 use std::os::fd::AsFd;
 
+use crate::aws::mfa_session::{self, SessionSpec, Start};
 use crate::config::{Config, Stage};
 use crate::error::{Failure, Result};
-use crate::export_credentials;
-use crate::mfa_session::{self, SessionSpec, Start};
-use crate::stage_env::StageEnv;
+use crate::stage::entry;
+use crate::stage::environment::StageEnv;
 
 /// Every stage's environment, in order, made before anything runs.
 pub fn stage_envs(config: &Config, stages: &[Stage<'_>], requested: bool) -> Result<Vec<StageEnv>> {
@@ -47,7 +47,7 @@ pub fn stage_envs(config: &Config, stages: &[Stage<'_>], requested: bool) -> Res
                     stage.name
                 );
             }
-            export_credentials::stage_env(config, stage, requested || export)
+            entry::stage_env(config, stage, requested || export)
         })
         .collect()
 }

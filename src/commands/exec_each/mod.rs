@@ -31,8 +31,8 @@ use std::process::ExitCode;
 
 use crate::cli::ExecArgs;
 use crate::config::{Stage, discover};
-use crate::confirm;
 use crate::error::{Failure, Result};
+use crate::terminal::confirm;
 
 /// Prefix colours, one per stage in turn; red is kept for protected stages.
 const COLOURS: [&str; 5] = ["36", "32", "33", "35", "34"];
@@ -63,7 +63,7 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     confirm::together(&stages, args.yes)?;
     // Every stage through the gate before anyone is asked for an MFA code.
     for stage in &stages {
-        crate::gate::check(&config, stage)?;
+        crate::stage::gate::check(&config, stage)?;
     }
     let envs = credentials::stage_envs(&config, &stages, args.export_credentials)?;
     let signals = signals::Signals::install().map_err(|e| {
@@ -74,7 +74,7 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     })?;
     if args.parallel > 1 {
         // The commands are often the AWS CLI, which races on its own cache.
-        crate::aws_cli_cache::prepare_parallel_runs();
+        crate::aws::cli_cache::prepare_parallel_runs();
     }
     let names: Vec<&str> = stages.iter().map(|s| s.name).collect();
     let prefixes = prefixes(&stages);

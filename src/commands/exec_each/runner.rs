@@ -24,9 +24,9 @@ use super::guard;
 use super::output::{Got, PIECE, Stream};
 use super::signals::Signals;
 use super::summary::{Cut, Outcome, Row};
+use crate::commands::process;
 use crate::error::{Failure, Result};
-use crate::process;
-use crate::stage_env::StageEnv;
+use crate::stage::environment::StageEnv;
 
 /// How long a stopped command may take to end before SIGKILL.
 pub const GRACE: Duration = Duration::from_secs(3);

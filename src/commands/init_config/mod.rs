@@ -10,13 +10,13 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
-use crate::atomic_write;
-use crate::aws_file::{self, ini};
+use crate::aws::file::{self, ini};
 use crate::cli::{InitArgs, TopologyArg};
 use crate::config::discover::Search;
 use crate::config::rules::{self, Problem};
 use crate::config::{self, Topology};
 use crate::error::{Failure, Result};
+use crate::files::atomic_write;
 
 mod ask;
 mod render;
@@ -108,22 +108,21 @@ fn protected_names(
 /// `~/.aws/config`, and the credentials file), offered as source profiles.
 /// Names only: no key or value is read out.
 fn existing_profiles() -> Vec<String> {
-    let config = aws_file::env_config_path();
+    let config = file::env_config_path();
     let mut names: Vec<String> = Vec::new();
     let mut add = |name: String| {
         if !names.contains(&name) && name.chars().all(rules::is_profile_char) {
             names.push(name);
         }
     };
-    if let Some(Ok(Some(text))) = config.map(|p| aws_file::read(&p)) {
+    if let Some(Ok(Some(text))) = config.map(|p| file::read(&p)) {
         for section in ini::sections(&text) {
             if let Some(name) = section.config_profile() {
                 add(name.into_owned());
             }
         }
     }
-    if let Some(Ok(Some(text))) = aws_file::inherited_credentials_path().map(|p| aws_file::read(&p))
-    {
+    if let Some(Ok(Some(text))) = file::inherited_credentials_path().map(|p| file::read(&p)) {
         for section in ini::sections(&text) {
             add(section.header.trim().to_string());
         }
@@ -181,7 +180,7 @@ pub fn run(args: &InitArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = if Some(&path) == search.user_config().as_ref() {
         String::new()
     } else {
-        format!(" --config {}", crate::quote::posix(path.as_os_str()))
+        format!(" --config {}", crate::text::quote::posix(path.as_os_str()))
     };
     eprintln!(
         "acct: wrote {}\n  next: `acct{config} list` shows the stages; `acct{config} aws-config` prints their AWS profiles \

@@ -7,7 +7,7 @@ use super::top_level::{Checked, Required, TopLevel};
 use super::{StageSpans, Walker};
 use crate::config::rules::{self, RoleRef};
 use crate::config::{Config, Root, StageConfig, Topology};
-use crate::suggest;
+use crate::text::suggest;
 
 impl Walker {
     /// SPEC: the root stage is configured and has an account. Gives it when so.

@@ -15,7 +15,7 @@ mod top_level;
 
 use super::named::{self, Named};
 use super::{Config, Diagnostic, regions, rules};
-use crate::suggest;
+use crate::text::suggest;
 
 type Value<'i> = Spanned<DeValue<'i>>;
 

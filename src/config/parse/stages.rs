@@ -6,9 +6,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::{StageSpans, Value, Walker, kind};
 use crate::config::StageConfig;
+use crate::config::env_names::{self, Reserved};
 use crate::config::named::{self, Named};
 use crate::config::rules;
-use crate::env_names::{self, Reserved};
 
 const STAGE_KEYS: [&str; 7] = [
     "account_id",
@@ -257,7 +257,7 @@ fn reserved(name: &str, place: &str, why: Reserved) -> (String, String) {
         Reserved::NotKept => (
             format!(
                 "{name} in {place}.env: acct removes the AWS_ variables it does not know to be harmless from every stage{}",
-                if crate::env_names::is_endpoint_override(name) {
+                if crate::config::env_names::is_endpoint_override(name) {
                     " (an endpoint override sends the stage's sign-in, MFA code and credentials to another server)"
                 } else {
                     ""

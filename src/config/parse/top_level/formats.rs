@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::{TopLevel, Written};
 use crate::config::parse::Walker;
 use crate::config::{FORMAT_TOKENS, FormatPiece, format_pieces, rules};
-use crate::suggest;
+use crate::text::suggest;
 
 impl Walker {
     pub(super) fn formats(&mut self, top: &TopLevel<'_, '_>) {
@@ -68,7 +68,7 @@ impl Walker {
     /// characters reorder or hide the text around them on a terminal: a
     /// prompt could show another stage than the one you are in.
     fn invisible(&mut self, key: &str, text: &str, span: &Range<usize>) {
-        if let Some(c) = text.chars().find(|c| crate::quote::is_hidden(*c)) {
+        if let Some(c) = text.chars().find(|c| crate::text::quote::is_hidden(*c)) {
             self.error(
                 span.clone(),
                 format!(

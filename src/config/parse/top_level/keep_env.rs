@@ -7,8 +7,8 @@
 use toml::de::DeValue;
 
 use super::super::{Value, Walker};
+use crate::config::env_names::{self, Reserved};
 use crate::config::rules;
-use crate::env_names::{self, Reserved};
 
 impl Walker {
     pub(super) fn keep_env(&mut self, value: &Value<'_>) -> Vec<String> {

@@ -16,7 +16,7 @@ use crate::config::{
     Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, MfaSession, PARTITIONS, Root, Sso,
     StageConfig, Topology, rules,
 };
-use crate::suggest;
+use crate::text::suggest;
 
 const TOP_KEYS: [&str; 22] = [
     "namespace",
@@ -296,7 +296,7 @@ impl Walker {
             }
         }
         let w = top.mfa_session_duration.as_ref()?;
-        let seconds = crate::clock::parse_duration(&w.value)
+        let seconds = crate::text::clock::parse_duration(&w.value)
             .filter(|s| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s));
         if seconds.is_none() {
             self.error(

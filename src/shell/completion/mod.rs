@@ -8,6 +8,8 @@
 //! that call before the normal command line is parsed. Completing never
 //! prints an error: anything that goes wrong completes nothing.
 
+pub mod stage_names;
+
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,8 +17,8 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 
 use crate::cli::Cli;
-use crate::quote;
-use crate::shells::Shell;
+use crate::shell::scripts::Shell;
+use crate::text::quote;
 
 /// The variable that turns a run of acct into a completion request. Not the
 /// library's default `COMPLETE`: a user's own `COMPLETE` must not hijack acct.

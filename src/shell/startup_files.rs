@@ -10,9 +10,9 @@ use std::io::ErrorKind;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
-use crate::atomic_write;
 use crate::error::{Failure, Result};
-use crate::fnv;
+use crate::files::atomic_write;
+use crate::text::fnv;
 
 /// `$XDG_RUNTIME_DIR/acct` (per user, private, cleared at logout), else
 /// `acct-UID` in the temp directory.

@@ -7,9 +7,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use super::SessionSpec;
-use crate::clock;
 use crate::error::{Failure, Result};
 use crate::terminal;
+use crate::text::clock;
 
 /// How many codes a person may type before acct gives up, wrong or
 /// malformed alike (the AWS CLI's own MFA prompt gives one).

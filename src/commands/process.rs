@@ -8,7 +8,7 @@ use nix::errno::Errno;
 use nix::sys::signal::{SigHandler, Signal, signal};
 
 use crate::error::Failure;
-use crate::stage_env::StageEnv;
+use crate::stage::environment::StageEnv;
 
 /// Exit status when the command exists but cannot be run (POSIX shells' 126).
 pub const EXIT_NOT_EXECUTABLE: u8 = 126;

@@ -9,18 +9,18 @@
 //! The sections checked are the stage's profile and what it signs in
 //! through that acct also renders: the MFA session profile, the
 //! `sso-session`, or (a virtual stage of an SSO estate) the root's profile.
-//! How the clients read the files is `aws_file::clients`: a line is taken
+//! How the clients read the files is `file::clients`: a line is taken
 //! for one of those sections when any client would take it so.
 
 use std::path::Path;
 
-use crate::aws_file::clients::{self, File, Kind};
-use crate::aws_file::{self, block, ini};
-use crate::aws_profiles;
+use crate::aws::file::clients::{self, File, Kind};
+use crate::aws::file::{self, block, ini};
+use crate::aws::mfa_session::SessionSpec;
+use crate::aws::profiles;
 use crate::config::{Config, Sso, Stage};
 use crate::error::{Failure, Result};
-use crate::mfa_session::SessionSpec;
-use crate::stage_record;
+use crate::stage::record;
 
 /// One section acct renders, as botocore names it (`cpco-testing-admin`,
 /// `sso-session cpco`), with its rendered text (`\n` line ends).
@@ -33,7 +33,7 @@ pub struct Expected {
 pub fn expected(config: &Config, stage: &Stage<'_>) -> Vec<Expected> {
     let mut sections = vec![Expected {
         name: stage.profile.clone(),
-        rendered: aws_profiles::profile_block(config, stage),
+        rendered: profiles::profile_block(config, stage),
     }];
     if let Some(spec) = SessionSpec::of(config) {
         sections.push(Expected {
@@ -44,13 +44,13 @@ pub fn expected(config: &Config, stage: &Stage<'_>) -> Vec<Expected> {
     if let Some(sso) = &config.sso {
         sections.push(Expected {
             name: format!("sso-session {}", Sso::session_name(&config.namespace)),
-            rendered: aws_profiles::sso_session_block(config, sso),
+            rendered: profiles::sso_session_block(config, sso),
         });
         if stage.sso.is_none() {
             if let Some(root) = config.stage(&config.root_stage) {
                 sections.push(Expected {
                     name: root.profile.clone(),
-                    rendered: aws_profiles::profile_block(config, &root),
+                    rendered: profiles::profile_block(config, &root),
                 });
             }
         }
@@ -64,8 +64,8 @@ pub fn check(config: &Config, stage: &Stage<'_>) -> Result<()> {
     // The files of the environment the stage will have: the one from
     // before the first stage (an outer stage's AWS_CONFIG_FILE is undone),
     // with the config's aws_config_file and aws_credentials_file.
-    let before = stage_record::undo(std::env::vars_os().collect()).env;
-    let (config_file, credentials) = aws_file::files_of(
+    let before = record::undo(std::env::vars_os().collect()).env;
+    let (config_file, credentials) = file::files_of(
         config.aws_config_file.as_deref(),
         config.aws_credentials_file.as_deref(),
         |name| {
@@ -99,14 +99,14 @@ pub fn check(config: &Config, stage: &Stage<'_>) -> Result<()> {
 /// The gate of the session's credential_process: the session profile the
 /// SDK ran it from is acct's, in the files the SDK's environment names.
 pub fn check_session(spec: &SessionSpec) -> Result<()> {
-    let Some(config_file) = aws_file::env_config_path() else {
+    let Some(config_file) = file::env_config_path() else {
         return Ok(());
     };
     let expected = [Expected {
         name: SessionSpec::profile_name(&spec.namespace),
         rendered: spec.profile_block(),
     }];
-    let credentials = aws_file::inherited_credentials_path();
+    let credentials = file::inherited_credentials_path();
     verdict(
         &config_file,
         credentials.as_deref(),
@@ -129,7 +129,7 @@ pub fn verdict(
     expected: &[Expected],
 ) -> Result<()> {
     let write = "run `acct aws-config --write`";
-    let Some(text) = aws_file::read(config_file)? else {
+    let Some(text) = file::read(config_file)? else {
         return Err(Failure::other(
             format!(
                 "{} does not exist, so no AWS client would find profile `{}`",
@@ -154,11 +154,11 @@ pub fn verdict(
                 ),
             ));
         }
-        Err(error) => return Err(aws_file::merge_failure(config_file, error, namespace)),
+        Err(error) => return Err(file::merge_failure(config_file, error, namespace)),
     };
     check_config_text(&text, config_file, begin_line, range, expected)?;
     if let Some(path) = credentials {
-        if let Some(text) = aws_file::read(path)? {
+        if let Some(text) = file::read(path)? {
             check_credentials(&text, path, expected)?;
         }
     }

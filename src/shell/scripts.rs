@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use crate::error::Result;
-use crate::startup_files;
+use crate::shell::startup_files;
 
 /// The shells acct speaks: prompt hooks, `acct env` code, completions.
 /// The one type for them, and `of_program` the one way to recognise one.
@@ -66,9 +66,9 @@ impl Shell {
     /// The prompt hook, shared by `acct shell` and `acct init SHELL`.
     pub fn script(self) -> &'static str {
         match self {
-            Shell::Bash => include_str!("../shells/acct.bash"),
-            Shell::Zsh => include_str!("../shells/acct.zsh"),
-            Shell::Fish => include_str!("../shells/acct.fish"),
+            Shell::Bash => include_str!("../../shells/acct.bash"),
+            Shell::Zsh => include_str!("../../shells/acct.zsh"),
+            Shell::Fish => include_str!("../../shells/acct.fish"),
         }
     }
 }

@@ -8,8 +8,8 @@ use std::io::{BufRead, BufReader, Write};
 
 use crate::config::{Config, Stage};
 use crate::error::{Failure, Result, printable};
-use crate::suggest;
 use crate::terminal;
+use crate::text::suggest;
 
 /// How many answers the person may give before acct gives up.
 const TRIES: usize = 3;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
-use crate::clock;
+use crate::text::clock;
 
 /// Token files are small; a larger one is not a token.
 const MAX_BYTES: u64 = 64 * 1024;

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::{Flock, FlockArg};
 
 use super::{Session, SessionSpec};
-use crate::atomic_write;
-use crate::clock;
 use crate::error::{Failure, Result};
-use crate::startup_files;
+use crate::files::atomic_write;
+use crate::shell::startup_files;
+use crate::text::clock;
 
 /// Session files are small; a larger one is not ours.
 const MAX_BYTES: u64 = 16 * 1024;
@@ -38,7 +38,7 @@ impl Cache {
             file: dir.join(format!(
                 "{}-{:016x}.json",
                 spec.namespace,
-                crate::fnv::hash(&key)
+                crate::text::fnv::hash(&key)
             )),
         })
     }

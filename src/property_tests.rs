@@ -7,9 +7,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use crate::aws_profiles;
+use crate::aws::profiles;
 use crate::config::parse;
-use crate::stage_env::StageEnv;
+use crate::stage::environment::StageEnv;
 
 const VALID: &str = r#"namespace = "cpco"
 region = "us-west-2"
@@ -45,7 +45,7 @@ fn check(text: &str) {
             for stage in config.stages() {
                 let _ = StageEnv::new(&config, &stage);
             }
-            let _ = aws_profiles::render(&config);
+            let _ = profiles::render(&config);
         }
         Err(diagnostics) => {
             assert!(!diagnostics.is_empty());

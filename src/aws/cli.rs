@@ -10,7 +10,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Failure, Result};
-use crate::stage_env::{Credentials, StageEnv};
+use crate::stage::environment::{Credentials, StageEnv};
 
 /// The first AWS CLI with `configure export-credentials`.
 pub const EXPORT_MINIMUM: (u32, u32) = (2, 9);
@@ -261,7 +261,7 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
         ])
         .stdin(Stdio::null())
         .env_clear()
-        .envs(crate::stage_env::session_env(spec.keep_env));
+        .envs(crate::stage::environment::session_env(spec.keep_env));
     // botocore 1.36+ has no global STS endpoint: without a region in the
     // environment (acct login outside a stage) the call would fail.
     let region = ["AWS_REGION", "AWS_DEFAULT_REGION"]

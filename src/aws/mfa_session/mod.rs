@@ -14,11 +14,11 @@
 mod cache;
 mod code;
 
-use crate::aws_cli;
-use crate::clock;
+use crate::aws::cli;
 use crate::config::{Config, MfaSession};
 use crate::error::{Failure, Result};
-use crate::quote;
+use crate::text::clock;
+use crate::text::quote;
 
 pub use cache::Cache;
 pub use code::{check_process, tell_terminal};
@@ -168,7 +168,7 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
     let mut attempt = 1;
     loop {
         let code = code::get(spec)?;
-        let request = aws_cli::SessionRequest {
+        let request = cli::SessionRequest {
             aws_cli: &spec.aws_cli,
             source_profile: &spec.source_profile,
             mfa_serial: &spec.mfa_serial,
@@ -176,9 +176,9 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
             code: &code,
             keep_env: &spec.keep_env,
         };
-        match aws_cli::session_token(&request) {
+        match cli::session_token(&request) {
             Ok(credentials) => return session_of(&credentials, spec.duration, clock::now()),
-            Err(aws_cli::SessionError::WrongCode(said))
+            Err(cli::SessionError::WrongCode(said))
                 if attempt < 3 && spec.mfa_process.is_none() =>
             {
                 code::tell(&format!(
@@ -186,13 +186,13 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
                 ));
                 attempt += 1;
             }
-            Err(aws_cli::SessionError::WrongCode(said)) => {
+            Err(cli::SessionError::WrongCode(said)) => {
                 return Err(Failure::other(
                     format!("AWS refused the MFA code for {}: {said}", spec.mfa_serial),
                     "check the device and the clock, then run `acct login`",
                 ));
             }
-            Err(aws_cli::SessionError::Failed(failure)) => return Err(failure),
+            Err(cli::SessionError::Failed(failure)) => return Err(failure),
         }
     }
 }
@@ -203,7 +203,7 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
 /// somewhere other than STS as asked (an endpoint override, a proxy) and
 /// would be served to every stage: refused, not cached.
 fn session_of(
-    credentials: &crate::stage_env::Credentials,
+    credentials: &crate::stage::environment::Credentials,
     duration: u32,
     now: i64,
 ) -> Result<Session> {
@@ -277,8 +277,8 @@ mod tests {
         );
     }
 
-    fn answer(expiration: &str) -> crate::stage_env::Credentials {
-        crate::stage_env::Credentials {
+    fn answer(expiration: &str) -> crate::stage::environment::Credentials {
+        crate::stage::environment::Credentials {
             access_key_id: "ASIA1".into(),
             secret_access_key: "s".into(),
             session_token: Some("t".into()),

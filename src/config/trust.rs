@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::atomic_write;
+use crate::files::atomic_write;
 
 /// Where the allowed hashes live: `$XDG_DATA_HOME/acct/allowed`, one file per
 /// config path, named by the hash of the path and holding the hash of the content.

@@ -17,7 +17,7 @@ const DEADLINE: Duration = Duration::from_secs(2);
 /// Lines with their line ends (`\n`, `\r\n` or a lone `\r`), as Python and
 /// acct's INI reader split them.
 fn lines(text: &str) -> Vec<&str> {
-    crate::aws_file::ini::lines(text)
+    crate::aws::file::ini::lines(text)
         .map(|line| &text[line.offset..line.end])
         .collect()
 }

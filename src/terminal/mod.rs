@@ -3,6 +3,9 @@
 //! even when stdin and stdout are pipes (an SDK running credential_process,
 //! `eval "$(acct env ...)"`), as sudo and ssh do. One place opens it.
 
+pub mod confirm;
+pub mod picker;
+
 use std::fs::{File, OpenOptions};
 use std::io;
 

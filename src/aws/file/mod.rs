@@ -13,9 +13,9 @@ use std::io::Read;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::atomic_write;
 use crate::config::Config;
 use crate::error::{Failure, Result};
+use crate::files::atomic_write;
 
 /// `~/` expanded the way the AWS CLI expands its file variables.
 fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {

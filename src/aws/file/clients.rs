@@ -198,7 +198,7 @@ pub fn kind(line: &str) -> Kind {
             Kind::Other
         }
         _ => {
-            let stripped = crate::aws_file::ini::py_strip(line);
+            let stripped = crate::aws::file::ini::py_strip(line);
             if stripped.is_empty() || stripped.starts_with(['#', ';']) {
                 Kind::Quiet
             } else if is_header(line) {
@@ -240,10 +240,10 @@ mod tests {
 
     #[test]
     fn the_readme_shows_this_model() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../../README.md");
         assert!(
             readme.contains(&readme_table()),
-            "README.md's client table differs from aws_file::clients::CLIENTS; paste:\n{}",
+            "README.md's client table differs from file::clients::CLIENTS; paste:\n{}",
             readme_table()
         );
     }

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use nix::fcntl::{Flock, FlockArg};
 
-use crate::atomic_write::{self, Expected};
 use crate::error::{Failure, Result};
+use crate::files::atomic_write::{self, Expected};
 
 /// Mode of a file acct creates: it holds account and role names, not secrets,
 /// but `~/.aws` is private by convention and the AWS CLI creates it so.
@@ -112,7 +112,7 @@ fn write_failure(path: &Path, error: std::io::Error) -> Failure {
 /// The old text in `NAME.acct-backup-YYYYMMDDTHHMMSSZ` (`-2`, `-3`.. when
 /// taken), next to the file, `0600`, created exclusively.
 fn backup(path: &Path, old: &str) -> Result<PathBuf> {
-    let stamp: String = crate::clock::format(crate::clock::now())
+    let stamp: String = crate::text::clock::format(crate::text::clock::now())
         .chars()
         .filter(|c| !matches!(c, '-' | ':'))
         .collect();
@@ -161,7 +161,7 @@ mod tests {
     use std::fs;
 
     use super::*;
-    use crate::atomic_write::tests::names;
+    use crate::files::atomic_write::tests::names;
 
     fn appended(old: Option<&str>) -> Result<Change> {
         Ok(Change {

@@ -1,8 +1,8 @@
 //! The AWS config profiles of every stage, rendered in SPEC section 3's exact
 //! form. Pure text; writing it into a file is the caller's business.
 
+use crate::aws::mfa_session::SessionSpec;
 use crate::config::{Config, Sso, Stage};
-use crate::mfa_session::SessionSpec;
 
 /// One `[profile ...]` block, ending in a newline. With an MFA session the
 /// stage's source is the session profile, which holds the MFA already.

@@ -5,9 +5,9 @@
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
+use crate::config::env_names::{self, OWNED, STALE_CREDENTIALS};
 use crate::config::{Config, Stage};
-use crate::env_names::{self, OWNED, STALE_CREDENTIALS};
-use crate::stage_record::{self, Environment, Record};
+use crate::stage::record::{self, Environment, Record};
 
 /// Between the segments of nested stage shells.
 pub const NEST_SEPARATOR: &str = ">";
@@ -219,7 +219,7 @@ impl StageEnv {
     /// the same bytes whatever order the inherited environment had.
     #[cfg(test)]
     pub fn apply(&self, inherited: impl Iterator<Item = (OsString, OsString)>) -> Environment {
-        let base = stage_record::undo(inherited.collect()).env;
+        let base = record::undo(inherited.collect()).env;
         self.enter(base)
     }
 
@@ -269,7 +269,7 @@ impl StageEnv {
             .chain(removed.iter().map(String::as_str));
         let record = Record::of(&base, recorded).encode();
         env.extend(in_force.into_iter().map(|(n, v)| (n.into(), v)));
-        env.push((stage_record::NAME.into(), record.into()));
+        env.push((record::NAME.into(), record.into()));
         env.sort_by(|(a, _), (b, _)| a.as_bytes().cmp(b.as_bytes()));
         env
     }
@@ -388,9 +388,9 @@ pub fn session_env(keep_env: &[String]) -> Environment {
 /// does not parse is dropped with one warning per process.
 pub fn inherited() -> Environment {
     static WARNED: std::sync::Once = std::sync::Once::new();
-    let undone = stage_record::undo(std::env::vars_os().collect());
+    let undone = record::undo(std::env::vars_os().collect());
     if let Some(corrupt) = &undone.corrupt {
-        WARNED.call_once(|| eprintln!("{}", stage_record::warning(corrupt)));
+        WARNED.call_once(|| eprintln!("{}", record::warning(corrupt)));
     }
     undone.env
 }
@@ -454,7 +454,7 @@ mod tests {
         assert_eq!(get("ACCT_PROTECTED"), None);
         assert_eq!(get("AWS_ACCESS_KEY_ID"), None);
         // Undoing the record gives the person's environment back exactly.
-        let mut back = stage_record::undo(direct).env;
+        let mut back = record::undo(direct).env;
         back.sort();
         let mut person = person;
         person.sort();

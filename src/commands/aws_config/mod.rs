@@ -1,16 +1,17 @@
 //! `acct aws-config`: the profiles of every stage, to stdout, or written into
 //! (`--write`) or compared with (`--check`) acct's block of the AWS config file.
 
+mod diff;
+
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::aws_file::{self, block, store};
-use crate::aws_profiles;
+use crate::aws::file::{self, block, store};
+use crate::aws::profiles;
 use crate::cli::AwsConfigArgs;
 use crate::config::{Config, discover};
-use crate::diff;
 use crate::error::{Failure, Result};
 
 /// What `--write` makes of the file: the new text, and the user's own
@@ -36,7 +37,7 @@ impl Target<'_> {
         } else {
             (Cow::Borrowed(old), Vec::new())
         };
-        let same = |owner: &str| aws_file::same_config(owner, &self.config.path);
+        let same = |owner: &str| file::same_config(owner, &self.config.path);
         // The same config by another path (a symlink) keeps the path recorded.
         let block = match block::owner_in(&text, self.block.namespace) {
             Some(owner) if owner != self.block.owner && same(owner) => block::Block {
@@ -46,7 +47,7 @@ impl Target<'_> {
             _ => self.block,
         };
         let text = block::merge(&text, &block, |owner| self.args.force || same(owner))
-            .map_err(|e| aws_file::merge_failure(self.path, e, &self.config.namespace))?;
+            .map_err(|e| file::merge_failure(self.path, e, &self.config.namespace))?;
         Ok(Planned { text, adopted })
     }
 
@@ -63,15 +64,15 @@ impl Target<'_> {
 
 pub fn run(args: &AwsConfigArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
-    let profiles = aws_profiles::render(&config);
+    let profiles = profiles::render(&config);
     if !(args.write || args.check) {
         return super::print(&profiles);
     }
-    let path = aws_file::config_path(&config, args.file.as_deref())?;
+    let path = file::config_path(&config, args.file.as_deref())?;
     let owner = block::owner_text(&config.path);
     let target = Target {
         config: &config,
-        block: aws_file::block_of(&config, &owner, &profiles),
+        block: file::block_of(&config, &owner, &profiles),
         path: &path,
         args,
     };
@@ -108,7 +109,7 @@ fn write(target: &Target<'_>) -> Result<ExitCode> {
     let config = target.config;
     // The block's one section that is not a stage's, named so the count
     // is not a surprise.
-    let shared = match crate::aws_profiles::shared_section(config) {
+    let shared = match crate::aws::profiles::shared_section(config) {
         Some(name) if name.starts_with("sso-session ") => format!(" and [{name}]"),
         Some(name) => format!(" and [profile {name}]"),
         None => String::new(),
@@ -135,7 +136,7 @@ fn write(target: &Target<'_>) -> Result<ExitCode> {
 }
 
 fn check(target: &Target<'_>) -> Result<ExitCode> {
-    let old = aws_file::read(target.path)?;
+    let old = file::read(target.path)?;
     let new = target.plan(old.as_deref())?.text;
     let old = old.unwrap_or_default();
     if old == new {
