@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::config::arn::Arn;
 use crate::error::{Failure, Result};
 use crate::stage::environment::{Credentials, StageEnv};
 
@@ -38,8 +39,7 @@ pub struct Identity {
 impl Identity {
     /// The role of an `assumed-role` ARN (`.../assumed-role/ROLE/SESSION`).
     pub fn role_name(&self) -> Option<&str> {
-        let resource = self.arn.splitn(6, ':').nth(5)?;
-        let mut parts = resource.split('/');
+        let mut parts = Arn::parse(&self.arn)?.resource.split('/');
         (parts.next()? == "assumed-role").then(|| parts.next())?
     }
 }
@@ -325,7 +325,7 @@ fn code_file(code: &str) -> std::io::Result<std::fs::File> {
 
 /// A region of the MFA device's partition, for STS.
 fn sts_region(mfa_serial: &str) -> &'static str {
-    match mfa_serial.split(':').nth(1) {
+    match Arn::parse(mfa_serial).map(|arn| arn.partition) {
         Some("aws-cn") => "cn-north-1",
         Some("aws-us-gov") => "us-gov-west-1",
         _ => "us-east-1",

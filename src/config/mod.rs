@@ -3,6 +3,7 @@
 //! reads the file and checks its trust, `resolve` turns a stage into its
 //! profile, account and role.
 
+pub mod arn;
 mod diagnostic;
 pub mod discover;
 pub mod env_names;

@@ -7,10 +7,12 @@
 //! depend on the working directory); a project config may name nothing
 //! inside its own tree (`project_files`).
 
+use std::ffi::OsStr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::rules::Problem;
+use crate::text::tilde::{self, Tilde};
 
 /// How a value of `[env]` is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,9 +71,9 @@ impl Base {
                 "give a path such as \"~/.aws/config\", or remove the key".into(),
             ));
         }
-        let expanded = match raw.strip_prefix('~') {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => match &self.home {
-                Some(home) => home.join(rest.trim_start_matches('/')),
+        let expanded = match tilde::split(OsStr::new(raw)) {
+            Tilde::Home { tail } => match &self.home {
+                Some(home) => tilde::join(home, tail),
                 None => {
                     return Err((
                         format!("`{key}` {raw:?} starts with ~, but HOME is not set"),
@@ -79,13 +81,13 @@ impl Base {
                     ));
                 }
             },
-            Some(_) => {
+            Tilde::User { .. } => {
                 return Err((
                     format!("`{key}` {raw:?} uses ~user, which acct does not expand"),
                     "write the path as ~/... or an absolute path".into(),
                 ));
             }
-            None => PathBuf::from(raw),
+            Tilde::Absent => PathBuf::from(raw),
         };
         Ok(if expanded.is_absolute() {
             expanded

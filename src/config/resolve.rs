@@ -139,5 +139,5 @@ impl Config {
 }
 
 fn arn_account(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4)
+    super::arn::Arn::parse(arn).map(|arn| arn.account)
 }

@@ -2,6 +2,7 @@
 //! returns the problem and its fix, and the walker attaches the location.
 
 use super::PARTITIONS;
+use super::arn::Arn;
 
 /// (message, fix)
 pub type Problem = (String, String);
@@ -104,18 +105,15 @@ pub fn is_role_name(value: &str) -> bool {
 
 /// An IAM ARN `arn:PARTITION:iam::ACCOUNT:KIND/PATH...`; gives (partition, account, rest after `KIND/`).
 fn iam_arn<'a>(value: &'a str, kind: &str) -> Option<(&'a str, &'a str, &'a str)> {
-    let mut parts = value.splitn(6, ':');
-    let (arn, partition, service, region, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
+    let Arn {
+        partition,
+        service,
+        region,
+        account,
+        resource,
+    } = Arn::parse(value)?;
     let rest = resource.strip_prefix(kind)?.strip_prefix('/')?;
-    let ok = arn == "arn"
-        && PARTITIONS.contains(&partition)
+    let ok = PARTITIONS.contains(&partition)
         && service == "iam"
         && region.is_empty()
         && account_id(account).is_ok()

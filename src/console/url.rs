@@ -83,8 +83,8 @@ pub fn display_name(prompt: &str, fallback: &str) -> String {
 /// The role name of a role ARN as the switch-role page wants it: everything
 /// after `role/`, so a role with a path keeps it (`team/ops/admin`).
 pub fn role_name(role_arn: &str) -> Option<&str> {
-    let resource = role_arn.splitn(6, ':').nth(5)?;
-    resource
+    crate::config::arn::Arn::parse(role_arn)?
+        .resource
         .strip_prefix("role/")
         .filter(|name| !name.is_empty())
 }

@@ -8,3 +8,4 @@ pub mod clock;
 pub mod fnv;
 pub mod quote;
 pub mod suggest;
+pub mod tilde;

@@ -16,11 +16,13 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::{Failure, Result};
 use crate::files::atomic_write;
+use crate::text::tilde::{self, Tilde};
 
-/// `~/` expanded the way the AWS CLI expands its file variables.
+/// `~` and `~/` expanded in the AWS file variables; `~user`, or `~` without
+/// a home, stays as written.
 fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
-    match (path.strip_prefix("~"), home) {
-        (Ok(rest), Some(home)) => home.join(rest),
+    match (tilde::split(path.as_os_str()), home) {
+        (Tilde::Home { tail }, Some(home)) => tilde::join(home, tail),
         _ => path.to_path_buf(),
     }
 }

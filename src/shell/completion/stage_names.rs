@@ -4,12 +4,12 @@
 //! `completion` answers the shell; neither needs the other for it.
 
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::config::discover::Search;
+use crate::text::tilde::{self, Tilde};
 
 /// The value completer of every stage argument (`exec`, `env`, `shell`).
 pub fn stage_names() -> ArgValueCandidates {
@@ -69,31 +69,17 @@ fn config_option(argv: Vec<OsString>, home: Option<&OsStr>) -> Option<PathBuf> {
 /// the shell expands them; anything else, or a user that does not exist,
 /// as written.
 fn expand_tilde(word: &OsStr, home: Option<&OsStr>) -> PathBuf {
-    let bytes = word.as_bytes();
-    let Some(rest) = bytes.strip_prefix(b"~") else {
-        return PathBuf::from(word);
+    let (base, tail): (Option<PathBuf>, _) = match tilde::split(word) {
+        Tilde::Absent => (None, word),
+        Tilde::Home { tail } => (home.map(PathBuf::from), tail),
+        Tilde::User { name, tail } => (
+            name.to_str()
+                .and_then(|name| nix::unistd::User::from_name(name).ok().flatten())
+                .map(|user| user.dir),
+            tail,
+        ),
     };
-    let split = rest.iter().position(|b| *b == b'/').unwrap_or(rest.len());
-    let (user, tail) = rest.split_at(split);
-    let base: Option<PathBuf> = if user.is_empty() {
-        home.map(PathBuf::from)
-    } else {
-        std::str::from_utf8(user)
-            .ok()
-            .and_then(|name| nix::unistd::User::from_name(name).ok().flatten())
-            .map(|user| user.dir)
-    };
-    match base {
-        Some(base) => {
-            let tail = OsStr::from_bytes(tail.strip_prefix(b"/").unwrap_or(tail));
-            if tail.is_empty() {
-                base
-            } else {
-                base.join(tail)
-            }
-        }
-        None => PathBuf::from(word),
-    }
+    base.map_or_else(|| PathBuf::from(word), |base| tilde::join(&base, tail))
 }
 
 #[cfg(test)]
