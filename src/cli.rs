@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::config::Topology;
 use crate::shell::completion::stage_names::stage_names;
 use crate::shell::scripts::Shell;
 
@@ -319,11 +320,15 @@ pub struct CompletionsArgs {
     pub shell: Shell,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TopologyArg {
-    Organization,
-    Member,
-    Single,
+/// `--topology` takes the config's own names, from the one list in `config`.
+impl ValueEnum for Topology {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Topology::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -348,7 +353,7 @@ pub struct InitArgs {
     pub region: Option<String>,
     /// How the accounts are laid out
     #[arg(long, value_enum, value_name = "LAYOUT")]
-    pub topology: Option<TopologyArg>,
+    pub topology: Option<Topology>,
     /// The 12-digit account id of the root stage
     #[arg(long, value_name = "ID")]
     pub root_account: Option<String>,

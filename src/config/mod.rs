@@ -34,15 +34,26 @@ pub enum Topology {
 }
 
 impl Topology {
-    pub const NAMES: [&'static str; 3] = ["organization", "member", "single"];
+    pub const ALL: [Topology; 3] = [Topology::Organization, Topology::Member, Topology::Single];
+    pub const NAMES: [&'static str; 3] = [
+        Topology::Organization.name(),
+        Topology::Member.name(),
+        Topology::Single.name(),
+    ];
+
+    /// The name the config's `topology` key and `acct init --topology` use.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Topology::Organization => "organization",
+            Topology::Member => "member",
+            Topology::Single => "single",
+        }
+    }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "organization" => Some(Topology::Organization),
-            "member" => Some(Topology::Member),
-            "single" => Some(Topology::Single),
-            _ => None,
-        }
+        Self::ALL
+            .into_iter()
+            .find(|topology| topology.name() == name)
     }
 }
 

@@ -8,7 +8,7 @@
 //! everything the config decides. What counts as a name is `named`'s
 //! rule; the parser records every one with where it was written.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::Config;
 use super::diagnostic::line_column;
@@ -65,41 +65,11 @@ fn untrusted_roots(config: &Path) -> Vec<PathBuf> {
     roots
 }
 
-/// `path` with every symlink of its existing part resolved and `..`
-/// taken away, so a link or a `..` cannot lead out of the check.
+/// Where `path` really leads (`files::real_path`); a path that cannot be
+/// resolved (a loop of links, a part that is not a folder) names no file
+/// acct could read, so it is compared as written.
 fn real_path(path: &Path) -> PathBuf {
-    let mut existing = path.to_path_buf();
-    let mut rest: Vec<std::ffi::OsString> = Vec::new();
-    loop {
-        if let Ok(real) = std::fs::canonicalize(&existing) {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                match Path::new(part).components().next() {
-                    Some(Component::ParentDir) => {
-                        out.pop();
-                    }
-                    Some(Component::CurDir) | None => {}
-                    Some(_) => out.push(part),
-                }
-            }
-            return out;
-        }
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
-            }
-            _ => {
-                // `..` or the root: keep it as the rest and go on upwards.
-                if let Some(parent) = existing.parent() {
-                    rest.push("..".into());
-                    existing = parent.to_path_buf();
-                } else {
-                    return path.to_path_buf();
-                }
-            }
-        }
-    }
+    crate::files::real_path::real_path(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

@@ -23,7 +23,6 @@
 //!   the rename: another program's edit in between is never overwritten
 //!   ([`Changed`]).
 
-use std::ffi::OsString;
 use std::fmt;
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read, Write};
@@ -31,8 +30,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Links followed at most, as the kernel's own limit (ELOOP) does.
-const MAX_LINKS: usize = 40;
+use super::real_path::real_path;
 
 /// A file the writer will not replace: what it is, and what to do. Carried
 /// inside the `io::Error` (see [`refusal`]).
@@ -215,37 +213,6 @@ fn still(real: &Path, expected: Expected<'_>) -> io::Result<bool> {
         .take(want.len() as u64 + 1)
         .read_to_end(&mut have)?;
     Ok(have == want)
-}
-
-/// Where `path` really is: every symlink followed, also a last one whose
-/// target does not exist yet (the file is then created there).
-pub fn real_path(path: &Path) -> io::Result<PathBuf> {
-    let mut current = path.to_path_buf();
-    for _ in 0..MAX_LINKS {
-        match fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let target = fs::read_link(&current)?;
-                current = match current.parent() {
-                    Some(parent) => parent.join(target),
-                    None => target,
-                };
-            }
-            Ok(_) => return fs::canonicalize(&current),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                // A new file: its directory's links resolved, if it exists.
-                let name = current.file_name().map(OsString::from);
-                return match (current.parent().map(fs::canonicalize), name) {
-                    (Some(Ok(dir)), Some(name)) => Ok(dir.join(name)),
-                    _ => Ok(current),
-                };
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other(format!(
-        "{}: more than {MAX_LINKS} symbolic links",
-        path.display()
-    )))
 }
 
 /// A temp file that removes itself unless it was renamed into place.

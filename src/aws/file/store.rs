@@ -145,7 +145,7 @@ fn backup(path: &Path, old: &str) -> Result<PathBuf> {
 /// A symlinked config (dotfiles) is updated where it really lives, and the
 /// link stays a link.
 fn real_path(path: &Path) -> Result<PathBuf> {
-    atomic_write::real_path(path).map_err(|e| fail("cannot resolve", path, e))
+    crate::files::real_path::real_path(path).map_err(|e| fail("cannot resolve", path, e))
 }
 
 fn fail(what: &str, path: &Path, e: std::io::Error) -> Failure {

@@ -8,10 +8,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::ValueEnum;
-
 use crate::aws::file::{self, ini};
-use crate::cli::{InitArgs, TopologyArg};
+use crate::cli::InitArgs;
 use crate::config::discover::Search;
 use crate::config::rules::{self, Problem};
 use crate::config::{self, Topology};
@@ -204,19 +202,6 @@ fn target(args: &InitArgs, config: Option<&Path>, search: &Search) -> Result<Pat
     }
 }
 
-fn topology_of(arg: TopologyArg) -> Topology {
-    let name = arg.to_possible_value().expect("no skipped variants");
-    Topology::from_name(name.get_name()).expect("TopologyArg names the topologies")
-}
-
-fn topology_name(topology: Topology) -> &'static str {
-    match topology {
-        Topology::Organization => "organization",
-        Topology::Member => "member",
-        Topology::Single => "single",
-    }
-}
-
 /// A usage error for an option's value, with the rule's fix.
 fn bad_option(option: &str, (message, fix): Problem) -> Failure {
     Failure::usage(format!("{option}: {message}"), fix)
@@ -272,7 +257,7 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         args.region.clone().unwrap_or_default(),
         args.root_account.clone().unwrap_or_default(),
     );
-    let topology = topology_of(args.topology.unwrap_or(TopologyArg::Single));
+    let topology = args.topology.unwrap_or(Topology::Single);
     rules::label("namespace", &namespace).map_err(|p| bad_option("--namespace", p))?;
     config::regions::check(&region, "aws").map_err(|p| bad_option("--region", p))?;
     rules::account_id(&root_account).map_err(|p| bad_option("--root-account", p))?;

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use toml_writer::{ToTomlKey, ToTomlValue, TomlKeyBuilder, TomlStringBuilder};
 
-use super::{ROOT, Starter, StarterIam, StarterSso, topology_name};
+use super::{ROOT, Starter, StarterIam, StarterSso};
 use crate::config::Topology;
 
 fn string(value: &str) -> String {
@@ -117,7 +117,7 @@ pub fn render(starter: &Starter) -> String {
          # and a [stages.NAME.env] table of extra variables.\n",
         string(namespace),
         string(region),
-        string(topology_name(*topology)),
+        string(topology.name()),
         sign_in(namespace, root_account, iam.as_ref(), sso.as_ref()),
     );
     let virtual_note = match sso {
