@@ -424,9 +424,16 @@ pub fn missing_separator(
     if command.is_empty() {
         return None;
     }
+    let words = |words: &[String]| {
+        words
+            .iter()
+            .map(|word| crate::text::quote::posix(word.as_ref()).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     Some(format!(
         "put `--` before the command: acct exec {} -- {}",
-        shell_words::join(before),
-        shell_words::join(command)
+        words(before),
+        words(command)
     ))
 }

@@ -223,7 +223,7 @@ impl Search {
             Origin::Flag | Origin::User => false,
         };
         if project && !self.trust_store()?.is_allowed(&path, &bytes) {
-            let quoted = shell_words::quote(&path.to_string_lossy()).into_owned();
+            let quoted = crate::text::quote::posix(path.as_os_str());
             return Err(Failure::other(
                 format!(
                     "{} is a project config that is not allowed (it is new, or changed since it was allowed)",

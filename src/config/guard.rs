@@ -7,6 +7,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Failure, Result};
+use crate::text::quote;
 
 /// Larger than any real estate's config (1,000 stages are about 50 KB); a
 /// bigger file is a mistake, and parsing it would only waste time.
@@ -81,7 +82,7 @@ pub fn check(path: &Path, euid: u32) -> Result<()> {
                 ),
                 format!(
                     "copy the config to a file of your own, or `chown -h $(id -u) {}` if it is yours",
-                    hop.display()
+                    quote::posix(hop.as_os_str())
                 ),
             ));
         }
@@ -112,7 +113,7 @@ pub fn check(path: &Path, euid: u32) -> Result<()> {
                 path.display(),
                 meta.mode() & 0o7777
             ),
-            format!("chmod go-w {}", path.display()),
+            format!("chmod go-w {}", quote::posix(path.as_os_str())),
         ));
     }
     // The file where the links lead (each link's folder is checked above).
@@ -138,9 +139,39 @@ fn dir_check(path: &Path) -> Result<()> {
                     path.display(),
                     dir_meta.mode() & 0o7777
                 ),
-                format!("chmod go-w {}", dir.display()),
+                format!("chmod go-w {}", quote::posix(dir.as_os_str())),
             ));
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// The fix is a command to paste: a path with a space stays one word.
+    #[test]
+    fn fix_lines_quote_the_path() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("my configs");
+        std::fs::create_dir(&dir).unwrap();
+        let file = dir.join("acct.toml");
+        std::fs::write(&file, "namespace = \"x\"\n").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let euid = nix::unistd::geteuid().as_raw();
+        let failure = check(&file, euid).unwrap_err();
+        assert_eq!(
+            failure.fix.as_deref(),
+            Some(format!("chmod go-w '{}'", file.display()).as_str())
+        );
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let failure = check(&file, euid).unwrap_err();
+        assert_eq!(
+            failure.fix.as_deref(),
+            Some(format!("chmod go-w '{}'", dir.display()).as_str())
+        );
+    }
 }

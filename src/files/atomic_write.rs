@@ -132,7 +132,7 @@ pub fn replace(
 /// Refuse a read-only file, a non-regular file and a hard-linked file.
 fn check_replaceable(real: &Path, meta: &Metadata) -> io::Result<()> {
     let shown = real.display();
-    let quoted = shell_words::quote(&real.to_string_lossy()).into_owned();
+    let quoted = crate::text::quote::posix(real.as_os_str());
     let refused = |message: String, fix: String| Err(io::Error::other(Refused { message, fix }));
     if let Some(what) = not_regular(meta.file_type()) {
         return refused(

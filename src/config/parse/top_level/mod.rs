@@ -331,6 +331,8 @@ impl Walker {
             return Some(w.value.clone());
         }
         words[0] = program;
+        // shell_words, not `quote::posix`: the session splits this value
+        // again with shell_words::split, which reads no `$'...'` escapes.
         Some(shell_words::join(&words))
     }
 
