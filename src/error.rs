@@ -2,8 +2,9 @@
 //! exit status that SPEC section 3 gives it, so every command fails the same
 //! way and every refusal tells the person how to get on.
 
-use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
+
+use crate::text::printable::printable;
 
 /// Exit status for usage and config errors (an unknown stage included).
 pub const EXIT_USAGE: u8 = 2;
@@ -62,25 +63,6 @@ impl fmt::Display for Failure {
             None => Ok(()),
         }
     }
-}
-
-/// `text` with each hidden character written as Rust writes it in `{:?}`
-/// (`\u{1b}`), so quoted and unquoted values look alike; newlines are kept
-/// when `keep_newlines`, for text made of lines.
-pub fn printable(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let hidden = |c: char| crate::text::quote::is_hidden(c) && !(keep_newlines && c == '\n');
-    if !text.chars().any(hidden) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if hidden(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 pub type Result<T> = std::result::Result<T, Failure>;

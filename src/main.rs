@@ -33,10 +33,10 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let text = e.render().to_string();
-            let text = error::printable(&text, true);
+            let text = crate::text::printable::printable(&text, true);
             eprint!("acct: {}", text.strip_prefix("error: ").unwrap_or(&text));
             if let Some(fix) = cli::missing_separator(&e, std::env::args().skip(1)) {
-                eprintln!("  fix: {}", error::printable(&fix, true));
+                eprintln!("  fix: {}", crate::text::printable::printable(&fix, true));
             }
             return ExitCode::from(error::EXIT_USAGE);
         }

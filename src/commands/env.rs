@@ -11,11 +11,12 @@ use std::process::ExitCode;
 use crate::cli::{EnvArgs, EnvFormat};
 use crate::config::discover;
 use crate::config::env_names;
-use crate::error::{Failure, Result, printable};
+use crate::error::{Failure, Result};
 use crate::shell::scripts::Shell;
 use crate::stage::environment::{self, StageEnv};
 use crate::stage::record::{self, Environment, Undone};
 use crate::terminal::confirm;
+use crate::text::printable::printable;
 use crate::text::quote;
 
 pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {

@@ -38,7 +38,7 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         eprintln!(
             "acct: warning: no prompt integration for {} (only bash, zsh and fish); \
              the stage is in the environment, its segment in $ACCT_PROMPT",
-            crate::error::printable(name, false)
+            crate::text::printable::printable(name, false)
         );
     } else {
         let guard = env.guard();

@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::error::printable;
+use crate::text::printable::printable;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

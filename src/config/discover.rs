@@ -9,7 +9,8 @@ use super::diagnostic::line_column;
 use super::guard;
 use super::project_files;
 use crate::config::trust::TrustStore;
-use crate::error::{Failure, Result, printable};
+use crate::error::{Failure, Result};
+use crate::text::printable::printable;
 
 pub const LOCAL_NAME: &str = "acct.toml";
 

@@ -33,7 +33,7 @@ pub fn start_url(value: &str) -> Result<(), Problem> {
     let fix = "write the AWS access portal URL, e.g. start_url = \"https://d-1234567890.awsapps.com/start\"";
     if let Some(c) = value
         .chars()
-        .find(|c| c.is_whitespace() || crate::text::quote::is_hidden(*c))
+        .find(|c| c.is_whitespace() || crate::text::printable::is_hidden(*c))
     {
         return Err((
             format!(

@@ -5,14 +5,18 @@
 //! of the same acct reuses them, and are replaced atomically: a shell never
 //! reads half a file, and thousands of starts leave the same few files.
 
-use std::fs::{self, DirBuilder};
-use std::io::ErrorKind;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Failure, Result};
 use crate::files::atomic_write;
+use crate::files::private_dir::{Purpose, make_private};
 use crate::text::fnv;
+
+const PURPOSE: Purpose = Purpose {
+    what: "shell startup files",
+    fix: "remove it, or set XDG_RUNTIME_DIR to a private directory",
+};
 
 /// `$XDG_RUNTIME_DIR/acct` (per user, private, cleared at logout), else
 /// `acct-UID` in the temp directory.
@@ -24,7 +28,7 @@ pub fn private_dir() -> Result<PathBuf> {
         Some(runtime) => runtime.join("acct"),
         None => std::env::temp_dir().join(format!("acct-{}", nix::unistd::geteuid())),
     };
-    make_private(&dir)?;
+    make_private(&dir, PURPOSE)?;
     Ok(dir)
 }
 
@@ -43,44 +47,11 @@ pub fn dir(name: &str, files: &[(&str, &str)]) -> Result<PathBuf> {
         hash = fnv::hash_from(fnv::hash_from(hash, file), content);
     }
     let dir = private_dir()?.join(format!("{name}-{hash:016x}"));
-    make_private(&dir)?;
+    make_private(&dir, PURPOSE)?;
     for (file, content) in files {
         write_if_changed(&dir.join(file), content)?;
     }
     Ok(dir)
-}
-
-/// Create `dir` as 0700, or accept it only when it is a real directory that
-/// is ours and private: another user must not plant files a shell runs.
-pub fn make_private(dir: &Path) -> Result<()> {
-    let failure = |why: String| {
-        Failure::other(
-            format!(
-                "cannot use {} for shell startup files: {why}",
-                dir.display()
-            ),
-            "remove it, or set XDG_RUNTIME_DIR to a private directory",
-        )
-    };
-    match DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => return Ok(()),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(failure(e.to_string())),
-    }
-    let meta = fs::symlink_metadata(dir).map_err(|e| failure(e.to_string()))?;
-    if !meta.file_type().is_dir() {
-        return Err(failure("it is not a directory".into()));
-    }
-    if meta.uid() != nix::unistd::geteuid().as_raw() {
-        return Err(failure("it belongs to another user".into()));
-    }
-    if meta.mode() & 0o077 != 0 {
-        return Err(failure(format!(
-            "others may use it (mode {:o})",
-            meta.mode() & 0o777
-        )));
-    }
-    Ok(())
 }
 
 /// Keep a file that already holds `content`; else write a temp file beside
@@ -104,23 +75,7 @@ fn write_if_changed(path: &Path, content: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_shared_or_foreign_directory_is_refused() {
-        let temp = tempfile::tempdir().unwrap();
-        let shared = temp.path().join("shared");
-        DirBuilder::new().mode(0o755).create(&shared).unwrap();
-        fs::set_permissions(&shared, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-        let err = make_private(&shared).unwrap_err();
-        assert!(err.message.contains("mode 755"), "{}", err.message);
-
-        let link = temp.path().join("link");
-        let private = temp.path().join("private");
-        make_private(&private).unwrap();
-        std::os::unix::fs::symlink(&private, &link).unwrap();
-        let err = make_private(&link).unwrap_err();
-        assert!(err.message.contains("not a directory"), "{}", err.message);
-    }
+    use std::os::unix::fs::MetadataExt;
 
     #[test]
     fn files_are_rewritten_only_when_their_content_changes() {

@@ -7,8 +7,9 @@
 use std::io::{BufRead, BufReader, Write};
 
 use crate::config::{Config, Stage};
-use crate::error::{Failure, Result, printable};
+use crate::error::{Failure, Result};
 use crate::terminal;
+use crate::text::printable::printable;
 use crate::text::suggest;
 
 /// How many answers the person may give before acct gives up.

@@ -10,19 +10,7 @@ use std::ffi::OsStr;
 use std::fmt::Write;
 use std::os::unix::ffi::OsStrExt;
 
-/// Characters that are never written raw: C0 and C1 controls and DEL, and
-/// the invisible format characters that reorder or hide text on a terminal
-/// (bidi overrides and isolates, zero-width characters, line separators).
-pub(crate) fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{00ad}' | '\u{061c}' | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}'
-            | '\u{feff}'
-        )
-}
+use super::printable::is_hidden;
 
 /// Bytes that need no quoting in bash and zsh anywhere in a word: no
 /// expansion (brace, tilde, glob, `=cmd`, history) can start from them.

@@ -15,7 +15,7 @@ use nix::fcntl::{Flock, FlockArg};
 use super::{Session, SessionSpec};
 use crate::error::{Failure, Result};
 use crate::files::atomic_write;
-use crate::shell::startup_files;
+use crate::files::private_dir::{Purpose, make_private};
 use crate::text::clock;
 
 /// Session files are small; a larger one is not ours.
@@ -186,10 +186,15 @@ fn sessions_dir() -> Result<PathBuf> {
     if !base.exists() {
         fs::create_dir_all(&base).map_err(|e| failure("cannot create", &base, &e))?;
     }
-    startup_files::make_private(&acct)?;
-    startup_files::make_private(&sessions)?;
+    make_private(&acct, PURPOSE)?;
+    make_private(&sessions, PURPOSE)?;
     Ok(sessions)
 }
+
+const PURPOSE: Purpose = Purpose {
+    what: "MFA sessions",
+    fix: "remove it (acct makes it again), or set XDG_RUNTIME_DIR to a private directory",
+};
 
 fn failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
     Failure::other(

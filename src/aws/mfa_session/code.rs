@@ -37,7 +37,7 @@ pub fn get(spec: &SessionSpec) -> Result<String> {
         }
         let said = format!(
             "`{}` is not an MFA code: six digits",
-            crate::error::printable(&code, false)
+            crate::text::printable::printable(&code, false)
         );
         if tries == TRIES {
             return Err(Failure::other(
@@ -163,10 +163,10 @@ fn without_echo<T>(tty: &std::fs::File, read: impl FnOnce() -> T) -> T {
 /// Say `text` where the person who typed the code reads it: the terminal,
 /// since an SDK keeps credential_process's stderr to itself (the AWS CLI
 /// shows it only when the call fails, Terraform never); else stderr.
-/// The text is escaped as every message is (`error::printable`): it may
+/// The text is escaped as every message is (`text::printable`): it may
 /// quote the AWS CLI's stderr.
 pub fn tell(text: &str) {
-    let text = crate::error::printable(text, false);
+    let text = crate::text::printable::printable(text, false);
     match terminal::for_writing() {
         Ok(mut tty) => {
             let _ = writeln!(tty, "{text}");

@@ -15,8 +15,9 @@ use crate::aws::profiles;
 use crate::aws::sso_token::{self, Token};
 use crate::cli::DoctorArgs;
 use crate::config::{Config, Sso, Stage, discover};
-use crate::error::{Failure, Result, printable};
+use crate::error::{Failure, Result};
 use crate::text::clock;
+use crate::text::printable::printable;
 
 mod sts;
 

@@ -107,7 +107,7 @@ fn open_summary(path: &Path) -> Result<std::fs::File> {
         Failure::usage(
             format!(
                 "--summary-json {}: cannot write it: {e}; nothing was run",
-                crate::error::printable(&path.to_string_lossy(), false)
+                crate::text::printable::printable(&path.to_string_lossy(), false)
             ),
             "name a file in a directory you can write, or /dev/fd/N for an open descriptor",
         )

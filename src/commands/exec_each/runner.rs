@@ -275,7 +275,7 @@ fn start(command: &[OsString], env: &StageEnv, prefix: &[u8]) -> Result<Running>
 fn cannot_start(program: &std::ffi::OsStr, e: &std::io::Error) -> Failure {
     // Printed on the terminal: a control character in the name is shown, not obeyed.
     let lossy = program.to_string_lossy();
-    let name = crate::error::printable(&lossy, false);
+    let name = crate::text::printable::printable(&lossy, false);
     match e.kind() {
         std::io::ErrorKind::NotFound => Failure::with_code(
             process::EXIT_NOT_FOUND,

@@ -183,7 +183,7 @@ pub fn run(args: &InitArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     eprintln!(
         "acct: wrote {}\n  next: `acct{config} list` shows the stages; `acct{config} aws-config` prints their AWS profiles \
          for ~/.aws/config{sign_in}; `acct{config} exec STAGE -- CMD` runs a command in one",
-        crate::error::printable(&path.display().to_string(), false)
+        crate::text::printable::printable(&path.display().to_string(), false)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -68,7 +68,7 @@ impl Walker {
     /// characters reorder or hide the text around them on a terminal: a
     /// prompt could show another stage than the one you are in.
     fn invisible(&mut self, key: &str, text: &str, span: &Range<usize>) {
-        if let Some(c) = text.chars().find(|c| crate::text::quote::is_hidden(*c)) {
+        if let Some(c) = text.chars().find(|c| crate::text::printable::is_hidden(*c)) {
             self.error(
                 span.clone(),
                 format!(
