@@ -38,6 +38,8 @@ pub enum Federation {
     /// The stage has the very role (account and role ARN) of this other
     /// stage, which owns the switch-role link of that role.
     SharedRole { owner: String },
+    /// The role ARN has no role name a switch-role link could carry.
+    NoRoleName,
 }
 
 /// The way into `stage`'s console.
@@ -74,7 +76,7 @@ pub fn way(config: &Config, stage: &Stage<'_>, federate: bool) -> Way {
         Some(role_name) => Way::SwitchRole(switch_role_link(config, stage, role_name)),
         // Validation allows only role ARNs; should another kind get in, only
         // the stage's own credentials can say where they land.
-        None => Way::Federation(Federation::Asked),
+        None => Way::Federation(Federation::NoRoleName),
     }
 }
 
