@@ -1,7 +1,11 @@
-//! The stage model: the config file's content (README, "The config file") as types,
-//! parsed and validated from text (`parse`, with no I/O); `discover` finds and
-//! reads the file and checks its trust, `resolve` turns a stage into its
-//! profile, account and role.
+//! The stage model: the config file's content (README, "The config file") as
+//! types, parsed and validated from text (`parse`, `rules`, `named`, `arn`,
+//! `resolve`: no I/O). The file's I/O lives beside them, in three modules
+//! only: `discover` finds and reads the file, `guard` checks who owns it,
+//! `trust` and `project_files` decide whether a project config may run.
+//!
+//! May import: `text`, `files`, `error`. Nothing above (`aws`, `stage`,
+//! `shell`, `commands`).
 
 pub mod arn;
 mod diagnostic;

@@ -20,8 +20,9 @@
 //!   write in place is not atomic; a symlink does what a hard link was
 //!   meant to).
 //! - [`replace`] compares the file with what the caller read just before
-//!   the rename: another program's edit in between is never overwritten
-//!   ([`Changed`]).
+//!   the rename, so another program's edit since the caller's read is
+//!   refused ([`Changed`]). Editors take no lock: an edit in the instant
+//!   between that comparison and the rename can still be replaced.
 
 use std::fmt;
 use std::fs::{self, File, Metadata, OpenOptions};

@@ -49,8 +49,10 @@ pub struct Change {
 /// the new text, and write it atomically when it differs. An error from
 /// `update` leaves the file untouched. When another program (an editor,
 /// `aws configure set`, which take no lock) changes the file between the
-/// read and the rename, acct reads it again and redoes the update, so the
-/// other edit is never lost; after three such races it gives up.
+/// read and the last comparison before the rename, acct reads it again and
+/// redoes the update; after three such races it gives up. (An edit in the
+/// instant between that comparison and the rename itself can still be
+/// replaced: editors share no lock with acct.)
 pub fn update(path: &Path, update: impl Fn(Option<&str>) -> Result<Change>) -> Result<Outcome> {
     let path = real_path(path)?;
     let dir = path.parent().ok_or_else(|| {
