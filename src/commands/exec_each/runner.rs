@@ -149,27 +149,16 @@ pub fn run(plan: &Plan<'_>, signals: &Signals) -> (Vec<Row>, Option<Cut>) {
                 continue;
             }
             watch.forget(r.child.id());
-            let row = &mut rows[r.index];
-            row.output_held = r.open();
-            if row.output_held {
-                say(
-                    &plan.prefixes[r.index],
-                    "the command exited, but a background process it started still holds its output open; acct moves on without it",
-                );
-            }
-            if let Some(s) = r.out.as_mut() {
-                s.finish();
-            }
-            if let Some(s) = r.err.as_mut() {
-                s.finish();
-            }
-            row.duration = Some(at - r.started);
-            row.outcome = match (status.code(), status.signal()) {
-                (_, Some(sig)) if stop_since.is_some() => Outcome::Stopped(sig),
-                (Some(code), _) => Outcome::Exited(code),
-                (None, Some(sig)) => Outcome::Signalled(sig),
-                (None, None) => Outcome::Exited(1),
-            };
+            let index = r.index;
+            let row = &mut rows[index];
+            settle(
+                &mut r,
+                status,
+                at,
+                row,
+                &plan.prefixes[index],
+                stop_since.is_some(),
+            );
             if plan.fail_fast && row.outcome.failed() && cut.is_none() {
                 cut = Some(Cut::FailFast(r.index));
             }
@@ -178,6 +167,38 @@ pub fn run(plan: &Plan<'_>, signals: &Signals) -> (Vec<Row>, Option<Cut>) {
     }
     watch.done();
     (rows, cut)
+}
+
+/// A stage whose command exited: its row's outcome and time, and its pipes
+/// closed (or left, when a background process still holds them).
+fn settle(
+    r: &mut Running,
+    status: ExitStatus,
+    at: Instant,
+    row: &mut Row,
+    prefix: &[u8],
+    stopping: bool,
+) {
+    row.output_held = r.open();
+    if row.output_held {
+        say(
+            prefix,
+            "the command exited, but a background process it started still holds its output open; acct moves on without it",
+        );
+    }
+    if let Some(s) = r.out.as_mut() {
+        s.finish();
+    }
+    if let Some(s) = r.err.as_mut() {
+        s.finish();
+    }
+    row.duration = Some(at - r.started);
+    row.outcome = match (status.code(), status.signal()) {
+        (_, Some(sig)) if stopping => Outcome::Stopped(sig),
+        (Some(code), _) => Outcome::Exited(code),
+        (None, Some(sig)) => Outcome::Signalled(sig),
+        (None, None) => Outcome::Exited(1),
+    };
 }
 
 /// One read of a stream if it is open; closed at its end.

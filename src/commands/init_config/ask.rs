@@ -63,44 +63,9 @@ pub fn ask(
         Some("root,dev,prod"),
         |a| stage_names(&a.split(',').map(str::to_string).collect::<Vec<_>>()),
     )?;
-    let mut stages = vec![(ROOT.to_string(), Some(root_account))];
-    for name in names.into_iter().skip(1) {
-        let account = if topology == Topology::Single {
-            None
-        } else {
-            let question =
-                format!("Account id of `{name}` (empty: a virtual stage in the root account)");
-            prompt.ask(&question, Some(""), |a| {
-                if a.is_empty() {
-                    Ok(None)
-                } else {
-                    rules::account_id(a)?;
-                    account_taken(&stages, a)?;
-                    Ok(Some(a.to_string()))
-                }
-            })?
-        };
-        stages.push((name, account));
-    }
+    let stages = ask_accounts(&mut prompt, topology, root_account, names)?;
     let sso = if sso {
-        let start_url = prompt.ask(
-            "AWS access portal URL (e.g. https://d-1234567890.awsapps.com/start)",
-            None,
-            |a| rules::start_url(a).map(|()| a.to_string()),
-        )?;
-        let sso_region = prompt.ask("Identity Center region", Some(&region), |a| {
-            rules::region(a).map(|()| a.to_string())
-        })?;
-        let role = prompt.ask(
-            "Permission set the stages sign in with",
-            Some(DEFAULT_PERMISSION_SET),
-            |a| rules::permission_set("permission set", a).map(|()| a.to_string()),
-        )?;
-        Some(StarterSso {
-            start_url,
-            region: sso_region,
-            role,
-        })
+        Some(ask_sso(&mut prompt, &region)?)
     } else {
         None
     };
@@ -127,6 +92,58 @@ pub fn ask(
         sso,
         iam,
         protected,
+    })
+}
+
+/// The account of each stage after the root (none in `single`: every
+/// stage there is virtual).
+fn ask_accounts(
+    prompt: &mut Prompt<'_>,
+    topology: Topology,
+    root_account: String,
+    names: Vec<String>,
+) -> Result<Vec<(String, Option<String>)>> {
+    let mut stages = vec![(ROOT.to_string(), Some(root_account))];
+    for name in names.into_iter().skip(1) {
+        let account = if topology == Topology::Single {
+            None
+        } else {
+            let question =
+                format!("Account id of `{name}` (empty: a virtual stage in the root account)");
+            prompt.ask(&question, Some(""), |a| {
+                if a.is_empty() {
+                    Ok(None)
+                } else {
+                    rules::account_id(a)?;
+                    account_taken(&stages, a)?;
+                    Ok(Some(a.to_string()))
+                }
+            })?
+        };
+        stages.push((name, account));
+    }
+    Ok(stages)
+}
+
+/// The access portal, its region and the permission set.
+fn ask_sso(prompt: &mut Prompt<'_>, region: &str) -> Result<StarterSso> {
+    let start_url = prompt.ask(
+        "AWS access portal URL (e.g. https://d-1234567890.awsapps.com/start)",
+        None,
+        |a| rules::start_url(a).map(|()| a.to_string()),
+    )?;
+    let sso_region = prompt.ask("Identity Center region", Some(region), |a| {
+        rules::region(a).map(|()| a.to_string())
+    })?;
+    let role = prompt.ask(
+        "Permission set the stages sign in with",
+        Some(DEFAULT_PERMISSION_SET),
+        |a| rules::permission_set("permission set", a).map(|()| a.to_string()),
+    )?;
+    Ok(StarterSso {
+        start_url,
+        region: sso_region,
+        role,
     })
 }
 

@@ -226,32 +226,7 @@ fn stage_names(names: &[String]) -> std::result::Result<Vec<String>, Problem> {
 }
 
 fn from_options(args: &InitArgs) -> Result<Starter> {
-    let missing: Vec<&str> = [
-        ("--namespace", args.namespace.is_none()),
-        ("--region", args.region.is_none()),
-        ("--topology", args.topology.is_none()),
-        ("--root-account", args.root_account.is_none()),
-        ("--stages", args.stages.is_empty()),
-        (
-            "--sso-start-url",
-            args.sso_start_url.is_none() && (args.sso_region.is_some() || args.sso_role.is_some()),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(option, absent)| absent.then_some(option))
-    .collect();
-    if !missing.is_empty() {
-        let why = if args.has_answers() {
-            "with answers given as options, all are needed"
-        } else {
-            "stdin is not a terminal, so acct cannot ask"
-        };
-        return Err(Failure::usage(
-            format!("acct init needs {} ({why})", missing.join(", ")),
-            "e.g. acct init --namespace cpco --region us-west-2 \
-             --topology single --root-account 323330167063 --stages root,testing",
-        ));
-    }
+    all_options_given(args)?;
     let (namespace, region, root_account) = (
         args.namespace.clone().unwrap_or_default(),
         args.region.clone().unwrap_or_default(),
@@ -266,70 +241,12 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         names.into_iter().map(|name| (name, None)).collect();
     stages[0].1 = Some(root_account);
     for given in &args.accounts {
-        let (name, id) = given.split_once('=').ok_or_else(|| {
-            Failure::usage(
-                format!("--account {given:?} is not STAGE=ID"),
-                "write e.g. --account prod=210987654321",
-            )
-        })?;
-        rules::account_id(id).map_err(|p| bad_option("--account", p))?;
-        account_taken(&stages, id).map_err(|p| bad_option("--account", p))?;
-        if topology == Topology::Single {
-            return Err(Failure::usage(
-                "--account: in the single layout every stage lives in the root account",
-                "drop --account, or choose --topology organization or member",
-            ));
-        }
-        let slot = stages
-            .iter_mut()
-            .find(|(stage, _)| stage == name)
-            .ok_or_else(|| {
-                Failure::usage(
-                    format!("--account names stage `{name}`, which is not in --stages"),
-                    "add it to --stages",
-                )
-            })?;
-        if name == ROOT {
-            return Err(Failure::usage(
-                "--account root=...: the root's account is --root-account",
-                "pass --root-account ID",
-            ));
-        }
-        slot.1 = Some(id.to_string());
+        account_option(given, topology, &mut stages)?;
     }
-    let sso = match &args.sso_start_url {
-        Some(start_url) => {
-            rules::start_url(start_url).map_err(|p| bad_option("--sso-start-url", p))?;
-            let sso_region = args.sso_region.clone().unwrap_or_else(|| region.clone());
-            rules::region(&sso_region).map_err(|p| bad_option("--sso-region", p))?;
-            let role = args
-                .sso_role
-                .clone()
-                .unwrap_or_else(|| DEFAULT_PERMISSION_SET.to_string());
-            rules::permission_set("--sso-role", &role).map_err(|p| bad_option("--sso-role", p))?;
-            Some(StarterSso {
-                start_url: start_url.clone(),
-                region: sso_region,
-                role,
-            })
-        }
-        None => None,
-    };
+    let sso = sso_options(args, &region)?;
     let iam = match sso {
         Some(_) => None,
-        None => {
-            if let Some(profile) = &args.source_profile {
-                rules::source_profile(profile).map_err(|p| bad_option("--source-profile", p))?;
-            }
-            if let Some(device) = &args.mfa_serial {
-                rules::mfa_serial(device).map_err(|p| bad_option("--mfa-serial", p))?;
-            }
-            Some(StarterIam {
-                source_profile: args.source_profile.clone().filter(|p| *p != namespace),
-                mfa_serial: args.mfa_serial.clone(),
-                mfa_session: args.mfa_serial.is_some() && !args.no_mfa_session,
-            })
-        }
+        None => Some(iam_options(args, &namespace)?),
     };
     let protected = match &args.protected {
         Some(names) => {
@@ -345,6 +262,115 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         sso,
         iam,
         protected,
+    })
+}
+
+/// Without a terminal to ask on, or with some answers given as options,
+/// every required option must be there.
+fn all_options_given(args: &InitArgs) -> Result<()> {
+    let missing: Vec<&str> = [
+        ("--namespace", args.namespace.is_none()),
+        ("--region", args.region.is_none()),
+        ("--topology", args.topology.is_none()),
+        ("--root-account", args.root_account.is_none()),
+        ("--stages", args.stages.is_empty()),
+        (
+            "--sso-start-url",
+            args.sso_start_url.is_none() && (args.sso_region.is_some() || args.sso_role.is_some()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(option, absent)| absent.then_some(option))
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let why = if args.has_answers() {
+        "with answers given as options, all are needed"
+    } else {
+        "stdin is not a terminal, so acct cannot ask"
+    };
+    Err(Failure::usage(
+        format!("acct init needs {} ({why})", missing.join(", ")),
+        "e.g. acct init --namespace cpco --region us-west-2 \
+         --topology single --root-account 323330167063 --stages root,testing",
+    ))
+}
+
+/// One `--account STAGE=ID`, checked and set on its stage.
+fn account_option(
+    given: &str,
+    topology: Topology,
+    stages: &mut [(String, Option<String>)],
+) -> Result<()> {
+    let (name, id) = given.split_once('=').ok_or_else(|| {
+        Failure::usage(
+            format!("--account {given:?} is not STAGE=ID"),
+            "write e.g. --account prod=210987654321",
+        )
+    })?;
+    rules::account_id(id).map_err(|p| bad_option("--account", p))?;
+    account_taken(stages, id).map_err(|p| bad_option("--account", p))?;
+    if topology == Topology::Single {
+        return Err(Failure::usage(
+            "--account: in the single layout every stage lives in the root account",
+            "drop --account, or choose --topology organization or member",
+        ));
+    }
+    let slot = stages
+        .iter_mut()
+        .find(|(stage, _)| stage == name)
+        .ok_or_else(|| {
+            Failure::usage(
+                format!("--account names stage `{name}`, which is not in --stages"),
+                "add it to --stages",
+            )
+        })?;
+    if name == ROOT {
+        return Err(Failure::usage(
+            "--account root=...: the root's account is --root-account",
+            "pass --root-account ID",
+        ));
+    }
+    slot.1 = Some(id.to_string());
+    Ok(())
+}
+
+/// `--sso-start-url` with its region and permission set, when given.
+fn sso_options(args: &InitArgs, region: &str) -> Result<Option<StarterSso>> {
+    let Some(start_url) = &args.sso_start_url else {
+        return Ok(None);
+    };
+    rules::start_url(start_url).map_err(|p| bad_option("--sso-start-url", p))?;
+    let sso_region = args
+        .sso_region
+        .clone()
+        .unwrap_or_else(|| region.to_string());
+    rules::region(&sso_region).map_err(|p| bad_option("--sso-region", p))?;
+    let role = args
+        .sso_role
+        .clone()
+        .unwrap_or_else(|| DEFAULT_PERMISSION_SET.to_string());
+    rules::permission_set("--sso-role", &role).map_err(|p| bad_option("--sso-role", p))?;
+    Ok(Some(StarterSso {
+        start_url: start_url.clone(),
+        region: sso_region,
+        role,
+    }))
+}
+
+/// The IAM users' options: source profile, MFA device, MFA session.
+fn iam_options(args: &InitArgs, namespace: &str) -> Result<StarterIam> {
+    if let Some(profile) = &args.source_profile {
+        rules::source_profile(profile).map_err(|p| bad_option("--source-profile", p))?;
+    }
+    if let Some(device) = &args.mfa_serial {
+        rules::mfa_serial(device).map_err(|p| bad_option("--mfa-serial", p))?;
+    }
+    Ok(StarterIam {
+        source_profile: args.source_profile.clone().filter(|p| p != namespace),
+        mfa_serial: args.mfa_serial.clone(),
+        mfa_session: args.mfa_serial.is_some() && !args.no_mfa_session,
     })
 }
 
