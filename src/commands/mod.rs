@@ -1,4 +1,6 @@
-//! One file per command; this one dispatches and holds what they share.
+//! One file (or folder) per command; this one dispatches and holds what
+//! they share. The top layer: it may import every module below it, and
+//! nothing imports it but `main`.
 
 mod aws_config;
 mod completions;

@@ -11,6 +11,8 @@
 //! - IAM Identity Center (`[sso]`): the access portal's shortcut link to a
 //!   stage's account and permission set, for every stage that signs in with
 //!   one (a virtual stage assumes a role, so it takes one of the other two).
+//!
+//! May import: `config`, `aws` (credentials), `stage`, `text`, `error`.
 
 pub mod browser;
 pub mod federation;

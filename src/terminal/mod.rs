@@ -2,6 +2,8 @@
 //! protected stage's name, which stage) and says what a person must read
 //! even when stdin and stdout are pipes (an SDK running credential_process,
 //! `eval "$(acct env ...)"`), as sudo and ssh do. One place opens it.
+//!
+//! May import: `config` (the picker lists its stages), `text`, `error`.
 
 pub mod confirm;
 pub mod picker;
