@@ -401,6 +401,19 @@ fn write(path: &Path, text: &str, force: bool) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A starter of `cpco` in us-west-2 with these stages, IAM users.
+    fn starter(topology: Topology, stages: Vec<(String, Option<String>)>) -> Starter {
+        Starter {
+            namespace: "cpco".into(),
+            region: "us-west-2".into(),
+            topology,
+            stages,
+            sso: None,
+            iam: None,
+            protected: vec![],
+        }
+    }
+
     fn parses(text: &str) -> config::Config {
         config::parse(Path::new("/x/config.toml"), text, None)
             .unwrap_or_else(|d| panic!("{d:?}\n{text}"))
@@ -410,19 +423,14 @@ mod tests {
     fn every_layout_renders_a_config_that_validates() {
         for topology in [Topology::Organization, Topology::Member, Topology::Single] {
             let accounts = topology != Topology::Single;
-            let starter = Starter {
-                namespace: "cpco".into(),
-                region: "us-west-2".into(),
+            let starter = starter(
                 topology,
-                stages: vec![
+                vec![
                     ("root".into(), Some("323330167063".into())),
                     ("dev".into(), accounts.then(|| "012345678901".into())),
                     ("prod".into(), None),
                 ],
-                sso: None,
-                iam: None,
-                protected: vec![],
-            };
+            );
             let config = parses(&render(&starter));
             assert_eq!(config.topology, topology);
             let names: Vec<&str> = config.stages.iter().map(|s| s.name.as_str()).collect();
@@ -492,20 +500,18 @@ mod tests {
         for topology in [Topology::Organization, Topology::Member, Topology::Single] {
             let accounts = topology != Topology::Single;
             let starter = Starter {
-                namespace: "cpco".into(),
-                region: "us-west-2".into(),
-                topology,
-                stages: vec![
-                    ("root".into(), Some("323330167063".into())),
-                    ("dev".into(), accounts.then(|| "012345678901".into())),
-                ],
                 sso: Some(StarterSso {
                     start_url: "https://d-1234567890.awsapps.com/start".into(),
                     region: "us-east-1".into(),
                     role: "AdministratorAccess".into(),
                 }),
-                iam: None,
-                protected: vec![],
+                ..starter(
+                    topology,
+                    vec![
+                        ("root".into(), Some("323330167063".into())),
+                        ("dev".into(), accounts.then(|| "012345678901".into())),
+                    ],
+                )
             };
             let text = render(&starter);
             let config = parses(&text);

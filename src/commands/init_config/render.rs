@@ -69,17 +69,9 @@ fn sign_in(
 /// The starter config as commented TOML; every value quoted by the TOML
 /// writer, so no answer can change the file's structure.
 pub fn render(starter: &Starter) -> String {
-    let Starter {
-        namespace,
-        region,
-        topology,
-        stages,
-        sso,
-        iam,
-        protected,
-    } = starter;
+    let (namespace, stages, sso) = (&starter.namespace, &starter.stages, &starter.sso);
     let root_account = stages[0].1.as_deref().unwrap_or_default();
-    let layout = match topology {
+    let layout = match starter.topology {
         Topology::Organization if sso.is_some() => {
             "one account per stage in an AWS Organization; a stage with its own\n\
              # account_id is signed in to with the Identity Center permission set below"
@@ -116,9 +108,9 @@ pub fn render(starter: &Starter) -> String {
          # `region`, `protected = true` (ask for the stage name before exec and shell)\n\
          # and a [stages.NAME.env] table of extra variables.\n",
         string(namespace),
-        string(region),
-        string(topology.name()),
-        sign_in(namespace, root_account, iam.as_ref(), sso.as_ref()),
+        string(&starter.region),
+        string(starter.topology.name()),
+        sign_in(namespace, root_account, starter.iam.as_ref(), sso.as_ref()),
     );
     let virtual_note = match sso {
         Some(_) => {
@@ -136,7 +128,7 @@ pub fn render(starter: &Starter) -> String {
             }
             None => out.push_str(virtual_note),
         }
-        if protected.contains(name) {
+        if starter.protected.contains(name) {
             out.push_str("# acct asks for the stage name before exec, shell and console.\nprotected = true\n");
         } else if name != ROOT {
             out.push_str("# protected = true\n");
