@@ -56,9 +56,9 @@ code_mutant() {
     file=src/console/federation.rs
     script='s/\.max_redirects(0)/.max_redirects(5)/'
     tests=(--test tests -- console::a_redirect) ;;
-  session-token-inherited-env) # GetSessionToken keeps stale keys and profiles
+  session-token-inherited-env) # the AWS CLI runner (GetSessionToken too) keeps stale keys and profiles
     file=src/aws/cli.rs
-    script='/"get-session-token"/,/session_env/{/\.env_clear()/d}'
+    script='s/\.env_clear()\.envs(env\.iter()/.envs(env.iter()/'
     tests=(--test tests -- aws_allow_list::the_session_call) ;;
   quote-dollar-backtick-plain) # $ and ` left unquoted
     file=src/text/quote.rs

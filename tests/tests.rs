@@ -1,4 +1,8 @@
 //! acct's integration tests: the built binary, real shells, the real AWS CLI.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests start programs and read the environment as they need: clippy.toml is for acct itself"
+)]
 
 mod moto;
 mod tools;

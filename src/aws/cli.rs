@@ -1,17 +1,25 @@
-//! The AWS CLI as acct drives it, for `doctor` and `--export-credentials`:
-//! found by the `aws_cli` key (a name on `PATH` or a path), its version
-//! known, and run for one profile with the stage's environment minus any
-//! selected profile, so inherited stale keys cannot leak into the call.
+//! The AWS CLI as acct runs it, through one runner for every call (`aws
+//! --version`, STS, `configure export-credentials`, GetSessionToken, `sso
+//! login`): found by the `aws_cli` key (a name on `PATH` or a path), run
+//! with exactly the environment handed in and none of acct's own (the
+//! caller makes it with `stage::entry`: a stage's, or acct's cleaned as a
+//! stage's is, so inherited stale keys cannot leak into a call), killed
+//! after a timeout where nobody is typing, and failing one way.
 
+use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::aws::credentials::Credentials;
 use crate::config::arn::Arn;
 use crate::error::{Failure, Result};
-use crate::stage::environment::{Credentials, StageEnv};
+
+/// The whole environment of a call: the CLI gets these variables and no
+/// others.
+pub type Env<'a> = &'a [(OsString, OsString)];
 
 /// The first AWS CLI with `configure export-credentials`.
 pub const EXPORT_MINIMUM: (u32, u32) = (2, 9);
@@ -44,25 +52,6 @@ impl Identity {
     }
 }
 
-/// The keys of an STS-shaped JSON object (`AccessKeyId`, `SecretAccessKey`,
-/// and `SessionToken` and `Expiration` when given), as `configure
-/// export-credentials` prints them and GetSessionToken's `Credentials` hold
-/// them; `None` without both keys.
-fn credentials_in(json: &serde_json::Value) -> Option<Credentials> {
-    let field = |name: &str| {
-        json[name]
-            .as_str()
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    Some(Credentials {
-        access_key_id: field("AccessKeyId")?,
-        secret_access_key: field("SecretAccessKey")?,
-        session_token: field("SessionToken"),
-        expiration: field("Expiration"),
-    })
-}
-
 /// What running the CLI gave back.
 struct Ran {
     status: ExitStatus,
@@ -70,19 +59,60 @@ struct Ran {
     stderr: Vec<u8>,
 }
 
+/// Where a call's stdin, stdout and stderr go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Io {
+    /// Nobody is asked: stdin is /dev/null; the answer and the errors are
+    /// kept (the errors' last line for the report).
+    Quiet,
+    /// The CLI may ask for an MFA code: stdin is the terminal's; the answer
+    /// and the errors are kept.
+    MayAsk,
+    /// The CLI speaks to the person (an MFA prompt, its own error): stdin
+    /// and stderr are theirs, only the answer is kept.
+    Speaks,
+    /// The terminal is the CLI's (`aws sso login` prints a code and opens
+    /// the browser): nothing is kept.
+    Terminal,
+}
+
+/// `name`, the `aws_cli` key: a name looked up on `PATH`, or a path.
+fn locate(name: &str) -> Option<PathBuf> {
+    which::which(name).ok()
+}
+
+/// One run of the CLI at `path`: `args`, exactly `env`, `io`, killed after
+/// `timeout`. A CLI that cannot be started, or does not answer in time, is
+/// the same failure for every call.
+fn call(
+    path: &Path,
+    args: &[&str],
+    env: Env<'_>,
+    io: Io,
+    timeout: Option<Duration>,
+) -> Result<Ran> {
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the runner: every AWS CLI call starts here"
+    )]
+    let mut command = Command::new(path);
+    command.args(args).env_clear().envs(env.iter().cloned());
+    let (stdin, stdout, stderr) = match io {
+        Io::Quiet => (Stdio::null(), Stdio::piped(), Stdio::piped()),
+        Io::MayAsk => (Stdio::inherit(), Stdio::piped(), Stdio::piped()),
+        Io::Speaks => (Stdio::inherit(), Stdio::piped(), Stdio::inherit()),
+        Io::Terminal => (Stdio::inherit(), Stdio::inherit(), Stdio::inherit()),
+    };
+    command.stdin(stdin).stdout(stdout).stderr(stderr);
+    run(&mut command, timeout).map_err(|e| cannot_run(path, &e))
+}
+
 impl AwsCli {
-    /// The CLI named by `aws_cli`, with its version.
-    pub fn find(name: &str) -> Result<Self> {
-        let path = which::which(name).map_err(|_| {
-            Failure::other(
-                format!("the AWS CLI `{name}` is not found (aws_cli = {name:?})"),
-                "install the AWS CLI v2, or set aws_cli to its path in the acct config",
-            )
-        })?;
-        let mut command = Command::new(&path);
-        command.arg("--version").stdin(Stdio::null());
-        let ran =
-            run(&mut command, Some(VERSION_TIMEOUT), true).map_err(|e| cannot_run(&path, &e))?;
+    /// The CLI named by `aws_cli`, with its version (`--version`, run with
+    /// `env`).
+    pub fn find(name: &str, env: Env<'_>) -> Result<Self> {
+        let path = locate(name).ok_or_else(|| not_found(name))?;
+        let ran = call(&path, &["--version"], env, Io::Quiet, Some(VERSION_TIMEOUT))?;
         // The v1 CLI printed its version on stderr before 1.17.
         let text = String::from_utf8_lossy(if ran.stdout.is_empty() {
             &ran.stderr
@@ -123,32 +153,35 @@ impl AwsCli {
         (self.major, self.minor) >= EXPORT_MINIMUM
     }
 
-    /// `aws ... --profile P` with the stage's environment, no profile variable.
-    fn command(&self, env: &StageEnv, profile: &str, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.path);
-        command
-            .args(args)
-            .args(["--profile", profile])
-            .env_clear()
-            .envs(env.clone().without_profile().apply_here());
-        command
+    /// `aws ... --profile P` with `env`, a stage's environment with no
+    /// profile variable (`stage::entry`): only `--profile` decides.
+    fn for_profile(
+        &self,
+        args: &[&str],
+        profile: &str,
+        env: Env<'_>,
+        io: Io,
+        timeout: Option<Duration>,
+    ) -> Result<Ran> {
+        let args: Vec<&str> = args.iter().copied().chain(["--profile", profile]).collect();
+        call(&self.path, &args, env, io, timeout)
     }
 
     /// `aws sts get-caller-identity`. stdin stays the terminal's so an MFA
     /// prompt can be answered; the CLI's errors are kept for the report.
     pub fn caller_identity(
         &self,
-        env: &StageEnv,
+        env: Env<'_>,
         profile: &str,
         timeout: Duration,
     ) -> Result<Identity> {
-        let mut command = self.command(
-            env,
-            profile,
+        let ran = self.for_profile(
             &["sts", "get-caller-identity", "--output", "json"],
-        );
-        command.stdin(Stdio::inherit());
-        let ran = run(&mut command, Some(timeout), true).map_err(|e| cannot_run(&self.path, &e))?;
+            profile,
+            env,
+            Io::MayAsk,
+            Some(timeout),
+        )?;
         if !ran.status.success() {
             return Err(Failure::other(
                 last_line(&ran.stderr),
@@ -173,7 +206,7 @@ impl AwsCli {
     /// `aws configure export-credentials --format process`: the profile's
     /// temporary keys. stdin and stderr are the user's, so an MFA prompt
     /// reaches the terminal; no timeout, since a person is typing.
-    pub fn export_credentials(&self, env: &StageEnv, profile: &str) -> Result<Credentials> {
+    pub fn export_credentials(&self, env: Env<'_>, profile: &str) -> Result<Credentials> {
         if !self.can_export() {
             return Err(Failure::other(
                 format!(
@@ -186,13 +219,13 @@ impl AwsCli {
                 "install the AWS CLI v2 and set aws_cli to it",
             ));
         }
-        let mut command = self.command(
-            env,
-            profile,
+        let ran = self.for_profile(
             &["configure", "export-credentials", "--format", "process"],
-        );
-        command.stdin(Stdio::inherit());
-        let ran = run(&mut command, None, false).map_err(|e| cannot_run(&self.path, &e))?;
+            profile,
+            env,
+            Io::Speaks,
+            None,
+        )?;
         if !ran.status.success() {
             return Err(Failure::other(
                 format!(
@@ -207,7 +240,7 @@ impl AwsCli {
                 format!("run `aws configure export-credentials --profile {profile}` to see what it prints"),
             )
         })?;
-        match credentials_in(&json) {
+        match Credentials::from_json(&json) {
             Some(credentials) => Ok(credentials),
             None => Err(Failure::other(
                 "the AWS CLI gave no access key for the profile; nothing was run",
@@ -232,59 +265,66 @@ pub struct SessionRequest<'a> {
     /// Seconds.
     pub duration: u32,
     pub code: &'a str,
-    /// The config's `keep_env`.
-    pub keep_env: &'a [String],
+    /// acct's environment cleaned as a stage's is (`stage::entry`): no
+    /// credential variable, no profile selected (`--profile` decides), and
+    /// no `AWS_*` name a stage would drop (an endpoint override would
+    /// receive the MFA code).
+    pub env: Env<'a>,
 }
 
 /// STS `GetSessionToken` through the configured CLI (v1 or v2: it resolves
 /// every kind of source credential the user may have), for the source
-/// profile, with the MFA device and one code. Inherited credentials and a
-/// selected profile are removed first, so only `--profile` decides.
+/// profile, with the MFA device and one code, in the request's clean
+/// environment.
 pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentials, SessionError> {
-    let code = spec.code;
-    let path = which::which(spec.aws_cli).map_err(|_| {
+    let path = locate(spec.aws_cli).ok_or_else(|| {
         SessionError::Failed(Failure::other(
             format!("the AWS CLI `{}` is not found, so no MFA session can start", spec.aws_cli),
             "install the AWS CLI, or set aws_cli to its path in the acct config and run acct aws-config --write",
         ))
     })?;
-    let duration = spec.duration.to_string();
-    let mut command = Command::new(&path);
-    command
-        .args(["sts", "get-session-token", "--output", "json"])
-        .args(["--serial-number", spec.mfa_serial])
-        .args([
-            "--duration-seconds",
-            &duration,
-            "--profile",
-            spec.source_profile,
-        ])
-        .stdin(Stdio::null())
-        .env_clear()
-        .envs(crate::stage::environment::session_env(spec.keep_env));
     // botocore 1.36+ has no global STS endpoint: without a region in the
     // environment (acct login outside a stage) the call would fail.
     let region = ["AWS_REGION", "AWS_DEFAULT_REGION"]
         .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|r| !r.is_empty()))
-        .unwrap_or_else(|| sts_region(spec.mfa_serial).to_string());
-    command.args(["--region", &region]);
+        .find_map(|name| {
+            spec.env
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, value)| value.to_str())
+                .filter(|r| !r.is_empty())
+        })
+        .unwrap_or_else(|| sts_region(spec.mfa_serial));
     // The code goes in JSON in a memory-only file the CLI inherits, not in
     // the argv that `ps` shows every user of the machine. Not a pipe: the
     // AWS CLI v1 reads a `file://` parameter twice.
-    let input = code_file(code).map_err(|e| {
+    let input = code_file(spec.code).map_err(|e| {
         SessionError::Failed(Failure::other(
             format!("cannot hand the MFA code to the AWS CLI: {e}"),
             "check that /proc is mounted (acct passes the code as /dev/fd/N)",
         ))
     })?;
-    command.args([
+    let duration = spec.duration.to_string();
+    let input_json = format!("file:///dev/fd/{}", input.as_raw_fd());
+    let args = [
+        "sts",
+        "get-session-token",
+        "--output",
+        "json",
+        "--serial-number",
+        spec.mfa_serial,
+        "--duration-seconds",
+        &duration,
+        "--profile",
+        spec.source_profile,
+        "--region",
+        region,
         "--cli-input-json",
-        &format!("file:///dev/fd/{}", input.as_raw_fd()),
-    ]);
-    let ran = run(&mut command, Some(SESSION_TIMEOUT), true);
+        &input_json,
+    ];
+    let ran = call(&path, &args, spec.env, Io::Quiet, Some(SESSION_TIMEOUT));
     drop(input);
-    let ran = ran.map_err(|e| SessionError::Failed(cannot_run(&path, &e)))?;
+    let ran = ran.map_err(SessionError::Failed)?;
     if !ran.status.success() {
         let said = last_line(&ran.stderr);
         if said.contains("MultiFactorAuthentication") || said.contains("MFA") {
@@ -299,13 +339,39 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
         )));
     }
     let json: serde_json::Value = serde_json::from_slice(&ran.stdout).unwrap_or_default();
-    match credentials_in(&json["Credentials"]) {
+    match Credentials::from_json(&json["Credentials"]) {
         Some(credentials) => Ok(credentials),
         None => Err(SessionError::Failed(Failure::other(
             "the AWS CLI's answer to GetSessionToken holds no credentials",
             "check that aws_cli names the AWS CLI (`aws --version`)",
         ))),
     }
+}
+
+/// `aws sso login --sso-session SESSION`: the terminal and the browser are
+/// the CLI's (it prints a code and opens the sign-in page), with no
+/// timeout, since a person is signing in.
+pub fn sso_login(aws_cli: &str, session: &str, env: Env<'_>) -> Result<()> {
+    let path = locate(aws_cli).ok_or_else(|| not_found(aws_cli))?;
+    let ran = call(
+        &path,
+        &["sso", "login", "--sso-session", session],
+        env,
+        Io::Terminal,
+        None,
+    )?;
+    if ran.status.success() {
+        return Ok(());
+    }
+    Err(Failure::other(
+        format!(
+            "`{aws_cli} sso login --sso-session {session}` failed ({})",
+            ran.status
+        ),
+        // The CLI's own message, on the terminal above this one, says why
+        // (the network, the start URL, a cancelled sign-in).
+        "read the AWS CLI's message above (no network? a wrong start_url?), then run `acct login` again",
+    ))
 }
 
 /// `{"TokenCode":"123456"}` in a file that lives only in memory
@@ -332,7 +398,14 @@ fn sts_region(mfa_serial: &str) -> &'static str {
     }
 }
 
-fn cannot_run(path: &std::path::Path, e: &std::io::Error) -> Failure {
+fn not_found(name: &str) -> Failure {
+    Failure::other(
+        format!("the AWS CLI `{name}` is not found (aws_cli = {name:?})"),
+        "install the AWS CLI v2, or set aws_cli to its path in the acct config",
+    )
+}
+
+fn cannot_run(path: &Path, e: &std::io::Error) -> Failure {
     Failure::other(
         format!("cannot run {}: {e}", path.display()),
         "check that aws_cli names an executable AWS CLI v2 (`aws --version`)",
@@ -349,19 +422,8 @@ fn last_line(bytes: &[u8]) -> String {
     line.trim().to_string()
 }
 
-/// Run with stdout (and stderr when `capture_stderr`, else inherited)
-/// captured, killed after `timeout`.
-fn run(
-    command: &mut Command,
-    timeout: Option<Duration>,
-    capture_stderr: bool,
-) -> std::io::Result<Ran> {
-    command.stdout(Stdio::piped());
-    command.stderr(if capture_stderr {
-        Stdio::piped()
-    } else {
-        Stdio::inherit()
-    });
+/// Run, reading what is piped, killed after `timeout`.
+fn run(command: &mut Command, timeout: Option<Duration>) -> std::io::Result<Ran> {
     let mut child = command.spawn()?;
     let stdout = reader(child.stdout.take());
     let stderr = reader(child.stderr.take());

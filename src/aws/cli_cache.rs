@@ -7,13 +7,14 @@
 use std::io::Read;
 use std::path::PathBuf;
 
+use crate::config::process_env;
+
 /// Cache entries are a few kilobytes; a bigger file is not one of them.
 const ENTRY_LIMIT: u64 = 256 * 1024;
 
 /// `$HOME/.aws/cli/cache`, where botocore puts it (`~` read from `HOME`).
 pub fn dir() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
-    Some(PathBuf::from(home).join(".aws/cli/cache"))
+    Some(process_env::home()?.join(".aws/cli/cache"))
 }
 
 /// Make the cache directory before CLIs run side by side. botocore before

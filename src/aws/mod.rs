@@ -1,6 +1,7 @@
 //! The AWS side: the files the AWS clients read (`~/.aws/config` and
 //! `~/.aws/credentials`, acct's managed block in them, how each client
-//! reads them), the profiles acct renders, the AWS CLI as acct drives it,
+//! reads them), the profiles acct renders, the AWS CLI as acct drives it
+//! (one runner for every call) and the temporary credentials it hands back,
 //! the caches the CLI keeps (assumed roles, the Identity Center token) and
 //! the one MFA session every stage signs in through.
 //!
@@ -9,6 +10,7 @@
 
 pub mod cli;
 pub mod cli_cache;
+pub mod credentials;
 pub mod file;
 pub mod mfa_session;
 pub mod profiles;

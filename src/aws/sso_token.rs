@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha1::{Digest, Sha1};
 
+use crate::config::process_env;
 use crate::text::clock;
 
 /// Token files are small; a larger one is not a token.
@@ -32,8 +33,7 @@ pub fn cache_file(home: &Path, session: &str) -> PathBuf {
 
 /// The cache file of `session` under `$HOME`, or `None` without a HOME.
 pub fn cache_file_of(session: &str) -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
-    Some(cache_file(Path::new(&home), session))
+    Some(cache_file(&process_env::home()?, session))
 }
 
 /// Read the token's expiry from its cache file.

@@ -4,19 +4,18 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::aws::cli::AwsCli;
 use crate::cli::ConsoleArgs;
-use crate::config::{Config, Stage, discover};
+use crate::config::discover;
 use crate::console::{self, Federation, Way, browser, federation, url};
 use crate::error::{Failure, Result};
-use crate::stage::environment::{Credentials, StageEnv};
+use crate::stage::entry;
 use crate::terminal::confirm;
 
 pub fn run(args: &ConsoleArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = crate::terminal::picker::stage(&config, args.stage.as_deref(), "console")?;
     confirm::protected(&stage, args.yes)?;
-    crate::stage::gate::check(&config, &stage).map_err(|mut failure| {
+    let admitted = entry::admit(&config, &stage).map_err(|mut failure| {
         failure.message = failure
             .message
             .replace("so nothing was run", "so no console was opened");
@@ -33,7 +32,7 @@ pub fn run(args: &ConsoleArgs, config: Option<PathBuf>) -> Result<ExitCode> {
             }
             // A bad endpoint is said before anyone is asked for an MFA code.
             let endpoint = federation::endpoint(url::hosts(&config.partition))?;
-            let credentials = credentials(&config, &stage)?;
+            let credentials = admitted.credentials().map_err(nothing_opened)?;
             let token = federation::signin_token(&endpoint, &credentials)?;
             url::login(&endpoint, &console::destination(&config, &stage), &token)
         }
@@ -45,17 +44,11 @@ pub fn run(args: &ConsoleArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The stage's temporary credentials from the AWS CLI v2, as
-/// `--export-credentials` gets them (an MFA prompt reaches the terminal).
-fn credentials(config: &Config, stage: &Stage<'_>) -> Result<Credentials> {
-    let nothing_opened = |mut failure: Failure| {
-        failure.message = match failure.message.strip_suffix("; nothing was run") {
-            Some(message) => format!("{message}; no console was opened"),
-            None => format!("{}; no console was opened", failure.message),
-        };
-        failure
+/// A failure to get the stage's credentials, said for the console.
+fn nothing_opened(mut failure: Failure) -> Failure {
+    failure.message = match failure.message.strip_suffix("; nothing was run") {
+        Some(message) => format!("{message}; no console was opened"),
+        None => format!("{}; no console was opened", failure.message),
     };
-    let cli = AwsCli::find(&config.aws_cli).map_err(nothing_opened)?;
-    cli.export_credentials(&StageEnv::new(config, stage), &stage.profile)
-        .map_err(nothing_opened)
+    failure
 }

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cli::{EnvArgs, EnvFormat};
-use crate::config::discover;
-use crate::config::env_names;
+use crate::config::{discover, env_names, process_env};
 use crate::error::{Failure, Result};
 use crate::shell::scripts::Shell;
+use crate::stage::entry::{self, Purpose};
 use crate::stage::environment::{self, StageEnv};
 use crate::stage::record::{self, Environment, Undone};
 use crate::terminal::confirm;
@@ -21,11 +21,11 @@ use crate::text::quote;
 
 pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let format = args.shell.unwrap_or_else(default_format);
-    let here = record::undo(std::env::vars_os().collect());
+    let here = environment::here();
     if let Some(corrupt) = &here.corrupt {
         eprintln!("{}", record::warning(corrupt));
     }
-    let active = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
+    let active = process_env::text("ACCT_STAGE");
     let change = match &args.stage {
         None => leave(here, active.as_deref()),
         Some(name) => {
@@ -46,8 +46,7 @@ pub fn run(args: &EnvArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                     );
                 }
             }
-            crate::stage::gate::check(&config, &stage)?;
-            let stage_env = StageEnv::new(&config, &stage);
+            let stage_env = entry::stage_env(&config, &stage, Purpose::Shell)?;
             let endpoints = stage_env.dropped_endpoints(&here.env);
             if !endpoints.is_empty() {
                 eprintln!("{}", environment::endpoints_removed(&endpoints));

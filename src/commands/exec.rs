@@ -7,7 +7,7 @@ use crate::cli::ExecArgs;
 use crate::commands::process;
 use crate::config::discover;
 use crate::error::{Failure, Result};
-use crate::stage::entry;
+use crate::stage::entry::{self, Purpose};
 use crate::terminal::confirm;
 use crate::terminal::picker;
 
@@ -24,6 +24,9 @@ pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = picker::stage(&config, args.stage.as_deref(), "exec")?;
     confirm::protected(&stage, args.yes)?;
-    let env = entry::stage_env(&config, &stage, args.export_credentials)?;
+    let purpose = Purpose::Command {
+        export_requested: args.export_credentials,
+    };
+    let env = entry::stage_env(&config, &stage, purpose)?;
     Err(process::exec(&args.command, &env))
 }

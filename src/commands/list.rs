@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::cli::ListArgs;
-use crate::config::discover;
+use crate::config::{discover, process_env};
 use crate::error::Result;
 
 #[derive(Serialize)]
@@ -28,8 +28,8 @@ pub fn run(args: &ListArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     // The active stage is this estate's only when the stage shell's profile
     // is the one this config gives that stage: a `testing` entered from
     // another config (another namespace) is not this one's `testing`.
-    let active = std::env::var("ACCT_STAGE").unwrap_or_default();
-    let active_profile = std::env::var("ACCT_PROFILE").unwrap_or_default();
+    let active = process_env::text("ACCT_STAGE").unwrap_or_default();
+    let active_profile = process_env::text("ACCT_PROFILE").unwrap_or_default();
     let rows: Vec<Row<'_>> = config
         .stages()
         .map(|s| Row {

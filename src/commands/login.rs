@@ -5,13 +5,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::aws::cli_cache;
 use crate::aws::file::{self, ini};
 use crate::aws::mfa_session::{self, SessionSpec, Start};
 use crate::aws::sso_token::{self, Token};
+use crate::aws::{cli, cli_cache};
 use crate::cli::{LoginArgs, MfaSessionArgs};
 use crate::config::{Config, MfaSession, Sso, discover};
 use crate::error::{Failure, Result};
+use crate::stage::entry::{self, Outside};
 use crate::text::clock;
 
 /// The estate's session, or why it has none.
@@ -64,7 +65,8 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                 )
             })?;
     }
-    let session = mfa_session::credentials(&spec, Start::Renew)?;
+    let env = entry::outside_stage(Outside::Session(&spec));
+    let session = mfa_session::credentials(&spec, Start::Renew, &env)?;
     eprintln!(
         "acct: MFA session for every {} stage until {} ({} from now)",
         spec.namespace,
@@ -115,29 +117,10 @@ fn sso_login(config: &Config, force: bool) -> Result<ExitCode> {
             "run `acct aws-config --write`, then `acct login` again",
         ));
     }
-    let mut command = std::process::Command::new(&config.aws_cli);
-    command.args(["sso", "login", "--sso-session", session]);
-    if let Some(path) = &config.aws_config_file {
-        command.env("AWS_CONFIG_FILE", path);
-    }
-    let status = command.status().map_err(|e| {
-        Failure::other(
-            format!("cannot run the AWS CLI `{}`: {e}", config.aws_cli),
-            "install the AWS CLI v2, or set aws_cli to its path in the acct config",
-        )
-    })?;
-    if !status.success() {
-        return Err(Failure::other(
-            format!(
-                "`{} sso login --sso-session {session}` failed ({status})",
-                config.aws_cli
-            ),
-            // The profiles are there (checked above): the CLI's own message,
-            // on the terminal above this one, says why (the network, the
-            // start URL, a cancelled sign-in).
-            "read the AWS CLI's message above (no network? a wrong start_url?), then run `acct login` again".to_string(),
-        ));
-    }
+    // The profiles are there (checked above): a failed sign-in is the
+    // CLI's to explain, on the terminal above acct's line.
+    let env = entry::outside_stage(Outside::SsoLogin(config));
+    cli::sso_login(&config.aws_cli, session, &env)?;
     match sso_token::read(&file) {
         Token::Expires(at) if at > clock::now() => {
             eprintln!(
@@ -225,7 +208,10 @@ pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
         .as_deref()
         .map_or(Ok(()), mfa_session::check_process)
         .and_then(|()| crate::stage::gate::check_session(&spec))
-        .and_then(|()| mfa_session::credentials(&spec, Start::IfNeeded))
+        .and_then(|()| {
+            let env = entry::outside_stage(Outside::Session(&spec));
+            mfa_session::credentials(&spec, Start::IfNeeded, &env)
+        })
         .inspect_err(|failure| {
             // An SDK keeps this process's stderr to itself (Terraform says
             // only "No valid credential sources found"): the terminal gets why.

@@ -1,5 +1,7 @@
 //! Replacing acct with another program (`exec` and `shell`): no acct
 //! process stays behind, so signals and the exit status are the program's own.
+//! Also how a command that cannot start is said, with a shell's 126 or 127,
+//! for `exec --each`'s stages too.
 
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -11,9 +13,9 @@ use crate::error::Failure;
 use crate::stage::environment::StageEnv;
 
 /// Exit status when the command exists but cannot be run (POSIX shells' 126).
-pub const EXIT_NOT_EXECUTABLE: u8 = 126;
+const EXIT_NOT_EXECUTABLE: u8 = 126;
 /// Exit status when the command is not found (POSIX shells' 127).
-pub const EXIT_NOT_FOUND: u8 = 127;
+const EXIT_NOT_FOUND: u8 = 127;
 
 /// execvp `command` with the stage's environment. Returns only on failure.
 pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
@@ -60,9 +62,21 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
             err
         }
     };
-    let name = program.to_string_lossy();
-    match err {
-        Errno::ENOENT | Errno::ENOTDIR if stage_path.is_some() => Failure::with_code(
+    cannot_start(
+        &program.to_string_lossy(),
+        err,
+        err.desc(),
+        stage_path.is_some(),
+    )
+}
+
+/// Why a command could not be started, with the status a POSIX shell gives
+/// it: 127 when it is not found, 126 when it is found but cannot run.
+/// `detail` is the system's word for `error`; `stage_path` says the
+/// command was looked up in the PATH of the stage's `[env]`.
+pub fn cannot_start(name: &str, error: Errno, detail: &str, stage_path: bool) -> Failure {
+    match error {
+        Errno::ENOENT | Errno::ENOTDIR if stage_path => Failure::with_code(
             EXIT_NOT_FOUND,
             format!("{name}: command not found"),
             "check the name; acct looks it up in the PATH of the stage's [env], as `env PATH=... CMD` does",
@@ -74,12 +88,12 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
         ),
         Errno::EACCES | Errno::ENOEXEC | Errno::EISDIR | Errno::EPERM => Failure::with_code(
             EXIT_NOT_EXECUTABLE,
-            format!("{name}: cannot run it: {}", err.desc()),
+            format!("{name}: cannot run it: {detail}"),
             "check that it is an executable file (chmod +x) with a valid #! line",
         ),
-        other => Failure::with_code(
+        _ => Failure::with_code(
             EXIT_NOT_EXECUTABLE,
-            format!("{name}: {}", other.desc()),
+            format!("{name}: {detail}"),
             "check that the command runs outside acct",
         ),
     }

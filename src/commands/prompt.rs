@@ -3,11 +3,12 @@
 
 use std::process::ExitCode;
 
+use crate::config::process_env;
 use crate::error::Result;
 use crate::stage::environment;
 
 pub fn run() -> Result<ExitCode> {
-    let segment = std::env::var("ACCT_PROMPT").unwrap_or_default();
+    let segment = process_env::text("ACCT_PROMPT").unwrap_or_default();
     // The segment is text for a terminal: control characters in an inherited
     // value could move the cursor or retitle the window.
     let segment: String = segment.chars().filter(|c| !c.is_control()).collect();
@@ -15,7 +16,7 @@ pub fn run() -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // As the shells' hooks draw it: a stage not in force is not shown plain.
-    let segment = match environment::mismatch(|name| std::env::var_os(name)) {
+    let segment = match environment::mismatch(process_env::get) {
         Some(mismatch) => environment::segment_with_mismatch(&segment, &mismatch),
         None => segment,
     };

@@ -5,16 +5,16 @@ use std::process::ExitCode;
 
 use crate::cli::ShellArgs;
 use crate::commands::process;
-use crate::config::{Config, discover};
+use crate::config::{Config, discover, process_env};
 use crate::error::{Failure, Result};
 use crate::shell::scripts;
-use crate::stage::entry;
+use crate::stage::entry::{self, Purpose};
 use crate::terminal::confirm;
 
 pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = crate::terminal::picker::stage(&config, args.stage.as_deref(), "shell")?;
-    let outer = std::env::var("ACCT_STAGE").ok().filter(|s| !s.is_empty());
+    let outer = process_env::text("ACCT_STAGE");
     if let (Some(outer), false) = (&outer, args.nest) {
         return Err(Failure::other(
             format!(
@@ -28,9 +28,12 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         ));
     }
     confirm::protected(&stage, args.yes)?;
-    let mut env = entry::stage_env(&config, &stage, args.export_credentials)?;
+    let purpose = Purpose::Command {
+        export_requested: args.export_credentials,
+    };
+    let mut env = entry::stage_env(&config, &stage, purpose)?;
     if outer.is_some() {
-        env.nest_within(&std::env::var("ACCT_PROMPT").unwrap_or_default());
+        env.nest_within(&process_env::text("ACCT_PROMPT").unwrap_or_default());
     }
     let words = shell_words(&config);
     let launch = scripts::launch(&words)?;
@@ -71,6 +74,6 @@ fn shell_words(config: &Config) -> Vec<String> {
     if let Some(words) = &config.shell {
         return words.clone();
     }
-    let login_shell = std::env::var("SHELL").ok().filter(|s| !s.is_empty());
+    let login_shell = process_env::text("SHELL");
     vec![login_shell.unwrap_or_else(|| "/bin/sh".to_string())]
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Config;
 use super::diagnostic::line_column;
 use super::guard;
+use super::process_env;
 use super::project_files;
 use crate::config::trust::TrustStore;
 use crate::error::{Failure, Result};
@@ -52,20 +53,14 @@ impl Search {
                 "cd into a directory that exists, or pass --config PATH",
             )
         })?;
-        let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-        let absolute = |name: &str| {
-            non_empty(name)
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-        };
         Ok(Search {
             explicit,
-            acct_config: non_empty("ACCT_CONFIG"),
-            acct_config_is_project: non_empty("ACCT_PROJECT_CONFIG").is_some(),
+            acct_config: process_env::get("ACCT_CONFIG"),
+            acct_config_is_project: process_env::get("ACCT_PROJECT_CONFIG").is_some(),
             cwd,
-            home: non_empty("HOME").map(PathBuf::from),
-            xdg_config_home: absolute("XDG_CONFIG_HOME"),
-            xdg_data_home: absolute("XDG_DATA_HOME"),
+            home: process_env::home(),
+            xdg_config_home: process_env::absolute("XDG_CONFIG_HOME"),
+            xdg_data_home: process_env::absolute("XDG_DATA_HOME"),
             quiet: false,
         })
     }

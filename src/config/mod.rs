@@ -3,6 +3,8 @@
 //! `resolve`: no I/O). The file's I/O lives beside them, in three modules
 //! only: `discover` finds and reads the file, `guard` checks who owns it,
 //! `trust` and `project_files` decide whether a project config may run.
+//! `process_env` is the one reader of acct's own environment (`HOME`, the
+//! XDG folders, every variable), for every module.
 //!
 //! May import: `text`, `files`, `error`. Nothing above (`aws`, `stage`,
 //! `shell`, `commands`).
@@ -14,6 +16,7 @@ pub mod env_names;
 mod guard;
 pub mod named;
 mod parse;
+pub mod process_env;
 mod project_files;
 pub mod regions;
 pub mod resolve;

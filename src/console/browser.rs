@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::config::process_env;
 use crate::error::{Failure, Result};
 
 /// The desktop's URL opener on this platform.
@@ -19,7 +20,7 @@ pub const OPENER: &str = if cfg!(target_os = "macos") {
 /// ("the console of `testing`"). Waits for the command, as a text browser
 /// in the terminal needs, and `xdg-open` returns at once.
 pub fn open(url: &str, what: &str) -> Result<()> {
-    let browser = std::env::var("BROWSER").unwrap_or_default();
+    let browser = process_env::text("BROWSER").unwrap_or_default();
     let mut missing: Vec<String> = Vec::new();
     for entry in browser.split(':').map(str::trim).filter(|e| !e.is_empty()) {
         let words = shell_words::split(entry).unwrap_or_default();
@@ -72,6 +73,10 @@ fn run(program: &Path, args: &[String], url: &str, what: &str) -> Result<()> {
             "set BROWSER to a browser command that works, or print the URL with --print",
         )
     };
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the person's browser ($BROWSER) or the desktop's opener"
+    )]
     let status = Command::new(program)
         .args(args)
         .stdin(Stdio::inherit())

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use crate::aws::credentials::Credentials;
 use crate::error::{Failure, Result};
-use crate::stage::environment::Credentials;
 
 use super::url;
 
@@ -21,7 +21,7 @@ const ANSWER_LIMIT: u64 = 64 * 1024;
 /// partition's. A plain `http://` one is refused unless it is this machine
 /// (a test double): the request carries the secret key.
 pub fn endpoint(hosts: url::Hosts) -> Result<String> {
-    endpoint_from(std::env::var_os(ENDPOINT_VARIABLE), hosts)
+    endpoint_from(crate::config::process_env::get(ENDPOINT_VARIABLE), hosts)
 }
 
 fn endpoint_from(value: Option<std::ffi::OsString>, hosts: url::Hosts) -> Result<String> {

@@ -7,6 +7,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use crate::config::process_env;
 use crate::error::Result;
 use crate::shell::startup_files;
 
@@ -39,6 +40,10 @@ impl Shell {
         let name = match std::fs::read_to_string(format!("/proc/{ppid}/comm")) {
             Ok(comm) => comm,
             Err(_) => {
+                #[allow(
+                    clippy::disallowed_methods,
+                    reason = "`ps` names the parent where /proc does not"
+                )]
                 let out = std::process::Command::new("ps")
                     .args(["-o", "comm=", "-p", &ppid.to_string()])
                     .stderr(std::process::Stdio::null())
@@ -52,7 +57,7 @@ impl Shell {
 
     /// The parent shell, else `$SHELL`'s name when it is one of ours.
     pub fn detect() -> Option<Shell> {
-        Shell::of_parent().or_else(|| Shell::of_program(&std::env::var("SHELL").ok()?))
+        Shell::of_parent().or_else(|| Shell::of_program(&process_env::text("SHELL")?))
     }
 
     pub fn name(self) -> &'static str {
@@ -107,7 +112,7 @@ pub fn launch(words: &[String]) -> Result<Launch> {
             let script = shell.script();
             let dir = startup_files::dir("zsh", &[(".zshenv", script), (".zshrc", script)])?;
             argv.extend(user_args);
-            let user_zdotdir = std::env::var_os("ZDOTDIR").unwrap_or_default();
+            let user_zdotdir = process_env::get("ZDOTDIR").unwrap_or_default();
             env.push(("__ACCT_ZDOTDIR".into(), user_zdotdir));
             env.push(("ZDOTDIR".into(), dir.into_os_string()));
         }

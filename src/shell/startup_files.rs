@@ -8,6 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::config::process_env;
 use crate::error::{Failure, Result};
 use crate::files::atomic_write;
 use crate::files::private_dir::{Purpose, make_private};
@@ -21,10 +22,7 @@ const PURPOSE: Purpose = Purpose {
 /// `$XDG_RUNTIME_DIR/acct` (per user, private, cleared at logout), else
 /// `acct-UID` in the temp directory.
 pub fn private_dir() -> Result<PathBuf> {
-    let runtime = std::env::var_os("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .filter(|dir| dir.is_absolute());
-    let dir = match runtime {
+    let dir = match process_env::absolute("XDG_RUNTIME_DIR") {
         Some(runtime) => runtime.join("acct"),
         None => std::env::temp_dir().join(format!("acct-{}", nix::unistd::geteuid())),
     };

@@ -1,27 +1,133 @@
-//! The environment `exec` and `shell` enter: the stage's, with temporary
-//! keys instead of the profile when `--export-credentials` is given or the
-//! stage sets `export_credentials = true` (SPEC section 3), for tools such as
-//! Terraform that cannot answer an MFA prompt themselves.
+//! The one place that makes the environment a process gets from acct: a
+//! command inside a stage, or acct's own call of the AWS CLI. A stage's
+//! environment is reached only through the gate ([`admit`]), and each
+//! deliberate difference between the callers is a variant here, not
+//! assembly of its own:
+//!
+//! - [`Purpose::Command`] (exec, shell, each job of `exec --each`): the
+//!   stage's profile, or its temporary keys instead when
+//!   `--export-credentials` is given or the stage sets
+//!   `export_credentials = true` (SPEC section 3), for tools such as
+//!   Terraform that cannot answer an MFA prompt themselves.
+//! - [`Purpose::Shell`] (what `acct env` prints): the profile only, never
+//!   keys: exported keys live only in a command's environment, not in a
+//!   shell that outlives it.
+//! - [`Admitted::aws_cli_env`] (doctor --sts, the keys of
+//!   `--export-credentials` and of the console's federation): the stage's
+//!   environment with no profile variable, as `--profile` decides.
+//! - [`outside_stage`] (GetSessionToken, `aws sso login`, `aws --version`):
+//!   acct's own environment cleaned as a stage's is.
+//!
+//! `acct env --unset` needs neither a config nor the gate: it undoes the
+//! record alone (`StageEnv::leaving`).
+
+use std::path::Path;
 
 use crate::aws::cli::AwsCli;
-use crate::config::{Config, Stage};
+use crate::aws::credentials::Credentials;
+use crate::aws::mfa_session::SessionSpec;
+use crate::config::{Config, Stage, process_env};
 use crate::error::Result;
 use crate::stage::environment::StageEnv;
+use crate::stage::gate;
+use crate::stage::record::Environment;
 
-/// `StageEnv::new` of a stage whose profile is acct's (not shadowed in the
-/// AWS config file), plus the exported credentials when asked for. Any
-/// failure (no CLI, a v1 CLI, a failed assume) is an error: the caller must
-/// run nothing rather than fall back to the profile.
-pub fn stage_env(config: &Config, stage: &Stage<'_>, requested: bool) -> Result<StageEnv> {
-    crate::stage::gate::check(config, stage)?;
-    let env = StageEnv::new(config, stage);
-    if !(requested || stage.export_credentials) {
-        return Ok(env);
+/// Who a stage's environment is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A command inside the stage; `export_requested` is
+    /// `--export-credentials`.
+    Command { export_requested: bool },
+    /// The person's shell, through the code `acct env` prints.
+    Shell,
+}
+
+/// A stage the gate let in: the only way to its environment.
+pub struct Admitted<'s, 'c> {
+    config: &'s Config,
+    pub stage: &'s Stage<'c>,
+    env: StageEnv,
+}
+
+/// The gate (`gate::check`): a stage whose profile every AWS client reads
+/// as acct renders it, else the refusal, saying nothing was run.
+pub fn admit<'s, 'c>(config: &'s Config, stage: &'s Stage<'c>) -> Result<Admitted<'s, 'c>> {
+    gate::check(config, stage)?;
+    Ok(Admitted {
+        config,
+        stage,
+        env: StageEnv::new(config, stage),
+    })
+}
+
+/// `admit`, then the environment for `purpose`.
+pub fn stage_env(config: &Config, stage: &Stage<'_>, purpose: Purpose) -> Result<StageEnv> {
+    admit(config, stage)?.environment(purpose)
+}
+
+impl Admitted<'_, '_> {
+    /// The stage's environment for `purpose`. Exporting keys may fail (no
+    /// CLI, a v1 CLI, a failed assume): an error, as the caller must run
+    /// nothing rather than fall back to the profile.
+    pub fn environment(&self, purpose: Purpose) -> Result<StageEnv> {
+        let export = match purpose {
+            Purpose::Command { export_requested } => {
+                export_requested || self.stage.export_credentials
+            }
+            Purpose::Shell => false,
+        };
+        if !export {
+            return Ok(self.env.clone());
+        }
+        let credentials = self.credentials()?;
+        Ok(self.env.clone().with_credentials(&credentials))
     }
-    let cli = AwsCli::find(&config.aws_cli).map_err(|mut failure| {
-        failure.message.push_str("; nothing was run");
-        failure
-    })?;
-    let credentials = cli.export_credentials(&env, &stage.profile)?;
-    Ok(env.with_credentials(&credentials))
+
+    /// The environment of acct's own AWS CLI call for the stage's profile:
+    /// the stage's, applied to acct's own, with no profile variable.
+    pub fn aws_cli_env(&self) -> Environment {
+        self.env.clone().without_profile().apply_here()
+    }
+
+    /// The stage's temporary keys from the AWS CLI v2 (`configure
+    /// export-credentials`; an MFA prompt reaches the terminal).
+    pub fn credentials(&self) -> Result<Credentials> {
+        let cli = aws_cli(self.config).map_err(|mut failure| {
+            failure.message.push_str("; nothing was run");
+            failure
+        })?;
+        cli.export_credentials(&self.aws_cli_env(), &self.stage.profile)
+    }
+}
+
+/// acct's own call of the AWS CLI outside any stage.
+#[derive(Clone, Copy)]
+pub enum Outside<'a> {
+    /// STS GetSessionToken for the MFA session. Among what goes: the AWS CLI
+    /// v1's `AWS_DATA_PATH`, which it exports to what it starts (acct, as
+    /// its credential_process) and the CLI v2 breaks on.
+    Session(&'a SessionSpec),
+    /// `aws sso login`, with the config's AWS config file, which holds the
+    /// `sso-session` it signs in to.
+    SsoLogin(&'a Config),
+    /// `aws --version`.
+    Version(&'a Config),
+}
+
+/// The environment of `call`: acct's own (in a stage, the stage's: its
+/// region is the call's), cleaned as a stage's is: no credential variable,
+/// no profile selected (`--profile` decides), and no `AWS_*` name a stage
+/// would drop (an endpoint override would receive the MFA code).
+pub fn outside_stage(call: Outside<'_>) -> Environment {
+    let (keep_env, aws_config_file): (&[String], Option<&Path>) = match call {
+        Outside::Session(spec) => (&spec.keep_env, None),
+        Outside::SsoLogin(config) => (&config.keep_env, config.aws_config_file.as_deref()),
+        Outside::Version(config) => (&config.keep_env, None),
+    };
+    StageEnv::outside(keep_env, aws_config_file).for_call(process_env::all())
+}
+
+/// The AWS CLI the config names, with its version.
+pub fn aws_cli(config: &Config) -> Result<AwsCli> {
+    AwsCli::find(&config.aws_cli, &outside_stage(Outside::Version(config)))
 }

@@ -1,30 +1,23 @@
 //! The environment of a stage (SPEC section 2), computed in this one place
-//! for `exec`, `shell` and `env` alike. Pure: it says what to set and what to
-//! remove; applying it to a real environment is `StageEnv::apply`.
+//! for `exec`, `shell` and `env` alike, and for acct's own calls of the AWS
+//! CLI. Pure: it says what to set and what to remove; applying it to a real
+//! environment is `StageEnv::enter` (or `for_call`), and `stage::entry`
+//! makes each environment a process gets from it.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
+use crate::aws::credentials::Credentials;
 use crate::config::env_names::{self, OWNED, STALE_CREDENTIALS};
-use crate::config::{Config, Stage};
-use crate::stage::record::{self, Environment, Record};
+use crate::config::{Config, Stage, process_env};
+use crate::stage::record::{self, Environment, Record, Undone};
 
 /// Between the segments of nested stage shells.
 pub const NEST_SEPARATOR: &str = ">";
 
 /// The variables that select a profile; `--export-credentials` removes them.
 const PROFILE_VARIABLES: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
-
-/// Temporary credentials of a stage, as `aws configure export-credentials`
-/// gives them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
-    /// ISO 8601, e.g. `2024-01-01T12:00:00+00:00`.
-    pub expiration: Option<String>,
-}
 
 /// What entering a stage does to an environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +115,43 @@ impl StageEnv {
                 .collect(),
             keep_env: Vec::new(),
         }
+    }
+
+    /// No stage: acct's own call of the AWS CLI outside any stage
+    /// (`entry::outside_stage`). Nothing set but the AWS config file, when
+    /// given; every credential variable and the profile removed; `keep_env`
+    /// kept.
+    pub fn outside(keep_env: &[String], aws_config_file: Option<&Path>) -> Self {
+        StageEnv {
+            set: aws_config_file
+                .map(|file| ("AWS_CONFIG_FILE".to_string(), file.as_os_str().to_owned()))
+                .into_iter()
+                .collect(),
+            unset: STALE_CREDENTIALS
+                .iter()
+                .chain(&PROFILE_VARIABLES)
+                .map(|name| name.to_string())
+                .collect(),
+            keep_env: keep_env.to_vec(),
+        }
+    }
+
+    /// `base` for one call of acct's own, as entering cleans it but with no
+    /// record (nobody leaves this environment): the names this removes, and
+    /// the `AWS_*` names it drops, go; this one's names are set. The other
+    /// names acct owns stay: in a stage, its region is the call's.
+    pub fn for_call(&self, base: Environment) -> Environment {
+        let stays = |name: &OsStr| {
+            let Some(name) = name.to_str() else {
+                return true;
+            };
+            !self.unset.iter().any(|n| n == name)
+                && !self.set.iter().any(|(n, _)| n == name)
+                && (OWNED.contains(&name) || !self.drops(OsStr::new(name)))
+        };
+        let mut env: Environment = base.into_iter().filter(|(n, _)| stays(n)).collect();
+        env.extend(self.set.iter().map(|(n, v)| (n.into(), v.clone())));
+        env
     }
 
     /// This environment with no profile selected: for running the AWS CLI
@@ -364,31 +394,18 @@ pub fn endpoints_removed(names: &[String]) -> String {
     )
 }
 
-/// The environment of the GetSessionToken call: acct's own (in a stage,
-/// the stage's), cleaned as a stage's is: no credential variable, no
-/// profile selected (`--profile` decides), and no `AWS_*` name a stage
-/// would drop (an endpoint override would receive the MFA code). Among the
-/// dropped: the AWS CLI v1's `AWS_DATA_PATH`, which it exports to what it
-/// starts (acct, as its credential_process) and the CLI v2 breaks on.
-pub fn session_env(keep_env: &[String]) -> Environment {
-    std::env::vars_os()
-        .filter(|(name, _)| {
-            let Some(name) = name.to_str() else {
-                return true;
-            };
-            !STALE_CREDENTIALS.contains(&name)
-                && !PROFILE_VARIABLES.contains(&name)
-                && (OWNED.contains(&name) || env_names::keeps(name, keep_env))
-        })
-        .collect()
+/// acct's own environment with the record of the stage it runs in undone
+/// (the person's environment from before the first stage), and the record
+/// found, or why it was not believed.
+pub fn here() -> Undone {
+    record::undo(process_env::all())
 }
 
-/// acct's own environment with the record of the stage it runs in undone:
-/// the person's environment from before the first stage. A record that
-/// does not parse is dropped with one warning per process.
+/// `here`'s environment; a record that does not parse is dropped with one
+/// warning per process.
 pub fn inherited() -> Environment {
     static WARNED: std::sync::Once = std::sync::Once::new();
-    let undone = record::undo(std::env::vars_os().collect());
+    let undone = here();
     if let Some(corrupt) = &undone.corrupt {
         WARNED.call_once(|| eprintln!("{}", record::warning(corrupt)));
     }
@@ -509,6 +526,55 @@ mod tests {
         let env = stage("testing").apply(inherited.into_iter());
         assert!(!env.iter().any(|(n, _)| n == "AWS_ACCESS_KEY_ID"));
         assert!(env.contains(&("AWS_PROFILE".into(), "cpco-testing-admin".into())));
+    }
+
+    #[test]
+    fn a_call_outside_a_stage_gets_the_environment_cleaned_as_a_stages() {
+        let inherited = environment(&[
+            ("PATH", "/bin"),
+            ("DISPLAY", ":0"),
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_PROFILE", "someone-else"),
+            ("AWS_DEFAULT_PROFILE", "someone-else"),
+            ("AWS_ACCESS_KEY_ID", "AKIASTALE"),
+            ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9/"),
+            ("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9/"),
+            ("AWS_DATA_PATH", "/cli-v1/data"),
+            ("AWS_CA_BUNDLE", "/ca.pem"),
+            ("AWS_CONFIG_FILE", "/mine/config"),
+        ]);
+        let kept = vec!["AWS_ENDPOINT_URL_SSO".to_string()];
+        let names = |env: &Environment| -> Vec<String> {
+            let mut names: Vec<String> = env
+                .iter()
+                .map(|(n, v)| format!("{}={}", n.to_string_lossy(), v.to_string_lossy()))
+                .collect();
+            names.sort();
+            names
+        };
+        let session = StageEnv::outside(&kept, None).for_call(inherited.clone());
+        assert_eq!(
+            names(&session),
+            [
+                "AWS_CA_BUNDLE=/ca.pem",
+                "AWS_CONFIG_FILE=/mine/config",
+                "AWS_ENDPOINT_URL_SSO=http://127.0.0.1:9/",
+                "AWS_REGION=eu-west-1",
+                "DISPLAY=:0",
+                "PATH=/bin",
+            ]
+        );
+        let login = StageEnv::outside(&[], Some(Path::new("/estate/config"))).for_call(inherited);
+        assert_eq!(
+            names(&login),
+            [
+                "AWS_CA_BUNDLE=/ca.pem",
+                "AWS_CONFIG_FILE=/estate/config",
+                "AWS_REGION=eu-west-1",
+                "DISPLAY=:0",
+                "PATH=/bin",
+            ]
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::aws::mfa_session::SessionSpec;
 use crate::aws::profiles;
 use crate::config::{Config, Sso, Stage};
 use crate::error::{Failure, Result};
-use crate::stage::record;
+use crate::stage::environment;
 
 /// One section acct renders, as botocore names it (`cpco-testing-admin`,
 /// `sso-session cpco`), with its rendered text (`\n` line ends).
@@ -64,7 +64,7 @@ pub fn check(config: &Config, stage: &Stage<'_>) -> Result<()> {
     // The files of the environment the stage will have: the one from
     // before the first stage (an outer stage's AWS_CONFIG_FILE is undone),
     // with the config's aws_config_file and aws_credentials_file.
-    let before = record::undo(std::env::vars_os().collect()).env;
+    let before = environment::here().env;
     let (config_file, credentials) = file::files_of(
         config.aws_config_file.as_deref(),
         config.aws_credentials_file.as_deref(),

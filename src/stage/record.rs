@@ -25,8 +25,7 @@ pub const NAME: &str = "ACCT_RESTORE";
 
 const VERSION: &str = "v1";
 
-/// One environment: names and values in the order of `environ`.
-pub type Environment = Vec<(OsString, OsString)>;
+pub use crate::config::process_env::Environment;
 
 /// What the environment held before the first stage, for each name acct
 /// changed: `None` when the name was absent.

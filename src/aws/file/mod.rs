@@ -13,7 +13,7 @@ use std::io::Read;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, process_env};
 use crate::error::{Failure, Result};
 use crate::files::atomic_write;
 use crate::text::tilde::{self, Tilde};
@@ -27,24 +27,16 @@ fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
     }
 }
 
-fn non_empty_env(name: &str) -> Option<OsString> {
-    std::env::var_os(name).filter(|v| !v.is_empty())
-}
-
-fn home() -> Option<PathBuf> {
-    non_empty_env("HOME").map(PathBuf::from)
-}
-
 /// The AWS config file the stages' profiles live in: `explicit` (`--file`),
 /// else the config's `aws_config_file`, else `AWS_CONFIG_FILE`, else
 /// `~/.aws/config`; absolute against the current directory.
 pub fn config_path(config: &Config, explicit: Option<&Path>) -> Result<PathBuf> {
-    let home = home();
+    let home = process_env::home();
     let chosen = explicit
         .map(Path::to_path_buf)
         .or_else(|| config.aws_config_file.clone())
         .or_else(|| {
-            non_empty_env("AWS_CONFIG_FILE").map(|p| expand_home(Path::new(&p), home.as_deref()))
+            process_env::get("AWS_CONFIG_FILE").map(|p| expand_home(Path::new(&p), home.as_deref()))
         })
         .or_else(|| home.as_ref().map(|h| h.join(".aws").join("config")))
         .ok_or_else(|| {
@@ -90,8 +82,8 @@ pub fn files_of(
 /// The AWS config file the SDKs of this process's environment read:
 /// `AWS_CONFIG_FILE`, else `~/.aws/config`.
 pub fn env_config_path() -> Option<PathBuf> {
-    let home = home();
-    non_empty_env("AWS_CONFIG_FILE")
+    let home = process_env::home();
+    process_env::get("AWS_CONFIG_FILE")
         .map(|p| expand_home(Path::new(&p), home.as_deref()))
         .or_else(|| home.map(|h| h.join(".aws").join("config")))
 }
@@ -110,8 +102,8 @@ pub fn credentials_path(config: &Config) -> Option<PathBuf> {
 /// init` offers its profile names): `AWS_SHARED_CREDENTIALS_FILE`, else
 /// `~/.aws/credentials`.
 pub fn inherited_credentials_path() -> Option<PathBuf> {
-    let home = home();
-    non_empty_env("AWS_SHARED_CREDENTIALS_FILE")
+    let home = process_env::home();
+    process_env::get("AWS_SHARED_CREDENTIALS_FILE")
         .map(|p| expand_home(Path::new(&p), home.as_deref()))
         .or_else(|| home.map(|h| h.join(".aws").join("credentials")))
 }

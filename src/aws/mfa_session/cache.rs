@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::{Flock, FlockArg};
 
 use super::{Session, SessionSpec};
+use crate::config::process_env;
 use crate::error::{Failure, Result};
 use crate::files::atomic_write;
 use crate::files::private_dir::{Purpose, make_private};
@@ -167,14 +168,13 @@ fn parse(text: &str) -> Option<Session> {
 }
 
 fn sessions_dir() -> Result<PathBuf> {
-    let absolute = |name: &str| {
-        std::env::var_os(name)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-    };
-    let base = absolute("XDG_RUNTIME_DIR")
-        .or_else(|| absolute("XDG_CACHE_HOME"))
-        .or_else(|| absolute("HOME").map(|home| home.join(".cache")))
+    let base = process_env::absolute("XDG_RUNTIME_DIR")
+        .or_else(|| process_env::absolute("XDG_CACHE_HOME"))
+        .or_else(|| {
+            process_env::home()
+                .filter(|home| home.is_absolute())
+                .map(|home| home.join(".cache"))
+        })
         .ok_or_else(|| {
             Failure::other(
                 "cannot keep an MFA session: none of XDG_RUNTIME_DIR, XDG_CACHE_HOME, HOME is set",

@@ -91,6 +91,10 @@ fn from_process(process: &str) -> Result<String> {
         ));
     };
     check_program(process, program)?;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the person's own code program, as mfa_process names it"
+    )]
     let out = Command::new(program)
         .args(args)
         .stdin(Stdio::null())

@@ -15,6 +15,7 @@ mod cache;
 mod code;
 
 use crate::aws::cli;
+use crate::aws::credentials::Credentials;
 use crate::config::{Config, MfaSession};
 use crate::error::{Failure, Result};
 use crate::text::clock;
@@ -36,7 +37,8 @@ pub struct SessionSpec {
     pub aws_cli: String,
     pub mfa_process: Option<String>,
     /// The config's `keep_env`: the GetSessionToken call gets the same
-    /// clean environment as a stage, and keeps what a stage keeps.
+    /// clean environment as a stage (`stage::entry::for_session`), and
+    /// keeps what a stage keeps.
     pub keep_env: Vec<String>,
     /// How the SDKs run acct (`acct_program`).
     pub acct: String,
@@ -140,8 +142,9 @@ pub struct Session {
 
 /// The estate's session: warm from the cache, or started under the cache's
 /// lock so that any number of concurrent first callers ask one code and make
-/// one GetSessionToken call, and the others wait for it.
-pub fn credentials(spec: &SessionSpec, start: Start) -> Result<Session> {
+/// one GetSessionToken call, and the others wait for it. `env` is the
+/// GetSessionToken call's (`stage::entry::for_session`).
+pub fn credentials(spec: &SessionSpec, start: Start, env: cli::Env<'_>) -> Result<Session> {
     let cache = Cache::of(spec)?;
     let warm = || {
         (start == Start::IfNeeded)
@@ -157,14 +160,14 @@ pub fn credentials(spec: &SessionSpec, start: Start) -> Result<Session> {
         return Ok(session);
     }
     cache.usable()?;
-    let session = new_session(spec)?;
+    let session = new_session(spec, env)?;
     cache.store(&session)?;
     Ok(session)
 }
 
 /// Ask a code and call STS, up to three times when AWS refuses the code and
 /// a person is there to type another.
-fn new_session(spec: &SessionSpec) -> Result<Session> {
+fn new_session(spec: &SessionSpec, env: cli::Env<'_>) -> Result<Session> {
     let mut attempt = 1;
     loop {
         let code = code::get(spec)?;
@@ -174,7 +177,7 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
             mfa_serial: &spec.mfa_serial,
             duration: spec.duration,
             code: &code,
-            keep_env: &spec.keep_env,
+            env,
         };
         match cli::session_token(&request) {
             Ok(credentials) => return session_of(&credentials, spec.duration, clock::now()),
@@ -202,11 +205,7 @@ fn new_session(spec: &SessionSpec) -> Result<Session> {
 /// answer that outlives the request, or is over already, came from
 /// somewhere other than STS as asked (an endpoint override, a proxy) and
 /// would be served to every stage: refused, not cached.
-fn session_of(
-    credentials: &crate::stage::environment::Credentials,
-    duration: u32,
-    now: i64,
-) -> Result<Session> {
+fn session_of(credentials: &Credentials, duration: u32, now: i64) -> Result<Session> {
     const SKEW: i64 = 60;
     let expires = credentials
         .expiration
@@ -277,8 +276,8 @@ mod tests {
         );
     }
 
-    fn answer(expiration: &str) -> crate::stage::environment::Credentials {
-        crate::stage::environment::Credentials {
+    fn answer(expiration: &str) -> Credentials {
+        Credentials {
             access_key_id: "ASIA1".into(),
             secret_access_key: "s".into(),
             session_token: Some("t".into()),

@@ -16,6 +16,7 @@ use crate::aws::sso_token::{self, Token};
 use crate::cli::DoctorArgs;
 use crate::config::{Config, Sso, Stage, discover};
 use crate::error::{Failure, Result};
+use crate::stage::entry::{self, Admitted};
 use crate::text::clock;
 use crate::text::printable::printable;
 
@@ -84,7 +85,7 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
             .map(|name| super::find_stage(&config, name))
             .collect::<Result<_>>()?
     };
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = crate::config::process_env::get("NO_COLOR").is_some();
     let mut report = Report {
         color: !no_color && std::io::stdout().is_terminal(),
         failures: 0,
@@ -102,7 +103,7 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     check_files(&config, &stages, &mut report)?;
     sts::check_session(&config, &mut report);
     check_sso_token(&config, &mut report);
-    let (passed, refused) = check_gate(&config, stages, &mut report);
+    let (passed, refused) = check_gate(&config, &stages, &mut report);
     if args.sts {
         for name in refused {
             report.line(
@@ -129,7 +130,7 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
 }
 
 fn check_cli(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Option<AwsCli> {
-    match AwsCli::find(&config.aws_cli) {
+    match entry::aws_cli(config) {
         Ok(cli) if cli.can_export() => {
             let detail = format!("{} ({})", cli.path.display(), cli.version);
             report.line(Mark::Ok, "aws cli", &detail, None);
@@ -177,23 +178,23 @@ fn profiles(text: &str) -> Profiles<'_> {
 
 /// The gate's verdict on each stage (what exec, shell, env and console
 /// would say); the stages it lets in.
-fn check_gate<'c>(
-    config: &Config,
-    stages: Vec<Stage<'c>>,
+fn check_gate<'s, 'c>(
+    config: &'s Config,
+    stages: &'s [Stage<'c>],
     report: &mut Report,
-) -> (Vec<Stage<'c>>, Vec<&'c str>) {
+) -> (Vec<Admitted<'s, 'c>>, Vec<&'c str>) {
     let mut passed = Vec::with_capacity(stages.len());
     let mut refused = Vec::new();
     for stage in stages {
         let subject = format!("stage {} (gate)", stage.name);
-        match crate::stage::gate::check(config, &stage) {
-            Ok(()) => {
+        match entry::admit(config, stage) {
+            Ok(admitted) => {
                 let detail = format!(
                     "every AWS client reads profile {} as acct renders it",
                     stage.profile
                 );
                 report.line(Mark::Ok, &subject, &detail, None);
-                passed.push(stage);
+                passed.push(admitted);
             }
             Err(failure) => {
                 report.fail_with(&failure, &subject);

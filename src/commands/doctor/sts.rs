@@ -12,8 +12,8 @@ use std::time::Duration;
 use super::{Mark, Report};
 use crate::aws::cli::AwsCli;
 use crate::aws::mfa_session::{self, SessionSpec, Start};
-use crate::config::{Config, Stage};
-use crate::stage::environment::StageEnv;
+use crate::config::Config;
+use crate::stage::entry::{self, Admitted, Outside};
 use crate::text::clock;
 
 /// Long enough for a person to type an MFA code, short enough that a
@@ -59,20 +59,21 @@ struct Line {
 
 pub(super) fn check_identities(
     config: &Config,
-    stages: &[Stage<'_>],
+    stages: &[Admitted<'_, '_>],
     cli: Option<&AwsCli>,
     report: &mut Report,
 ) {
     let Some(cli) = cli else {
-        for stage in stages {
-            let subject = format!("stage {} (sts)", stage.name);
+        for admitted in stages {
+            let subject = format!("stage {} (sts)", admitted.stage.name);
             report.line(Mark::Fail, &subject, "no AWS CLI to ask STS with", None);
         }
         return;
     };
     let session = SessionSpec::of(config);
     if let Some(spec) = &session {
-        if let Err(failure) = mfa_session::credentials(spec, Start::IfNeeded) {
+        let env = entry::outside_stage(Outside::Session(spec));
+        if let Err(failure) = mfa_session::credentials(spec, Start::IfNeeded, &env) {
             report.fail_with(&failure, "mfa session");
             return;
         }
@@ -93,7 +94,7 @@ pub(super) fn check_identities(
             let next = &next;
             scope.spawn(move || {
                 while let Some(stage) = stages.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    if sender.send(identity(config, stage, cli)).is_err() {
+                    if sender.send(identity(stage, cli)).is_err() {
                         break;
                     }
                 }
@@ -107,11 +108,11 @@ pub(super) fn check_identities(
 }
 
 /// Who STS says the stage's profile is, against who it should be.
-fn identity(config: &Config, stage: &Stage<'_>, cli: &AwsCli) -> Line {
+fn identity(admitted: &Admitted<'_, '_>, cli: &AwsCli) -> Line {
+    let stage = admitted.stage;
     let subject = format!("stage {} (sts)", stage.name);
-    let env = StageEnv::new(config, stage);
     let expected_role = stage.role_arn.rsplit('/').next().unwrap_or_default();
-    let identity = match cli.caller_identity(&env, &stage.profile, STS_TIMEOUT) {
+    let identity = match cli.caller_identity(&admitted.aws_cli_env(), &stage.profile, STS_TIMEOUT) {
         Ok(identity) => identity,
         Err(failure) => {
             return Line {

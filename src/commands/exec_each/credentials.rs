@@ -15,16 +15,22 @@ use std::os::fd::AsFd;
 use crate::aws::mfa_session::{self, SessionSpec, Start};
 use crate::config::{Config, Stage};
 use crate::error::{Failure, Result};
-use crate::stage::entry;
+use crate::stage::entry::{self, Admitted, Outside, Purpose};
 use crate::stage::environment::StageEnv;
 
 /// Every stage's environment, in order, made before anything runs.
-pub fn stage_envs(config: &Config, stages: &[Stage<'_>], requested: bool) -> Result<Vec<StageEnv>> {
+pub fn stage_envs(
+    config: &Config,
+    stages: &[Admitted<'_, '_>],
+    requested: bool,
+) -> Result<Vec<StageEnv>> {
     if let Some(spec) = SessionSpec::of(config) {
-        mfa_session::credentials(&spec, Start::IfNeeded)?;
+        let env = entry::outside_stage(Outside::Session(&spec));
+        mfa_session::credentials(&spec, Start::IfNeeded, &env)?;
     }
     let asking: Vec<&str> = stages
         .iter()
+        .map(|a| a.stage)
         .filter(|s| asks_per_role(config, s) && !(requested || s.export_credentials))
         .map(|s| s.name)
         .collect();
@@ -39,15 +45,17 @@ pub fn stage_envs(config: &Config, stages: &[Stage<'_>], requested: bool) -> Res
     }
     stages
         .iter()
-        .map(|stage| {
-            let export = asking.contains(&stage.name);
+        .map(|admitted| {
+            let export = asking.contains(&admitted.stage.name);
             if export {
                 eprintln!(
                     "acct: [{}] the stage asks for an MFA code: getting its credentials now, before any command runs",
-                    stage.name
+                    admitted.stage.name
                 );
             }
-            entry::stage_env(config, stage, requested || export)
+            admitted.environment(Purpose::Command {
+                export_requested: requested || export,
+            })
         })
         .collect()
 }

@@ -73,6 +73,10 @@ impl Watch {
     /// The watcher started, or a line on stderr saying it could not be.
     pub fn start() -> Self {
         let started = std::env::current_exe().and_then(|exe| {
+            #[allow(
+                clippy::disallowed_methods,
+                reason = "acct itself, as the watcher of the stages' groups"
+            )]
             let mut command = Command::new(exe);
             command
                 .arg("exec-each-guard")

@@ -32,6 +32,7 @@ use std::process::ExitCode;
 use crate::cli::ExecArgs;
 use crate::config::{Stage, discover};
 use crate::error::{Failure, Result};
+use crate::stage::entry;
 use crate::terminal::confirm;
 
 /// Prefix colours, one per stage in turn; red is kept for protected stages.
@@ -62,10 +63,11 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let mut summary_file = args.summary_json.as_deref().map(open_summary).transpose()?;
     confirm::together(&stages, args.yes)?;
     // Every stage through the gate before anyone is asked for an MFA code.
-    for stage in &stages {
-        crate::stage::gate::check(&config, stage)?;
-    }
-    let envs = credentials::stage_envs(&config, &stages, args.export_credentials)?;
+    let admitted = stages
+        .iter()
+        .map(|stage| entry::admit(&config, stage))
+        .collect::<Result<Vec<_>>>()?;
+    let envs = credentials::stage_envs(&config, &admitted, args.export_credentials)?;
     let signals = signals::Signals::install().map_err(|e| {
         Failure::other(
             format!("cannot watch for signals: {e}; nothing was run"),
@@ -118,7 +120,7 @@ fn open_summary(path: &Path) -> Result<std::fs::File> {
 fn prefixes(stages: &[Stage<'_>]) -> Vec<Vec<u8>> {
     let width = stages.iter().map(|s| s.name.len()).max().unwrap_or(0);
     let colour = std::io::IsTerminal::is_terminal(&std::io::stdout())
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        && crate::config::process_env::get("NO_COLOR").is_none();
     stages
         .iter()
         .enumerate()

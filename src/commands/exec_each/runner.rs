@@ -16,6 +16,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, poll};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
@@ -27,6 +28,7 @@ use super::summary::{Cut, Outcome, Row};
 use crate::commands::process;
 use crate::error::{Failure, Result};
 use crate::stage::environment::StageEnv;
+use crate::text::printable::printable;
 
 /// How long a stopped command may take to end before SIGKILL.
 pub const GRACE: Duration = Duration::from_secs(3);
@@ -256,6 +258,10 @@ fn start(command: &[OsString], env: &StageEnv, prefix: &[u8]) -> Result<Running>
     let applied = env.apply_here();
     // With `PATH` in the child's environment, std looks the program up in
     // it, as `env PATH=... cmd` does.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the person's command, once per stage, in the stage's environment"
+    )]
     let mut cmd = Command::new(program);
     cmd.args(args)
         .env_clear()
@@ -264,7 +270,15 @@ fn start(command: &[OsString], env: &StageEnv, prefix: &[u8]) -> Result<Running>
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     guard::stage_command(&mut cmd);
-    let mut child = cmd.spawn().map_err(|e| cannot_start(program, &e))?;
+    let mut child = cmd.spawn().map_err(|e| {
+        // Printed on the terminal: a control character in the name is shown, not obeyed.
+        let lossy = program.to_string_lossy();
+        let error = e
+            .raw_os_error()
+            .map_or(Errno::UnknownErrno, Errno::from_raw);
+        let stage_path = env.set.iter().any(|(n, _)| n == "PATH");
+        process::cannot_start(&printable(&lossy, false), error, &e.to_string(), stage_path)
+    })?;
     let streams = (child.stdout.take(), child.stderr.take());
     let (Some(out), Some(err)) = streams else {
         unreachable!("both pipes were asked for");
@@ -290,23 +304,4 @@ fn start(command: &[OsString], env: &StageEnv, prefix: &[u8]) -> Result<Running>
         out: Some(out),
         err: Some(err),
     })
-}
-
-/// As a shell reports it: 127 not found, 126 found but not runnable.
-fn cannot_start(program: &std::ffi::OsStr, e: &std::io::Error) -> Failure {
-    // Printed on the terminal: a control character in the name is shown, not obeyed.
-    let lossy = program.to_string_lossy();
-    let name = crate::text::printable::printable(&lossy, false);
-    match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::with_code(
-            process::EXIT_NOT_FOUND,
-            format!("{name}: command not found"),
-            "check the name; acct looks it up in PATH, as a shell does",
-        ),
-        _ => Failure::with_code(
-            process::EXIT_NOT_EXECUTABLE,
-            format!("{name}: cannot run it: {e}"),
-            "check that it is an executable file (chmod +x) with a valid #! line",
-        ),
-    }
 }

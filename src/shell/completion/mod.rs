@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 
 use crate::cli::Cli;
+use crate::config::process_env;
 use crate::shell::scripts::Shell;
 use crate::text::quote;
 
@@ -27,7 +28,7 @@ pub const VAR: &str = "ACCT_COMPLETE";
 /// Answer a completion request, if this run is one.
 pub fn answer() -> Option<ExitCode> {
     // Every start passes here: a plain run costs one variable lookup.
-    std::env::var_os(VAR)?;
+    process_env::get(VAR)?;
     let cwd = std::env::current_dir().ok();
     let request = clap_complete::CompleteEnv::with_factory(Cli::command).var(VAR);
     match request.try_complete(std::env::args_os(), cwd.as_deref()) {

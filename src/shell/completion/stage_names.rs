@@ -4,18 +4,22 @@
 //! `completion` answers the shell; neither needs the other for it.
 
 use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::config::discover::Search;
+use crate::config::process_env;
 use crate::text::tilde::{self, Tilde};
 
 /// The value completer of every stage argument (`exec`, `env`, `shell`).
 pub fn stage_names() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
-        let explicit = config_option(std::env::args_os().collect(), home.as_deref());
+        let home = process_env::home();
+        let explicit = config_option(
+            std::env::args_os().collect(),
+            home.as_deref().map(Path::as_os_str),
+        );
         stage_candidates(explicit).unwrap_or_default()
     })
 }
