@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    if let Some(code) = shell::completion::answer() {
+    if let Some(code) = cli::completion::answer() {
         return code;
     }
     let cli = match cli::Cli::try_parse() {

@@ -307,6 +307,74 @@ fn module_imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     graph
 }
 
+/// The layers of `src/` as docs/ARCHITECTURE.md draws them: each module
+/// and the modules it may name (only ones listed before it; `commands` and
+/// `main`, the top, may name any). A `use crate::stage` in `aws/` compiles,
+/// so only this keeps the layers apart.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("text", &[]),
+    ("error", &["text"]),
+    ("files", &["error", "text"]),
+    ("config", &["error", "files", "text"]),
+    ("terminal", &["config", "error", "text"]),
+    ("aws", &["config", "error", "files", "terminal", "text"]),
+    ("stage", &["aws", "config", "error", "files", "text"]),
+    ("shell", &["config", "error", "files", "text"]),
+    ("console", &["aws", "config", "error", "text"]),
+    ("cli", &["config", "error", "shell", "text"]),
+];
+
+#[test]
+fn each_module_of_src_imports_only_the_layers_below_it() {
+    let graph = module_imports(&repo_file("src"));
+    let mut wrong = Vec::new();
+    for (module, uses) in &graph {
+        if ["commands", "main", "property_tests"].contains(&module.as_str()) {
+            continue;
+        }
+        let Some((_, allowed)) = LAYERS.iter().find(|(name, _)| name == module) else {
+            wrong.push(format!("{module}: not in LAYERS (tests/rules.rs)"));
+            continue;
+        };
+        for used in uses {
+            if !allowed.contains(&used.as_str()) {
+                wrong.push(format!("{module} imports {used}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "against the layering: {wrong:#?}");
+}
+
+/// `src/` reads as the architecture: a handful of files at its root, and
+/// every folder's `mod.rs` says what it holds and what it may import.
+#[test]
+fn src_is_folders_that_say_what_they_may_import() {
+    let src = repo_file("src");
+    let mut root_files = Vec::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_dir() {
+            root_files.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            continue;
+        }
+        let text = std::fs::read_to_string(path.join("mod.rs")).unwrap();
+        let doc: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
+        let doc = doc.join(" ");
+        assert!(
+            ["May import", "Imports nothing", "may import every"]
+                .iter()
+                .any(|says| doc.contains(says)),
+            "{}/mod.rs does not say what it may import: {doc:?}",
+            path.display()
+        );
+    }
+    root_files.sort();
+    assert!(
+        root_files.len() <= 4,
+        "files at the root of src/: {root_files:?}"
+    );
+}
+
 /// Whether `to` can be reached from `from`.
 fn reaches(graph: &BTreeMap<String, BTreeSet<String>>, from: &str, to: &str) -> bool {
     let mut seen = BTreeSet::new();

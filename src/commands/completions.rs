@@ -1,11 +1,11 @@
 //! `acct completions SHELL`: the script that registers acct's completion.
-//! The completing itself happens in `crate::shell::completion`.
+//! The completing itself happens in `crate::cli::completion`.
 
 use std::process::ExitCode;
 
 use crate::cli::CompletionsArgs;
+use crate::cli::completion;
 use crate::error::{Failure, Result};
-use crate::shell::completion;
 
 pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
     let argv0 = std::env::args_os().next().unwrap_or_else(|| "acct".into());

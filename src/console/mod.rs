@@ -12,7 +12,7 @@
 //!   stage's account and permission set, for every stage that signs in with
 //!   one (a virtual stage assumes a role, so it takes one of the other two).
 //!
-//! May import: `config`, `aws` (credentials), `stage`, `text`, `error`.
+//! May import: `config`, `aws` (credentials), `text`, `error`.
 
 pub mod browser;
 pub mod federation;

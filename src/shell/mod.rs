@@ -1,9 +1,8 @@
-//! The shells acct joins (bash, zsh, fish): their integration scripts, the
-//! private startup files `acct shell` starts them with, and completion.
+//! The shells acct joins (bash, zsh, fish): their integration scripts and
+//! the private startup files `acct shell` starts them with. (Completion
+//! belongs to the command line: `cli::completion`.)
 //!
-//! May import: `config`, `text`, `files`, `error`, and `cli` (completion
-//! answers for the command line it describes).
+//! May import: `config`, `text`, `files`, `error`.
 
-pub mod completion;
 pub mod scripts;
 pub mod startup_files;

@@ -1,12 +1,18 @@
 //! Every command line acct accepts, as clap types, in one place.
+//!
+//! With the completion engine (`completion`), which answers for the
+//! command line these types describe. May import: `config`, `shell` (the
+//! shells' names), `text`, `error`; never `commands`.
+
+pub mod completion;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
+use crate::cli::completion::stage_names::stage_names;
 use crate::config::Topology;
-use crate::shell::completion::stage_names::stage_names;
 use crate::shell::scripts::Shell;
 
 #[derive(Debug, Parser)]
