@@ -11,7 +11,9 @@ use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use wait_timeout::ChildExt;
 
 use crate::aws::credentials::Credentials;
 use crate::config::arn::Arn;
@@ -449,21 +451,15 @@ fn wait(child: &mut Child, timeout: Option<Duration>) -> std::io::Result<ExitSta
     let Some(timeout) = timeout else {
         return child.wait();
     };
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!("no answer within {} s", timeout.as_secs()),
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    if let Some(status) = child.wait_timeout(timeout)? {
+        return Ok(status);
     }
+    let _ = child.kill();
+    let _ = child.wait();
+    Err(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!("no answer within {} s", timeout.as_secs()),
+    ))
 }
 
 #[cfg(test)]

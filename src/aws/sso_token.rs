@@ -26,8 +26,7 @@ pub enum Token {
 
 /// `~/.aws/sso/cache/<sha1(session)>.json`, where the AWS CLI keeps it.
 pub fn cache_file(home: &Path, session: &str) -> PathBuf {
-    let digest = Sha1::digest(session.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(Sha1::digest(session.as_bytes()));
     home.join(".aws/sso/cache").join(format!("{hex}.json"))
 }
 

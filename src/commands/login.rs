@@ -56,14 +56,12 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         }
     }
     if let Some(text) = &args.duration {
-        spec.duration = clock::parse_duration(text)
-            .filter(|d| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(d))
-            .ok_or_else(|| {
-                Failure::usage(
-                    format!("--duration {text:?} is not a duration from 15m to 36h"),
-                    "write it like 12h, 90m or 1h30m",
-                )
-            })?;
+        spec.duration = MfaSession::duration_of(text).ok_or_else(|| {
+            Failure::usage(
+                format!("--duration {text:?} is not a duration from 15m to 36h"),
+                "write it like 12h, 90m or 1h30m",
+            )
+        })?;
     }
     let env = entry::outside_stage(Outside::Session(&spec));
     let session = mfa_session::credentials(&spec, Start::Renew, &env)?;

@@ -135,6 +135,13 @@ impl MfaSession {
     pub const MAX_DURATION: u32 = 36 * 3600;
     pub const DEFAULT_DURATION: u32 = 12 * 3600;
 
+    /// `12h`, `90m`, `1h30m` as seconds, within GetSessionToken's limits:
+    /// `mfa_session_duration` and `acct login --duration`.
+    pub fn duration_of(text: &str) -> Option<u32> {
+        crate::text::clock::parse_duration(text)
+            .filter(|s| (Self::MIN_DURATION..=Self::MAX_DURATION).contains(s))
+    }
+
     /// The session profile the stage profiles name as `source_profile`.
     pub fn profile_name(namespace: &str) -> String {
         format!("{namespace}-mfa")

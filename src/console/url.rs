@@ -2,7 +2,7 @@
 //! console's home page of a region, the switch-role link, and the two
 //! requests of the federation endpoint.
 
-use std::fmt::Write as _;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// The sign-in and console hosts of an AWS partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,18 +159,17 @@ pub fn portal(start_url: &str, account: &str, role_name: &str, destination: &str
     )
 }
 
+/// Every byte but RFC 3986's unreserved characters (`A-Za-z0-9-_.~`).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encoding of a query value: every byte but RFC 3986's unreserved
 /// characters, so `+`, `/`, `=`, `&` and `%` in a key or a path stay data.
 pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 #[cfg(test)]

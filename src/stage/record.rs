@@ -196,11 +196,7 @@ fn unescape(encoded: &[u8]) -> Result<OsString, Corrupt> {
 }
 
 fn sum(entries: &[u8]) -> String {
-    let digest = Sha256::digest(entries);
-    digest[..8].iter().fold(String::new(), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
+    hex::encode(&Sha256::digest(entries)[..8])
 }
 
 #[cfg(test)]

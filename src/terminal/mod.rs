@@ -2,9 +2,12 @@
 //! protected stage's name, which stage) and says what a person must read
 //! even when stdin and stdout are pipes (an SDK running credential_process,
 //! `eval "$(acct env ...)"`), as sudo and ssh do. One place opens it.
+//! `colour` decides whether acct's own output is coloured.
 //!
-//! May import: `config` (the picker lists its stages), `text`, `error`.
+//! May import: `config` (the picker lists its stages; `process_env` for
+//! `NO_COLOR`), `text`, `error`.
 
+pub mod colour;
 pub mod confirm;
 pub mod picker;
 

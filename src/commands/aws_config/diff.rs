@@ -1,90 +1,38 @@
-//! A unified line diff (`diff -u` form) for `acct aws-config --check`.
+//! A unified line diff (`diff -u` form) for `acct aws-config --check`:
+//! `similar`'s own unified diff of the two texts' lines.
 //!
-//! The edit script is `similar`'s Myers diff: linear memory, and time that
-//! grows with the size of the change, not with the square of the files (a
-//! full LCS table of a 20,000-stage block would need 40 GB). A deadline
-//! bounds the time on files that share almost nothing; past it the diff is
-//! still correct, only not minimal.
+//! Its Myers diff takes linear memory and time that grows with the size of
+//! the change, not with the square of the files (a full LCS table of a
+//! 20,000-stage block would need 40 GB); on files that share almost nothing
+//! its bounded search (a limit by size, not by the clock) keeps the time
+//! down, so the same files always give the same diff.
 
-use std::ops::Range;
-use std::time::{Duration, Instant};
-
-use similar::{Algorithm, DiffOp, DiffTag};
+use similar::{Algorithm, TextDiff};
 
 const CONTEXT: usize = 3;
-const DEADLINE: Duration = Duration::from_secs(2);
 
-/// Lines with their line ends (`\n`, `\r\n` or a lone `\r`), as Python and
-/// acct's INI reader split them.
-fn lines(text: &str) -> Vec<&str> {
-    crate::aws::file::ini::lines(text)
-        .map(|line| &text[line.offset..line.end])
-        .collect()
-}
-
-/// `old` → `new` as unified diff text; empty when they are equal.
+/// `old` → `new` as unified diff text; empty when they are equal. Lines end
+/// at `\n`, `\r\n` or a lone `\r`, as Python and acct's INI reader split them,
+/// and each is shown ending in `\n`.
 pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
-    let (a, b) = (lines(old), lines(new));
-    let ops = similar::capture_diff_slices_deadline(
-        Algorithm::Myers,
-        &a,
-        &b,
-        Instant::now().checked_add(DEADLINE),
-    );
-    if ops.iter().all(|op| op.tag() == DiffTag::Equal) {
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_lines(old, new);
+    let hunks = diff.unified_diff().context_radius(CONTEXT).to_string();
+    if hunks.is_empty() {
         return String::new();
     }
-    let mut out = format!("--- {old_name}\n+++ {new_name}\n");
-    for hunk in similar::group_diff_ops(ops, CONTEXT) {
-        let (Some(first), Some(last)) = (hunk.first(), hunk.last()) else {
-            continue;
-        };
-        let olds = first.old_range().start..last.old_range().end;
-        let news = first.new_range().start..last.new_range().end;
-        out.push_str(&format!("@@ -{} +{} @@\n", range(&olds), range(&news)));
-        for op in &hunk {
-            push_op(&mut out, op, &a, &b);
-        }
-    }
-    out
-}
-
-fn push_op(out: &mut String, op: &DiffOp, a: &[&str], b: &[&str]) {
-    let (tag, olds, news) = op.as_tag_tuple();
-    match tag {
-        DiffTag::Equal => olds.for_each(|i| push_line(out, ' ', a[i])),
-        DiffTag::Delete => olds.for_each(|i| push_line(out, '-', a[i])),
-        DiffTag::Insert => news.for_each(|j| push_line(out, '+', b[j])),
-        DiffTag::Replace => {
-            olds.for_each(|i| push_line(out, '-', a[i]));
-            news.for_each(|j| push_line(out, '+', b[j]));
-        }
-    }
-}
-
-/// One line of the diff, its own line end replaced by `\n`.
-fn push_line(out: &mut String, mark: char, line: &str) {
-    out.push(mark);
-    let text = line.trim_end_matches(['\n', '\r']);
-    out.push_str(text);
-    out.push('\n');
-    if text.len() == line.len() {
-        out.push_str("\\ No newline at end of file\n");
-    }
-}
-
-/// `diff -u`'s `start,count`: a 1-based start, or the line before when empty.
-fn range(lines: &Range<usize>) -> String {
-    match lines.len() {
-        0 => format!("{},0", lines.start),
-        1 => format!("{}", lines.start + 1),
-        len => format!("{},{len}", lines.start + 1),
-    }
+    // similar keeps each line's own end. Every line of a hunk starts with a
+    // mark, so a `\r` there can only be (part of) a line end. The names are
+    // left as they are, hence the header written here rather than by header().
+    let hunks = hunks.replace("\r\n", "\n").replace('\r', "\n");
+    format!("--- {old_name}\n+++ {new_name}\n{hunks}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, Instant};
 
     #[test]
     fn equal_texts_give_nothing() {

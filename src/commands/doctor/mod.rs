@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +16,7 @@ use crate::cli::DoctorArgs;
 use crate::config::{Config, Sso, Stage, discover};
 use crate::error::{Failure, Result};
 use crate::stage::entry::{self, Admitted};
+use crate::terminal::colour::{self, Colour};
 use crate::text::clock;
 use crate::text::printable::printable;
 
@@ -37,20 +37,15 @@ pub(super) struct Report {
 
 impl Report {
     pub(super) fn line(&mut self, mark: Mark, subject: &str, detail: &str, fix: Option<&str>) {
-        let (word, code) = match mark {
-            Mark::Ok => ("ok", "32"),
-            Mark::Warn => ("warn", "33"),
-            Mark::Fail => ("FAIL", "31"),
+        let (word, colour) = match mark {
+            Mark::Ok => ("ok", Colour::Green),
+            Mark::Warn => ("warn", Colour::Yellow),
+            Mark::Fail => ("FAIL", Colour::Red),
         };
         if mark == Mark::Fail {
             self.failures += 1;
         }
-        let padded = format!("{word:<4}");
-        let mark = if self.color {
-            format!("\x1b[{code}m{padded}\x1b[0m")
-        } else {
-            padded
-        };
+        let mark = colour::paint(&format!("{word:<4}"), colour, self.color);
         // Paths, profile names and the AWS CLI's words may hold anything:
         // never a raw escape sequence on the terminal.
         let (subject, detail) = (printable(subject, false), printable(detail, true));
@@ -85,9 +80,8 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
             .map(|name| super::find_stage(&config, name))
             .collect::<Result<_>>()?
     };
-    let no_color = crate::config::process_env::get("NO_COLOR").is_some();
     let mut report = Report {
-        color: !no_color && std::io::stdout().is_terminal(),
+        color: colour::on_stdout(),
         failures: 0,
     };
     report.line(

@@ -33,10 +33,17 @@ use crate::cli::ExecArgs;
 use crate::config::{Stage, discover};
 use crate::error::{Failure, Result};
 use crate::stage::entry;
+use crate::terminal::colour::{self, Colour};
 use crate::terminal::confirm;
 
 /// Prefix colours, one per stage in turn; red is kept for protected stages.
-const COLOURS: [&str; 5] = ["36", "32", "33", "35", "34"];
+const COLOURS: [Colour; 5] = [
+    Colour::Cyan,
+    Colour::Green,
+    Colour::Yellow,
+    Colour::Magenta,
+    Colour::Blue,
+];
 
 pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
@@ -119,8 +126,7 @@ fn open_summary(path: &Path) -> Result<std::fs::File> {
 /// `[name] `, padded to the longest name, coloured on a terminal.
 fn prefixes(stages: &[Stage<'_>]) -> Vec<Vec<u8>> {
     let width = stages.iter().map(|s| s.name.len()).max().unwrap_or(0);
-    let colour = std::io::IsTerminal::is_terminal(&std::io::stdout())
-        && crate::config::process_env::get("NO_COLOR").is_none();
+    let on = colour::on_stdout();
     stages
         .iter()
         .enumerate()
@@ -131,15 +137,12 @@ fn prefixes(stages: &[Stage<'_>]) -> Vec<Vec<u8>> {
                 "",
                 pad = width - stage.name.len()
             );
-            let code = if stage.protected {
-                "31"
+            let colour = if stage.protected {
+                Colour::Red
             } else {
                 COLOURS[i % COLOURS.len()]
             };
-            match colour {
-                true => format!("\x1b[{code}m{text}\x1b[0m").into_bytes(),
-                false => text.into_bytes(),
-            }
+            colour::paint(&text, colour, on).into_bytes()
         })
         .collect()
 }

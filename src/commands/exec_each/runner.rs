@@ -133,6 +133,8 @@ pub fn run(plan: &Plan<'_>, signals: &Signals) -> (Vec<Row>, Option<Cut>) {
         for r in &mut running {
             read_some(&mut r.out, &mut buf);
             read_some(&mut r.err, &mut buf);
+            // try_wait, not wait-timeout: this loop also waits for pipes and
+            // signals, and SIGCHLD on the signal pipe wakes it.
             if r.exited.is_none() {
                 if let Ok(Some(status)) = r.child.try_wait() {
                     r.exited = Some((status, Instant::now()));

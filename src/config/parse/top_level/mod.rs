@@ -296,8 +296,7 @@ impl Walker {
             }
         }
         let w = top.mfa_session_duration.as_ref()?;
-        let seconds = crate::text::clock::parse_duration(&w.value)
-            .filter(|s| (MfaSession::MIN_DURATION..=MfaSession::MAX_DURATION).contains(s));
+        let seconds = MfaSession::duration_of(&w.value);
         if seconds.is_none() {
             self.error(
                 w.span.clone(),
