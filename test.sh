@@ -3,8 +3,9 @@
 # suite. `./test.sh [CARGO TEST ARGS]`, e.g. `./test.sh shell::`.
 #
 # - With apt-get (Debian, Ubuntu), as root or through `sudo -n`: the shells
-#   (bash zsh fish dash), shellcheck, tmux, GNU time, the AWS CLI v2 (Debian 12's
-#   `awscli`) and python3-venv, only those that are missing.
+#   (bash zsh fish dash), shellcheck, tmux, GNU time, curl (what `acct console
+#   --federate` asks the federation endpoint with), the AWS CLI v2 (Debian
+#   12's `awscli`) and python3-venv, only those that are missing.
 # - moto and the AWS CLI v1, pinned in tests/requirements.txt, into a virtual
 #   environment of the project's own, target/test-tools/venv: never into the
 #   machine's Python (Debian's refuses `pip install` outside a venv). Made
@@ -69,7 +70,7 @@ venv_works() {
 # The Debian packages of what is missing, space separated.
 missing_packages() {
     packages=
-    for tool in bash zsh fish dash shellcheck tmux; do
+    for tool in bash zsh fish dash shellcheck tmux curl; do
         command -v -- "$tool" >/dev/null 2>&1 || packages="$packages $tool"
     done
     # GNU time (a peak RSS): `command -v time` may name a shell keyword.

@@ -836,3 +836,108 @@ fn a_redirect_is_not_followed_and_a_local_endpoint_bypasses_proxies() {
     assert_status(&out, 0);
     assert!(stdout(&out).contains("SigninToken=tok"), "{}", stdout(&out));
 }
+
+/// The TLS double of the endpoint (tests/fixtures/tls_endpoint.py), with a
+/// self-signed certificate that no trust store holds.
+struct TlsEndpoint {
+    child: std::process::Child,
+    port: u16,
+    cert: PathBuf,
+    record: PathBuf,
+}
+
+impl TlsEndpoint {
+    fn start(sandbox: &Sandbox) -> Self {
+        let cert = sandbox.root.join("endpoint.pem");
+        let record = sandbox.root.join("tls-requests");
+        let python = crate::moto::aws_v1().parent().unwrap().join("python3");
+        let mut child = std::process::Command::new(python)
+            .arg(repo_file("tests/fixtures/tls_endpoint.py"))
+            .args([&cert, &record])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the TLS endpoint double");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let port = line.trim().parse().expect("the TLS double's port");
+        TlsEndpoint {
+            child,
+            port,
+            cert,
+            record,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}/federation", self.port)
+    }
+
+    fn requests(&self) -> usize {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    }
+}
+
+impl Drop for TlsEndpoint {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The keys go only over verified TLS: an endpoint whose certificate this
+/// machine does not trust gets no request (the handshake fails before the
+/// keys are sent), while the same endpoint, trusted through curl's own
+/// `CURL_CA_BUNDLE`, answers. Without curl, acct says what to install.
+#[test]
+fn an_untrusted_certificate_gets_no_keys_and_a_missing_curl_is_named() {
+    let sandbox = Sandbox::new();
+    let (cli, _) = fake_cli(&sandbox, true);
+    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
+    sandbox.write_block();
+    let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
+    let endpoint = TlsEndpoint::start(&sandbox);
+    let args = ["console", "--federate", "--print", "testing"];
+
+    let out = federate_fake(&sandbox, &endpoint.url(), &args[1..]);
+    assert_status(&out, 1);
+    assert!(stderr(&out).contains("certificate"), "{}", stderr(&out));
+    assert_eq!(endpoint.requests(), 0, "a request despite the certificate");
+    assert_nothing_secret(&out, &secrets);
+
+    let out = sandbox
+        .acct()
+        .env("ACCT_FEDERATION_URL", endpoint.url())
+        .env("CURL_CA_BUNDLE", &endpoint.cert)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert!(stdout(&out).contains("SigninToken=tls"), "{}", stdout(&out));
+    assert_eq!(endpoint.requests(), 1);
+
+    let empty = sandbox.root.join("no-curl");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = sandbox
+        .acct()
+        .env("ACCT_FEDERATION_URL", endpoint.url())
+        .env("PATH", &empty)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(
+        stderr(&out).contains("curl is not on PATH") && stderr(&out).contains("install curl"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(endpoint.requests(), 1);
+}

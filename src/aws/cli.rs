@@ -7,14 +7,14 @@
 //! after a timeout where nobody is typing, and failing one way.
 
 use std::ffi::OsString;
-use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use wait_timeout::ChildExt;
 
+use super::code_file::CodeFile;
 use crate::aws::credentials::Credentials;
 use crate::config::arn::Arn;
 use crate::error::{Failure, Result};
@@ -297,17 +297,16 @@ pub fn session_token(spec: &SessionRequest<'_>) -> std::result::Result<Credentia
                 .filter(|r| !r.is_empty())
         })
         .unwrap_or_else(|| sts_region(spec.mfa_serial));
-    // The code goes in JSON in a memory-only file the CLI inherits, not in
-    // the argv that `ps` shows every user of the machine. Not a pipe: the
-    // AWS CLI v1 reads a `file://` parameter twice.
-    let input = code_file(spec.code).map_err(|e| {
+    // The code goes in JSON in a file only this user reads (memory-only on
+    // Linux), not in the argv that `ps` shows every user of the machine.
+    let input = CodeFile::new(spec.code).map_err(|e| {
         SessionError::Failed(Failure::other(
             format!("cannot hand the MFA code to the AWS CLI: {e}"),
-            "check that /proc is mounted (acct passes the code as /dev/fd/N)",
+            super::code_file::FIX,
         ))
     })?;
     let duration = spec.duration.to_string();
-    let input_json = format!("file:///dev/fd/{}", input.as_raw_fd());
+    let input_json = input.uri();
     let args = [
         "sts",
         "get-session-token",
@@ -374,21 +373,6 @@ pub fn sso_login(aws_cli: &str, session: &str, env: Env<'_>) -> Result<()> {
         // (the network, the start URL, a cancelled sign-in).
         "read the AWS CLI's message above (no network? a wrong start_url?), then run `acct login` again",
     ))
-}
-
-/// `{"TokenCode":"123456"}` in a file that lives only in memory
-/// (`memfd_create`, no close-on-exec, so the AWS CLI inherits it and opens
-/// it as `/dev/fd/N`, from the start each time).
-fn code_file(code: &str) -> std::io::Result<std::fs::File> {
-    let fd = nix::sys::memfd::memfd_create(c"acct-mfa-code", nix::sys::memfd::MFdFlags::empty())
-        .map_err(std::io::Error::from)?;
-    let mut file = std::fs::File::from(fd);
-    file.write_all(
-        serde_json::json!({ "TokenCode": code })
-            .to_string()
-            .as_bytes(),
-    )?;
-    Ok(file)
 }
 
 /// A region of the MFA device's partition, for STS.

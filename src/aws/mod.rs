@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod cli_cache;
+pub mod code_file;
 pub mod credentials;
 pub mod file;
 pub mod mfa_session;

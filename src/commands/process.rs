@@ -3,7 +3,7 @@
 //! Also how a command that cannot start is said, with a shell's 126 or 127,
 //! for `exec --each`'s stages too.
 
-use std::ffi::{CString, OsStr, OsString};
+use std::ffi::{CStr, CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use nix::errno::Errno;
@@ -57,10 +57,7 @@ pub fn exec(command: &[OsString], env: &StageEnv) -> Failure {
     let stage_path = env.set.iter().find(|(n, _)| n == "PATH").map(|(_, v)| v);
     let err = match &path {
         Some(path) => exec_in(program, path, &argv, &envp),
-        None => {
-            let Err(err) = nix::unistd::execvpe(&argv[0], &argv, &envp);
-            err
-        }
+        None => exec_searched(program, &argv, &envp),
     };
     cannot_start(
         &program.to_string_lossy(),
@@ -115,8 +112,43 @@ fn exec_in(program: &OsStr, path: &OsStr, argv: &[CString], envp: &[CString]) ->
     else {
         return Errno::ENOENT;
     };
-    // With a `/` in the file, execvpe searches nothing, and still runs a
-    // script without `#!` with /bin/sh as execvp does.
-    let Err(err) = nix::unistd::execvpe(&file, argv, envp);
+    exec_file(&file, argv, envp)
+}
+
+/// `program` looked up as `execvp` does, in acct's own `PATH` (else the
+/// system's default), run with `envp`: glibc's `execvpe`.
+#[cfg(not(target_os = "macos"))]
+fn exec_searched(_program: &OsStr, argv: &[CString], envp: &[CString]) -> Errno {
+    let Err(err) = nix::unistd::execvpe(&argv[0], argv, envp);
+    err
+}
+
+/// macOS's libc has no `execvpe`: the same search by hand, acct's own
+/// `PATH` else macOS's default (`_PATH_DEFPATH`, `/usr/bin:/bin`).
+#[cfg(target_os = "macos")]
+fn exec_searched(program: &OsStr, argv: &[CString], envp: &[CString]) -> Errno {
+    let path = crate::config::process_env::get("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
+    exec_in(program, &path, argv, envp)
+}
+
+/// Run `file`, which has a `/` (so nothing is searched), with `envp`; a
+/// script without `#!` runs with /bin/sh, as `execvp` does.
+#[cfg(not(target_os = "macos"))]
+fn exec_file(file: &CStr, argv: &[CString], envp: &[CString]) -> Errno {
+    let Err(err) = nix::unistd::execvpe(file, argv, envp);
+    err
+}
+
+/// macOS's libc has no `execvpe`: `execve`, and for a file the kernel
+/// cannot run (`ENOEXEC`: no `#!`), /bin/sh with it, as `execvp` does.
+#[cfg(target_os = "macos")]
+fn exec_file(file: &CStr, argv: &[CString], envp: &[CString]) -> Errno {
+    let Err(err) = nix::unistd::execve(file, argv, envp);
+    if err != Errno::ENOEXEC {
+        return err;
+    }
+    let mut with_sh = vec![c"/bin/sh".to_owned(), file.to_owned()];
+    with_sh.extend(argv.iter().skip(1).cloned());
+    let Err(_) = nix::unistd::execve(c"/bin/sh", &with_sh, envp);
     err
 }

@@ -3,19 +3,13 @@
 //! which makes the `login` URL. The credentials go only to the endpoint, and
 //! no message acct prints can hold them.
 
-use std::time::Duration;
-
 use crate::aws::credentials::Credentials;
 use crate::error::{Failure, Result};
 
-use super::url;
+use super::{curl, url};
 
 /// Replaces the partition's endpoint, for tests and for proxies of it.
 pub const ENDPOINT_VARIABLE: &str = "ACCT_FEDERATION_URL";
-/// One small GET; an endpoint that takes longer is not answering.
-const TIMEOUT: Duration = Duration::from_secs(30);
-/// The answer is a token of a few hundred bytes.
-const ANSWER_LIMIT: u64 = 64 * 1024;
 
 /// The endpoint to use: `ACCT_FEDERATION_URL` when set, else the
 /// partition's. A plain `http://` one is refused unless it is this machine
@@ -95,44 +89,39 @@ pub fn session_json(credentials: &Credentials) -> Result<String> {
 /// `getSigninToken` at `endpoint`: the one-time token.
 pub fn signin_token(endpoint: &str, credentials: &Credentials) -> Result<String> {
     let request = url::signin_token_request(endpoint, &session_json(credentials)?);
-    let mut config = ureq::Agent::config_builder()
-        .timeout_global(Some(TIMEOUT))
-        // The request carries the keys: never to another address.
-        .max_redirects(0)
-        .user_agent(concat!("acct/", env!("CARGO_PKG_VERSION")));
-    // An endpoint on this machine (a test double, a local broker) is
-    // reached directly: through an HTTP_PROXY the keys of a plain-http
-    // request would cross the network to the proxy.
-    if is_loopback(authority(endpoint)) {
-        config = config.proxy(None);
-    }
-    let agent: ureq::Agent = config.build().into();
-    let failed = |why: String| {
+    let failed = |why: &str| {
         Failure::other(
             format!(
                 "the federation endpoint {} gave no sign-in token: {}; no console was opened",
                 without_query(endpoint),
-                redact(&why, credentials)
+                redact(why, credentials)
             ),
             "check the network (HTTPS_PROXY, NO_PROXY) and that the stage's credentials are a role's (`acct doctor --sts`)",
         )
     };
-    let mut answer = agent
-        .get(&request)
-        .call()
-        .map_err(|e| failed(describe(&e)))?;
-    if answer.status().is_redirection() {
-        return Err(failed(
-            "it answered with a redirect, which acct does not follow with keys".to_string(),
-        ));
+    // An endpoint on this machine (a test double, a local broker) is
+    // reached directly: through an HTTP_PROXY the keys of a plain-http
+    // request would cross the network to the proxy.
+    let answer = match curl::get(&request, is_loopback(authority(endpoint))) {
+        Ok(answer) => answer,
+        Err(curl::Error::NotInstalled) => {
+            return Err(Failure::other(
+                "acct asks the federation endpoint through curl, and curl is not on PATH; no console was opened",
+                "install curl (apt-get install curl, dnf install curl, apk add curl), or open the console without --federate",
+            ));
+        }
+        Err(curl::Error::Failed(why)) => return Err(failed(&why)),
+    };
+    match answer.status {
+        200..=299 => {
+            parse_answer(&answer.body).ok_or_else(|| failed("its answer holds no SigninToken"))
+        }
+        // The request carries the keys: never to another address.
+        300..=399 => Err(failed(
+            "it answered with a redirect, which acct does not follow with keys",
+        )),
+        status => Err(failed(&format!("it answered HTTP {status}"))),
     }
-    let body = answer
-        .body_mut()
-        .with_config()
-        .limit(ANSWER_LIMIT)
-        .read_to_string()
-        .map_err(|e| failed(describe(&e)))?;
-    parse_answer(&body).ok_or_else(|| failed("its answer holds no SigninToken".to_string()))
 }
 
 /// `SigninToken` of the endpoint's JSON answer.
@@ -142,19 +131,6 @@ pub fn parse_answer(body: &str) -> Option<String> {
         .as_str()
         .filter(|token| !token.is_empty())
         .map(str::to_string)
-}
-
-/// ureq's error in words that cannot hold the request's URL (a bad URI
-/// would be printed whole, keys included).
-fn describe(error: &ureq::Error) -> String {
-    match error {
-        ureq::Error::StatusCode(status) => format!("it answered HTTP {status}"),
-        ureq::Error::BadUri(_) => "the request URL is not valid".to_string(),
-        ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => {
-            "it answered with a redirect, which acct does not follow with keys".to_string()
-        }
-        other => other.to_string(),
-    }
 }
 
 fn without_query(endpoint: &str) -> &str {

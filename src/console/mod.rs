@@ -1,7 +1,8 @@
 //! `acct console`: the AWS console of a stage, in its account, role and
 //! region. Which way in a stage takes is decided here, from the config
 //! alone; `url` builds the links, `federation` asks the endpoint for a
-//! sign-in token, `browser` opens the result.
+//! sign-in token (through the system's curl: `curl`), `browser` opens the
+//! result.
 //!
 //! The ways in, by what the estate signs in with:
 //! - an IAM user (every estate acct knows today): the console's switch-role
@@ -15,6 +16,7 @@
 //! May import: `config`, `aws` (credentials), `text`, `error`.
 
 pub mod browser;
+pub mod curl;
 pub mod federation;
 pub mod url;
 

@@ -393,11 +393,17 @@ pub(crate) mod tests {
         assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
 
         let device = dir.path().join("null");
+        // /dev/null's numbers (nix has no makedev for macOS).
+        let null = if cfg!(target_os = "macos") {
+            nix::libc::makedev(3, 2)
+        } else {
+            nix::libc::makedev(1, 3)
+        };
         let made = nix::sys::stat::mknod(
             &device,
             nix::sys::stat::SFlag::S_IFCHR,
             nix::sys::stat::Mode::from_bits_truncate(0o666),
-            nix::sys::stat::makedev(1, 3),
+            null,
         );
         if made.is_ok() {
             let refusal = refused(write(&device, b"new", 0o600));
