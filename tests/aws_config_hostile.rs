@@ -8,7 +8,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use proptest::prelude::*;
 
@@ -397,23 +397,10 @@ fn check_of_twenty_thousand_changed_stages_stays_small() {
 
 /// `acct aws-config --write` (or ARGS), killed if it has not exited in 30 s.
 fn run_or_kill(sandbox: &Sandbox, args: &[&str]) -> Output {
-    let mut child = sandbox
-        .acct()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("acct {args:?} hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    run_within(
+        sandbox.acct().args(args).stdin(Stdio::null()),
+        Duration::from_secs(30),
+    )
 }
 
 #[track_caller]
@@ -483,7 +470,7 @@ fn a_fifo_or_a_device_is_refused_without_hanging() {
         .arg(&device)
         .args(["c", "1", "3"])
         .status();
-    if made.is_ok_and(|s| s.success()) {
+    if made.as_ref().is_ok_and(|s| s.success()) {
         let file = device.to_str().unwrap();
         let out = run_or_kill(&sandbox, &["aws-config", "--write", "--file", file]);
         assert_refused(&out, "character device");
@@ -492,6 +479,11 @@ fn a_fifo_or_a_device_is_refused_without_hanging() {
                 .unwrap()
                 .file_type()
                 .is_char_device()
+        );
+    } else {
+        crate::tools::skipped(
+            "a_fifo_or_a_device_is_refused_without_hanging",
+            &format!("the character device part: mknod is not allowed here ({made:?})"),
         );
     }
     assert_eq!(entries(fifo.parent().unwrap()), Vec::<String>::new());

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use expectrl::Expect;
 
@@ -29,9 +28,7 @@ fn generate(sandbox: &Sandbox, shell: &str, file: &str) -> std::path::PathBuf {
 
 fn spawn(mut cmd: Command) -> expectrl::session::OsSession {
     cmd.env("TERM", "dumb");
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
+    pty(cmd, 20)
 }
 
 /// Type `acct exec PREFIX<TAB>` and run the completed line; the stage it ran
@@ -113,10 +110,10 @@ fn bash_completion_loads_the_script_and_completes_stages_everywhere() {
     session.send("acct doctor te\t").unwrap();
     session.send_line("").unwrap();
     // Completed, doctor checks testing; not, it refuses the stage `te`.
-    crate::shell::expect(&mut session, "stage testing");
+    expect(&mut session, "stage testing");
     session.send("acct exec --each testing,r\t").unwrap();
     session.send_line(" -- sh -c 'echo in=$STAGE'").unwrap();
-    crate::shell::expect(&mut session, "in=root");
+    expect(&mut session, "in=root");
 }
 
 #[test]
@@ -147,7 +144,7 @@ fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
     // would refuse the stage `te`.
     session.send("acct doctor te\t").unwrap();
     session.send_line("").unwrap();
-    crate::shell::expect(&mut session, "stage testing");
+    expect(&mut session, "stage testing");
 }
 
 /// fish's `complete -C LINE` after sourcing the generated script, in `dir`.

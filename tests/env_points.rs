@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
 use expectrl::Expect;
 use expectrl::session::OsSession;
@@ -479,25 +478,7 @@ fn bash_on_terminal(sandbox: &Sandbox, script: &str) -> OsSession {
     ])
     .env("ACCT", BIN)
     .env("TERM", "xterm");
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-}
-
-/// Wait for `needle`; return what came before it.
-#[track_caller]
-fn expect(session: &mut OsSession, needle: &str) -> String {
-    match session.expect(needle) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => {
-            let mut buf = vec![0; 8192];
-            let n = session.try_read(&mut buf).unwrap_or(0);
-            panic!(
-                "waiting for {needle:?}: {e}\n--- seen\n{:?}",
-                String::from_utf8_lossy(&buf[..n])
-            )
-        }
-    }
+    pty(cmd, 20)
 }
 
 #[test]
@@ -658,8 +639,7 @@ fn env_unset_in_a_stage_shell_takes_the_segment_out_of_the_prompt() {
         .env("TERM", "xterm")
         .env("XDG_RUNTIME_DIR", &sandbox.root)
         .env("ACCT", BIN);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut s = pty(cmd, 20);
     expect(&mut s, "[cpco-testing] userprompt> ");
     s.send_line(
         r#"eval "$("$ACCT" env --unset)"; echo "left=[${ACCT_STAGE-}${AWS_PROFILE-}${FOO-}]""#,

@@ -243,6 +243,33 @@ fn a_command_killed_by_sigterm_looks_the_same_to_the_parent_shell() {
     assert_text("bare=143\nacct=143\n", &stdout(&out));
 }
 
+/// The README: signals reach the command directly. SIGTERM and SIGHUP sent
+/// to acct's process are the command's own to handle (its traps run).
+#[test]
+fn sigterm_and_sighup_sent_to_acct_reach_the_command() {
+    use nix::sys::signal::{Signal, kill};
+    let sandbox = Sandbox::staged(SINGLE);
+    let script = "sleep 600 & p=$!; \
+                  trap 'kill $p; echo got-TERM; exit 3' TERM; \
+                  trap 'kill $p; echo got-HUP; exit 4' HUP; \
+                  echo ready; wait $p";
+    for (sig, said, status) in [
+        (Signal::SIGTERM, "got-TERM", 3),
+        (Signal::SIGHUP, "got-HUP", 4),
+    ] {
+        let mut child = start(
+            sandbox
+                .acct()
+                .args(["exec", "testing", "--", "sh", "-c", script]),
+        );
+        read_until(&mut child, "ready\n");
+        kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
+        let out = output_within(child, std::time::Duration::from_secs(120));
+        assert_status(&out, status);
+        assert_text(&format!("{said}\n"), &stdout(&out));
+    }
+}
+
 #[test]
 fn acct_replaces_itself_with_the_command() {
     let sandbox = Sandbox::staged(SINGLE);
@@ -348,9 +375,7 @@ fn on_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSession 
         &format!("{script}; echo \"status=$?\""),
     ])
     .env("ACCT", ACCT);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-    session
+    pty(cmd, 20)
 }
 
 #[test]

@@ -7,36 +7,19 @@
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
 use expectrl::Expect;
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
 use crate::moto::{CALLER_ARN, Moto, aws_v2};
-use crate::shell::expect;
 use crate::util::*;
 
-fn start(cmd: &mut Command) -> Child {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-/// Reads `child`'s stdout until it holds `text`.
-fn read_until(child: &mut Child, text: &str) -> String {
-    let stdout = child.stdout.as_mut().unwrap();
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains(text) {
-        assert_eq!(stdout.read(&mut byte).unwrap(), 1, "ended before {text:?}");
-        seen.push(byte[0]);
-    }
-    String::from_utf8_lossy(&seen).into_owned()
-}
+/// The hang guard: far longer than any run here takes, far shorter than
+/// the 600 s the commands would take if acct waited for them.
+const HANG: Duration = Duration::from_secs(120);
 
 /// The process is gone (a zombie no one reaped yet counts as gone).
 fn gone(pid: i32) -> bool {
@@ -57,24 +40,13 @@ struct Pids(Vec<i32>);
 
 impl Pids {
     fn read(sandbox: &Sandbox, files: &[&str]) -> Self {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        Pids(
-            files
-                .iter()
-                .map(|name| {
-                    let file = sandbox.work.join(name);
-                    loop {
-                        if let Ok(pid) = std::fs::read_to_string(&file) {
-                            if let Ok(pid) = pid.trim().parse() {
-                                return pid;
-                            }
-                        }
-                        assert!(Instant::now() < deadline, "{name} never written");
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                })
-                .collect(),
-        )
+        let pid = |name: &&str| {
+            let file = sandbox.work.join(name);
+            let read = || std::fs::read_to_string(&file).ok()?.trim().parse().ok();
+            wait_until(&format!("{name} never written"), HANG, || read().is_some());
+            read().unwrap()
+        };
+        Pids(files.iter().map(pid).collect())
     }
 }
 
@@ -89,20 +61,18 @@ impl Drop for Pids {
 #[test]
 fn a_background_process_holding_the_output_does_not_hold_up_the_stages() {
     let sandbox = Sandbox::staged(MEMBER);
-    let started = Instant::now();
-    let out = sandbox
-        .acct()
-        .args(["exec", "--each", "testing,root", "--"])
-        .args(["sh", "-c", "sleep 20 & echo $! > $STAGE.pid; echo started"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let _sleeps = Pids::read(&sandbox, &["testing.pid", "root.pid"]);
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "waited for the background sleep: {:?}",
-        started.elapsed()
+    let out = run_within(
+        sandbox
+            .acct()
+            .args(["exec", "--each", "testing,root", "--"])
+            .args(["sh", "-c", "sleep 600 & echo $! > $STAGE.pid; echo started"])
+            .stdin(Stdio::null()),
+        HANG,
     );
+    let sleeps = Pids::read(&sandbox, &["testing.pid", "root.pid"]);
+    for pid in &sleeps.0 {
+        assert!(!gone(*pid), "acct waited for the background sleep {pid}");
+    }
     assert_status(&out, 0);
     assert_text("[testing] started\n[root]    started\n", &stdout(&out));
     let err = stderr(&out);
@@ -123,30 +93,20 @@ fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
         sandbox
             .acct()
             .args(["exec", "--each", "testing,root", "--"])
-            .args(["sh", "-c", "sleep 30 & echo $! > $STAGE.pid; echo started"]),
+            .args(["sh", "-c", "sleep 600 & echo $! > $STAGE.pid; echo started"]),
     );
     read_until(&mut child, "[testing] started");
     let sleeps = Pids::read(&sandbox, &["testing.pid"]);
-    let sent = Instant::now();
     kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        sent.elapsed() < Duration::from_secs(6),
-        "SIGTERM was not acted on: {:?}",
-        sent.elapsed()
-    );
+    // Acted on while the background sleep (600 s) still holds the output.
+    let out = output_within(child, HANG);
     assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("acct: interrupted (SIGTERM)"), "{err}");
     // Forwarded to the stage's group, the background sleep included.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while !gone(sleeps.0[0]) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(
-        gone(sleeps.0[0]),
-        "the stage's background process still runs"
-    );
+    wait_until("the stage's background process still runs", HANG, || {
+        gone(sleeps.0[0])
+    });
 }
 
 /// SIGKILL to acct's whole process group (a CI cancel): the stages, in
@@ -161,7 +121,7 @@ fn sigkill_to_the_job_leaves_no_stage_running() {
         .args([
             "sh",
             "-c",
-            "sleep 30 & echo $! > $STAGE.child; echo $$ > $STAGE.pid; wait",
+            "sleep 600 & echo $! > $STAGE.child; echo $$ > $STAGE.pid; wait",
         ]);
     let mut child = start(&mut cmd);
     let stages = Pids::read(
@@ -170,9 +130,11 @@ fn sigkill_to_the_job_leaves_no_stage_running() {
     );
     killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL).unwrap();
     child.wait().unwrap();
-    std::thread::sleep(Duration::from_secs(2));
+    // Each would run 600 s by itself.
     for pid in &stages.0 {
-        assert!(gone(*pid), "stage process {pid} outlived acct");
+        wait_until(&format!("stage process {pid} outlived acct"), HANG, || {
+            gone(*pid)
+        });
     }
 }
 
@@ -188,8 +150,7 @@ fn a_stage_that_reads_the_terminal_is_never_left_stopped() {
             "-c",
             "if read x </dev/tty; then echo read; else echo no-terminal; fi",
         ]);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut s = pty(cmd, 20);
     expect(&mut s, "[testing] no-terminal");
     expect(&mut s, "[root]    no-terminal");
     expect(&mut s, "root     ok");
@@ -215,8 +176,7 @@ fn per_role_mfa_codes_are_asked_stage_by_stage_before_any_command_runs() {
         .args(["exec", "--each", "testing,root", "--"])
         .arg(aws_v2())
         .args(CALLER_ARN);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(60)));
+    let mut s = pty(cmd, 60);
     for stage in ["testing", "root"] {
         expect(
             &mut s,
@@ -243,9 +203,7 @@ fn per_role_mfa_without_a_terminal_is_refused_at_once() {
     let sandbox = per_role_estate();
     let mut cmd = sandbox.acct();
     without_terminal(&mut cmd).args(["exec", "--each", "testing,root", "--", "touch", "ran"]);
-    let started = Instant::now();
-    let out = cmd.output().unwrap();
-    assert!(started.elapsed() < Duration::from_secs(10));
+    let out = run_within(&mut cmd, HANG);
     assert_status(&out, 1);
     let err = stderr(&out);
     assert!(

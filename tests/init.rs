@@ -2,10 +2,6 @@
 //! one that acct accepts and renders; an existing file is never replaced
 //! without `--force`.
 
-use std::time::Duration;
-
-use expectrl::Expect;
-
 use crate::util::*;
 
 const MEMBER_OPTIONS: [&str; 12] = [
@@ -191,40 +187,32 @@ fn init_refuses_bad_answers_and_writes_nothing() {
 #[test]
 fn init_asks_on_a_terminal_and_writes_a_valid_config() {
     let sandbox = Sandbox::new();
-    let mut session = expectrl::Session::spawn({
-        let mut cmd = sandbox.acct();
-        cmd.arg("init");
-        cmd
-    })
-    .expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    for (question, answer) in [
-        ("Sign-in [iam]: ", ""),
-        ("Layout [single]: ", "organization"),
-        ("Namespace", "Cpco"),
-        ("Namespace", "cpco"),
-        // A region a typo away from a known one is asked again right here.
-        ("Default region [us-east-1]: ", "eu-wset-1"),
-        ("Default region [us-east-1]: ", "eu-west-1"),
-        ("Root account id", "323330167063"),
-        ("Stage names", "dev, prod"),
-        ("Account id of `dev`", ""),
-        // The root's account for prod: refused at its prompt.
-        ("Account id of `prod`", "323330167063"),
-        ("already stage `root`'s", "210987654321"),
-        (
-            "Source profile (the one with your long-lived keys) [cpco]: ",
-            "",
-        ),
-        ("MFA device", "arn:aws:iam::323330167063:mfa/me"),
-        ("One MFA session for every stage and client", ""),
-        // prod is offered as protected.
-        ("comma separated [prod]: ", ""),
-    ] {
-        session.expect(question).unwrap();
-        session.send_line(answer).unwrap();
-    }
-    session.expect("wrote").unwrap();
+    init_on_a_terminal(
+        &sandbox,
+        &[
+            ("Sign-in [iam]: ", ""),
+            ("Layout [single]: ", "organization"),
+            ("Namespace", "Cpco"),
+            ("Namespace", "cpco"),
+            // A region a typo away from a known one is asked again right here.
+            ("Default region [us-east-1]: ", "eu-wset-1"),
+            ("Default region [us-east-1]: ", "eu-west-1"),
+            ("Root account id", "323330167063"),
+            ("Stage names", "dev, prod"),
+            ("Account id of `dev`", ""),
+            // The root's account for prod: refused at its prompt.
+            ("Account id of `prod`", "323330167063"),
+            ("already stage `root`'s", "210987654321"),
+            (
+                "Source profile (the one with your long-lived keys) [cpco]: ",
+                "",
+            ),
+            ("MFA device", "arn:aws:iam::323330167063:mfa/me"),
+            ("One MFA session for every stage and client", ""),
+            // prod is offered as protected.
+            ("comma separated [prod]: ", ""),
+        ],
+    );
     let written = std::fs::read_to_string(sandbox.user_config()).unwrap();
     for line in [
         "mfa_serial = \"arn:aws:iam::323330167063:mfa/me\"\n",

@@ -240,7 +240,7 @@ fn env_refusals_say_what_acct_does_with_the_name() {
 fn as_root_or_skip(test: &str) -> bool {
     let root = nix::unistd::geteuid().is_root() && Path::new("/usr/bin/setpriv").is_file();
     if !root {
-        eprintln!("SKIPPED: {test} needs root and setpriv to play another user");
+        crate::tools::skipped(test, "needs root and /usr/bin/setpriv to play another user");
     }
     root
 }

@@ -27,7 +27,7 @@
 //! AWS CLI's own role cache removed before each client run, so every run
 //! really asks `acct mfa-session` for the source credentials.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -140,13 +140,28 @@ esac
             fake = if sts == Sts::Fake { "yes" } else { "no" },
         );
         executable(&self.tools.join("aws"), &wrapper);
-        // The mfa_process: counts, takes a moment (so concurrent callers
-        // overlap), prints the code.
+        // The mfa_process: counts, and prints the code. When a test names
+        // how many callers it starts (`callers`), it first waits until that
+        // many have started (each leaves a file in `started`), so they all
+        // overlap the one asking, however fast the machine. The loop's
+        // bound (5 minutes) only keeps a broken run from hanging.
         executable(
             &self.tools.join("mfa-code"),
             &format!(
-                "#!/bin/sh\necho \"$$\" >> '{}'\nsleep 0.3\necho 123456\n",
-                codes.display()
+                r#"#!/bin/sh
+echo "$$" >> '{codes}'
+if [ -e '{callers}' ]; then
+  want=$(cat '{callers}'); i=0
+  until [ "$(ls '{started}' | wc -l)" -ge "$want" ]; do
+    i=$((i+1)); [ $i -lt 6000 ] || {{ echo "mfa-code: not $want callers in 5 minutes" >&2; exit 1; }}
+    sleep 0.05
+  done
+fi
+echo 123456
+"#,
+                codes = codes.display(),
+                callers = self.callers_file().display(),
+                started = self.started_dir().display(),
             ),
         );
     }
@@ -218,12 +233,27 @@ esac
             .to_string()
     }
 
+    /// How many callers `mfa-code` waits for, when a test says.
+    fn callers_file(&self) -> PathBuf {
+        self.sandbox.root.join("callers")
+    }
+
+    /// Where each of those callers leaves a file as it starts.
+    fn started_dir(&self) -> PathBuf {
+        self.sandbox.root.join("started")
+    }
+
     /// What an SDK does inside `acct exec`: the line run by `sh -c` with
     /// the SDK's environment (the stage's region) and no terminal.
     fn sdk_call(&self) -> Command {
+        self.sdk_call_line(&self.credential_process())
+    }
+
+    /// `sdk_call` with `line` run by `sh -c` instead.
+    fn sdk_call_line(&self, line: &str) -> Command {
         let mut cmd = self.command("sh");
         cmd.arg("-c")
-            .arg(self.credential_process())
+            .arg(line)
             .env("AWS_REGION", "us-west-2")
             .env("AWS_DEFAULT_REGION", "us-west-2");
         if let Some(server) = &self.server {
@@ -295,37 +325,7 @@ fn mode(path: &Path) -> u32 {
 /// nothing here may hang.
 #[track_caller]
 fn output(cmd: &mut Command) -> Output {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let pipe = |mut p: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = p.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    let out = pipe(Box::new(child.stdout.take().unwrap()));
-    let err = pipe(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} hung: killed after 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
+    run_within(cmd, Duration::from_secs(120))
 }
 
 /// The session JSON an SDK reads: its keys and expiry.
@@ -486,10 +486,7 @@ fn one_code_for_every_stage_and_client(
             clients.push(Client::Terraform);
             estate.terraform_init();
         } else {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: {test}: Terraform part, no providers at /opt/tf-plugins"
-            );
+            tools::skipped(test, "the Terraform part: no providers at /opt/tf-plugins");
         }
     }
     if let Some(at) = clients.iter().position(|c| *c == first) {
@@ -523,8 +520,7 @@ fn one_code_for_every_stage_and_client(
     script.push_str("printf 'ALL%s\\n' DONE\n");
     let mut cmd = estate.command("sh");
     cmd.arg("-c").arg(&script);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(600)));
+    let mut session = pty(cmd, 600);
     let mut prompts = Vec::new();
     loop {
         let found = session
@@ -714,10 +710,15 @@ fn twelve_concurrent_first_uses(sts: Sts) {
     let estate = Estate::new(MEMBER, sts, true, 0);
     let line = estate.credential_process();
     assert!(line.contains("--aws-cli '"), "aws_cli quoted: {line}");
+    // The one caller that asks for the code holds it until all twelve have
+    // started: they overlap.
+    std::fs::create_dir(estate.started_dir()).unwrap();
+    std::fs::write(estate.callers_file(), "12").unwrap();
+    let marked = format!("touch '{}'/$$; {line}", estate.started_dir().display());
     let children: Vec<_> = (0..12)
         .map(|_| {
             estate
-                .sdk_call()
+                .sdk_call_line(&marked)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -905,11 +906,10 @@ fn a_session_file_others_can_read_is_never_served_nor_kept() {
 /// served, and the new session is ours again.
 #[test]
 fn a_session_file_of_another_user_is_never_served_nor_kept() {
-    if !nix::unistd::geteuid().is_root() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: a_session_file_of_another_user_is_never_served_nor_kept: needs root to chown"
-        );
+    if !tools::root_or_skip(
+        "a_session_file_of_another_user_is_never_served_nor_kept",
+        "to chown",
+    ) {
         return;
     }
     let estate = Estate::new(ORGANIZATION, Sts::Fake, true, 0);
@@ -1594,17 +1594,7 @@ fn epoch_now() -> i64 {
 fn on_terminal(estate: &Estate, script: &str) -> expectrl::session::OsSession {
     let mut cmd = estate.command("sh");
     cmd.arg("-c").arg(format!("{script}; echo \"status=$?\""));
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(120)));
-    session
-}
-
-#[track_caller]
-fn expect(session: &mut expectrl::session::OsSession, needle: &str) -> String {
-    match session.expect(needle) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => panic!("waiting for {needle:?}: {e}"),
-    }
+    pty(cmd, 120)
 }
 
 /// Through the AWS CLI (which keeps credential_process's stderr to
@@ -1750,6 +1740,52 @@ fn a_refused_code_from_mfa_process_fails_at_once() {
     assert_status(&out, 0);
     session_json(&stdout(&out));
     assert_eq!((estate.codes(), estate.sts_calls().len()), (2, 2));
+}
+
+/// The README: what `mfa_process` prints must be the six digits. Anything
+/// else fails at once, names what it printed (escaped) and the fix, and
+/// reaches neither STS nor the cache.
+#[test]
+fn an_mfa_process_that_prints_other_than_six_digits_fails_at_once() {
+    let estate = Estate::new(ORGANIZATION, Sts::Fake, true, 0);
+    let process = estate.tools.join("mfa-code");
+    for (printed, said) in [
+        ("12345", "`12345`"),
+        ("1234567", "`1234567`"),
+        ("12345a", "`12345a`"),
+        ("code: 123456", "`code: 123456`"),
+        ("", "``"),
+        ("\x1b[31m123456", "`\\u{1b}[31m123456`"),
+    ] {
+        executable(
+            &process,
+            &format!("#!/bin/sh\nprintf '%s\\n' '{printed}'\n"),
+        );
+        for out in [output(&mut estate.sdk_call()), estate.run(&["login"])] {
+            assert_no_panic(&out, printed);
+            assert_status(&out, 1);
+            assert!(out.stdout.is_empty(), "{printed:?}: {}", stdout(&out));
+            let err = stderr(&out);
+            assert!(
+                err.contains(&format!("{said} is not an MFA code (six digits)"))
+                    && err.contains("fix: check that `")
+                    && err.contains("` prints only the code"),
+                "{printed:?}: {err}"
+            );
+            assert!(!err.contains('\x1b'), "raw escape: {err:?}");
+        }
+    }
+    assert!(estate.sts_calls().is_empty(), "{:?}", estate.sts_calls());
+    assert!(
+        entries(&estate.sessions_dir())
+            .iter()
+            .all(|n| !n.ends_with(".json"))
+    );
+    // Six digits (a newline after them, as ykman prints) start the session.
+    executable(&process, "#!/bin/sh\necho 654321\n");
+    assert_status(&estate.run(&["login"]), 0);
+    assert_eq!(estate.sts_calls().len(), 1);
+    assert!(estate.sts_calls()[0].ends_with("input: {\"TokenCode\":\"654321\"}"));
 }
 
 // ---------------------------------------------------------------------------

@@ -2,11 +2,8 @@
 //! terminal, a numbered list to pick from by number, name or prefix (asked
 //! again after a wrong answer); without one, exit 2 listing the stages.
 
-use std::time::Duration;
-
 use expectrl::Expect;
 
-use crate::shell::expect;
 use crate::tools;
 use crate::util::*;
 
@@ -25,9 +22,7 @@ fn on_a_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSessio
         .env("SHELL", tools::bash())
         .env("TERM", "dumb")
         .env("XDG_RUNTIME_DIR", &sandbox.root);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
-    s
+    pty(cmd, 20)
 }
 
 #[test]

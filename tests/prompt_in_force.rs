@@ -5,11 +5,8 @@
 //! in bash, zsh and fish alike; the plain segment comes back when the
 //! variable does.
 
-use std::time::Duration;
-
 use expectrl::Expect;
 
-use crate::shell::expect;
 use crate::tools;
 use crate::util::*;
 
@@ -67,8 +64,7 @@ fn a_profile_changed_inside_a_stage_shell_shows_in_the_prompt() {
             .env("TERM", "dumb")
             .env("XDG_RUNTIME_DIR", &sandbox.root)
             .env("ACCT", ACCT);
-        let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-        s.set_expect_timeout(Some(Duration::from_secs(30)));
+        let mut s = pty(cmd, 30);
 
         // The stage shell's own rc export is put back by the guard: in force.
         let start = expect(&mut s, "[cpco-testing] ");

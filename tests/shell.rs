@@ -5,7 +5,6 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use expectrl::Expect;
 use expectrl::session::OsSession;
@@ -120,33 +119,13 @@ fn on_terminal(sandbox: &Sandbox, shell: &UserShell, script: &str) -> OsSession 
     let mut cmd = sandbox.command("sh");
     cmd.args(["-c", &format!("{script}; echo \"status=$?\"")]);
     user_env(sandbox, shell, &mut cmd);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    let mut session = pty(cmd, 20);
     // Wide enough for a nested prompt: fish shortens a prompt that does not fit.
     session
         .get_process_mut()
         .set_window_size(250, 40)
         .expect("window size");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
     session
-}
-
-/// Wait for `needle`; return what came before it.
-#[track_caller]
-pub(crate) fn expect(session: &mut OsSession, needle: &str) -> String {
-    match session.expect(needle) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => panic!(
-            "waiting for {needle:?}: {e}\n--- seen\n{:?}",
-            session_text(session)
-        ),
-    }
-}
-
-/// What the terminal still holds, for a failure message.
-fn session_text(session: &mut OsSession) -> String {
-    let mut buf = vec![0; 8192];
-    let n = session.try_read(&mut buf).unwrap_or(0);
-    String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
 #[test]

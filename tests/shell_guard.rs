@@ -3,12 +3,9 @@
 //! another AWS_PROFILE, or a fish universal variable, is undone after their
 //! startup files, said once on stderr, and STS answers as the stage.
 
-use std::time::Duration;
-
 use expectrl::Expect;
 
 use crate::moto::Moto;
-use crate::shell::expect;
 use crate::tools;
 use crate::util::*;
 
@@ -80,8 +77,7 @@ fn startup_files_cannot_bring_back_a_stale_identity() {
             .env("AWS", tools::aws_v2())
             .env("AWS_PAGER", "");
         moto.configure(&mut cmd);
-        let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-        s.set_expect_timeout(Some(Duration::from_secs(30)));
+        let mut s = pty(cmd, 30);
 
         let warning = expect(&mut s, "[cpco-testing]");
         assert!(
@@ -133,8 +129,7 @@ fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
         .env("TERM", "dumb")
         .env("XDG_RUNTIME_DIR", &sandbox.root)
         .env("ACCT", ACCT);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(30)));
+    let mut s = pty(cmd, 30);
     let warning = expect(&mut s, "[cpco-testing]");
     assert!(
         warning.contains("universal variables (set -Ux) set AWS_ACCESS_KEY_ID"),

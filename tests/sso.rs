@@ -693,38 +693,29 @@ sso_role_name=AdministratorAccess
 
 #[test]
 fn init_asks_iam_or_identity_center_on_a_terminal() {
-    use expectrl::Expect;
     let sandbox = Sandbox::new();
-    let mut session = expectrl::Session::spawn({
-        let mut cmd = sandbox.acct();
-        cmd.arg("init");
-        cmd
-    })
-    .expect("spawn on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-    for (question, answer) in [
-        ("Sign-in [iam]: ", "okta"),
-        ("answer iam or sso", "sso"),
-        ("Layout [single]: ", "single"),
-        ("Namespace", "cpco"),
-        ("Default region [us-east-1]: ", "us-west-2"),
-        ("Root account id", "323330167063"),
-        ("Stage names", "testing"),
-        (
-            "AWS access portal URL",
-            "https://d-1234567890.awsapps.com/start",
-        ),
-        ("Identity Center region [us-west-2]: ", "us-east-1"),
-        (
-            "Permission set the stages sign in with [AdministratorAccess]: ",
-            "",
-        ),
-        ("Protected stages", ""),
-    ] {
-        session.expect(question).unwrap();
-        session.send_line(answer).unwrap();
-    }
-    session.expect("wrote").unwrap();
+    init_on_a_terminal(
+        &sandbox,
+        &[
+            ("Sign-in [iam]: ", "okta"),
+            ("answer iam or sso", "sso"),
+            ("Layout [single]: ", "single"),
+            ("Namespace", "cpco"),
+            ("Default region [us-east-1]: ", "us-west-2"),
+            ("Root account id", "323330167063"),
+            ("Stage names", "testing"),
+            (
+                "AWS access portal URL",
+                "https://d-1234567890.awsapps.com/start",
+            ),
+            ("Identity Center region [us-west-2]: ", "us-east-1"),
+            (
+                "Permission set the stages sign in with [AdministratorAccess]: ",
+                "",
+            ),
+            ("Protected stages", ""),
+        ],
+    );
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
     let expected = format!(
@@ -989,13 +980,9 @@ fn the_aws_cli_v2_reads_every_rendered_profile() {
 
 #[test]
 fn terraform_lands_in_a_stages_account_with_its_permission_set() {
-    let Some(terraform) = crate::tools::terraform_or_skip(
+    let Some((terraform, plugins)) = crate::tools::terraform_with_plugins_or_skip(
         "terraform_lands_in_a_stages_account_with_its_permission_set",
     ) else {
-        return;
-    };
-    let Some(plugins) = crate::tools::terraform_plugin_dir() else {
-        eprintln!("SKIPPED: no providers at /opt/tf-plugins");
         return;
     };
     let moto = crate::moto::Moto::server();

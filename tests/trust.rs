@@ -141,7 +141,10 @@ fn a_config_others_can_write_is_refused_with_the_fix() {
 
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     // Owned by another (non-root) user: refused, as ssh does.
-    if nix::unistd::geteuid().is_root() {
+    if crate::tools::root_or_skip(
+        "a_config_others_can_write_is_refused_with_the_fix",
+        "to chown (the part with a config owned by another user)",
+    ) {
         nix::unistd::chown(&config, Some(nix::unistd::Uid::from_raw(4242)), None).unwrap();
         let out = sandbox.run(&touch);
         assert_status(&out, 1);
@@ -151,10 +154,46 @@ fn a_config_others_can_write_is_refused_with_the_fix() {
             stderr(&out)
         );
         nix::unistd::chown(&config, Some(nix::unistd::geteuid()), None).unwrap();
-    } else {
-        eprintln!("SKIPPED: the part with a config owned by another user needs root to chown");
     }
     assert_status(&sandbox.run(&touch), 0);
+}
+
+/// The README's exception: a directory others can write is refused only
+/// without the sticky bit. With it (as on `/tmp`) others cannot replace
+/// your file there, so your config in it is used.
+#[test]
+fn a_config_in_a_sticky_directory_others_can_write_is_used() {
+    let sandbox = Sandbox::new();
+    let shared = sandbox.root.join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let config = sandbox.write("shared/estate.toml", SINGLE);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let run = |args: &[&str]| {
+        sandbox
+            .acct()
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for mode in [0o1777, 0o1775] {
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(mode)).unwrap();
+        assert_status(&run(&["aws-config", "--write"]), 0);
+        let out = run(&["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"]);
+        assert_status(&out, 0);
+        assert_eq!(stdout(&out), "323330167063\n", "{mode:o}");
+    }
+    // The same directory without the sticky bit: refused, with the fix.
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(&["list"]);
+    assert_status(&out, 1);
+    assert!(
+        stderr(&out).contains("directory others can write (mode 0777)")
+            && stderr(&out).contains(&format!("fix: chmod go-w {}", shared.display())),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -636,10 +675,10 @@ fn a_relative_path_entry_is_refused_in_any_config() {
 /// `ACCT_CONFIG` it is refused, as a file of theirs is.
 #[test]
 fn a_symlink_owned_by_someone_else_is_theirs() {
-    if !nix::unistd::geteuid().is_root() {
-        eprintln!(
-            "SKIPPED: a_symlink_owned_by_someone_else_is_theirs needs root to give a link another owner"
-        );
+    if !crate::tools::root_or_skip(
+        "a_symlink_owned_by_someone_else_is_theirs",
+        "to give a link another owner",
+    ) {
         return;
     }
     let sandbox = Sandbox::staged(SINGLE);

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -176,6 +177,176 @@ pub fn parse_env0(bytes: &[u8]) -> Vec<(String, String)> {
         .collect();
     pairs.sort();
     pairs
+}
+
+/// `cmd` on a pseudo-terminal; each expectation waits at most `seconds`
+/// (a hang guard: what is awaited comes long before).
+pub fn pty(cmd: Command, seconds: u64) -> expectrl::session::OsSession {
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(seconds)));
+    session
+}
+
+/// Waits for `needle` on the terminal; gives what came before it.
+#[track_caller]
+pub fn expect(session: &mut expectrl::session::OsSession, needle: &str) -> String {
+    use expectrl::Expect;
+    match session.expect(needle) {
+        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
+        Err(e) => {
+            // What the terminal still holds, for the failure message.
+            let mut buf = vec![0; 8192];
+            let n = session.try_read(&mut buf).unwrap_or(0);
+            panic!(
+                "waiting for {needle:?}: {e}\n--- seen\n{:?}",
+                String::from_utf8_lossy(&buf[..n])
+            )
+        }
+    }
+}
+
+/// `acct ARGS` on a terminal prints each of `marks`' first text (colour
+/// escapes in it) before `until`, and with `NO_COLOR=1` its second text and
+/// no escape at all.
+#[track_caller]
+pub fn assert_coloured_unless_no_color(
+    sandbox: &Sandbox,
+    args: &[&str],
+    until: &str,
+    marks: &[(&str, &str)],
+) {
+    use expectrl::Expect;
+    for no_color in [false, true] {
+        let mut cmd = sandbox.acct();
+        cmd.args(args);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let mut session = pty(cmd, 20);
+        let seen = expect(&mut session, until);
+        session.expect(expectrl::Eof).unwrap();
+        assert!(!no_color || !seen.contains('\x1b'), "NO_COLOR: {seen:?}");
+        for (coloured, plain) in marks {
+            let want = if no_color { plain } else { coloured };
+            assert!(seen.contains(want), "{want:?} in {seen:?}");
+        }
+    }
+}
+
+/// `acct init` on a terminal, each question (a part of it) given its
+/// answer, until it says it wrote the config.
+#[track_caller]
+pub fn init_on_a_terminal(sandbox: &Sandbox, answers: &[(&str, &str)]) {
+    use expectrl::Expect;
+    let mut cmd = sandbox.acct();
+    cmd.arg("init");
+    let mut session = pty(cmd, 20);
+    for (question, answer) in answers {
+        expect(&mut session, question);
+        session.send_line(answer).unwrap();
+    }
+    expect(&mut session, "wrote");
+}
+
+/// `cmd` started with stdin closed and its output piped.
+pub fn start(cmd: &mut Command) -> Child {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads `child`'s stdout until it holds `text`; gives what it read.
+#[track_caller]
+pub fn read_until(child: &mut Child, text: &str) -> String {
+    use std::io::Read;
+    let stdout = child.stdout.as_mut().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains(text) {
+        assert_eq!(stdout.read(&mut byte).unwrap(), 1, "ended before {text:?}");
+        seen.push(byte[0]);
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// Polls `done` until it holds. The bound is a hang guard, not a window:
+/// nothing a test checks depends on how soon `done` holds.
+#[track_caller]
+pub fn wait_until(what: &str, bound: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + bound;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not in {bound:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until `path` exists (a command under test says it got there).
+#[track_caller]
+pub fn wait_for_file(path: &Path) {
+    wait_until(
+        &format!("{} never appeared", path.display()),
+        Duration::from_secs(300),
+        || path.exists(),
+    );
+}
+
+/// `child`'s output (its stdout and stderr piped), read while it runs; it
+/// is killed, and the test fails, when it runs longer than `bound`: a hang
+/// guard, far longer than any correct run takes.
+#[track_caller]
+pub fn output_within(mut child: Child, bound: Duration) -> Output {
+    use std::io::Read;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + bound;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("hung: killed after {bound:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// `cmd` run with its output piped, under `output_within`'s hang guard.
+#[track_caller]
+pub fn run_within(cmd: &mut Command, bound: Duration) -> Output {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    output_within(child, bound)
 }
 
 /// No controlling terminal (a new session) and stdin closed: CI, or an SDK
