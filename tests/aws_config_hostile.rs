@@ -189,7 +189,7 @@ fn a_file_of_lone_crs_is_read_line_by_line() {
     std::fs::write(&path, own).unwrap();
     let out = sandbox.run(&["aws-config", "--write"]);
     assert_status(&out, 1);
-    assert!(stderr(&out).contains(":3:"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), ":3:");
     assert_eq!(read(&path), own);
     assert!(botocore_profiles(&path).is_some());
 
@@ -392,7 +392,7 @@ fn check_of_twenty_thousand_changed_stages_stays_small() {
     let diff = stdout(&out);
     assert_eq!(diff.matches("\n-region=us-west-2\n").count(), 20_001);
     assert_eq!(diff.matches("\n+region=us-east-1\n").count(), 20_001);
-    assert!(stderr(&out).contains("differs"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "differs");
 }
 
 /// `acct aws-config --write` (or ARGS), killed if it has not exited in 30 s.
@@ -422,7 +422,7 @@ fn a_read_only_or_hard_linked_aws_config_is_refused_and_untouched() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let out = sandbox.run(&["aws-config", "--write"]);
     assert_refused(&out, "read-only");
-    assert!(stderr(&out).contains("chmod u+w"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "chmod u+w");
     assert_eq!(read(&path), "[default]\n");
     assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o777, 0o444);
 
@@ -452,11 +452,7 @@ fn a_fifo_or_a_device_is_refused_without_hanging() {
         "not a regular file",
     );
     let doctor = run_or_kill(&sandbox, &["doctor"]);
-    assert!(
-        stdout(&doctor).contains("not a regular file"),
-        "{}",
-        stdout(&doctor)
-    );
+    assert_contains(&stdout(&doctor), "not a regular file");
     assert!(
         std::fs::symlink_metadata(&fifo)
             .unwrap()
@@ -515,10 +511,7 @@ fn a_second_config_of_one_namespace_is_refused_until_forced() {
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     let first = read(&path);
     let owner = sandbox.user_config();
-    assert!(
-        first.contains(&format!("\n# config: {}\n", owner.display())),
-        "{first}"
-    );
+    assert_contains(&first, &format!("\n# config: {}\n", owner.display()));
     let second = sandbox.write(
         "team/acct.toml",
         &MEMBER.replace("[stages.prod]", "[stages.qa]"),
@@ -528,11 +521,11 @@ fn a_second_config_of_one_namespace_is_refused_until_forced() {
 
     let out = sandbox.run(&["-c", second, "aws-config", "--write"]);
     assert_refused(&out, &owner.display().to_string());
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "--force");
     assert_eq!(read(&path), first);
     assert_status(&sandbox.run(&["-c", second, "aws-config", "--check"]), 1);
     let doctor = stdout(&sandbox.run(&["-c", second, "doctor"]));
-    assert!(doctor.contains("written by another config"), "{doctor}");
+    assert_contains(&doctor, "written by another config");
 
     // The same config through a symlink is the same owner.
     let link = sandbox.root.join("link.toml");
@@ -583,7 +576,7 @@ fn adopt_moves_the_users_own_profiles_into_the_block() {
     std::fs::write(&path, own).unwrap();
     let refused = sandbox.run(&["aws-config", "--write"]);
     assert_refused(&refused, "cpco-testing-admin");
-    assert!(stderr(&refused).contains("--adopt"), "{}", stderr(&refused));
+    assert_contains(&stderr(&refused), "--adopt");
 
     let preview = sandbox.run(&["aws-config", "--check", "--adopt"]);
     assert_status(&preview, 1);
@@ -597,7 +590,7 @@ fn adopt_moves_the_users_own_profiles_into_the_block() {
         .expect(&report);
     let wrote_at = report.find("wrote ").expect(&report);
     assert!(diff_at < wrote_at, "the diff comes first: {report}");
-    assert!(report.contains("cpco-testing-admin (line 5)"), "{report}");
+    assert_contains(&report, "cpco-testing-admin (line 5)");
     let written = read(&path);
     assert!(
         written.starts_with("# mine\r\n[default]\r\nregion = eu-central-1\r\n\r\n\r\n[profile dev]\r\nregion = us-east-1\r\n\r\n# BEGIN acct cpco\r\n"),

@@ -72,11 +72,8 @@ fn a_changed_config_replaces_the_block_in_place() {
     sandbox.write_user_config(&SINGLE.replace("[stages.testing]", "[stages.staging]"));
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     let written = read(&path);
-    assert!(!written.contains("cpco-testing-admin"), "{written}");
-    assert!(
-        written.contains("[profile cpco-staging-admin]"),
-        "{written}"
-    );
+    assert_lacks(&written, "cpco-testing-admin");
+    assert_contains(&written, "[profile cpco-staging-admin]");
     assert!(
         written.starts_with("[default]\nregion = eu-central-1\n\n# BEGIN acct cpco\n"),
         "{written}"
@@ -186,7 +183,7 @@ fn a_failed_write_leaves_the_file_as_it_was_and_no_temp_file() {
     .args([ACCT, "aws-config", "--write"]);
     let out = cmd.output().unwrap();
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "cannot write");
     assert_eq!(read(&path), USERS_OWN);
     assert_eq!(entries(path.parent().unwrap()), ["config"]);
 
@@ -315,11 +312,7 @@ fn check_is_0_in_sync_1_with_a_diff_on_drift_and_2_on_a_config_error() {
 
     let missing = sandbox.run(&["aws-config", "--check"]);
     assert_status(&missing, 1);
-    assert!(
-        stdout(&missing).contains("+# BEGIN acct cpco"),
-        "{}",
-        stdout(&missing)
-    );
+    assert_contains(&stdout(&missing), "+# BEGIN acct cpco");
 
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     let in_sync = sandbox.run(&["aws-config", "--check"]);
@@ -338,15 +331,8 @@ fn check_is_0_in_sync_1_with_a_diff_on_drift_and_2_on_a_config_error() {
         diff.starts_with(&format!("--- {}\n+++ ", path.display())),
         "{diff}"
     );
-    assert!(
-        diff.contains("\n-region=us-east-1\n+region=us-west-2\n"),
-        "{diff}"
-    );
-    assert!(
-        stderr(&drift).contains("acct aws-config --write"),
-        "{}",
-        stderr(&drift)
-    );
+    assert_contains(&diff, "\n-region=us-east-1\n+region=us-west-2\n");
+    assert_contains(&stderr(&drift), "acct aws-config --write");
 
     sandbox.write_user_config(&format!("regoin = \"x\"\n{SINGLE}"));
     let broken = sandbox.run(&["aws-config", "--check"]);

@@ -193,7 +193,7 @@ fn fish_lists_stage_names_with_their_profiles() {
     sandbox.write("work/project/acct.toml", MEMBER);
     let project = sandbox.work.join("project");
     let out = fish_complete(&sandbox, "acct env ", &project);
-    assert!(!stdout(&out).contains("prod"), "{}", stdout(&out));
+    assert_lacks(&stdout(&out), "prod");
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     assert_status(
         &sandbox
@@ -209,11 +209,7 @@ fn fish_lists_stage_names_with_their_profiles() {
     for stage in ["root", "testing", "prod"] {
         assert!(stages.contains(&stage.to_string()), "{stages:?}");
     }
-    assert!(
-        stdout(&out).contains("prod\tcpco-prod-admin (protected)"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "prod\tcpco-prod-admin (protected)");
 
     // So does a --config written earlier on the line.
     let member = sandbox.write("member.toml", MEMBER);

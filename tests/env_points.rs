@@ -416,11 +416,7 @@ fn a_config_path_that_is_not_utf8_is_exported_byte_for_byte() {
         .unwrap();
     assert_status(&out, 1);
     assert!(out.stdout.is_empty(), "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("ACCT_CONFIG is not valid UTF-8"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "ACCT_CONFIG is not valid UTF-8");
 }
 
 // ---------------------------------------------------------------------------
@@ -452,8 +448,8 @@ fn env_refuses_a_protected_stage_without_a_terminal_unless_yes() {
     .unwrap();
     assert_status(&out, 0);
     let code = stdout(&out);
-    assert!(code.contains("export STAGE=prod\n"), "{code}");
-    assert!(code.contains("export ACCT_PROTECTED=1\n"), "{code}");
+    assert_contains(&code, "export STAGE=prod\n");
+    assert_contains(&code, "export ACCT_PROTECTED=1\n");
 
     // An unprotected stage never asks.
     let out = without_terminal(
@@ -502,7 +498,7 @@ fn env_asks_for_a_protected_stage_on_the_terminal() {
     expect(&mut s, "Type the stage name");
     s.send_line("prdo").unwrap();
     let seen = expect(&mut s, "env=1 code=[] stage=[]");
-    assert!(seen.contains("did not match"), "{seen}");
+    assert_contains(&seen, "did not match");
     expect(&mut s, "status=0");
 }
 

@@ -127,22 +127,14 @@ fn default_format_follows_shell_and_json_matches() {
         .args(["env", "testing"])
         .output()
         .unwrap();
-    assert!(
-        stdout(&out).contains("set -gx AWS_PROFILE 'cpco-testing-admin'"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "set -gx AWS_PROFILE 'cpco-testing-admin'");
     let out = sandbox
         .acct()
         .env("SHELL", "/bin/dash")
         .args(["env", "testing"])
         .output()
         .unwrap();
-    assert!(
-        stdout(&out).contains("export AWS_PROFILE=cpco-testing-admin"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "export AWS_PROFILE=cpco-testing-admin");
 
     let out = sandbox.run(&["env", "testing", "--shell", "json"]);
     assert_status(&out, 0);

@@ -205,10 +205,9 @@ fn exit_statuses_are_the_commands_own() {
     assert!(stderr(&out).starts_with("acct: "), "{}", stderr(&out));
     let out = sandbox.run(&["exec", "testing", "--", "no-such-command-acct-test"]);
     assert_status(&out, 127);
-    assert!(
-        stderr(&out).contains("no-such-command-acct-test: command not found"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "no-such-command-acct-test: command not found",
     );
 }
 
@@ -338,8 +337,8 @@ fn protected_stage_without_terminal_refuses_unless_yes() {
         .output()
         .unwrap();
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("protected"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "protected");
+    assert_contains(&stderr(&out), "--yes");
     assert!(
         !marker.exists(),
         "a protected stage ran without confirmation"
@@ -400,7 +399,7 @@ fn protected_stage_asks_on_the_terminal_for_its_name() {
     session.send_line("prdo").unwrap();
     let rest = session.expect("status=1").unwrap();
     let seen = String::from_utf8_lossy(rest.before()).into_owned();
-    assert!(seen.contains("did not match"), "{seen}");
+    assert_contains(&seen, "did not match");
     assert!(
         !seen.contains("ran in"),
         "the command ran after a wrong answer: {seen}"
@@ -448,5 +447,5 @@ fn leaving_without_a_readable_config_removes_every_name() {
     for name in CREDENTIAL_SOURCES.iter().chain(OWNED.iter()) {
         assert!(unset.contains(name), "{name} is not removed: {unset:?}");
     }
-    assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "warning");
 }

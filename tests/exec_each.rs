@@ -48,9 +48,9 @@ fn each_stage_runs_in_order_with_its_own_environment_behind_its_prefix() {
         &stdout(&out),
     );
     let summary = stderr(&out);
-    assert!(summary.contains("stage    status  exit  time"), "{summary}");
-    assert!(summary.contains("testing  ok      0 "), "{summary}");
-    assert!(summary.contains("root     ok      0 "), "{summary}");
+    assert_contains(&summary, "stage    status  exit  time");
+    assert_contains(&summary, "testing  ok      0 ");
+    assert_contains(&summary, "root     ok      0 ");
 }
 
 #[test]
@@ -81,16 +81,8 @@ fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
     // root 0, testing 3, prod killed by SIGTERM, audit 0: the first failure wins.
     assert_status(&out, 3);
     assert_eq!(stdout(&out).matches("ran").count(), 4, "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("testing  failed  3 "),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("prod     killed  SIGTERM"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "testing  failed  3 ");
+    assert_contains(&stderr(&out), "prod     killed  SIGTERM");
     let out = each(
         &sandbox,
         &["--each", "root,testing", "--parallel", "2"],
@@ -183,7 +175,7 @@ fn parallel_runs_at_most_n_at_a_time() {
     std::fs::write(sandbox.root.join("alone"), "").unwrap();
     let out = output_within(child, Duration::from_secs(300));
     assert_status(&out, 4);
-    assert!(stdout(&out).contains("[root]    alone"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "[root]    alone");
 }
 
 /// Commands side by side are often the AWS CLI, which in a new home races
@@ -239,8 +231,8 @@ fn an_interrupt_stops_every_stage_and_says_which_did_not_finish() {
     let out = stopped_by(&sandbox, "echo started; sleep 600", &[Signal::SIGINT]);
     assert_eq!(out.status.code(), Some(130));
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("did not finish: root, testing"), "{text}");
-    assert!(text.contains("testing  not started"), "{text}");
+    assert_contains(&text, "did not finish: root, testing");
+    assert_contains(&text, "testing  not started");
 }
 
 /// The summary row of `stage`: its words (stage, status, exit, time).
@@ -265,11 +257,9 @@ fn sigterm_and_sighup_stop_every_stage_as_an_interrupt_does() {
         let err = stderr(&out);
         assert_eq!(row(&err, "root")[..3], ["root", "stopped", sig.as_str()]);
         assert_eq!(row(&err, "testing")[1..3], ["not", "started"]);
-        assert!(
-            err.contains(&format!(
-                "acct: interrupted ({sig}); did not finish: root, testing"
-            )),
-            "{err}"
+        assert_contains(
+            &err,
+            &format!("acct: interrupted ({sig}); did not finish: root, testing"),
         );
     }
 }
@@ -286,7 +276,7 @@ fn a_stage_that_ignores_the_signal_is_killed() {
         assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
         let err = stderr(&out);
         assert_eq!(row(&err, "root")[..3], ["root", "stopped", "SIGKILL"]);
-        assert!(err.contains("did not finish: root, testing"), "{err}");
+        assert_contains(&err, "did not finish: root, testing");
     }
 }
 
@@ -341,11 +331,7 @@ fn protected_stages_are_confirmed_once_together() {
     let out = each(&sandbox, &["--all"], "echo ran");
     assert_status(&out, 1);
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("prod, audit are protected"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "prod, audit are protected");
 
     // An answer naming only some of them, or one more: refused, nothing runs.
     for answer in ["prod", "audit", "prod,prod", "audit,prod,root"] {

@@ -77,11 +77,11 @@ fn a_background_process_holding_the_output_does_not_hold_up_the_stages() {
     assert_text("[testing] started\n[root]    started\n", &stdout(&out));
     let err = stderr(&out);
     for stage in ["[testing] ", "[root]    "] {
-        assert!(
-            err.contains(&format!(
+        assert_contains(
+            &err,
+            &format!(
                 "{stage}acct: the command exited, but a background process it started still holds its output open"
-            )),
-            "{err}"
+            ),
         );
     }
 }
@@ -102,7 +102,7 @@ fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
     let out = output_within(child, HANG);
     assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("acct: interrupted (SIGTERM)"), "{err}");
+    assert_contains(&err, "acct: interrupted (SIGTERM)");
     // Forwarded to the stage's group, the background sleep included.
     wait_until("the stage's background process still runs", HANG, || {
         gone(sleeps.0[0])
@@ -206,9 +206,9 @@ fn per_role_mfa_without_a_terminal_is_refused_at_once() {
     let out = run_within(&mut cmd, HANG);
     assert_status(&out, 1);
     let err = stderr(&out);
-    assert!(
-        err.contains("testing, root would ask for an MFA code (mfa_serial without mfa_session), and there is no terminal to ask it on; nothing was run"),
-        "{err}"
+    assert_contains(
+        &err,
+        "testing, root would ask for an MFA code (mfa_serial without mfa_session), and there is no terminal to ask it on; nothing was run",
     );
     assert!(
         err.contains("mfa_session = true") && err.contains("acct login"),
@@ -328,7 +328,7 @@ fn the_summary_is_a_table_and_json_for_scripts() {
         .output()
         .unwrap();
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("nothing was run"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "nothing was run");
     assert!(!sandbox.work.join("ran").exists());
 }
 
@@ -345,10 +345,10 @@ fn fail_fast_starts_nothing_after_the_first_failure() {
     assert_status(&out, 5);
     assert_text("[root]    ran\n[testing] ran\n", &stdout(&out));
     let err = stderr(&out);
-    assert!(err.contains("prod     not started"), "{err}");
-    assert!(
-        err.contains("acct: --fail-fast: testing failed, so these did not start: prod"),
-        "{err}"
+    assert_contains(&err, "prod     not started");
+    assert_contains(
+        &err,
+        "acct: --fail-fast: testing failed, so these did not start: prod",
     );
     // One stage is no run of many: the options are refused there.
     for option in [&["--fail-fast"][..], &["--summary-json", "s.json"]] {
@@ -360,10 +360,6 @@ fn fail_fast_starts_nothing_after_the_first_failure() {
             .output()
             .unwrap();
         assert_status(&out, 2);
-        assert!(
-            stderr(&out).contains("cannot be used with"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "cannot be used with");
     }
 }

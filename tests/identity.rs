@@ -660,11 +660,7 @@ fn keys_of_the_stage_profile_in_the_credentials_file_are_refused() {
     let refused = |sandbox: &Sandbox| {
         let out = in_stage(sandbox, &[], Path::new("true")).output().unwrap();
         assert_status(&out, 1);
-        assert!(
-            stderr(&out).contains("delete that section"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "delete that section");
     };
     let (proxy, server) = (Moto::shared_proxy(), Moto::shared_server());
     for (aws, moto, which) in [

@@ -4,20 +4,12 @@
 
 use crate::util::*;
 
-const MEMBER_OPTIONS: [&str; 12] = [
-    "init",
-    "--namespace",
-    "cpco",
-    "--region",
-    "us-west-2",
-    "--topology",
-    "member",
-    "--root-account",
-    "323330167063",
-    "--stages",
-    "root,dev,prod",
-    "--account=prod=210987654321",
-];
+/// A member estate: root, dev in the root account, prod in its own.
+fn member_options() -> Vec<&'static str> {
+    let mut options = init_options("member", "root,dev,prod");
+    options.push("--account=prod=210987654321");
+    options
+}
 
 const MEMBER_PROFILES: &str = "\
 [profile cpco-root-admin]
@@ -39,9 +31,9 @@ source_profile=cpco
 #[test]
 fn init_with_options_writes_a_config_that_renders() {
     let sandbox = Sandbox::new();
-    let out = sandbox.run(&MEMBER_OPTIONS);
+    let out = sandbox.run(&member_options());
     assert_status(&out, 0);
-    assert!(stderr(&out).contains("wrote"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "wrote");
     assert!(sandbox.user_config().is_file());
 
     let out = sandbox.run(&["aws-config"]);
@@ -56,7 +48,7 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
     let sandbox = Sandbox::new();
     let file = sandbox.root.join("estates/cpco.toml");
     let mut args = vec!["--config", file.to_str().unwrap()];
-    args.extend(MEMBER_OPTIONS);
+    args.extend(member_options());
     args.extend([
         "--source-profile",
         "me",
@@ -68,10 +60,7 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
     let out = sandbox.run(&args);
     assert_status(&out, 0);
     let said = stderr(&out);
-    assert!(
-        said.contains(&format!("`acct --config {} list`", file.display())),
-        "{said}"
-    );
+    assert_contains(&said, &format!("`acct --config {} list`", file.display()));
     assert!(
         !sandbox.user_config().exists(),
         "--config is the file written"
@@ -97,11 +86,11 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
     // The same account for two stages is refused, nothing written.
     let again = sandbox.root.join("estates/again.toml");
     let mut args = vec!["--config", again.to_str().unwrap()];
-    args.extend(MEMBER_OPTIONS);
+    args.extend(member_options());
     args.push("--account=dev=210987654321");
     let out = sandbox.run(&args);
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("already stage `"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "already stage `");
     assert!(!again.exists());
 }
 
@@ -109,13 +98,13 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
 fn init_never_replaces_a_file_without_force() {
     let sandbox = Sandbox::with_config("# my own config, half written\nnamespace = \"x\n");
     let before = std::fs::read(sandbox.user_config()).unwrap();
-    let out = sandbox.run(&MEMBER_OPTIONS);
+    let out = sandbox.run(&member_options());
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "already exists");
+    assert_contains(&stderr(&out), "--force");
     assert_eq!(before, std::fs::read(sandbox.user_config()).unwrap());
 
-    let mut forced = MEMBER_OPTIONS.to_vec();
+    let mut forced = member_options();
     forced.push("--force");
     let out = sandbox.run(&forced);
     assert_status(&out, 0);
@@ -131,7 +120,7 @@ fn init_force_on_a_symlinked_config_updates_the_real_file_and_keeps_the_link() {
     let real = sandbox.write("dotfiles/acct/config.toml", "# old\n");
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
     std::os::unix::fs::symlink(&real, sandbox.user_config()).unwrap();
-    let mut forced = MEMBER_OPTIONS.to_vec();
+    let mut forced = member_options();
     forced.push("--force");
     assert_status(&sandbox.run(&forced), 0);
     let link = std::fs::symlink_metadata(sandbox.user_config()).unwrap();
@@ -160,12 +149,12 @@ fn init_refuses_bad_answers_and_writes_nothing() {
     let sandbox = Sandbox::new();
     let target = sandbox.root.join("elsewhere/acct.toml");
     let path = target.to_str().unwrap();
-    let mut args = MEMBER_OPTIONS.to_vec();
+    let mut args = member_options();
     args.extend(["--path", path, "--account", "qa=123456789012"]);
     let out = sandbox.run(&args);
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("not in --stages"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("fix: "), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "not in --stages");
+    assert_contains(&stderr(&out), "fix: ");
     assert!(!target.exists());
 
     // Without a terminal to ask on, every answer must be an option.
@@ -176,11 +165,7 @@ fn init_refuses_bad_answers_and_writes_nothing() {
         .output()
         .unwrap();
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains("--namespace, --region"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "--namespace, --region");
     assert!(!target.exists());
 }
 

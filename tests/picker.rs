@@ -34,7 +34,7 @@ fn exec_without_a_stage_offers_the_list_and_asks_again_after_a_wrong_answer() {
         "\"$ACCT\" exec -- sh -c 'echo \"stage=$ACCT_STAGE\"'; echo \"status=$?\"",
     );
     let list = expect(&mut s, "Number or name (a prefix will do): ");
-    assert!(list.contains("acct exec: which stage?"), "{list}");
+    assert_contains(&list, "acct exec: which stage?");
     for row in [
         "  1  testing  126450723953  arn:aws:iam::126450723953:role/",
         "  2  root     323330167063  arn:aws:iam::323330167063:role/",
@@ -112,11 +112,8 @@ fn exec_without_the_separator_says_where_it_goes() {
     let sandbox = Sandbox::with_config(&config());
     let out = sandbox.run(&["exec", "testing", "terraform", "plan", "-out", "my plan"]);
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains(
-            "fix: put `--` before the command: acct exec testing -- terraform plan -out 'my plan'"
-        ),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "fix: put `--` before the command: acct exec testing -- terraform plan -out 'my plan'",
     );
 }

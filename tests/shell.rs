@@ -276,7 +276,7 @@ fn a_wrong_answer_for_a_protected_stage_starts_no_shell() {
     expect(&mut s, "Type the stage name");
     s.send_line("prod").unwrap();
     let seen = expect(&mut s, "status=1");
-    assert!(seen.contains("did not match"), "{seen}");
+    assert_contains(&seen, "did not match");
     assert!(!seen.contains("userprompt"), "a shell started: {seen}");
 }
 

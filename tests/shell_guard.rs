@@ -131,9 +131,9 @@ fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
         .env("ACCT", ACCT);
     let mut s = pty(cmd, 30);
     let warning = expect(&mut s, "[cpco-testing]");
-    assert!(
-        warning.contains("universal variables (set -Ux) set AWS_ACCESS_KEY_ID"),
-        "{warning}"
+    assert_contains(
+        &warning,
+        "universal variables (set -Ux) set AWS_ACCESS_KEY_ID",
     );
     s.send_line("echo count=(env | grep -c AKIAUNIVERSAL)")
         .unwrap();

@@ -27,11 +27,7 @@ fn a_project_config_needs_allow_and_again_after_a_change() {
         !marker.exists(),
         "a config that was never allowed ran a command"
     );
-    assert!(
-        stderr(&out).contains(&format!("acct allow {}", project.display())),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), &format!("acct allow {}", project.display()));
 
     let out = run(&["allow"]);
     assert_status(&out, 0);
@@ -54,11 +50,7 @@ fn a_project_config_needs_allow_and_again_after_a_change() {
     std::fs::write(&project, MEMBER.replace("126450723953", "999999999999")).unwrap();
     let out = run(&["list"]);
     assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("changed since it was allowed"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "changed since it was allowed");
     assert_status(&run(&["allow", project.to_str().unwrap()]), 0);
     assert!(stdout(&run(&["list"])).contains("999999999999"));
 
@@ -148,11 +140,7 @@ fn a_config_others_can_write_is_refused_with_the_fix() {
         nix::unistd::chown(&config, Some(nix::unistd::Uid::from_raw(4242)), None).unwrap();
         let out = sandbox.run(&touch);
         assert_status(&out, 1);
-        assert!(
-            stderr(&out).contains("owned by user id 4242"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "owned by user id 4242");
         nix::unistd::chown(&config, Some(nix::unistd::geteuid()), None).unwrap();
     }
     assert_status(&sandbox.run(&touch), 0);
@@ -395,11 +383,7 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
             .position(|l| l.starts_with(key.rsplit('.').next().unwrap()))
             .unwrap()
             + 1;
-        assert!(
-            stderr(&out).contains(&format!("{}:{line}:", project.display())),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), &format!("{}:{line}:", project.display()));
         assert!(
             stderr(&out).contains(&format!("`{key}` names"))
                 && stderr(&out).contains("inside the project's own tree")
@@ -466,11 +450,7 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
         .output()
         .unwrap();
     assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("inside the project's own tree"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "inside the project's own tree");
 
     // Files outside the project, and the user's own configs, are fine.
     let home_file = format!("aws_config_file = \"~/.aws/config\"\naws_cli = \"aws\"\n{MEMBER}");
@@ -550,23 +530,21 @@ fn mfa_process_is_the_configs_own_from_any_directory() {
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
     let own = sandbox.home.join(".config/acct/scripts/mfa-code");
-    assert!(
-        stdout(&out).contains(&format!("--mfa-process '{} --now'", own.display())),
-        "{}",
-        stdout(&out)
+    assert_contains(
+        &stdout(&out),
+        &format!("--mfa-process '{} --now'", own.display()),
     );
     sandbox.write_user_config(&format!(
         "mfa_session = true\nmfa_process = \"~/bin/mfa-code\"\n{ORGANIZATION}"
     ));
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    assert!(
-        stdout(&out).contains(&format!(
+    assert_contains(
+        &stdout(&out),
+        &format!(
             "--mfa-process {}",
             sandbox.home.join("bin/mfa-code").display()
-        )),
-        "{}",
-        stdout(&out)
+        ),
     );
 
     // A line written by an older acct, run by an SDK elsewhere: refused.
@@ -593,7 +571,7 @@ fn mfa_process_is_the_configs_own_from_any_directory() {
     let out = without_terminal(&mut cmd).output().unwrap();
     assert_ne!(out.status.code(), Some(0));
     assert!(!planted.exists(), "the planted scripts/mfa-code ran");
-    assert!(stderr(&out).contains("relative path"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "relative path");
 }
 
 /// `AWS_SHARED_CREDENTIALS_FILE` is acct's, set from `aws_credentials_file`

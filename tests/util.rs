@@ -156,6 +156,18 @@ pub fn assert_status(output: &Output, expected: i32) {
     );
 }
 
+/// Asserts that `text` holds `want`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, want: &str) {
+    assert!(text.contains(want), "want {want:?} in\n{text}");
+}
+
+/// Asserts that `text` does not hold `unwanted`, showing `text` when it does.
+#[track_caller]
+pub fn assert_lacks(text: &str, unwanted: &str) {
+    assert!(!text.contains(unwanted), "{unwanted:?} in\n{text}");
+}
+
 #[track_caller]
 pub fn assert_text(expected: &str, got: &str) {
     assert!(
@@ -231,6 +243,24 @@ pub fn assert_coloured_unless_no_color(
             assert!(seen.contains(want), "{want:?} in {seen:?}");
         }
     }
+}
+
+/// `acct init`'s options for a `cpco` estate in us-west-2 whose root account
+/// is 323330167063: its `topology` and its `stages` (comma separated).
+pub fn init_options(topology: &'static str, stages: &'static str) -> Vec<&'static str> {
+    vec![
+        "init",
+        "--namespace",
+        "cpco",
+        "--region",
+        "us-west-2",
+        "--topology",
+        topology,
+        "--root-account",
+        "323330167063",
+        "--stages",
+        stages,
+    ]
 }
 
 /// `acct init` on a terminal, each question (a part of it) given its
