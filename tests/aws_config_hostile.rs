@@ -183,19 +183,15 @@ fn a_shadowed_stage_is_not_entered() {
 /// that botocore reads.
 #[test]
 fn a_file_of_lone_crs_is_read_line_by_line() {
-    let sandbox = Sandbox::with_config(SINGLE);
-    let path = sandbox.aws_config();
     let own = "[default]\rregion = eu-central-1\r[profile cpco-root-admin]\rregion = x\r";
-    std::fs::write(&path, own).unwrap();
-    let out = sandbox.run(&["aws-config", "--write"]);
-    assert_status(&out, 1);
+    let (sandbox, out) = conflict_over(own);
+    let path = sandbox.aws_config();
     assert_contains(&stderr(&out), ":3:");
     assert_eq!(read(&path), own);
     assert!(botocore_profiles(&path).is_some());
 
     let own = "[default]\rregion = eu-central-1\r[profile mine]\rregion = x\r";
-    std::fs::write(&path, own).unwrap();
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    assert_status(&sandbox.write_block_over(own), 0);
     let written = read(&path);
     assert!(written.starts_with(own), "{written:?}");
     assert!(
@@ -492,13 +488,7 @@ fn a_dangling_symlink_is_written_through() {
     std::os::unix::fs::symlink("../dotfiles/aws-config", sandbox.aws_config()).unwrap();
     std::fs::create_dir_all(sandbox.home.join("dotfiles")).unwrap();
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
-    assert!(
-        sandbox
-            .aws_config()
-            .symlink_metadata()
-            .unwrap()
-            .is_symlink()
-    );
+    assert_symlink(&sandbox.aws_config());
     assert!(read(&sandbox.home.join("dotfiles/aws-config")).starts_with("# BEGIN acct cpco\n"));
 }
 
@@ -573,8 +563,7 @@ fn adopt_moves_the_users_own_profiles_into_the_block() {
     let sandbox = Sandbox::with_config(SINGLE);
     let path = sandbox.aws_config();
     let own = "# mine\r\n[default]\r\nregion = eu-central-1\r\n\r\n[profile cpco-testing-admin]\r\nregion = us-west-2\r\nrole_arn = arn:aws:iam::323330167063:role/cpco-root-admin\r\nsource_profile = cpco\r\n\r\n[profile dev]\r\nregion = us-east-1\r\n";
-    std::fs::write(&path, own).unwrap();
-    let refused = sandbox.run(&["aws-config", "--write"]);
+    let refused = sandbox.write_block_over(own);
     assert_refused(&refused, "cpco-testing-admin");
     assert_contains(&stderr(&refused), "--adopt");
 

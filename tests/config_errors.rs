@@ -173,26 +173,11 @@ fn discovery_follows_spec_order_and_lists_the_places_searched() {
     // ACCT_CONFIG beats both, and --config beats ACCT_CONFIG.
     let env_file = sandbox.write("env.toml", &with_stage("fromenv"));
     let flag_file = sandbox.write("flag.toml", &with_stage("fromflag"));
-    assert!(
-        names(
-            sandbox
-                .acct()
-                .current_dir(&nested)
-                .env("ACCT_CONFIG", &env_file)
-        )
-        .contains("fromenv")
-    );
-    assert!(
-        names(
-            sandbox
-                .acct()
-                .current_dir(&nested)
-                .env("ACCT_CONFIG", &env_file)
-                .arg("-c")
-                .arg(&flag_file)
-        )
-        .contains("fromflag")
-    );
+    let with_env = |cmd: &mut std::process::Command| {
+        names(cmd.current_dir(&nested).env("ACCT_CONFIG", &env_file))
+    };
+    assert!(with_env(&mut sandbox.acct()).contains("fromenv"));
+    assert!(with_env(sandbox.acct().arg("-c").arg(&flag_file)).contains("fromflag"));
 
     // A file named explicitly must exist; acct does not fall back to another.
     let out = sandbox

@@ -485,30 +485,11 @@ fn login_url(url: &str, region: &str, token: &str) -> String {
 
 /// Who the keys of a Session are, asked with nothing but those keys.
 fn identity(sandbox: &Sandbox, moto: &Moto, session: &serde_json::Value) -> serde_json::Value {
-    let mut cmd = sandbox.command(aws_v2());
-    moto.configure(&mut cmd);
-    let out = cmd
-        .env("AWS_ACCESS_KEY_ID", session["sessionId"].as_str().unwrap())
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            session["sessionKey"].as_str().unwrap(),
-        )
-        .env(
-            "AWS_SESSION_TOKEN",
-            session["sessionToken"].as_str().unwrap(),
-        )
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--output",
-            "json",
-            "--region",
-            "us-west-2",
-        ])
-        .output()
-        .unwrap();
-    assert_status(&out, 0);
-    serde_json::from_slice(&out.stdout).unwrap()
+    let key = |name: &str| session[name].as_str().unwrap();
+    moto.identity_of(
+        sandbox,
+        [key("sessionId"), key("sessionKey"), key("sessionToken")],
+    )
 }
 
 /// `acct console ARGS` for the federation: moto behind the AWS CLI v2, the

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use expectrl::Expect;
-use expectrl::session::OsSession;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 
@@ -463,25 +462,11 @@ fn env_refuses_a_protected_stage_without_a_terminal_unless_yes() {
     assert!(stdout(&out).contains("export STAGE=testing\n"));
 }
 
-/// `script` run by bash on a pseudo-terminal; it reports `status=N` at the end.
-fn bash_on_terminal(sandbox: &Sandbox, script: &str) -> OsSession {
-    let mut cmd = sandbox.command("bash");
-    cmd.args([
-        "--noprofile",
-        "--norc",
-        "-c",
-        &format!("{script}; echo \"status=$?\""),
-    ])
-    .env("ACCT", BIN)
-    .env("TERM", "xterm");
-    pty(cmd, 20)
-}
-
 #[test]
 fn env_asks_for_a_protected_stage_on_the_terminal() {
     let sandbox = Sandbox::staged(MEMBER);
     // The right name: the stage is entered in this very shell.
-    let mut s = bash_on_terminal(
+    let mut s = bash_on_a_terminal(
         &sandbox,
         r#"eval "$("$ACCT" env prod)" && echo "entered=$STAGE protected=$ACCT_PROTECTED""#,
     );
@@ -491,7 +476,7 @@ fn env_asks_for_a_protected_stage_on_the_terminal() {
     expect(&mut s, "status=0");
 
     // A wrong one: exit 1, and not a byte of code for eval.
-    let mut s = bash_on_terminal(
+    let mut s = bash_on_a_terminal(
         &sandbox,
         r#"code=$("$ACCT" env prod); echo "env=$? code=[$code] stage=[${STAGE-}]""#,
     );
@@ -536,40 +521,15 @@ fn env_inside_a_stage_says_which_stage_it_leaves_for_which() {
 // Point 8: `acct env --unset` leaves a stage in the user's own shell.
 
 /// Every label, an [env] of its own.
-const LEAVE_CONFIG: &str = r#"
-namespace = "cpco"
-tenant = "acme"
-environment = "ue2"
-region = "us-west-2"
-topology = "single"
-
-[stages.testing]
-
-[stages.testing.env]
-FOO = "bar"
-
-[stages.root]
-account_id = "323330167063"
-"#;
+const LEAVE_CONFIG: &str = include_str!("fixtures/leave.toml");
 
 /// Variables a stage sets that must all be gone after `--unset`.
 fn left_behind(env: &Env) -> Vec<String> {
-    const NAMES: [&str; 10] = [
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_SDK_LOAD_CONFIG",
-        "NAMESPACE",
-        "STAGE",
-        "TENANT",
-        "ENVIRONMENT",
-        "FOO",
-    ];
     env.keys()
         .map(|name| String::from_utf8_lossy(name).into_owned())
         .filter(|name| {
-            NAMES.contains(&name.as_str())
+            crate::exec::OWNED.contains(&name.as_str())
+                || name == "FOO"
                 || name.starts_with("TF_VAR_")
                 || name.starts_with("ACCT_")
         })

@@ -364,25 +364,12 @@ fn protected_stage_without_terminal_refuses_unless_yes() {
     assert_status(&out, 0);
 }
 
-/// Run `script` under bash on a pseudo-terminal; it reports `status=N` at the end.
-fn on_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSession {
-    let mut cmd = sandbox.command("bash");
-    cmd.args([
-        "--noprofile",
-        "--norc",
-        "-c",
-        &format!("{script}; echo \"status=$?\""),
-    ])
-    .env("ACCT", ACCT);
-    pty(cmd, 20)
-}
-
 #[test]
 fn protected_stage_asks_on_the_terminal_for_its_name() {
     use expectrl::Expect;
     let sandbox = Sandbox::staged(MEMBER);
     // stdin is a pipe: the answer must still come from the terminal.
-    let mut session = on_terminal(
+    let mut session = bash_on_a_terminal(
         &sandbox,
         r#"echo prod | "$ACCT" exec prod -- sh -c 'echo "ran in $STAGE"'"#,
     );
@@ -391,7 +378,7 @@ fn protected_stage_asks_on_the_terminal_for_its_name() {
     session.expect("ran in prod").unwrap();
     session.expect("status=0").unwrap();
 
-    let mut session = on_terminal(
+    let mut session = bash_on_a_terminal(
         &sandbox,
         r#""$ACCT" exec prod -- sh -c 'echo "ran in $STAGE"'"#,
     );

@@ -11,22 +11,23 @@ fn member_options() -> Vec<&'static str> {
     options
 }
 
-const MEMBER_PROFILES: &str = "\
-[profile cpco-root-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco
-
-[profile cpco-dev-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco
-
-[profile cpco-prod-admin]
-region=us-west-2
-role_arn=arn:aws:iam::210987654321:role/cpco-prod-admin
-source_profile=cpco
-";
+/// What `member_options` renders: dev in the root account, with the root's
+/// role.
+fn member_profiles() -> String {
+    let role = |stage: &str, role_arn: &str| {
+        role_profile(
+            &format!("cpco-{stage}-admin"),
+            "us-west-2",
+            role_arn,
+            "cpco",
+        )
+    };
+    profiles(&[
+        role("root", "arn:aws:iam::323330167063:role/cpco-root-admin"),
+        role("dev", "arn:aws:iam::323330167063:role/cpco-root-admin"),
+        role("prod", "arn:aws:iam::210987654321:role/cpco-prod-admin"),
+    ])
+}
 
 #[test]
 fn init_with_options_writes_a_config_that_renders() {
@@ -38,7 +39,7 @@ fn init_with_options_writes_a_config_that_renders() {
 
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    assert_text(MEMBER_PROFILES, &stdout(&out));
+    assert_text(&member_profiles(), &stdout(&out));
 }
 
 /// The MFA answers and the protected stages as options; `--config FILE`
@@ -49,14 +50,7 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
     let file = sandbox.root.join("estates/cpco.toml");
     let mut args = vec!["--config", file.to_str().unwrap()];
     args.extend(member_options());
-    args.extend([
-        "--source-profile",
-        "me",
-        "--mfa-serial",
-        "GAHT12345678",
-        "--protected",
-        "dev,prod",
-    ]);
+    args.extend("--source-profile me --mfa-serial GAHT12345678 --protected dev,prod".split(' '));
     let out = sandbox.run(&args);
     assert_status(&out, 0);
     let said = stderr(&out);
@@ -109,7 +103,7 @@ fn init_never_replaces_a_file_without_force() {
     let out = sandbox.run(&forced);
     assert_status(&out, 0);
     let out = sandbox.run(&["aws-config"]);
-    assert_text(MEMBER_PROFILES, &stdout(&out));
+    assert_text(&member_profiles(), &stdout(&out));
 }
 
 #[test]

@@ -1533,7 +1533,7 @@ fn a_refused_code_is_said_on_the_terminal_and_asked_again() {
     );
     assert_eq!(status, "0", "{rest}");
     assert_contains(
-        &rest,
+        rest,
         "arn:aws:sts::126450723953:assumed-role/OrganizationAccountAccessRole/",
     );
     assert!(!rest.contains("MFA code for"), "two prompts only: {rest}");
@@ -1561,7 +1561,7 @@ fn a_malformed_code_is_asked_again_at_login() {
         "{between:?}"
     );
     assert_eq!(status, "0", "{rest}");
-    assert_contains(&rest, "MFA session for every cpco stage until");
+    assert_contains(rest, "MFA session for every cpco stage until");
     assert_eq!(estate.sts_calls().len(), 1, "{:?}", estate.sts_calls());
     session_json(&std::fs::read_to_string(estate.session_file()).unwrap());
 }
@@ -1599,8 +1599,8 @@ fn three_refused_codes_end_with_a_clear_failure() {
         !said.contains("acct: MFA code for"),
         "three prompts only: {said}"
     );
-    assert_contains(&said, &format!("AWS refused the MFA code for {SERIAL}"));
-    assert_contains(&said, "fix:");
+    assert_contains(said, &format!("AWS refused the MFA code for {SERIAL}"));
+    assert_contains(said, "fix:");
     assert_eq!(estate.sts_calls().len(), 3);
     assert!(
         entries(&estate.sessions_dir())

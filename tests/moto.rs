@@ -51,6 +51,30 @@ pub const CALLER_ARN: [&str; 6] = [
     "text",
 ];
 
+impl Moto {
+    /// Who the keys (access key id, secret, session token) are, asked of
+    /// this moto by the AWS CLI v2 in `sandbox` with nothing but those keys:
+    /// `aws sts get-caller-identity`'s JSON.
+    pub fn identity_of(
+        &self,
+        sandbox: &crate::util::Sandbox,
+        [id, secret, token]: [&str; 3],
+    ) -> serde_json::Value {
+        let mut cmd = sandbox.command(aws_v2());
+        self.configure(&mut cmd);
+        let out = cmd
+            .env("AWS_ACCESS_KEY_ID", id)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SESSION_TOKEN", token)
+            .args(["sts", "get-caller-identity", "--output", "json"])
+            .args(["--region", "us-west-2"])
+            .output()
+            .unwrap();
+        crate::util::assert_status(&out, 0);
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
 /// One moto of each kind for however many tests run at once.
 static PROXY: Mutex<Weak<Moto>> = Mutex::new(Weak::new());
 static SERVER: Mutex<Weak<Moto>> = Mutex::new(Weak::new());

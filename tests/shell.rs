@@ -13,21 +13,7 @@ use crate::util::*;
 
 /// A segment every shell would love to run or decode: command substitution,
 /// backticks, zsh's `%n`, bash's `\u`, history's `!`.
-const CONFIG: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "single"
-prompt_format = '[{namespace}-{stage} $(touch pwned) `touch tick` %n \u !]'
-
-[stages.testing]
-
-[stages.testing.env]
-TF_VAR_note = "$(touch envpwned) `touch envtick`; touch envsemi\n touch envline"
-
-[stages.root]
-account_id = "323330167063"
-protected = true
-"#;
+const CONFIG: &str = include_str!("fixtures/shell.toml");
 
 const SEGMENT: &str = "[cpco-testing $(touch pwned) `touch tick` %n \\u !]";
 

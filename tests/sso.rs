@@ -39,9 +39,15 @@ fn signs_in(stage: &str, region: &str, account: &str, set: &str) -> String {
     )
 }
 
-/// The root stage's profile: its account, `AdministratorAccess`.
+/// A stage that signs in to its `account` with the default permission set,
+/// `AdministratorAccess`, in the config's region.
+fn admin_in(stage: &str, account: &str) -> String {
+    signs_in(stage, "us-west-2", account, "AdministratorAccess")
+}
+
+/// The root stage's profile.
 fn root_signs_in() -> String {
-    signs_in("root", "us-west-2", "323330167063", "AdministratorAccess")
+    admin_in("root", "323330167063")
 }
 
 /// The profile of a stage in the root account: `role` there, assumed with
@@ -70,12 +76,7 @@ fn organization_renders_the_session_then_one_sso_profile_per_account() {
         &sandbox,
         &[
             root_signs_in(),
-            signs_in(
-                "testing",
-                "us-west-2",
-                "126450723953",
-                "AdministratorAccess",
-            ),
+            admin_in("testing", "126450723953"),
             signs_in("prod", "eu-west-1", "210987654321", "ReadOnlyAccess"),
             assumes("sandbox", "cpco-root-admin"),
         ],
@@ -90,15 +91,7 @@ fn member_renders_sso_profiles_for_every_account() {
     ));
     assert_renders(
         &sandbox,
-        &[
-            root_signs_in(),
-            signs_in(
-                "testing",
-                "us-west-2",
-                "010987654321",
-                "AdministratorAccess",
-            ),
-        ],
+        &[root_signs_in(), admin_in("testing", "010987654321")],
     );
 }
 
@@ -156,8 +149,7 @@ fn sso_region_defaults_to_the_config_region() {
 fn write_is_byte_exact_and_idempotent_and_keeps_the_users_text() {
     let sandbox = Sandbox::with_config(&organization());
     let user = "[default]\nregion = us-east-1\n\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\n";
-    std::fs::write(sandbox.aws_config(), user).unwrap();
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    assert_status(&sandbox.write_block_over(user), 0);
     let first = std::fs::read_to_string(sandbox.aws_config()).unwrap();
     assert!(first.starts_with(user), "{first}");
     let rendered = stdout(&sandbox.run(&["aws-config"]));
@@ -180,8 +172,7 @@ fn a_users_own_sso_session_of_the_namespace_is_a_conflict() {
         let user = format!(
             "[default]\nregion = us-east-1\n\n{header}\nsso_start_url = https://mine.awsapps.com/start\n"
         );
-        std::fs::write(sandbox.aws_config(), &user).unwrap();
-        let out = sandbox.run(&["aws-config", "--write"]);
+        let out = sandbox.write_block_over(&user);
         assert_status(&out, 1);
         let err = stderr(&out);
         assert_contains(
@@ -612,13 +603,9 @@ fn doctor_sts_proves_each_stages_account_and_permission_set_role() {
 fn init_with_sso_options_writes_an_identity_center_starter() {
     let sandbox = Sandbox::new();
     let mut options = init_options("organization", "root,dev");
-    options.extend([
-        "--account=dev=126450723953",
-        "--sso-start-url",
-        "https://d-1234567890.awsapps.com/start",
-        "--sso-region",
-        "us-east-1",
-    ]);
+    options.push("--account=dev=126450723953");
+    options.extend("--sso-start-url https://d-1234567890.awsapps.com/start".split(' '));
+    options.extend(["--sso-region", "us-east-1"]);
     let out = sandbox.run(&options);
     assert_status(&out, 0);
     assert_contains(&stderr(&out), "`acct login` signs in to Identity Center");
@@ -626,10 +613,7 @@ fn init_with_sso_options_writes_an_identity_center_starter() {
     assert_lacks(&text, "mfa_serial");
     assert_renders(
         &sandbox,
-        &[
-            root_signs_in(),
-            signs_in("dev", "us-west-2", "126450723953", "AdministratorAccess"),
-        ],
+        &[root_signs_in(), admin_in("dev", "126450723953")],
     );
     // A bad URL is refused, nothing written.
     let other = Sandbox::new();

@@ -62,6 +62,13 @@ impl Sandbox {
         assert_status(&self.run(&["aws-config", "--write"]), 0);
     }
 
+    /// The person's own AWS config file holds `own`; then `acct aws-config
+    /// --write` on it.
+    pub fn write_block_over(&self, own: impl AsRef<[u8]>) -> Output {
+        std::fs::write(self.aws_config(), own).unwrap();
+        self.run(&["aws-config", "--write"])
+    }
+
     pub fn user_config(&self) -> PathBuf {
         self.home.join(".config/acct/config.toml")
     }
@@ -122,6 +129,16 @@ impl Sandbox {
     }
 }
 
+/// `acct aws-config --write` for SINGLE over a person's AWS config file
+/// `own`, which already defines one of SINGLE's profiles: refused, exit 1.
+#[track_caller]
+pub fn conflict_over(own: &str) -> (Sandbox, Output) {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let out = sandbox.write_block_over(own);
+    assert_status(&out, 1);
+    (sandbox, out)
+}
+
 /// `cmd` run with `input` on its stdin, its output captured.
 pub fn output_with_input(cmd: &mut Command, input: &[u8]) -> Output {
     use std::io::Write;
@@ -176,6 +193,17 @@ pub fn assert_text(expected: &str, got: &str) {
     );
 }
 
+/// A profile acct renders for a role: `role_arn`, assumed with the
+/// credentials of the profile `source`.
+pub fn role_profile(name: &str, region: &str, role_arn: &str, source: &str) -> String {
+    format!("[profile {name}]\nregion={region}\nrole_arn={role_arn}\nsource_profile={source}\n")
+}
+
+/// Profiles as acct writes them: one after the other, a blank line between.
+pub fn profiles(each: &[String]) -> String {
+    each.join("\n")
+}
+
 /// `NAME=value` lines (values may hold newlines: NUL separated) into pairs.
 pub fn parse_env0(bytes: &[u8]) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = bytes
@@ -197,6 +225,21 @@ pub fn pty(cmd: Command, seconds: u64) -> expectrl::session::OsSession {
     let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
     session.set_expect_timeout(Some(Duration::from_secs(seconds)));
     session
+}
+
+/// `script` run by bash (no startup files) on a pseudo-terminal, `$ACCT`
+/// the acct under test; it reports `status=N` at the end.
+pub fn bash_on_a_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSession {
+    let mut cmd = sandbox.command("bash");
+    cmd.args([
+        "--noprofile",
+        "--norc",
+        "-c",
+        &format!("{script}; echo \"status=$?\""),
+    ])
+    .env("ACCT", ACCT)
+    .env("TERM", "xterm");
+    pty(cmd, 20)
 }
 
 /// Waits for `needle` on the terminal; gives what came before it.
@@ -394,6 +437,17 @@ pub fn without_terminal(cmd: &mut Command) -> &mut Command {
     cmd
 }
 
+/// Asserts that `path` is (still) a symlink: written through, not replaced.
+#[track_caller]
+pub fn assert_symlink(path: &Path) {
+    let meta = path.symlink_metadata().unwrap();
+    assert!(
+        meta.is_symlink(),
+        "{} is no longer a symlink",
+        path.display()
+    );
+}
+
 /// The names in a directory, sorted (none when it does not exist): what a
 /// write or a run left behind.
 pub fn entries(dir: &Path) -> Vec<String> {
@@ -461,44 +515,10 @@ pub fn in_shell(sandbox: &Sandbox, shell: &str, script: &str) -> Command {
 /// person's own config keeps them, as a person with a local STS would.
 pub const KEEP_LOCAL_ENDPOINTS: &str = "keep_env = [\"AWS_ENDPOINT_URL\", \"AWS_ENDPOINT_URL_STS\", \"AWS_ENDPOINT_URL_SSO\", \"AWS_ENDPOINT_URL_SSO_OIDC\"]\n";
 
-pub const ORGANIZATION: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "organization"
-mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
-
-[stages.testing]
-account_id = "126450723953"
-
-[stages.root]
-account_id = "323330167063"
-"#;
-
-pub const SINGLE: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "single"
-mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
-
-[stages.testing]
-
-[stages.root]
-account_id = "323330167063"
-"#;
-
-pub const MEMBER: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "member"
-
-[stages.root]
-account_id = "323330167063"
-
-[stages.testing]
-account_id = "126450723953"
-
-[stages.prod]
-account_id = "010987654321"
-region = "eu-west-1"
-protected = true
-"#;
+/// The seed configs of the three layouts (`cpco` in us-west-2, root account
+/// 323330167063), as a person's `config.toml` holds them: an organization
+/// with an MFA device, a single account of virtual stages, and members
+/// with a protected prod in its own region.
+pub const ORGANIZATION: &str = include_str!("fixtures/organization.toml");
+pub const SINGLE: &str = include_str!("fixtures/single.toml");
+pub const MEMBER: &str = include_str!("fixtures/member.toml");
