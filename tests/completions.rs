@@ -112,8 +112,7 @@ fn bash_completion_loads_the_script_and_completes_stages_everywhere() {
     // Completed, doctor checks testing; not, it refuses the stage `te`.
     expect(&mut session, "stage testing");
     session.send("acct exec --each testing,r\t").unwrap();
-    session.send_line(" -- sh -c 'echo in=$STAGE'").unwrap();
-    expect(&mut session, "in=root");
+    send_and_expect(&mut session, " -- sh -c 'echo in=$STAGE'", "in=root");
 }
 
 #[test]
@@ -143,8 +142,7 @@ fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
     // doctor takes stage names too: completed, it checks testing; not, it
     // would refuse the stage `te`.
     session.send("acct doctor te\t").unwrap();
-    session.send_line("").unwrap();
-    expect(&mut session, "stage testing");
+    send_and_expect(&mut session, "", "stage testing");
 }
 
 /// fish's `complete -C LINE` after sourcing the generated script, in `dir`.

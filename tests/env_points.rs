@@ -10,7 +10,6 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use expectrl::Expect;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 
@@ -471,8 +470,7 @@ fn env_asks_for_a_protected_stage_on_the_terminal() {
         r#"eval "$("$ACCT" env prod)" && echo "entered=$STAGE protected=$ACCT_PROTECTED""#,
     );
     expect(&mut s, "Type the stage name");
-    s.send_line("prod").unwrap();
-    expect(&mut s, "entered=prod protected=1");
+    send_and_expect(&mut s, "prod", "entered=prod protected=1");
     expect(&mut s, "status=0");
 
     // A wrong one: exit 1, and not a byte of code for eval.
@@ -481,8 +479,7 @@ fn env_asks_for_a_protected_stage_on_the_terminal() {
         r#"code=$("$ACCT" env prod); echo "env=$? code=[$code] stage=[${STAGE-}]""#,
     );
     expect(&mut s, "Type the stage name");
-    s.send_line("prdo").unwrap();
-    let seen = expect(&mut s, "env=1 code=[] stage=[]");
+    let seen = send_and_expect(&mut s, "prdo", "env=1 code=[] stage=[]");
     assert_contains(&seen, "did not match");
     expect(&mut s, "status=0");
 }
@@ -597,18 +594,17 @@ fn env_unset_in_a_stage_shell_takes_the_segment_out_of_the_prompt() {
         .env("ACCT", BIN);
     let mut s = pty(cmd, 20);
     expect(&mut s, "[cpco-testing] userprompt> ");
-    s.send_line(
+    send_and_expect(
+        &mut s,
         r#"eval "$("$ACCT" env --unset)"; echo "left=[${ACCT_STAGE-}${AWS_PROFILE-}${FOO-}]""#,
-    )
-    .unwrap();
-    expect(&mut s, "left=[]");
+        "left=[]",
+    );
     let prompt = expect(&mut s, "userprompt> ");
     assert!(
         !prompt.contains("cpco-testing"),
         "the segment stayed after leaving: {prompt:?}"
     );
-    s.send_line("exit 0").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(&mut s, "exit 0", "status=0");
 }
 
 // ---------------------------------------------------------------------------

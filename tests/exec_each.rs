@@ -337,8 +337,7 @@ fn protected_stages_are_confirmed_once_together() {
     for answer in ["prod", "audit", "prod,prod", "audit,prod,root"] {
         let mut s = spawn_all(&sandbox);
         expect(&mut s, "Type their names (prod,audit) to continue: ");
-        s.send_line(answer).unwrap();
-        let before = expect(&mut s, "confirmation did not match `prod,audit`");
+        let before = send_and_expect(&mut s, answer, "confirmation did not match `prod,audit`");
         assert!(!before.contains("ran-"), "{answer}: {before}");
         s.expect(expectrl::Eof).unwrap();
     }

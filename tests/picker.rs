@@ -2,8 +2,6 @@
 //! terminal, a numbered list to pick from by number, name or prefix (asked
 //! again after a wrong answer); without one, exit 2 listing the stages.
 
-use expectrl::Expect;
-
 use crate::tools;
 use crate::util::*;
 
@@ -48,13 +46,14 @@ fn exec_without_a_stage_offers_the_list_and_asks_again_after_a_wrong_answer() {
         "{list}"
     );
     // Two stages start with `te`: said, and asked again.
-    s.send_line("te").unwrap();
-    expect(&mut s, "`te` starts testing, test2: type more of the name");
+    send_and_expect(
+        &mut s,
+        "te",
+        "`te` starts testing, test2: type more of the name",
+    );
     expect(&mut s, "Number or name (a prefix will do): ");
-    s.send_line("9").unwrap();
-    expect(&mut s, "no stage numbered 9: 1 to 4");
-    s.send_line("testi").unwrap();
-    expect(&mut s, "stage=testing");
+    send_and_expect(&mut s, "9", "no stage numbered 9: 1 to 4");
+    send_and_expect(&mut s, "testi", "stage=testing");
     expect(&mut s, "status=0");
 }
 
@@ -66,20 +65,19 @@ fn shell_without_a_stage_picks_by_number_and_a_protected_one_is_still_confirmed(
     let mut s = on_a_terminal(&sandbox, "\"$ACCT\" shell; echo \"status=$?\"");
     expect(&mut s, "acct shell: which stage?");
     expect(&mut s, "Number or name (a prefix will do): ");
-    s.send_line("4").unwrap();
-    expect(&mut s, "`prod` is protected (account 210987654321, role ");
-    s.send_line("prod").unwrap();
-    expect(&mut s, "[cpco-prod]");
-    s.send_line("echo \"in=$ACCT_STAGE\"").unwrap();
-    expect(&mut s, "in=prod");
-    s.send_line("exit 0").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(
+        &mut s,
+        "4",
+        "`prod` is protected (account 210987654321, role ",
+    );
+    send_and_expect(&mut s, "prod", "[cpco-prod]");
+    send_and_expect(&mut s, "echo \"in=$ACCT_STAGE\"", "in=prod");
+    send_and_expect(&mut s, "exit 0", "status=0");
 
     // An empty answer runs nothing.
     let mut s = on_a_terminal(&sandbox, "\"$ACCT\" shell; echo \"status=$?\"");
     expect(&mut s, "Number or name (a prefix will do): ");
-    s.send_line("").unwrap();
-    expect(&mut s, "no stage chosen; nothing was run");
+    send_and_expect(&mut s, "", "no stage chosen; nothing was run");
     expect(&mut s, "status=2");
 }
 

@@ -94,17 +94,18 @@ fn startup_files_cannot_bring_back_a_stale_identity() {
             rc.program
         );
 
-        s.send_line(r#"echo "key=[$AWS_ACCESS_KEY_ID] profile=$AWS_PROFILE""#)
-            .unwrap();
-        expect(&mut s, "key=[] profile=cpco-testing-admin");
+        send_and_expect(
+            &mut s,
+            r#"echo "key=[$AWS_ACCESS_KEY_ID] profile=$AWS_PROFILE""#,
+            "key=[] profile=cpco-testing-admin",
+        );
         s.send_line(r#""$AWS" sts get-caller-identity --query Arn --output text"#)
             .unwrap();
         expect(
             &mut s,
             "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/",
         );
-        s.send_line("exit 0").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(&mut s, "exit 0", "status=0");
     }
 }
 
@@ -135,11 +136,12 @@ fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
         &warning,
         "universal variables (set -Ux) set AWS_ACCESS_KEY_ID",
     );
-    s.send_line("echo count=(env | grep -c AKIAUNIVERSAL)")
-        .unwrap();
-    expect(&mut s, "count=0");
-    s.send_line("exit 0").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(
+        &mut s,
+        "echo count=(env | grep -c AKIAUNIVERSAL)",
+        "count=0",
+    );
+    send_and_expect(&mut s, "exit 0", "status=0");
 
     // Another session of the user still has it.
     assert_eq!(

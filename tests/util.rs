@@ -260,6 +260,19 @@ pub fn expect(session: &mut expectrl::session::OsSession, needle: &str) -> Strin
     }
 }
 
+/// Types `line` (and Enter) on the terminal, then waits for `needle`; gives
+/// what came before it.
+#[track_caller]
+pub fn send_and_expect(
+    session: &mut expectrl::session::OsSession,
+    line: impl AsRef<str>,
+    needle: &str,
+) -> String {
+    use expectrl::Expect;
+    session.send_line(line.as_ref()).unwrap();
+    expect(session, needle)
+}
+
 /// `acct ARGS` on a terminal prints each of `marks`' first text (colour
 /// escapes in it) before `until`, and with `NO_COLOR=1` its second text and
 /// no escape at all.
