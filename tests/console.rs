@@ -603,6 +603,21 @@ fn fake_cli(sandbox: &Sandbox, token: bool) -> (PathBuf, PathBuf) {
     (script, calls)
 }
 
+/// A sandbox whose `config` runs the fake AWS CLI above (`token`: its keys
+/// are temporary), the profiles written; and the file it records calls in.
+fn with_fake_cli(config: &str, token: bool) -> (Sandbox, PathBuf) {
+    let sandbox = Sandbox::new();
+    let (cli, calls) = fake_cli(&sandbox, token);
+    sandbox.write_user_config(&with_cli(&cli, config));
+    sandbox.write_block();
+    (sandbox, calls)
+}
+
+/// The fake CLI's temporary keys: never printed.
+fn fake_secrets() -> [String; 3] {
+    [FAKE_KEY.into(), FAKE_SECRET.into(), FAKE_TOKEN.into()]
+}
+
 fn federate_fake(sandbox: &Sandbox, endpoint: &str, args: &[&str]) -> Output {
     sandbox
         .acct()
@@ -616,10 +631,7 @@ fn federate_fake(sandbox: &Sandbox, endpoint: &str, args: &[&str]) -> Output {
 
 #[test]
 fn the_session_json_carries_the_keys_encoded_and_the_browser_gets_the_login_url() {
-    let sandbox = Sandbox::new();
-    let (cli, calls) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, MEMBER));
-    sandbox.write_block();
+    let (sandbox, calls) = with_fake_cli(MEMBER, true);
     let record = sandbox.root.join("opened");
     let browser = sandbox.root.join("browser");
     recording_browser(&browser, &record, 0);
@@ -651,19 +663,13 @@ fn the_session_json_carries_the_keys_encoded_and_the_browser_gets_the_login_url(
         "configure export-credentials --format process --profile cpco-prod-admin\n",
         &std::fs::read_to_string(&calls).unwrap(),
     );
-    assert_nothing_secret(
-        &out,
-        &[FAKE_KEY.into(), FAKE_SECRET.into(), FAKE_TOKEN.into()],
-    );
+    assert_nothing_secret(&out, &fake_secrets());
 }
 
 #[test]
 fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
-    let sandbox = Sandbox::new();
-    let (cli, _) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
-    sandbox.write_block();
-    let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
+    let (sandbox, _) = with_fake_cli(ORGANIZATION, true);
+    let secrets = fake_secrets();
 
     for (status, body, said) in [
         (403, r#"{"error":"denied"}"#, "it answered HTTP 403"),
@@ -699,10 +705,7 @@ fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
     assert_nothing_secret(&out, &secrets);
 
     // Long-lived keys cannot federate: the endpoint is never called.
-    let long_lived = Sandbox::new();
-    let (cli, _) = fake_cli(&long_lived, false);
-    long_lived.write_user_config(&with_cli(&cli, ORGANIZATION));
-    long_lived.write_block();
+    let (long_lived, _) = with_fake_cli(ORGANIZATION, false);
     let endpoint = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
     let out = federate_fake(
         &long_lived,
@@ -717,10 +720,7 @@ fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
 
 #[test]
 fn a_plain_http_endpoint_elsewhere_is_refused_before_the_aws_cli_runs() {
-    let sandbox = Sandbox::new();
-    let (cli, calls) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
-    sandbox.write_block();
+    let (sandbox, calls) = with_fake_cli(ORGANIZATION, true);
     let out = federate_fake(
         &sandbox,
         "http://signin.example.com/federation",
@@ -736,11 +736,8 @@ fn a_plain_http_endpoint_elsewhere_is_refused_before_the_aws_cli_runs() {
 /// endpoint on this machine is never reached through a proxy.
 #[test]
 fn a_redirect_is_not_followed_and_a_local_endpoint_bypasses_proxies() {
-    let sandbox = Sandbox::new();
-    let (cli, _) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
-    sandbox.write_block();
-    let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
+    let (sandbox, _) = with_fake_cli(ORGANIZATION, true);
+    let secrets = fake_secrets();
     let elsewhere = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
     let redirecting = Endpoint::start(vec![(302, elsewhere.url())]);
     let out = federate_fake(

@@ -263,6 +263,22 @@ echo 123456
         cmd
     }
 
+    /// An SDK's call that has to start session number `n` (what the cache
+    /// held is not served): a new code asked, the new session's key served.
+    #[track_caller]
+    fn call_starting_session(&self, n: usize, what: &str) -> Output {
+        let out = output(&mut self.sdk_call());
+        assert_no_panic(&out, what);
+        assert_status(&out, 0);
+        assert_eq!(self.codes(), n, "{what}: a new code");
+        assert_eq!(
+            access_key(&stdout(&out)),
+            format!("ASIAFAKESESSION{n:05}"),
+            "{what}: the new session is served"
+        );
+        out
+    }
+
     fn codes(&self) -> usize {
         lines(&self.sandbox.root.join("codes")).len()
     }
@@ -871,19 +887,12 @@ fn a_session_file_others_can_read_is_never_served_nor_kept() {
     let mut asked = 1;
     for others in [0o644, 0o640, 0o604, 0o620, 0o602, 0o660] {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(others)).unwrap();
-        let out = output(&mut estate.sdk_call());
-        assert_status(&out, 0);
         asked += 1;
+        let out = estate.call_starting_session(asked, &format!("mode {others:o}"));
         assert!(
             stderr(&out).contains("warning") && stderr(&out).contains("others may read"),
             "mode {others:o}: {}",
             stderr(&out)
-        );
-        assert_eq!(estate.codes(), asked, "mode {others:o}: a new session");
-        assert_eq!(
-            access_key(&stdout(&out)),
-            format!("ASIAFAKESESSION{asked:05}"),
-            "mode {others:o}: the new session is served"
         );
         // The new session is private again, and so served warm after.
         assert_eq!(
@@ -971,14 +980,8 @@ fn an_expired_session_is_never_served() {
     for seconds in [-86_400, -60, 0, 120, 280] {
         let planted = planted_session("ASIAPLANTEDSESSION01", seconds);
         std::fs::write(&file, &planted).unwrap();
-        let out = output(&mut estate.sdk_call());
-        assert_status(&out, 0);
         asked += 1;
-        assert_eq!(estate.codes(), asked, "expiring in {seconds} s: a new code");
-        assert_eq!(
-            access_key(&stdout(&out)),
-            format!("ASIAFAKESESSION{asked:05}")
-        );
+        estate.call_starting_session(asked, &format!("expiring in {seconds} s"));
     }
     // The control: the same file with time left is served as it is.
     for seconds in [360, 3600] {
@@ -1040,16 +1043,8 @@ fn a_corrupt_session_file_is_a_fresh_ask_or_a_clear_error_never_a_panic() {
     let mut asked = 1;
     for (what, bytes) in &contents {
         std::fs::write(&file, bytes).unwrap();
-        let out = output(&mut estate.sdk_call());
-        assert_no_panic(&out, what);
-        assert_status(&out, 0);
         asked += 1;
-        assert_eq!(estate.codes(), asked, "{what}: a fresh ask");
-        assert_eq!(
-            access_key(&stdout(&out)),
-            format!("ASIAFAKESESSION{asked:05}"),
-            "{what}"
-        );
+        let out = estate.call_starting_session(asked, what);
         assert!(
             stderr(&out).contains("warning"),
             "{what}: said so: {}",
