@@ -111,30 +111,44 @@ fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
 
 /// SIGKILL to acct's whole process group (a CI cancel): the stages, in
 /// sessions of their own, die with acct (PR_SET_PDEATHSIG), and what they
-/// started too (the watcher).
+/// started too (the watcher). Also when acct is killed in the moment after
+/// it started a stage: here the stage stops acct (SIGSTOP) before it does
+/// anything else, so acct is killed before it could list the stage itself.
 #[test]
 fn sigkill_to_the_job_leaves_no_stage_running() {
     let sandbox = Sandbox::staged(MEMBER);
-    let mut cmd = sandbox.acct();
-    cmd.process_group(0)
-        .args(["exec", "--each", "testing,root", "--parallel", "2", "--"])
-        .args([
-            "sh",
-            "-c",
-            "sleep 600 & echo $! > $STAGE.child; echo $$ > $STAGE.pid; wait",
-        ]);
-    let mut child = start(&mut cmd);
-    let stages = Pids::read(
-        &sandbox,
-        &["testing.child", "root.child", "testing.pid", "root.pid"],
-    );
-    killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL).unwrap();
-    child.wait().unwrap();
-    // Each would run 600 s by itself.
-    for pid in &stages.0 {
-        wait_until(&format!("stage process {pid} outlived acct"), HANG, || {
-            gone(*pid)
-        });
+    let script = "sleep 600 & echo $! > $STAGE.child; echo $$ > $STAGE.pid; wait";
+    for (stages, first, files) in [
+        (
+            "testing,root",
+            "",
+            &["testing.child", "root.child", "testing.pid", "root.pid"][..],
+        ),
+        (
+            "testing",
+            "kill -STOP $PPID; ",
+            &["testing.child", "testing.pid"],
+        ),
+    ] {
+        let mut cmd = sandbox.acct();
+        cmd.process_group(0)
+            .args(["exec", "--each", stages, "--parallel", "2", "--"])
+            .args(["sh", "-c", &format!("{first}{script}")]);
+        let mut child = start(&mut cmd);
+        let pids = Pids::read(&sandbox, files);
+        killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL).unwrap();
+        child.wait().unwrap();
+        // Each would run 600 s by itself.
+        for pid in &pids.0 {
+            wait_until(
+                &format!("{first}stage process {pid} outlived acct"),
+                HANG,
+                || gone(*pid),
+            );
+        }
+        for file in files {
+            std::fs::remove_file(sandbox.work.join(file)).unwrap();
+        }
     }
 }
 
