@@ -50,7 +50,7 @@ fn unknown_aws_variables_and_endpoint_overrides_are_removed_and_said() {
     ] {
         assert!(err.contains(name), "{name}: {err}");
     }
-    assert!(err.contains("keep_env"), "{err}");
+    assert_contains(&err, "keep_env");
 
     // `acct env` removes them from the shell too, and says so.
     let out = sandbox
@@ -80,7 +80,7 @@ fn keep_env_in_the_persons_config_keeps_named_variables_quietly() {
     );
     assert_eq!(get(&env, "AWS_SOME_FUTURE_SETTING"), Some(&b"x"[..]));
     assert_eq!(get(&env, "AWS_ENDPOINT_URL"), None, "not kept");
-    assert!(!err.contains("AWS_ENDPOINT_URL_STS"), "{err}");
+    assert_lacks(&err, "AWS_ENDPOINT_URL_STS");
 }
 
 #[test]

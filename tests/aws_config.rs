@@ -62,23 +62,17 @@ fn member_uses_each_stages_own_admin_role_and_keeps_leading_zeros() {
     let sandbox = Sandbox::with_config(MEMBER);
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    let expected = "\
-[profile cpco-root-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco
-
-[profile cpco-testing-admin]
-region=us-west-2
-role_arn=arn:aws:iam::126450723953:role/cpco-testing-admin
-source_profile=cpco
-
-[profile cpco-prod-admin]
-region=eu-west-1
-role_arn=arn:aws:iam::010987654321:role/cpco-prod-admin
-source_profile=cpco
-";
-    assert_text(expected, &stdout(&out));
+    // Each stage's own admin role, with the long-lived keys of `cpco`.
+    let admin = |stage: &str, region: &str, account: &str| {
+        let arn = format!("arn:aws:iam::{account}:role/cpco-{stage}-admin");
+        role_profile(&format!("cpco-{stage}-admin"), region, &arn, "cpco")
+    };
+    let expected = profiles(&[
+        admin("root", "us-west-2", "323330167063"),
+        admin("testing", "us-west-2", "126450723953"),
+        admin("prod", "eu-west-1", "010987654321"),
+    ]);
+    assert_text(&expected, &stdout(&out));
 }
 
 #[test]
@@ -113,31 +107,23 @@ account_id = "111111111111"
     );
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    let expected = "\
-[profile acme-core-mgmt]
-region=us-gov-west-1
-role_arn=arn:aws-us-gov:iam::000000000042:role/Admin
-source_profile=acme-sso
-
-[profile acme-core-sandbox]
-region=us-gov-west-1
-role_arn=arn:aws-us-gov:iam::000000000042:role/Admin
-source_profile=acme-sso
-
-[profile acme-core-audit]
-region=us-gov-west-1
-role_arn=arn:aws-us-gov:iam::000000000042:role/Auditor
-source_profile=acme-sso
-
-[profile acme-core-prod]
-region=us-gov-west-1
-role_arn=arn:aws-us-gov:iam::210987654321:role/ops/Deploy
-source_profile=acme-sso
-
-[profile acme-core-dev]
-region=us-gov-west-1
-role_arn=arn:aws-us-gov:iam::111111111111:role/OrganizationAccountAccessRole
-source_profile=acme-sso
-";
-    assert_text(expected, &stdout(&out));
+    let acme = |stage: &str, role_arn: &str| {
+        role_profile(
+            &format!("acme-core-{stage}"),
+            "us-gov-west-1",
+            role_arn,
+            "acme-sso",
+        )
+    };
+    let expected = profiles(&[
+        acme("mgmt", "arn:aws-us-gov:iam::000000000042:role/Admin"),
+        acme("sandbox", "arn:aws-us-gov:iam::000000000042:role/Admin"),
+        acme("audit", "arn:aws-us-gov:iam::000000000042:role/Auditor"),
+        acme("prod", "arn:aws-us-gov:iam::210987654321:role/ops/Deploy"),
+        acme(
+            "dev",
+            "arn:aws-us-gov:iam::111111111111:role/OrganizationAccountAccessRole",
+        ),
+    ]);
+    assert_text(&expected, &stdout(&out));
 }

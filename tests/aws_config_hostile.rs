@@ -8,7 +8,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use proptest::prelude::*;
 
@@ -183,19 +183,15 @@ fn a_shadowed_stage_is_not_entered() {
 /// that botocore reads.
 #[test]
 fn a_file_of_lone_crs_is_read_line_by_line() {
-    let sandbox = Sandbox::with_config(SINGLE);
-    let path = sandbox.aws_config();
     let own = "[default]\rregion = eu-central-1\r[profile cpco-root-admin]\rregion = x\r";
-    std::fs::write(&path, own).unwrap();
-    let out = sandbox.run(&["aws-config", "--write"]);
-    assert_status(&out, 1);
-    assert!(stderr(&out).contains(":3:"), "{}", stderr(&out));
+    let (sandbox, out) = conflict_over(own);
+    let path = sandbox.aws_config();
+    assert_contains(&stderr(&out), ":3:");
     assert_eq!(read(&path), own);
     assert!(botocore_profiles(&path).is_some());
 
     let own = "[default]\rregion = eu-central-1\r[profile mine]\rregion = x\r";
-    std::fs::write(&path, own).unwrap();
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    assert_status(&sandbox.write_block_over(own), 0);
     let written = read(&path);
     assert!(written.starts_with(own), "{written:?}");
     assert!(
@@ -392,28 +388,15 @@ fn check_of_twenty_thousand_changed_stages_stays_small() {
     let diff = stdout(&out);
     assert_eq!(diff.matches("\n-region=us-west-2\n").count(), 20_001);
     assert_eq!(diff.matches("\n+region=us-east-1\n").count(), 20_001);
-    assert!(stderr(&out).contains("differs"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "differs");
 }
 
 /// `acct aws-config --write` (or ARGS), killed if it has not exited in 30 s.
 fn run_or_kill(sandbox: &Sandbox, args: &[&str]) -> Output {
-    let mut child = sandbox
-        .acct()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("acct {args:?} hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    run_within(
+        sandbox.acct().args(args).stdin(Stdio::null()),
+        Duration::from_secs(30),
+    )
 }
 
 #[track_caller]
@@ -435,7 +418,7 @@ fn a_read_only_or_hard_linked_aws_config_is_refused_and_untouched() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let out = sandbox.run(&["aws-config", "--write"]);
     assert_refused(&out, "read-only");
-    assert!(stderr(&out).contains("chmod u+w"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "chmod u+w");
     assert_eq!(read(&path), "[default]\n");
     assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o777, 0o444);
 
@@ -465,11 +448,7 @@ fn a_fifo_or_a_device_is_refused_without_hanging() {
         "not a regular file",
     );
     let doctor = run_or_kill(&sandbox, &["doctor"]);
-    assert!(
-        stdout(&doctor).contains("not a regular file"),
-        "{}",
-        stdout(&doctor)
-    );
+    assert_contains(&stdout(&doctor), "not a regular file");
     assert!(
         std::fs::symlink_metadata(&fifo)
             .unwrap()
@@ -483,7 +462,7 @@ fn a_fifo_or_a_device_is_refused_without_hanging() {
         .arg(&device)
         .args(["c", "1", "3"])
         .status();
-    if made.is_ok_and(|s| s.success()) {
+    if made.as_ref().is_ok_and(|s| s.success()) {
         let file = device.to_str().unwrap();
         let out = run_or_kill(&sandbox, &["aws-config", "--write", "--file", file]);
         assert_refused(&out, "character device");
@@ -492,6 +471,11 @@ fn a_fifo_or_a_device_is_refused_without_hanging() {
                 .unwrap()
                 .file_type()
                 .is_char_device()
+        );
+    } else {
+        crate::tools::skipped(
+            "a_fifo_or_a_device_is_refused_without_hanging",
+            &format!("the character device part: mknod is not allowed here ({made:?})"),
         );
     }
     assert_eq!(entries(fifo.parent().unwrap()), Vec::<String>::new());
@@ -504,13 +488,7 @@ fn a_dangling_symlink_is_written_through() {
     std::os::unix::fs::symlink("../dotfiles/aws-config", sandbox.aws_config()).unwrap();
     std::fs::create_dir_all(sandbox.home.join("dotfiles")).unwrap();
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
-    assert!(
-        sandbox
-            .aws_config()
-            .symlink_metadata()
-            .unwrap()
-            .is_symlink()
-    );
+    assert_symlink(&sandbox.aws_config());
     assert!(read(&sandbox.home.join("dotfiles/aws-config")).starts_with("# BEGIN acct cpco\n"));
 }
 
@@ -523,10 +501,7 @@ fn a_second_config_of_one_namespace_is_refused_until_forced() {
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     let first = read(&path);
     let owner = sandbox.user_config();
-    assert!(
-        first.contains(&format!("\n# config: {}\n", owner.display())),
-        "{first}"
-    );
+    assert_contains(&first, &format!("\n# config: {}\n", owner.display()));
     let second = sandbox.write(
         "team/acct.toml",
         &MEMBER.replace("[stages.prod]", "[stages.qa]"),
@@ -536,11 +511,11 @@ fn a_second_config_of_one_namespace_is_refused_until_forced() {
 
     let out = sandbox.run(&["-c", second, "aws-config", "--write"]);
     assert_refused(&out, &owner.display().to_string());
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "--force");
     assert_eq!(read(&path), first);
     assert_status(&sandbox.run(&["-c", second, "aws-config", "--check"]), 1);
     let doctor = stdout(&sandbox.run(&["-c", second, "doctor"]));
-    assert!(doctor.contains("written by another config"), "{doctor}");
+    assert_contains(&doctor, "written by another config");
 
     // The same config through a symlink is the same owner.
     let link = sandbox.root.join("link.toml");
@@ -588,10 +563,9 @@ fn adopt_moves_the_users_own_profiles_into_the_block() {
     let sandbox = Sandbox::with_config(SINGLE);
     let path = sandbox.aws_config();
     let own = "# mine\r\n[default]\r\nregion = eu-central-1\r\n\r\n[profile cpco-testing-admin]\r\nregion = us-west-2\r\nrole_arn = arn:aws:iam::323330167063:role/cpco-root-admin\r\nsource_profile = cpco\r\n\r\n[profile dev]\r\nregion = us-east-1\r\n";
-    std::fs::write(&path, own).unwrap();
-    let refused = sandbox.run(&["aws-config", "--write"]);
+    let refused = sandbox.write_block_over(own);
     assert_refused(&refused, "cpco-testing-admin");
-    assert!(stderr(&refused).contains("--adopt"), "{}", stderr(&refused));
+    assert_contains(&stderr(&refused), "--adopt");
 
     let preview = sandbox.run(&["aws-config", "--check", "--adopt"]);
     assert_status(&preview, 1);
@@ -605,7 +579,7 @@ fn adopt_moves_the_users_own_profiles_into_the_block() {
         .expect(&report);
     let wrote_at = report.find("wrote ").expect(&report);
     assert!(diff_at < wrote_at, "the diff comes first: {report}");
-    assert!(report.contains("cpco-testing-admin (line 5)"), "{report}");
+    assert_contains(&report, "cpco-testing-admin (line 5)");
     let written = read(&path);
     assert!(
         written.starts_with("# mine\r\n[default]\r\nregion = eu-central-1\r\n\r\n\r\n[profile dev]\r\nregion = us-east-1\r\n\r\n# BEGIN acct cpco\r\n"),

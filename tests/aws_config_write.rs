@@ -25,8 +25,7 @@ fn read(path: &Path) -> String {
 fn write_keeps_the_users_bytes_and_a_second_run_changes_nothing() {
     let sandbox = Sandbox::with_config(SINGLE);
     let path = sandbox.aws_config();
-    std::fs::write(&path, USERS_OWN).unwrap();
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    assert_status(&sandbox.write_block_over(USERS_OWN), 0);
     let written = read(&path);
     let (before, block) = written.split_at(USERS_OWN.len());
     assert_text(USERS_OWN, before);
@@ -62,8 +61,10 @@ fn write_keeps_the_users_bytes_and_a_second_run_changes_nothing() {
 fn a_changed_config_replaces_the_block_in_place() {
     let sandbox = Sandbox::with_config(SINGLE);
     let path = sandbox.aws_config();
-    std::fs::write(&path, "[default]\nregion = eu-central-1\n").unwrap();
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    assert_status(
+        &sandbox.write_block_over("[default]\nregion = eu-central-1\n"),
+        0,
+    );
     std::fs::write(
         &path,
         read(&path) + "\n# added later by hand\n[profile mine]\nregion = us-east-1\n",
@@ -72,11 +73,8 @@ fn a_changed_config_replaces_the_block_in_place() {
     sandbox.write_user_config(&SINGLE.replace("[stages.testing]", "[stages.staging]"));
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     let written = read(&path);
-    assert!(!written.contains("cpco-testing-admin"), "{written}");
-    assert!(
-        written.contains("[profile cpco-staging-admin]"),
-        "{written}"
-    );
+    assert_lacks(&written, "cpco-testing-admin");
+    assert_contains(&written, "[profile cpco-staging-admin]");
     assert!(
         written.starts_with("[default]\nregion = eu-central-1\n\n# BEGIN acct cpco\n"),
         "{written}"
@@ -119,24 +117,15 @@ fn a_symlinked_config_stays_a_link_to_the_updated_file() {
     let real = sandbox.write("dotfiles/aws-config", "[default]\n");
     std::os::unix::fs::symlink(&real, sandbox.aws_config()).unwrap();
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
-    assert!(
-        sandbox
-            .aws_config()
-            .symlink_metadata()
-            .unwrap()
-            .is_symlink()
-    );
+    assert_symlink(&sandbox.aws_config());
     assert!(read(&real).starts_with("[default]\n\n# BEGIN acct cpco\n"));
 }
 
 #[test]
 fn a_profile_of_the_same_name_outside_the_block_is_a_conflict_and_nothing_changes() {
-    let sandbox = Sandbox::with_config(SINGLE);
-    let path = sandbox.aws_config();
     let own = "[default]\r\nregion = x\r\n[profile cpco-root-admin]\r\nregion = y";
-    std::fs::write(&path, own).unwrap();
-    let out = sandbox.run(&["aws-config", "--write"]);
-    assert_status(&out, 1);
+    let (sandbox, out) = conflict_over(own);
+    let path = sandbox.aws_config();
     let message = stderr(&out);
     assert!(
         message.contains(&format!("{}:3:", path.display()))
@@ -186,7 +175,7 @@ fn a_failed_write_leaves_the_file_as_it_was_and_no_temp_file() {
     .args([ACCT, "aws-config", "--write"]);
     let out = cmd.output().unwrap();
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "cannot write");
     assert_eq!(read(&path), USERS_OWN);
     assert_eq!(entries(path.parent().unwrap()), ["config"]);
 
@@ -315,11 +304,7 @@ fn check_is_0_in_sync_1_with_a_diff_on_drift_and_2_on_a_config_error() {
 
     let missing = sandbox.run(&["aws-config", "--check"]);
     assert_status(&missing, 1);
-    assert!(
-        stdout(&missing).contains("+# BEGIN acct cpco"),
-        "{}",
-        stdout(&missing)
-    );
+    assert_contains(&stdout(&missing), "+# BEGIN acct cpco");
 
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     let in_sync = sandbox.run(&["aws-config", "--check"]);
@@ -338,15 +323,8 @@ fn check_is_0_in_sync_1_with_a_diff_on_drift_and_2_on_a_config_error() {
         diff.starts_with(&format!("--- {}\n+++ ", path.display())),
         "{diff}"
     );
-    assert!(
-        diff.contains("\n-region=us-east-1\n+region=us-west-2\n"),
-        "{diff}"
-    );
-    assert!(
-        stderr(&drift).contains("acct aws-config --write"),
-        "{}",
-        stderr(&drift)
-    );
+    assert_contains(&diff, "\n-region=us-east-1\n+region=us-west-2\n");
+    assert_contains(&stderr(&drift), "acct aws-config --write");
 
     sandbox.write_user_config(&format!("regoin = \"x\"\n{SINGLE}"));
     let broken = sandbox.run(&["aws-config", "--check"]);

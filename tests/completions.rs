@@ -5,7 +5,6 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use expectrl::Expect;
 
@@ -29,9 +28,7 @@ fn generate(sandbox: &Sandbox, shell: &str, file: &str) -> std::path::PathBuf {
 
 fn spawn(mut cmd: Command) -> expectrl::session::OsSession {
     cmd.env("TERM", "dumb");
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
+    pty(cmd, 20)
 }
 
 /// Type `acct exec PREFIX<TAB>` and run the completed line; the stage it ran
@@ -113,10 +110,9 @@ fn bash_completion_loads_the_script_and_completes_stages_everywhere() {
     session.send("acct doctor te\t").unwrap();
     session.send_line("").unwrap();
     // Completed, doctor checks testing; not, it refuses the stage `te`.
-    crate::shell::expect(&mut session, "stage testing");
+    expect(&mut session, "stage testing");
     session.send("acct exec --each testing,r\t").unwrap();
-    session.send_line(" -- sh -c 'echo in=$STAGE'").unwrap();
-    crate::shell::expect(&mut session, "in=root");
+    send_and_expect(&mut session, " -- sh -c 'echo in=$STAGE'", "in=root");
 }
 
 #[test]
@@ -146,8 +142,7 @@ fn zsh_completes_stage_names_when_autoloaded_from_fpath() {
     // doctor takes stage names too: completed, it checks testing; not, it
     // would refuse the stage `te`.
     session.send("acct doctor te\t").unwrap();
-    session.send_line("").unwrap();
-    crate::shell::expect(&mut session, "stage testing");
+    send_and_expect(&mut session, "", "stage testing");
 }
 
 /// fish's `complete -C LINE` after sourcing the generated script, in `dir`.
@@ -196,7 +191,7 @@ fn fish_lists_stage_names_with_their_profiles() {
     sandbox.write("work/project/acct.toml", MEMBER);
     let project = sandbox.work.join("project");
     let out = fish_complete(&sandbox, "acct env ", &project);
-    assert!(!stdout(&out).contains("prod"), "{}", stdout(&out));
+    assert_lacks(&stdout(&out), "prod");
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     assert_status(
         &sandbox
@@ -212,11 +207,7 @@ fn fish_lists_stage_names_with_their_profiles() {
     for stage in ["root", "testing", "prod"] {
         assert!(stages.contains(&stage.to_string()), "{stages:?}");
     }
-    assert!(
-        stdout(&out).contains("prod\tcpco-prod-admin (protected)"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "prod\tcpco-prod-admin (protected)");
 
     // So does a --config written earlier on the line.
     let member = sandbox.write("member.toml", MEMBER);
@@ -228,26 +219,22 @@ fn fish_lists_stage_names_with_their_profiles() {
 #[test]
 fn completing_without_a_usable_config_is_quiet() {
     let sandbox = Sandbox::new();
-    let out = fish_complete(&sandbox, "acct exec ", &sandbox.work);
-    assert_status(&out, 0);
-    assert_text("", &stderr(&out));
-    let offered = first_fields(&out);
-    assert!(
-        offered.contains(&"--yes".to_string()) && offered.iter().all(|f| f.starts_with('-')),
-        "expected exec's options and no stage: {}",
-        stdout(&out)
-    );
-
+    // exec's options and no stage, quietly: with no config, then with a
+    // broken one.
+    let options_only = || {
+        let out = fish_complete(&sandbox, "acct exec ", &sandbox.work);
+        assert_status(&out, 0);
+        assert_text("", &stderr(&out));
+        let offered = first_fields(&out);
+        assert!(
+            offered.contains(&"--yes".to_string()) && offered.iter().all(|f| f.starts_with('-')),
+            "expected exec's options and no stage: {}",
+            stdout(&out)
+        );
+    };
+    options_only();
     sandbox.write_user_config("namespace = \"cpco\"\nregion = [broken\n");
-    let out = fish_complete(&sandbox, "acct exec ", &sandbox.work);
-    assert_status(&out, 0);
-    assert_text("", &stderr(&out));
-    let offered = first_fields(&out);
-    assert!(
-        offered.contains(&"--yes".to_string()) && offered.iter().all(|f| f.starts_with('-')),
-        "{}",
-        stdout(&out)
-    );
+    options_only();
 
     // Bash calls acct with its completion protocol; an error there exits 1
     // with nothing on stderr, which the script treats as no candidates.

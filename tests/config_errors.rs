@@ -6,116 +6,52 @@ use crate::util::*;
 const HEAD: &str = "namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"organization\"\n";
 const ROOT: &str = "[stages.root]\naccount_id = \"323330167063\"\n";
 
+/// One case a rule: `tests/fixtures/config_errors.jsonl`, a line each, its
+/// `config` (where `{HEAD}` and `{ROOT}` stand for the texts above), the
+/// `line` acct names, and words of its `message` and of its `fix`.
 struct Case {
-    name: &'static str,
+    name: String,
     config: String,
-    line: usize,
-    message: &'static str,
-    fix: &'static str,
-}
-
-fn case(
-    name: &'static str,
-    config: String,
-    line: usize,
-    message: &'static str,
-    fix: &'static str,
-) -> Case {
-    Case {
-        name,
-        config,
-        line,
-        message,
-        fix,
-    }
+    line: u64,
+    message: String,
+    fix: String,
 }
 
 fn cases() -> Vec<Case> {
-    vec![
-        case("toml syntax", format!("{HEAD}{ROOT}[stages.prod\n"), 6, "invalid TOML", "syntax"),
-        case(
-            "upper-case namespace",
-            format!("namespace = \"CPCO\"\nregion = \"us-west-2\"\ntopology = \"single\"\n{ROOT}"),
-            1,
-            "not a valid label value",
-            "use \"cpco\"",
-        ),
-        case("stage name", format!("{HEAD}{ROOT}[stages.Prod-1]\n"), 6, "stage name \"Prod-1\"", "lower-case"),
-        case("tenant label", format!("tenant = \"a b\"\n{HEAD}{ROOT}"), 1, "tenant", "lower-case"),
-        case(
-            "integer account id",
-            format!("{HEAD}[stages.root]\naccount_id = 23330167063\n"),
-            5,
-            "an integer loses leading zeros",
-            "account_id = \"023330167063\"",
-        ),
-        case("short account id", format!("{HEAD}{ROOT}[stages.prod]\naccount_id = \"1234\"\n"), 7, "not 12 digits", "12-digit"),
-        case("bad role", format!("{HEAD}{ROOT}[stages.prod]\nrole = \"not a role\"\n"), 7, "neither an IAM role name", "role name"),
-        case(
-            "role arn of another kind",
-            format!("{HEAD}{ROOT}[stages.prod]\nrole = \"arn:aws:iam::323330167063:user/bob\"\n"),
-            7,
-            "neither an IAM role name",
-            "ARN",
-        ),
-        case(
-            "bad mfa serial",
-            format!("mfa_serial = \"arn:aws:iam::323330167063:user/bob\"\n{HEAD}{ROOT}"),
-            1,
-            "neither an MFA device ARN nor a hardware token's serial number",
-            "GAHT12345678",
-        ),
-        case("bad region", format!("{HEAD}region = \"uswest2\"\n{ROOT}").replacen("region = \"us-west-2\"\n", "", 1), 3, "not an AWS region", "us-west-2"),
-        case("bad stage region", format!("{HEAD}{ROOT}region = \"west\"\n"), 6, "not an AWS region", "us-west-2"),
-        case("bad partition", format!("partition = \"aws-eu\"\n{HEAD}{ROOT}"), 1, "unknown partition", "aws-us-gov"),
-        case(
-            "arn in another partition",
-            format!("{HEAD}{ROOT}role = \"arn:aws-cn:iam::323330167063:role/admin\"\n"),
-            6,
-            "partition \"aws-cn\"",
-            "partition",
-        ),
-        case("bad env name", format!("{HEAD}{ROOT}[stages.root.env]\n\"A-B\" = \"x\"\n"), 7, "not a valid environment variable name", "underscores"),
-        case("env sets AWS_PROFILE", format!("{HEAD}{ROOT}[stages.root.env]\nAWS_PROFILE = \"x\"\n"), 7, "set by acct itself", "remove it"),
-        case("env value not a string", format!("{HEAD}{ROOT}[stages.root.env]\nCOUNT = 3\n"), 7, "must be a string", "double quotes"),
-        case("unknown top key", format!("{HEAD}regoin = \"us-west-2\"\n{ROOT}"), 4, "unknown key `regoin`", "did you mean `region`?"),
-        case("unknown stage key", format!("{HEAD}{ROOT}acount_id = \"1\"\n"), 6, "unknown key `acount_id`", "did you mean `account_id`?"),
-        case("protected not bool", format!("{HEAD}{ROOT}protected = \"yes\"\n"), 6, "must be true or false", "without quotes"),
-        case("missing namespace", "region = \"us-west-2\"\ntopology = \"single\"\n[stages.root]\naccount_id = \"323330167063\"\n".into(), 1, "missing required key `namespace`", "namespace = "),
-        case("unknown topology", format!("{HEAD}{ROOT}").replace("organization", "organisation"), 3, "unknown topology", "did you mean \"organization\"?"),
-        case("no root stage", format!("{HEAD}root_stage = \"mgmt\"\n{ROOT}"), 4, "root stage `mgmt` is not configured", "[stages.mgmt]"),
-        case("root without account", format!("{HEAD}[stages.root]\nregion = \"us-east-1\"\n"), 4, "has no account_id", "account_id"),
-        case(
-            "single with another account",
-            format!("{HEAD}{ROOT}[stages.prod]\naccount_id = \"210987654321\"\n").replace("organization", "single"),
-            7,
-            "every stage is the root account",
-            "remove its account_id",
-        ),
-        case("profile_format token not configured", format!("profile_format = \"{{tenant}}-{{stage}}\"\n{HEAD}{ROOT}"), 1, "`tenant` is not configured", "tenant = "),
-        case("profile_format unknown token", format!("profile_format = \"{{namespace}}-{{stag}}\"\n{HEAD}{ROOT}"), 1, "unknown token {stag}", "did you mean {stage}?"),
-        case("profile_format without stage", format!("profile_format = \"{{namespace}}-admin\"\n{HEAD}{ROOT}"), 1, "has no {stage}", "include {stage}"),
-        case("profile same as source profile", format!("source_profile = \"cpco-root-admin\"\n{HEAD}{ROOT}"), 1, "the same as source_profile", "long-lived"),
-        case("prompt_format with escape", format!("prompt_format = \"\\u001b[31m{{stage}}\"\n{HEAD}{ROOT}"), 1, "control character", "plainly"),
-        case("shell with open quote", format!("shell = \"bash '--norc\"\n{HEAD}{ROOT}"), 1, "cannot be split", "close the quote"),
-        case("stages not a table", format!("{HEAD}stages = \"root\"\n"), 4, "`stages` must be a table", "[stages.root]"),
-    ]
+    include_str!("fixtures/config_errors.jsonl")
+        .lines()
+        .map(|line| {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = |key: &str| case[key].as_str().unwrap().to_string();
+            Case {
+                name: text("name"),
+                config: text("config")
+                    .replace("{HEAD}", HEAD)
+                    .replace("{ROOT}", ROOT),
+                line: case["line"].as_u64().unwrap(),
+                message: text("message"),
+                fix: text("fix"),
+            }
+        })
+        .collect()
 }
 
 #[test]
 fn every_rule_names_file_line_and_fix_and_exits_2() {
     let mut failures = Vec::new();
-    for case in cases() {
+    let cases = cases();
+    assert_eq!(cases.len(), 31, "every rule's case was read");
+    for case in cases {
         let sandbox = Sandbox::with_config(&case.config);
         let out = sandbox.run(&["list"]);
         let err = stderr(&out);
         let location = format!("acct: {}:{}:", sandbox.user_config().display(), case.line);
         let ok = out.status.code() == Some(2)
             && err.starts_with(&location)
-            && err.contains(case.message)
+            && err.contains(&case.message)
             && err
                 .lines()
-                .any(|l| l.trim_start().starts_with("fix:") && l.contains(case.fix))
+                .any(|l| l.trim_start().starts_with("fix:") && l.contains(&case.fix))
             && stdout(&out).is_empty();
         if !ok {
             failures.push(format!(
@@ -137,7 +73,7 @@ fn a_hardware_tokens_serial_number_is_an_mfa_device() {
     assert_status(&sandbox.run(&["list"]), 0);
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     let written = std::fs::read_to_string(sandbox.aws_config()).unwrap();
-    assert!(written.contains("mfa_serial=GAHT12345678\n"), "{written}");
+    assert_contains(&written, "mfa_serial=GAHT12345678\n");
 }
 
 #[test]
@@ -149,8 +85,8 @@ fn every_problem_is_reported_not_just_the_first() {
     assert_status(&out, 2);
     let err = stderr(&out);
     let path = sandbox.user_config().display().to_string();
-    assert!(err.contains(&format!("acct: {path}:4:")), "{err}");
-    assert!(err.contains(&format!("acct: {path}:8:")), "{err}");
+    assert_contains(&err, &format!("acct: {path}:4:"));
+    assert_contains(&err, &format!("acct: {path}:8:"));
 }
 
 #[test]
@@ -171,17 +107,13 @@ fn invalid_utf8_and_empty_files_are_config_errors() {
     std::fs::write(sandbox.user_config(), b"namespace = \"cp\xffco\"\n").unwrap();
     let out = sandbox.run(&["list"]);
     assert_status(&out, 2);
-    assert!(stderr(&out).contains(":1:"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("not valid UTF-8"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), ":1:");
+    assert_contains(&stderr(&out), "not valid UTF-8");
 
     sandbox.write_user_config("");
     let out = sandbox.run(&["list"]);
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains("missing required key `namespace`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "missing required key `namespace`");
 }
 
 #[test]
@@ -190,16 +122,8 @@ fn unknown_stage_is_a_usage_error_with_the_closest_name() {
     for args in [&["exec", "prdo", "--", "true"][..], &["env", "prdo"][..]] {
         let out = sandbox.run(args);
         assert_status(&out, 2);
-        assert!(
-            stderr(&out).contains("unknown stage `prdo`"),
-            "{}",
-            stderr(&out)
-        );
-        assert!(
-            stderr(&out).contains("did you mean `prod`?"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "unknown stage `prdo`");
+        assert_contains(&stderr(&out), "did you mean `prod`?");
     }
 }
 
@@ -225,7 +149,7 @@ fn discovery_follows_spec_order_and_lists_the_places_searched() {
         err.contains(&sandbox.user_config().display().to_string()),
         "{err}"
     );
-    assert!(err.contains("acct init"), "{err}");
+    assert_contains(&err, "acct init");
 
     let with_stage = |stage: &str| format!("{HEAD}{ROOT}[stages.{stage}]\n");
     sandbox.write_user_config(&with_stage("fromuser"));
@@ -249,26 +173,11 @@ fn discovery_follows_spec_order_and_lists_the_places_searched() {
     // ACCT_CONFIG beats both, and --config beats ACCT_CONFIG.
     let env_file = sandbox.write("env.toml", &with_stage("fromenv"));
     let flag_file = sandbox.write("flag.toml", &with_stage("fromflag"));
-    assert!(
-        names(
-            sandbox
-                .acct()
-                .current_dir(&nested)
-                .env("ACCT_CONFIG", &env_file)
-        )
-        .contains("fromenv")
-    );
-    assert!(
-        names(
-            sandbox
-                .acct()
-                .current_dir(&nested)
-                .env("ACCT_CONFIG", &env_file)
-                .arg("-c")
-                .arg(&flag_file)
-        )
-        .contains("fromflag")
-    );
+    let with_env = |cmd: &mut std::process::Command| {
+        names(cmd.current_dir(&nested).env("ACCT_CONFIG", &env_file))
+    };
+    assert!(with_env(&mut sandbox.acct()).contains("fromenv"));
+    assert!(with_env(sandbox.acct().arg("-c").arg(&flag_file)).contains("fromflag"));
 
     // A file named explicitly must exist; acct does not fall back to another.
     let out = sandbox
@@ -277,7 +186,7 @@ fn discovery_follows_spec_order_and_lists_the_places_searched() {
         .output()
         .unwrap();
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("missing.toml"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "missing.toml");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! moto's STS (and from a fake `aws_cli` script for the failures); the
 //! protected confirmation; and no secret ever printed.
 
+use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -44,75 +45,82 @@ fn assert_prints(sandbox: &Sandbox, args: &[&str], url: &str) {
     assert_text("", &stderr(&out));
 }
 
+/// The switch-role link to `role` in `account`, shown as `display` in
+/// `color`, that opens the console home of `region`, on the sign-in and
+/// console hosts of a partition.
+fn switch_role_in(
+    (signin, console): (&str, &str),
+    role: &str,
+    account: &str,
+    display: &str,
+    color: &str,
+    region: &str,
+) -> String {
+    format!(
+        "https://{signin}/switchrole?roleName={role}&account={account}\
+         &displayName={display}&color={color}&redirect_uri={}",
+        home(console, region)
+    )
+}
+
+/// `switch_role_in` the `aws` partition.
+fn switch_role(role: &str, account: &str, display: &str, color: &str, region: &str) -> String {
+    let aws = ("signin.aws.amazon.com", "console.aws.amazon.com");
+    switch_role_in(aws, role, account, display, color, region)
+}
+
+/// The root stage's link (its own admin role), in every layout.
+fn root_link() -> String {
+    switch_role(
+        "cpco-root-admin",
+        "323330167063",
+        "cpco-root",
+        "FAD791",
+        "us-west-2",
+    )
+}
+
+/// The organization's testing stage: the account's access role.
+fn testing_link() -> String {
+    let role = "OrganizationAccountAccessRole";
+    switch_role(role, "126450723953", "cpco-testing", "99BCE3", "us-west-2")
+}
+
 #[test]
 fn switch_role_urls_of_the_organization_layout() {
     let sandbox = Sandbox::staged(ORGANIZATION);
-    assert_prints(
-        &sandbox,
-        &["testing"],
-        &format!(
-            "https://signin.aws.amazon.com/switchrole?roleName=OrganizationAccountAccessRole\
-             &account=126450723953&displayName=cpco-testing&color=99BCE3&redirect_uri={}",
-            home("console.aws.amazon.com", "us-west-2")
-        ),
-    );
-    assert_prints(
-        &sandbox,
-        &["root"],
-        &format!(
-            "https://signin.aws.amazon.com/switchrole?roleName=cpco-root-admin\
-             &account=323330167063&displayName=cpco-root&color=FAD791&redirect_uri={}",
-            home("console.aws.amazon.com", "us-west-2")
-        ),
-    );
+    assert_prints(&sandbox, &["testing"], &testing_link());
+    assert_prints(&sandbox, &["root"], &root_link());
 }
 
 #[test]
 fn switch_role_urls_of_the_member_layout_red_when_protected() {
     let sandbox = Sandbox::staged(MEMBER);
-    assert_prints(
-        &sandbox,
-        &["root"],
-        &format!(
-            "https://signin.aws.amazon.com/switchrole?roleName=cpco-root-admin\
-             &account=323330167063&displayName=cpco-root&color=FAD791&redirect_uri={}",
-            home("console.aws.amazon.com", "us-west-2")
-        ),
+    assert_prints(&sandbox, &["root"], &root_link());
+    let testing = switch_role(
+        "cpco-testing-admin",
+        "126450723953",
+        "cpco-testing",
+        "99BCE3",
+        "us-west-2",
     );
-    assert_prints(
-        &sandbox,
-        &["testing"],
-        &format!(
-            "https://signin.aws.amazon.com/switchrole?roleName=cpco-testing-admin\
-             &account=126450723953&displayName=cpco-testing&color=99BCE3&redirect_uri={}",
-            home("console.aws.amazon.com", "us-west-2")
-        ),
-    );
+    assert_prints(&sandbox, &["testing"], &testing);
     // prod: its own region, and red.
-    assert_prints(
-        &sandbox,
-        &["--yes", "prod"],
-        &format!(
-            "https://signin.aws.amazon.com/switchrole?roleName=cpco-prod-admin\
-             &account=010987654321&displayName=cpco-prod&color=F2B0A9&redirect_uri={}",
-            home("console.aws.amazon.com", "eu-west-1")
-        ),
+    let prod = switch_role(
+        "cpco-prod-admin",
+        "010987654321",
+        "cpco-prod",
+        "F2B0A9",
+        "eu-west-1",
     );
+    assert_prints(&sandbox, &["--yes", "prod"], &prod);
 }
 
 #[test]
 fn switch_role_url_of_the_single_layouts_root() {
     // The virtual stages share the root's role: they federate (below).
     let sandbox = Sandbox::staged(SINGLE);
-    assert_prints(
-        &sandbox,
-        &["root"],
-        &format!(
-            "https://signin.aws.amazon.com/switchrole?roleName=cpco-root-admin\
-             &account=323330167063&displayName=cpco-root&color=FAD791&redirect_uri={}",
-            home("console.aws.amazon.com", "us-west-2")
-        ),
-    );
+    assert_prints(&sandbox, &["root"], &root_link());
 }
 
 #[test]
@@ -123,15 +131,14 @@ fn a_role_path_and_the_prompt_format_reach_the_link_encoded() {
     );
     let config = format!("prompt_format = \"({{namespace}}/{{stage}} +)\"\n{config}");
     let sandbox = Sandbox::staged(&config);
-    assert_prints(
-        &sandbox,
-        &["testing"],
-        &format!(
-            "https://signin.aws.amazon.com/switchrole?roleName=team%2Fops%2Fadmin\
-             &account=126450723953&displayName=cpco%2Ftesting%20%2B&color=99BCE3&redirect_uri={}",
-            home("console.aws.amazon.com", "us-west-2")
-        ),
+    let link = switch_role(
+        "team%2Fops%2Fadmin",
+        "126450723953",
+        "cpco%2Ftesting%20%2B",
+        "99BCE3",
+        "us-west-2",
     );
+    assert_prints(&sandbox, &["testing"], &link);
 }
 
 #[test]
@@ -145,25 +152,31 @@ fn partitions_have_their_own_sign_in_and_console_hosts() {
             )
     };
     let gov = Sandbox::staged(&config("aws-us-gov", "us-gov-west-1"));
-    assert_prints(
-        &gov,
-        &["testing"],
-        &format!(
-            "https://signin.amazonaws-us-gov.com/switchrole?roleName=OrganizationAccountAccessRole\
-             &account=126450723953&displayName=cpco-testing&color=99BCE3&redirect_uri={}",
-            home("console.amazonaws-us-gov.com", "us-gov-west-1")
-        ),
+    let hosts = (
+        "signin.amazonaws-us-gov.com",
+        "console.amazonaws-us-gov.com",
     );
+    let role = "OrganizationAccountAccessRole";
+    let link = switch_role_in(
+        hosts,
+        role,
+        "126450723953",
+        "cpco-testing",
+        "99BCE3",
+        "us-gov-west-1",
+    );
+    assert_prints(&gov, &["testing"], &link);
     let cn = Sandbox::staged(&config("aws-cn", "cn-north-1"));
-    assert_prints(
-        &cn,
-        &["root"],
-        &format!(
-            "https://signin.amazonaws.cn/switchrole?roleName=cpco-root-admin\
-             &account=323330167063&displayName=cpco-root&color=FAD791&redirect_uri={}",
-            home("console.amazonaws.cn", "cn-north-1")
-        ),
+    let hosts = ("signin.amazonaws.cn", "console.amazonaws.cn");
+    let link = switch_role_in(
+        hosts,
+        "cpco-root-admin",
+        "323330167063",
+        "cpco-root",
+        "FAD791",
+        "cn-north-1",
     );
+    assert_prints(&cn, &["root"], &link);
 }
 
 #[test]
@@ -171,11 +184,7 @@ fn an_unknown_stage_is_a_usage_error() {
     let sandbox = Sandbox::staged(ORGANIZATION);
     let out = console(&sandbox, &["--print", "tesitng"]);
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains("did you mean `testing`?"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "did you mean `testing`?");
     assert_text("", &stdout(&out));
 }
 
@@ -190,126 +199,95 @@ fn recording_browser(path: &Path, record: &Path, status: i32) {
     );
 }
 
-const TESTING_LINK: &str = "https://signin.aws.amazon.com/switchrole?roleName=OrganizationAccountAccessRole&account=126450723953&displayName=cpco-testing&color=99BCE3&redirect_uri=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Dus-west-2";
+/// `acct console testing` (the browser, not `--print`) with `env` set and
+/// stdin closed.
+fn open_testing(sandbox: &Sandbox, env: &[(&str, &OsStr)]) -> Output {
+    sandbox
+        .acct()
+        .envs(env.iter().copied())
+        .args(["console", "testing"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// What the recording browser was given (and the record gone for the next).
+fn opened(record: &Path) -> String {
+    let text = std::fs::read_to_string(record).unwrap();
+    std::fs::remove_file(record).unwrap();
+    text
+}
 
 #[test]
 fn the_browser_gets_the_url() {
     let sandbox = Sandbox::staged(ORGANIZATION);
+    let link = testing_link();
     let record = sandbox.root.join("opened");
     let browser = sandbox.root.join("my browser");
     recording_browser(&browser, &record, 0);
 
     // $BROWSER: a list; a missing entry is skipped, `%s` is the URL.
-    let out = sandbox
-        .acct()
-        .env(
-            "BROWSER",
-            format!(
-                "/nonexistent/browser:'{}' --new-window %s",
-                browser.display()
-            ),
-        )
-        .args(["console", "testing"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let list = format!(
+        "/nonexistent/browser:'{}' --new-window %s",
+        browser.display()
+    );
+    let out = open_testing(&sandbox, &[("BROWSER", list.as_ref())]);
     assert_status(&out, 0);
     assert_text("", &stdout(&out));
     assert_text("", &stderr(&out));
-    assert_text(
-        &format!("--new-window\n{TESTING_LINK}\n"),
-        &std::fs::read_to_string(&record).unwrap(),
-    );
+    assert_text(&format!("--new-window\n{link}\n"), &opened(&record));
 
     // Without `%s` the URL comes last.
-    std::fs::remove_file(&record).unwrap();
-    let out = sandbox
-        .acct()
-        .env("BROWSER", format!("'{}'", browser.display()))
-        .args(["console", "testing"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let quoted = format!("'{}'", browser.display());
+    let out = open_testing(&sandbox, &[("BROWSER", quoted.as_ref())]);
     assert_status(&out, 0);
-    assert_text(
-        &format!("{TESTING_LINK}\n"),
-        &std::fs::read_to_string(&record).unwrap(),
-    );
+    assert_text(&format!("{link}\n"), &opened(&record));
 
     // No $BROWSER: xdg-open from PATH.
-    std::fs::remove_file(&record).unwrap();
     let bin = sandbox.root.join("bin");
     std::fs::create_dir(&bin).unwrap();
     recording_browser(&bin.join("xdg-open"), &record, 0);
-    let out = sandbox
-        .acct()
-        .env("PATH", &bin)
-        .args(["console", "testing"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = open_testing(&sandbox, &[("PATH", bin.as_ref())]);
     assert_status(&out, 0);
-    assert_text(
-        &format!("{TESTING_LINK}\n"),
-        &std::fs::read_to_string(&record).unwrap(),
-    );
+    assert_text(&format!("{link}\n"), &opened(&record));
 }
 
 #[test]
 fn no_browser_or_a_failing_one_is_an_error_that_shows_the_url() {
     let sandbox = Sandbox::staged(ORGANIZATION);
+    let link = testing_link();
     let empty = sandbox.root.join("empty");
     std::fs::create_dir(&empty).unwrap();
-    let out = sandbox
-        .acct()
-        .env("PATH", &empty)
-        .args(["console", "testing"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = open_testing(&sandbox, &[("PATH", empty.as_ref())]);
     assert_status(&out, 1);
     assert_text("", &stdout(&out));
     let err = stderr(&out);
-    assert!(err.contains("no browser"), "{err}");
-    assert!(
-        err.contains("BROWSER is not set and xdg-open is not on PATH"),
-        "{err}"
-    );
-    assert!(err.contains(&format!("\n{TESTING_LINK}\n")), "{err}");
-    assert!(err.contains("--print"), "{err}");
+    assert_contains(&err, "no browser");
+    assert_contains(&err, "BROWSER is not set and xdg-open is not on PATH");
+    assert_contains(&err, &format!("\n{link}\n"));
+    assert_contains(&err, "--print");
 
     // A $BROWSER that is not there is named.
-    let out = sandbox
-        .acct()
-        .env("PATH", &empty)
-        .env("BROWSER", "firefox-nightly")
-        .args(["console", "testing"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("`firefox-nightly` (BROWSER)"),
-        "{}",
-        stderr(&out)
+    let out = open_testing(
+        &sandbox,
+        &[
+            ("PATH", empty.as_ref()),
+            ("BROWSER", "firefox-nightly".as_ref()),
+        ],
     );
-    assert!(stderr(&out).contains(TESTING_LINK), "{}", stderr(&out));
+    assert_status(&out, 1);
+    assert_contains(&stderr(&out), "`firefox-nightly` (BROWSER)");
+    assert_contains(&stderr(&out), &link);
 
     // A browser that fails.
     let record = sandbox.root.join("opened");
     let browser = sandbox.root.join("broken-browser");
     recording_browser(&browser, &record, 3);
-    let out = sandbox
-        .acct()
-        .env("BROWSER", &browser)
-        .args(["console", "testing"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = open_testing(&sandbox, &[("BROWSER", browser.as_ref())]);
     assert_status(&out, 1);
     assert_text("", &stdout(&out));
-    assert!(stderr(&out).contains("exit status: 3"), "{}", stderr(&out));
-    assert!(stderr(&out).contains(TESTING_LINK), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "exit status: 3");
+    assert_contains(&stderr(&out), &link);
 }
 
 #[test]
@@ -324,12 +302,8 @@ fn a_protected_stage_asks_and_without_a_terminal_prints_nothing() {
             .unwrap();
         assert_status(&out, 1);
         assert_text("", &stdout(&out));
-        assert!(
-            stderr(&out).contains("`prod` is protected"),
-            "{}",
-            stderr(&out)
-        );
-        assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+        assert_contains(&stderr(&out), "`prod` is protected");
+        assert_contains(&stderr(&out), "--yes");
         assert!(!record.exists(), "no browser may open");
     }
     let out = without_terminal(
@@ -511,30 +485,11 @@ fn login_url(url: &str, region: &str, token: &str) -> String {
 
 /// Who the keys of a Session are, asked with nothing but those keys.
 fn identity(sandbox: &Sandbox, moto: &Moto, session: &serde_json::Value) -> serde_json::Value {
-    let mut cmd = sandbox.command(aws_v2());
-    moto.configure(&mut cmd);
-    let out = cmd
-        .env("AWS_ACCESS_KEY_ID", session["sessionId"].as_str().unwrap())
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            session["sessionKey"].as_str().unwrap(),
-        )
-        .env(
-            "AWS_SESSION_TOKEN",
-            session["sessionToken"].as_str().unwrap(),
-        )
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--output",
-            "json",
-            "--region",
-            "us-west-2",
-        ])
-        .output()
-        .unwrap();
-    assert_status(&out, 0);
-    serde_json::from_slice(&out.stdout).unwrap()
+    let key = |name: &str| session[name].as_str().unwrap();
+    moto.identity_of(
+        sandbox,
+        [key("sessionId"), key("sessionKey"), key("sessionToken")],
+    )
 }
 
 /// `acct console ARGS` for the federation: moto behind the AWS CLI v2, the
@@ -613,11 +568,7 @@ fn federation_with_the_stages_credentials_from_the_aws_cli() {
     assert_text(&login_url(&url, "us-west-2", "t2"), &stdout(&out));
     assert_eq!(requests.len(), 1);
     let session = session_of(&requests[0]);
-    assert!(
-        stderr(&out).contains("`testing` has the role of `root`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "`testing` has the role of `root`");
     assert_nothing_secret(&out, &secrets(&session));
     assert_eq!(
         identity(&single, &moto, &session)["Account"],
@@ -652,6 +603,21 @@ fn fake_cli(sandbox: &Sandbox, token: bool) -> (PathBuf, PathBuf) {
     (script, calls)
 }
 
+/// A sandbox whose `config` runs the fake AWS CLI above (`token`: its keys
+/// are temporary), the profiles written; and the file it records calls in.
+fn with_fake_cli(config: &str, token: bool) -> (Sandbox, PathBuf) {
+    let sandbox = Sandbox::new();
+    let (cli, calls) = fake_cli(&sandbox, token);
+    sandbox.write_user_config(&with_cli(&cli, config));
+    sandbox.write_block();
+    (sandbox, calls)
+}
+
+/// The fake CLI's temporary keys: never printed.
+fn fake_secrets() -> [String; 3] {
+    [FAKE_KEY.into(), FAKE_SECRET.into(), FAKE_TOKEN.into()]
+}
+
 fn federate_fake(sandbox: &Sandbox, endpoint: &str, args: &[&str]) -> Output {
     sandbox
         .acct()
@@ -665,10 +631,7 @@ fn federate_fake(sandbox: &Sandbox, endpoint: &str, args: &[&str]) -> Output {
 
 #[test]
 fn the_session_json_carries_the_keys_encoded_and_the_browser_gets_the_login_url() {
-    let sandbox = Sandbox::new();
-    let (cli, calls) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, MEMBER));
-    sandbox.write_block();
+    let (sandbox, calls) = with_fake_cli(MEMBER, true);
     let record = sandbox.root.join("opened");
     let browser = sandbox.root.join("browser");
     recording_browser(&browser, &record, 0);
@@ -700,19 +663,13 @@ fn the_session_json_carries_the_keys_encoded_and_the_browser_gets_the_login_url(
         "configure export-credentials --format process --profile cpco-prod-admin\n",
         &std::fs::read_to_string(&calls).unwrap(),
     );
-    assert_nothing_secret(
-        &out,
-        &[FAKE_KEY.into(), FAKE_SECRET.into(), FAKE_TOKEN.into()],
-    );
+    assert_nothing_secret(&out, &fake_secrets());
 }
 
 #[test]
 fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
-    let sandbox = Sandbox::new();
-    let (cli, _) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
-    sandbox.write_block();
-    let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
+    let (sandbox, _) = with_fake_cli(ORGANIZATION, true);
+    let secrets = fake_secrets();
 
     for (status, body, said) in [
         (403, r#"{"error":"denied"}"#, "it answered HTTP 403"),
@@ -729,11 +686,7 @@ fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
         assert_status(&out, 1);
         assert_text("", &stdout(&out));
         assert!(stderr(&out).contains(said), "{}", stderr(&out));
-        assert!(
-            stderr(&out).contains("no console was opened"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "no console was opened");
         assert_nothing_secret(&out, &secrets);
     }
 
@@ -752,10 +705,7 @@ fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
     assert_nothing_secret(&out, &secrets);
 
     // Long-lived keys cannot federate: the endpoint is never called.
-    let long_lived = Sandbox::new();
-    let (cli, _) = fake_cli(&long_lived, false);
-    long_lived.write_user_config(&with_cli(&cli, ORGANIZATION));
-    long_lived.write_block();
+    let (long_lived, _) = with_fake_cli(ORGANIZATION, false);
     let endpoint = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
     let out = federate_fake(
         &long_lived,
@@ -764,27 +714,20 @@ fn a_failing_endpoint_or_long_lived_keys_open_nothing_and_print_no_secret() {
     );
     assert!(endpoint.requests().is_empty());
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("temporary"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "temporary");
     assert_nothing_secret(&out, &[FAKE_KEY.into(), FAKE_SECRET.into()]);
 }
 
 #[test]
 fn a_plain_http_endpoint_elsewhere_is_refused_before_the_aws_cli_runs() {
-    let sandbox = Sandbox::new();
-    let (cli, calls) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
-    sandbox.write_block();
+    let (sandbox, calls) = with_fake_cli(ORGANIZATION, true);
     let out = federate_fake(
         &sandbox,
         "http://signin.example.com/federation",
         &["--federate", "--print", "testing"],
     );
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains("ACCT_FEDERATION_URL"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "ACCT_FEDERATION_URL");
     assert!(!calls.exists(), "the AWS CLI must not run");
 }
 
@@ -793,11 +736,8 @@ fn a_plain_http_endpoint_elsewhere_is_refused_before_the_aws_cli_runs() {
 /// endpoint on this machine is never reached through a proxy.
 #[test]
 fn a_redirect_is_not_followed_and_a_local_endpoint_bypasses_proxies() {
-    let sandbox = Sandbox::new();
-    let (cli, _) = fake_cli(&sandbox, true);
-    sandbox.write_user_config(&with_cli(&cli, ORGANIZATION));
-    sandbox.write_block();
-    let secrets = [FAKE_KEY.to_string(), FAKE_SECRET.into(), FAKE_TOKEN.into()];
+    let (sandbox, _) = with_fake_cli(ORGANIZATION, true);
+    let secrets = fake_secrets();
     let elsewhere = Endpoint::start(vec![(200, r#"{"SigninToken":"tok"}"#.into())]);
     let redirecting = Endpoint::start(vec![(302, elsewhere.url())]);
     let out = federate_fake(
@@ -811,7 +751,7 @@ fn a_redirect_is_not_followed_and_a_local_endpoint_bypasses_proxies() {
         "the keys followed the redirect"
     );
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("redirect"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "redirect");
     assert_nothing_secret(&out, &secrets);
 
     // A proxy in the environment: the loopback endpoint is asked directly.
@@ -834,7 +774,7 @@ fn a_redirect_is_not_followed_and_a_local_endpoint_bypasses_proxies() {
     );
     assert_eq!(endpoint.requests().len(), 1);
     assert_status(&out, 0);
-    assert!(stdout(&out).contains("SigninToken=tok"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "SigninToken=tok");
 }
 
 /// The TLS double of the endpoint (tests/fixtures/tls_endpoint.py), with a

@@ -92,6 +92,33 @@ fn doctor_passes_a_right_setup_and_names_what_is_wrong() {
     assert_status(&sandbox.run(&["doctor", "nosuch"]), 2);
 }
 
+/// The README: `ok`, `warn` and `FAIL` are coloured on a terminal (green,
+/// yellow, red) unless `NO_COLOR` is set. An AWS CLI v1 is a warning, a
+/// stage whose profile was never written a failure.
+#[test]
+fn doctor_colours_its_marks_on_a_terminal_unless_no_color() {
+    let sandbox = Sandbox::new();
+    let v1 = sandbox.root.join("aws-v1");
+    executable(
+        &v1,
+        "#!/bin/sh\necho 'aws-cli/1.29.0 Python/3.11.6 Linux/6'\n",
+    );
+    sandbox.write_user_config(&format!("aws_cli = \"{}\"\n{SINGLE}", v1.display()));
+    assert_coloured_unless_no_color(
+        &sandbox,
+        &["doctor"],
+        "stage root: ",
+        &[
+            ("\x1b[32mok  \x1b[0m  config: ", "ok    config: "),
+            ("\x1b[33mwarn\x1b[0m  aws cli: ", "warn  aws cli: "),
+            (
+                "\x1b[31mFAIL\x1b[0m  stage testing: ",
+                "FAIL  stage testing: ",
+            ),
+        ],
+    );
+}
+
 #[test]
 fn doctor_without_an_aws_cli_fails_and_says_so() {
     let sandbox = Sandbox::with_config(&format!("aws_cli = \"/nonexistent/aws\"\n{SINGLE}"));

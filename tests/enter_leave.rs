@@ -11,26 +11,7 @@ use std::process::{Command, Output, Stdio};
 use crate::util::*;
 
 /// prod's own `[env]`: what must never follow the person into testing.
-const CONFIG: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "organization"
-
-[stages.root]
-account_id = "323330167063"
-
-[stages.testing]
-account_id = "126450723953"
-
-[stages.prod]
-account_id = "210987654321"
-protected = true
-
-[stages.prod.env]
-KUBECONFIG = "/home/me/.kube/prod-admin"
-TF_WORKSPACE = "prod"
-TF_VAR_environment_tier = "production"
-"#;
+const CONFIG: &str = include_str!("fixtures/enter_leave.toml");
 
 /// prod's values, each of which would act on prod if it stayed.
 const PROD_ONLY: [(&str, &str); 4] = [

@@ -9,10 +9,7 @@ use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
-use expectrl::Expect;
-use expectrl::session::OsSession;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 
@@ -417,11 +414,7 @@ fn a_config_path_that_is_not_utf8_is_exported_byte_for_byte() {
         .unwrap();
     assert_status(&out, 1);
     assert!(out.stdout.is_empty(), "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("ACCT_CONFIG is not valid UTF-8"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "ACCT_CONFIG is not valid UTF-8");
 }
 
 // ---------------------------------------------------------------------------
@@ -453,8 +446,8 @@ fn env_refuses_a_protected_stage_without_a_terminal_unless_yes() {
     .unwrap();
     assert_status(&out, 0);
     let code = stdout(&out);
-    assert!(code.contains("export STAGE=prod\n"), "{code}");
-    assert!(code.contains("export ACCT_PROTECTED=1\n"), "{code}");
+    assert_contains(&code, "export STAGE=prod\n");
+    assert_contains(&code, "export ACCT_PROTECTED=1\n");
 
     // An unprotected stage never asks.
     let out = without_terminal(
@@ -468,60 +461,26 @@ fn env_refuses_a_protected_stage_without_a_terminal_unless_yes() {
     assert!(stdout(&out).contains("export STAGE=testing\n"));
 }
 
-/// `script` run by bash on a pseudo-terminal; it reports `status=N` at the end.
-fn bash_on_terminal(sandbox: &Sandbox, script: &str) -> OsSession {
-    let mut cmd = sandbox.command("bash");
-    cmd.args([
-        "--noprofile",
-        "--norc",
-        "-c",
-        &format!("{script}; echo \"status=$?\""),
-    ])
-    .env("ACCT", BIN)
-    .env("TERM", "xterm");
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-}
-
-/// Wait for `needle`; return what came before it.
-#[track_caller]
-fn expect(session: &mut OsSession, needle: &str) -> String {
-    match session.expect(needle) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => {
-            let mut buf = vec![0; 8192];
-            let n = session.try_read(&mut buf).unwrap_or(0);
-            panic!(
-                "waiting for {needle:?}: {e}\n--- seen\n{:?}",
-                String::from_utf8_lossy(&buf[..n])
-            )
-        }
-    }
-}
-
 #[test]
 fn env_asks_for_a_protected_stage_on_the_terminal() {
     let sandbox = Sandbox::staged(MEMBER);
     // The right name: the stage is entered in this very shell.
-    let mut s = bash_on_terminal(
+    let mut s = bash_on_a_terminal(
         &sandbox,
         r#"eval "$("$ACCT" env prod)" && echo "entered=$STAGE protected=$ACCT_PROTECTED""#,
     );
     expect(&mut s, "Type the stage name");
-    s.send_line("prod").unwrap();
-    expect(&mut s, "entered=prod protected=1");
+    send_and_expect(&mut s, "prod", "entered=prod protected=1");
     expect(&mut s, "status=0");
 
     // A wrong one: exit 1, and not a byte of code for eval.
-    let mut s = bash_on_terminal(
+    let mut s = bash_on_a_terminal(
         &sandbox,
         r#"code=$("$ACCT" env prod); echo "env=$? code=[$code] stage=[${STAGE-}]""#,
     );
     expect(&mut s, "Type the stage name");
-    s.send_line("prdo").unwrap();
-    let seen = expect(&mut s, "env=1 code=[] stage=[]");
-    assert!(seen.contains("did not match"), "{seen}");
+    let seen = send_and_expect(&mut s, "prdo", "env=1 code=[] stage=[]");
+    assert_contains(&seen, "did not match");
     expect(&mut s, "status=0");
 }
 
@@ -559,40 +518,15 @@ fn env_inside_a_stage_says_which_stage_it_leaves_for_which() {
 // Point 8: `acct env --unset` leaves a stage in the user's own shell.
 
 /// Every label, an [env] of its own.
-const LEAVE_CONFIG: &str = r#"
-namespace = "cpco"
-tenant = "acme"
-environment = "ue2"
-region = "us-west-2"
-topology = "single"
-
-[stages.testing]
-
-[stages.testing.env]
-FOO = "bar"
-
-[stages.root]
-account_id = "323330167063"
-"#;
+const LEAVE_CONFIG: &str = include_str!("fixtures/leave.toml");
 
 /// Variables a stage sets that must all be gone after `--unset`.
 fn left_behind(env: &Env) -> Vec<String> {
-    const NAMES: [&str; 10] = [
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_SDK_LOAD_CONFIG",
-        "NAMESPACE",
-        "STAGE",
-        "TENANT",
-        "ENVIRONMENT",
-        "FOO",
-    ];
     env.keys()
         .map(|name| String::from_utf8_lossy(name).into_owned())
         .filter(|name| {
-            NAMES.contains(&name.as_str())
+            crate::exec::OWNED.contains(&name.as_str())
+                || name == "FOO"
                 || name.starts_with("TF_VAR_")
                 || name.starts_with("ACCT_")
         })
@@ -658,21 +592,19 @@ fn env_unset_in_a_stage_shell_takes_the_segment_out_of_the_prompt() {
         .env("TERM", "xterm")
         .env("XDG_RUNTIME_DIR", &sandbox.root)
         .env("ACCT", BIN);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut s = pty(cmd, 20);
     expect(&mut s, "[cpco-testing] userprompt> ");
-    s.send_line(
+    send_and_expect(
+        &mut s,
         r#"eval "$("$ACCT" env --unset)"; echo "left=[${ACCT_STAGE-}${AWS_PROFILE-}${FOO-}]""#,
-    )
-    .unwrap();
-    expect(&mut s, "left=[]");
+        "left=[]",
+    );
     let prompt = expect(&mut s, "userprompt> ");
     assert!(
         !prompt.contains("cpco-testing"),
         "the segment stayed after leaving: {prompt:?}"
     );
-    s.send_line("exit 0").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(&mut s, "exit 0", "status=0");
 }
 
 // ---------------------------------------------------------------------------

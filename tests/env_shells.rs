@@ -75,47 +75,41 @@ fn assert_nothing_ran(sandbox: &Sandbox) {
     assert!(ran.is_empty(), "config values ran as code: {ran:?}");
 }
 
-#[test]
-fn bash_eval_matches_exec() {
+/// `script` run by `shell` (no startup files): it evaluates acct's code for
+/// the shell, then prints `env -0`. The environment is exactly exec's, and
+/// no value ran as code.
+fn assert_shell_matches_exec(shell: &str, script: &str) -> Vec<(String, String)> {
     let sandbox = sandbox();
     let expected = exec_env(&sandbox);
-    let got = shell_env(
-        &sandbox,
+    let got = shell_env(&sandbox, shell, shell_args(shell), script);
+    assert_same(shell, &expected, &got);
+    assert_nothing_ran(&sandbox);
+    got
+}
+
+#[test]
+fn bash_eval_matches_exec() {
+    let got = assert_shell_matches_exec(
         "bash",
-        &["--noprofile", "--norc", "-c"],
         r#"eval "$("$ACCT" env testing --shell bash)" && env -0"#,
     );
-    assert_same("bash", &expected, &got);
     assert!(got.contains(&("NEWLINES".into(), "line one\nline two\n".into())));
-    assert_nothing_ran(&sandbox);
 }
 
 #[test]
 fn zsh_eval_matches_exec() {
-    let sandbox = sandbox();
-    let expected = exec_env(&sandbox);
-    let got = shell_env(
-        &sandbox,
+    assert_shell_matches_exec(
         "zsh",
-        &["--no-rcs", "-c"],
         r#"eval "$("$ACCT" env testing --shell zsh)" && env -0"#,
     );
-    assert_same("zsh", &expected, &got);
-    assert_nothing_ran(&sandbox);
 }
 
 #[test]
 fn fish_source_matches_exec() {
-    let sandbox = sandbox();
-    let expected = exec_env(&sandbox);
-    let got = shell_env(
-        &sandbox,
+    assert_shell_matches_exec(
         "fish",
-        &["--no-config", "-c"],
         r#""$ACCT" env testing --shell fish | source; and env -0"#,
     );
-    assert_same("fish", &expected, &got);
-    assert_nothing_ran(&sandbox);
 }
 
 #[test]
@@ -127,22 +121,14 @@ fn default_format_follows_shell_and_json_matches() {
         .args(["env", "testing"])
         .output()
         .unwrap();
-    assert!(
-        stdout(&out).contains("set -gx AWS_PROFILE 'cpco-testing-admin'"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "set -gx AWS_PROFILE 'cpco-testing-admin'");
     let out = sandbox
         .acct()
         .env("SHELL", "/bin/dash")
         .args(["env", "testing"])
         .output()
         .unwrap();
-    assert!(
-        stdout(&out).contains("export AWS_PROFILE=cpco-testing-admin"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "export AWS_PROFILE=cpco-testing-admin");
 
     let out = sandbox.run(&["env", "testing", "--shell", "json"]);
     assert_status(&out, 0);

@@ -205,10 +205,9 @@ fn exit_statuses_are_the_commands_own() {
     assert!(stderr(&out).starts_with("acct: "), "{}", stderr(&out));
     let out = sandbox.run(&["exec", "testing", "--", "no-such-command-acct-test"]);
     assert_status(&out, 127);
-    assert!(
-        stderr(&out).contains("no-such-command-acct-test: command not found"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "no-such-command-acct-test: command not found",
     );
 }
 
@@ -241,6 +240,33 @@ fn a_command_killed_by_sigterm_looks_the_same_to_the_parent_shell() {
         .output()
         .unwrap();
     assert_text("bare=143\nacct=143\n", &stdout(&out));
+}
+
+/// The README: signals reach the command directly. SIGTERM and SIGHUP sent
+/// to acct's process are the command's own to handle (its traps run).
+#[test]
+fn sigterm_and_sighup_sent_to_acct_reach_the_command() {
+    use nix::sys::signal::{Signal, kill};
+    let sandbox = Sandbox::staged(SINGLE);
+    let script = "sleep 600 & p=$!; \
+                  trap 'kill $p; echo got-TERM; exit 3' TERM; \
+                  trap 'kill $p; echo got-HUP; exit 4' HUP; \
+                  echo ready; wait $p";
+    for (sig, said, status) in [
+        (Signal::SIGTERM, "got-TERM", 3),
+        (Signal::SIGHUP, "got-HUP", 4),
+    ] {
+        let mut child = start(
+            sandbox
+                .acct()
+                .args(["exec", "testing", "--", "sh", "-c", script]),
+        );
+        read_until(&mut child, "ready\n");
+        kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
+        let out = output_within(child, std::time::Duration::from_secs(120));
+        assert_status(&out, status);
+        assert_text(&format!("{said}\n"), &stdout(&out));
+    }
 }
 
 #[test]
@@ -311,8 +337,8 @@ fn protected_stage_without_terminal_refuses_unless_yes() {
         .output()
         .unwrap();
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("protected"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "protected");
+    assert_contains(&stderr(&out), "--yes");
     assert!(
         !marker.exists(),
         "a protected stage ran without confirmation"
@@ -338,27 +364,12 @@ fn protected_stage_without_terminal_refuses_unless_yes() {
     assert_status(&out, 0);
 }
 
-/// Run `script` under bash on a pseudo-terminal; it reports `status=N` at the end.
-fn on_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSession {
-    let mut cmd = sandbox.command("bash");
-    cmd.args([
-        "--noprofile",
-        "--norc",
-        "-c",
-        &format!("{script}; echo \"status=$?\""),
-    ])
-    .env("ACCT", ACCT);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-    session
-}
-
 #[test]
 fn protected_stage_asks_on_the_terminal_for_its_name() {
     use expectrl::Expect;
     let sandbox = Sandbox::staged(MEMBER);
     // stdin is a pipe: the answer must still come from the terminal.
-    let mut session = on_terminal(
+    let mut session = bash_on_a_terminal(
         &sandbox,
         r#"echo prod | "$ACCT" exec prod -- sh -c 'echo "ran in $STAGE"'"#,
     );
@@ -367,7 +378,7 @@ fn protected_stage_asks_on_the_terminal_for_its_name() {
     session.expect("ran in prod").unwrap();
     session.expect("status=0").unwrap();
 
-    let mut session = on_terminal(
+    let mut session = bash_on_a_terminal(
         &sandbox,
         r#""$ACCT" exec prod -- sh -c 'echo "ran in $STAGE"'"#,
     );
@@ -375,7 +386,7 @@ fn protected_stage_asks_on_the_terminal_for_its_name() {
     session.send_line("prdo").unwrap();
     let rest = session.expect("status=1").unwrap();
     let seen = String::from_utf8_lossy(rest.before()).into_owned();
-    assert!(seen.contains("did not match"), "{seen}");
+    assert_contains(&seen, "did not match");
     assert!(
         !seen.contains("ran in"),
         "the command ran after a wrong answer: {seen}"
@@ -423,5 +434,5 @@ fn leaving_without_a_readable_config_removes_every_name() {
     for name in CREDENTIAL_SOURCES.iter().chain(OWNED.iter()) {
         assert!(unset.contains(name), "{name} is not removed: {unset:?}");
     }
-    assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "warning");
 }

@@ -3,14 +3,14 @@
 //! they came), a summary, the first failure's status, Ctrl-C stopping all,
 //! protected stages confirmed once.
 
-use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use expectrl::Expect;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
 
 use crate::moto::{CALLER_ARN, Moto, aws_v2_racing_on_its_cache};
-use crate::shell::expect;
 use crate::util::*;
 
 /// MEMBER with a second protected stage.
@@ -48,9 +48,9 @@ fn each_stage_runs_in_order_with_its_own_environment_behind_its_prefix() {
         &stdout(&out),
     );
     let summary = stderr(&out);
-    assert!(summary.contains("stage    status  exit  time"), "{summary}");
-    assert!(summary.contains("testing  ok      0 "), "{summary}");
-    assert!(summary.contains("root     ok      0 "), "{summary}");
+    assert_contains(&summary, "stage    status  exit  time");
+    assert_contains(&summary, "testing  ok      0 ");
+    assert_contains(&summary, "root     ok      0 ");
 }
 
 #[test]
@@ -81,16 +81,8 @@ fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
     // root 0, testing 3, prod killed by SIGTERM, audit 0: the first failure wins.
     assert_status(&out, 3);
     assert_eq!(stdout(&out).matches("ran").count(), 4, "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("testing  failed  3 "),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("prod     killed  SIGTERM"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "testing  failed  3 ");
+    assert_contains(&stderr(&out), "prod     killed  SIGTERM");
     let out = each(
         &sandbox,
         &["--each", "root,testing", "--parallel", "2"],
@@ -105,42 +97,85 @@ fn the_status_is_the_first_failing_stages_and_every_stage_still_runs() {
     assert_status(&out, 127);
 }
 
-/// Each command marks itself running, then waits (up to 3 s) until a
-/// second one runs: side by side they see each other; one after another
-/// the first gives up, "alone".
-const RENDEZVOUS: &str = r#"trap 'rm -f "$STAGE.running"' EXIT
-touch "$STAGE.running"
-i=0
-while [ $i -lt 30 ]; do
-  [ "$(ls | grep -c '\.running$')" -ge 2 ] && { sleep 1; exit 0; }
-  sleep 0.1; i=$((i+1))
-done
-echo alone; exit 4"#;
-
-/// Each command counts the commands running as it starts (itself
-/// included) and stays half a second: had more run at once than allowed,
-/// the last of them would count them all.
+/// Each command marks itself running (`$STAGE.running`, gone when it
+/// exits) and counts the commands running as it starts, itself included,
+/// into `../counts`.
 const COUNT: &str = r#"trap 'rm -f "$STAGE.running"' EXIT
 touch "$STAGE.running"
+ls | grep -c '\.running$' >> ../counts"#;
+
+/// COUNT, then a barrier: the command says it arrived (`$STAGE.arrived`,
+/// left in place) and waits until a second command has arrived too, or
+/// until the test gives up on company (`../alone`): "alone", exit 4. So
+/// the first two commands of a run are running together when they count
+/// and when they leave, whatever the machine's speed. The loop's bound (5
+/// minutes) only keeps a broken acct from hanging the test.
+const BARRIER: &str = r#"trap 'rm -f "$STAGE.running"' EXIT
+touch "$STAGE.running"
 ls | grep -c '\.running$' >> ../counts
-sleep 0.5"#;
+touch "$STAGE.arrived"
+i=0
+until [ "$(ls | grep -c '\.arrived$')" -ge 2 ]; do
+  [ -e ../alone ] && { echo alone; exit 4; }
+  i=$((i+1)); [ $i -lt 3000 ] || { echo 'no second command in 5 minutes'; exit 5; }
+  sleep 0.1
+done"#;
+
+/// The counts the commands of one run wrote (and the run's marks cleared
+/// for the next).
+fn counts_of(sandbox: &Sandbox) -> Vec<String> {
+    let file = sandbox.root.join("counts");
+    let counts = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    for name in entries(&sandbox.work) {
+        if name.ends_with(".arrived") {
+            std::fs::remove_file(sandbox.work.join(name)).unwrap();
+        }
+    }
+    counts.lines().map(str::to_string).collect()
+}
 
 #[test]
 fn parallel_runs_at_most_n_at_a_time() {
     let sandbox = sandbox();
     let run = |args: &[&str], script: &str| each(&sandbox, args, script);
-    let out = run(&["--each", "root,testing", "--parallel", "2"], RENDEZVOUS);
+    // Two at a time: both meet at the barrier.
+    let out = run(&["--each", "root,testing", "--parallel", "2"], BARRIER);
     assert_status(&out, 0);
-    // Three stages, two at a time: never three at once.
+    counts_of(&sandbox);
+    // Three stages, two at a time: the first two meet (so one of them
+    // counts two), the third starts when one of them has gone, and never
+    // three at once.
     let stages = ["--each", "root,testing,audit", "--yes", "--parallel", "2"];
-    assert_status(&run(&stages, COUNT), 0);
-    let counts = std::fs::read_to_string(sandbox.root.join("counts")).unwrap();
-    assert_eq!(counts.lines().count(), 3, "{counts}");
-    assert!(counts.lines().all(|n| n == "1" || n == "2"), "{counts}");
-    // Without --parallel, one after another: the first waits alone.
-    let out = run(&["--each", "root,testing"], RENDEZVOUS);
+    assert_status(&run(&stages, BARRIER), 0);
+    let counts = counts_of(&sandbox);
+    assert_eq!(counts.len(), 3, "{counts:?}");
+    assert!(counts.iter().all(|n| n == "1" || n == "2"), "{counts:?}");
+    assert!(counts.iter().any(|n| n == "2"), "{counts:?}");
+    // Without --parallel, one after another: every command counts itself
+    // alone ...
+    assert_status(&run(&["--each", "root,testing,audit", "--yes"], COUNT), 0);
+    assert_eq!(counts_of(&sandbox), ["1", "1", "1"]);
+    // ... and the first, at the barrier, waits alone: the test lets it go
+    // once it has arrived (testing, which starts only after it, would have
+    // arrived first otherwise).
+    let child = sandbox
+        .acct()
+        .args(["exec", "--each", "root,testing", "--", "sh", "-c", BARRIER])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_file(&sandbox.work.join("root.arrived"));
+    assert!(
+        !sandbox.work.join("testing.arrived").exists(),
+        "testing started while root ran"
+    );
+    std::fs::write(sandbox.root.join("alone"), "").unwrap();
+    let out = output_within(child, Duration::from_secs(300));
     assert_status(&out, 4);
-    assert!(stdout(&out).contains("[root]    alone"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "[root]    alone");
 }
 
 /// Commands side by side are often the AWS CLI, which in a new home races
@@ -172,36 +207,107 @@ fn parallel_aws_clis_in_a_new_home_land_in_their_stages() {
     }
 }
 
+/// `acct exec --each root,testing`, one at a time, each stage `script`
+/// (which says `started`, then runs for 600 s); `signals` sent to acct once
+/// root's command has started. The bound is a hang guard: acct stops the
+/// run long before any stage would end by itself.
+fn stopped_by(sandbox: &Sandbox, script: &str, signals: &[Signal]) -> std::process::Output {
+    let mut child = start(
+        sandbox
+            .acct()
+            .args(["exec", "--each", "root,testing", "--parallel", "1", "--"])
+            .args(["sh", "-c", script]),
+    );
+    read_until(&mut child, "[root]    started");
+    for sig in signals {
+        kill(Pid::from_raw(child.id() as i32), *sig).unwrap();
+    }
+    output_within(child, Duration::from_secs(120))
+}
+
 #[test]
 fn an_interrupt_stops_every_stage_and_says_which_did_not_finish() {
     let sandbox = sandbox();
-    let mut child = sandbox
-        .acct()
-        .args(["exec", "--each", "root,testing", "--parallel", "1", "--"])
-        .args(["sh", "-c", "echo started; sleep 30"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 24];
-    stdout.read_exact(&mut first[..16]).unwrap(); // "[root]    started"
-    let started = Instant::now();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "the stages kept running"
-    );
+    let out = stopped_by(&sandbox, "echo started; sleep 600", &[Signal::SIGINT]);
     assert_eq!(out.status.code(), Some(130));
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(text.contains("did not finish: root, testing"), "{text}");
-    assert!(text.contains("testing  not started"), "{text}");
+    assert_contains(&text, "did not finish: root, testing");
+    assert_contains(&text, "testing  not started");
+}
+
+/// The summary row of `stage`: its words (stage, status, exit, time).
+#[track_caller]
+fn row<'e>(summary: &'e str, stage: &str) -> Vec<&'e str> {
+    summary
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|words| words.first() == Some(&stage))
+        .unwrap_or_else(|| panic!("no row for {stage} in\n{summary}"))
+}
+
+/// The README: SIGTERM and SIGHUP are acted on as Ctrl-C is: forwarded to
+/// the running stage (which they end: its row names them), no more stages
+/// start, acct exits 128+N.
+#[test]
+fn sigterm_and_sighup_stop_every_stage_as_an_interrupt_does() {
+    let sandbox = sandbox();
+    for (sig, status) in [(Signal::SIGTERM, 143), (Signal::SIGHUP, 129)] {
+        let out = stopped_by(&sandbox, "echo started; sleep 600", &[sig]);
+        assert_eq!(out.status.code(), Some(status), "{sig}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(row(&err, "root")[..3], ["root", "stopped", sig.as_str()]);
+        assert_eq!(row(&err, "testing")[1..3], ["not", "started"]);
+        assert_contains(
+            &err,
+            &format!("acct: interrupted ({sig}); did not finish: root, testing"),
+        );
+    }
+}
+
+/// A stage that ignores the forwarded signal is killed (SIGKILL after the
+/// grace, at once on a second signal); acct still exits 128+N of the signal
+/// it was sent.
+#[test]
+fn a_stage_that_ignores_the_signal_is_killed() {
+    let sandbox = sandbox();
+    let script = "trap '' TERM; echo started; sleep 600";
+    for signals in [&[Signal::SIGTERM][..], &[Signal::SIGTERM, Signal::SIGTERM]] {
+        let out = stopped_by(&sandbox, script, signals);
+        assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(row(&err, "root")[..3], ["root", "stopped", "SIGKILL"]);
+        assert_contains(&err, "did not finish: root, testing");
+    }
+}
+
+/// The README: the prefixes are coloured on a terminal (protected stages
+/// red), and plain with `NO_COLOR` (into a pipe: the tests above).
+#[test]
+fn prefixes_are_coloured_on_a_terminal_red_when_protected_and_plain_with_no_color() {
+    let sandbox = sandbox();
+    // A colour of its own for each stage in turn; red (31) for prod.
+    assert_coloured_unless_no_color(
+        &sandbox,
+        &[
+            "exec",
+            "--each",
+            "testing,prod,root",
+            "--yes",
+            "--",
+            "sh",
+            "-c",
+            "echo hi-$STAGE",
+        ],
+        "stage ",
+        &[
+            (
+                "\x1b[36m[testing] \x1b[0mhi-testing",
+                "[testing] hi-testing",
+            ),
+            ("\x1b[31m[prod]    \x1b[0mhi-prod", "[prod]    hi-prod"),
+            ("\x1b[33m[root]    \x1b[0mhi-root", "[root]    hi-root"),
+        ],
+    );
 }
 
 /// `acct exec --all` on a terminal, every stage saying its name.
@@ -215,9 +321,7 @@ fn spawn_all(sandbox: &Sandbox) -> expectrl::session::OsSession {
     }
     cmd.current_dir(&sandbox.work)
         .args(["exec", "--all", "--", "sh", "-c", "echo ran-$STAGE"]);
-    let mut s = expectrl::Session::spawn(cmd).unwrap();
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
-    s
+    pty(cmd, 20)
 }
 
 #[test]
@@ -227,18 +331,13 @@ fn protected_stages_are_confirmed_once_together() {
     let out = each(&sandbox, &["--all"], "echo ran");
     assert_status(&out, 1);
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("prod, audit are protected"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "prod, audit are protected");
 
     // An answer naming only some of them, or one more: refused, nothing runs.
     for answer in ["prod", "audit", "prod,prod", "audit,prod,root"] {
         let mut s = spawn_all(&sandbox);
         expect(&mut s, "Type their names (prod,audit) to continue: ");
-        s.send_line(answer).unwrap();
-        let before = expect(&mut s, "confirmation did not match `prod,audit`");
+        let before = send_and_expect(&mut s, answer, "confirmation did not match `prod,audit`");
         assert!(!before.contains("ran-"), "{answer}: {before}");
         s.expect(expectrl::Eof).unwrap();
     }

@@ -7,36 +7,19 @@
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
 use expectrl::Expect;
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
 use crate::moto::{CALLER_ARN, Moto, aws_v2};
-use crate::shell::expect;
 use crate::util::*;
 
-fn start(cmd: &mut Command) -> Child {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-/// Reads `child`'s stdout until it holds `text`.
-fn read_until(child: &mut Child, text: &str) -> String {
-    let stdout = child.stdout.as_mut().unwrap();
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains(text) {
-        assert_eq!(stdout.read(&mut byte).unwrap(), 1, "ended before {text:?}");
-        seen.push(byte[0]);
-    }
-    String::from_utf8_lossy(&seen).into_owned()
-}
+/// The hang guard: far longer than any run here takes, far shorter than
+/// the 600 s the commands would take if acct waited for them.
+const HANG: Duration = Duration::from_secs(120);
 
 /// The process is gone (a zombie no one reaped yet counts as gone).
 fn gone(pid: i32) -> bool {
@@ -57,24 +40,13 @@ struct Pids(Vec<i32>);
 
 impl Pids {
     fn read(sandbox: &Sandbox, files: &[&str]) -> Self {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        Pids(
-            files
-                .iter()
-                .map(|name| {
-                    let file = sandbox.work.join(name);
-                    loop {
-                        if let Ok(pid) = std::fs::read_to_string(&file) {
-                            if let Ok(pid) = pid.trim().parse() {
-                                return pid;
-                            }
-                        }
-                        assert!(Instant::now() < deadline, "{name} never written");
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                })
-                .collect(),
-        )
+        let pid = |name: &&str| {
+            let file = sandbox.work.join(name);
+            let read = || std::fs::read_to_string(&file).ok()?.trim().parse().ok();
+            wait_until(&format!("{name} never written"), HANG, || read().is_some());
+            read().unwrap()
+        };
+        Pids(files.iter().map(pid).collect())
     }
 }
 
@@ -89,29 +61,27 @@ impl Drop for Pids {
 #[test]
 fn a_background_process_holding_the_output_does_not_hold_up_the_stages() {
     let sandbox = Sandbox::staged(MEMBER);
-    let started = Instant::now();
-    let out = sandbox
-        .acct()
-        .args(["exec", "--each", "testing,root", "--"])
-        .args(["sh", "-c", "sleep 20 & echo $! > $STAGE.pid; echo started"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let _sleeps = Pids::read(&sandbox, &["testing.pid", "root.pid"]);
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "waited for the background sleep: {:?}",
-        started.elapsed()
+    let out = run_within(
+        sandbox
+            .acct()
+            .args(["exec", "--each", "testing,root", "--"])
+            .args(["sh", "-c", "sleep 600 & echo $! > $STAGE.pid; echo started"])
+            .stdin(Stdio::null()),
+        HANG,
     );
+    let sleeps = Pids::read(&sandbox, &["testing.pid", "root.pid"]);
+    for pid in &sleeps.0 {
+        assert!(!gone(*pid), "acct waited for the background sleep {pid}");
+    }
     assert_status(&out, 0);
     assert_text("[testing] started\n[root]    started\n", &stdout(&out));
     let err = stderr(&out);
     for stage in ["[testing] ", "[root]    "] {
-        assert!(
-            err.contains(&format!(
+        assert_contains(
+            &err,
+            &format!(
                 "{stage}acct: the command exited, but a background process it started still holds its output open"
-            )),
-            "{err}"
+            ),
         );
     }
 }
@@ -123,56 +93,62 @@ fn sigterm_while_a_background_process_holds_the_output_stops_at_once() {
         sandbox
             .acct()
             .args(["exec", "--each", "testing,root", "--"])
-            .args(["sh", "-c", "sleep 30 & echo $! > $STAGE.pid; echo started"]),
+            .args(["sh", "-c", "sleep 600 & echo $! > $STAGE.pid; echo started"]),
     );
     read_until(&mut child, "[testing] started");
     let sleeps = Pids::read(&sandbox, &["testing.pid"]);
-    let sent = Instant::now();
     kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        sent.elapsed() < Duration::from_secs(6),
-        "SIGTERM was not acted on: {:?}",
-        sent.elapsed()
-    );
+    // Acted on while the background sleep (600 s) still holds the output.
+    let out = output_within(child, HANG);
     assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("acct: interrupted (SIGTERM)"), "{err}");
+    assert_contains(&err, "acct: interrupted (SIGTERM)");
     // Forwarded to the stage's group, the background sleep included.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while !gone(sleeps.0[0]) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(
-        gone(sleeps.0[0]),
-        "the stage's background process still runs"
-    );
+    wait_until("the stage's background process still runs", HANG, || {
+        gone(sleeps.0[0])
+    });
 }
 
 /// SIGKILL to acct's whole process group (a CI cancel): the stages, in
 /// sessions of their own, die with acct (PR_SET_PDEATHSIG), and what they
-/// started too (the watcher).
+/// started too (the watcher). Also when acct is killed in the moment after
+/// it started a stage: here the stage stops acct (SIGSTOP) before it does
+/// anything else, so acct is killed before it could list the stage itself.
 #[test]
 fn sigkill_to_the_job_leaves_no_stage_running() {
     let sandbox = Sandbox::staged(MEMBER);
-    let mut cmd = sandbox.acct();
-    cmd.process_group(0)
-        .args(["exec", "--each", "testing,root", "--parallel", "2", "--"])
-        .args([
-            "sh",
-            "-c",
-            "sleep 30 & echo $! > $STAGE.child; echo $$ > $STAGE.pid; wait",
-        ]);
-    let mut child = start(&mut cmd);
-    let stages = Pids::read(
-        &sandbox,
-        &["testing.child", "root.child", "testing.pid", "root.pid"],
-    );
-    killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL).unwrap();
-    child.wait().unwrap();
-    std::thread::sleep(Duration::from_secs(2));
-    for pid in &stages.0 {
-        assert!(gone(*pid), "stage process {pid} outlived acct");
+    let script = "sleep 600 & echo $! > $STAGE.child; echo $$ > $STAGE.pid; wait";
+    for (stages, first, files) in [
+        (
+            "testing,root",
+            "",
+            &["testing.child", "root.child", "testing.pid", "root.pid"][..],
+        ),
+        (
+            "testing",
+            "kill -STOP $PPID; ",
+            &["testing.child", "testing.pid"],
+        ),
+    ] {
+        let mut cmd = sandbox.acct();
+        cmd.process_group(0)
+            .args(["exec", "--each", stages, "--parallel", "2", "--"])
+            .args(["sh", "-c", &format!("{first}{script}")]);
+        let mut child = start(&mut cmd);
+        let pids = Pids::read(&sandbox, files);
+        killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL).unwrap();
+        child.wait().unwrap();
+        // Each would run 600 s by itself.
+        for pid in &pids.0 {
+            wait_until(
+                &format!("{first}stage process {pid} outlived acct"),
+                HANG,
+                || gone(*pid),
+            );
+        }
+        for file in files {
+            std::fs::remove_file(sandbox.work.join(file)).unwrap();
+        }
     }
 }
 
@@ -188,8 +164,7 @@ fn a_stage_that_reads_the_terminal_is_never_left_stopped() {
             "-c",
             "if read x </dev/tty; then echo read; else echo no-terminal; fi",
         ]);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut s = pty(cmd, 20);
     expect(&mut s, "[testing] no-terminal");
     expect(&mut s, "[root]    no-terminal");
     expect(&mut s, "root     ok");
@@ -215,8 +190,7 @@ fn per_role_mfa_codes_are_asked_stage_by_stage_before_any_command_runs() {
         .args(["exec", "--each", "testing,root", "--"])
         .arg(aws_v2())
         .args(CALLER_ARN);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(60)));
+    let mut s = pty(cmd, 60);
     for stage in ["testing", "root"] {
         expect(
             &mut s,
@@ -243,14 +217,12 @@ fn per_role_mfa_without_a_terminal_is_refused_at_once() {
     let sandbox = per_role_estate();
     let mut cmd = sandbox.acct();
     without_terminal(&mut cmd).args(["exec", "--each", "testing,root", "--", "touch", "ran"]);
-    let started = Instant::now();
-    let out = cmd.output().unwrap();
-    assert!(started.elapsed() < Duration::from_secs(10));
+    let out = run_within(&mut cmd, HANG);
     assert_status(&out, 1);
     let err = stderr(&out);
-    assert!(
-        err.contains("testing, root would ask for an MFA code (mfa_serial without mfa_session), and there is no terminal to ask it on; nothing was run"),
-        "{err}"
+    assert_contains(
+        &err,
+        "testing, root would ask for an MFA code (mfa_serial without mfa_session), and there is no terminal to ask it on; nothing was run",
     );
     assert!(
         err.contains("mfa_session = true") && err.contains("acct login"),
@@ -370,7 +342,7 @@ fn the_summary_is_a_table_and_json_for_scripts() {
         .output()
         .unwrap();
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("nothing was run"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "nothing was run");
     assert!(!sandbox.work.join("ran").exists());
 }
 
@@ -387,10 +359,10 @@ fn fail_fast_starts_nothing_after_the_first_failure() {
     assert_status(&out, 5);
     assert_text("[root]    ran\n[testing] ran\n", &stdout(&out));
     let err = stderr(&out);
-    assert!(err.contains("prod     not started"), "{err}");
-    assert!(
-        err.contains("acct: --fail-fast: testing failed, so these did not start: prod"),
-        "{err}"
+    assert_contains(&err, "prod     not started");
+    assert_contains(
+        &err,
+        "acct: --fail-fast: testing failed, so these did not start: prod",
     );
     // One stage is no run of many: the options are refused there.
     for option in [&["--fail-fast"][..], &["--summary-json", "s.json"]] {
@@ -402,10 +374,6 @@ fn fail_fast_starts_nothing_after_the_first_failure() {
             .output()
             .unwrap();
         assert_status(&out, 2);
-        assert!(
-            stderr(&out).contains("cannot be used with"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "cannot be used with");
     }
 }

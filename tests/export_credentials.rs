@@ -41,28 +41,15 @@ fn get<'e>(env: &'e [(String, String)], name: &str) -> Option<&'e str> {
 
 /// Who the exported keys are, asked with nothing but those keys.
 fn identity_of_keys(sandbox: &Sandbox, moto: &Moto, env: &[(String, String)]) -> serde_json::Value {
-    let mut cmd = sandbox.command(aws_v2());
-    moto.configure(&mut cmd);
-    for name in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-    ] {
-        cmd.env(name, get(env, name).unwrap());
-    }
-    let out = cmd
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--output",
-            "json",
-            "--region",
-            "us-west-2",
-        ])
-        .output()
-        .unwrap();
-    assert_status(&out, 0);
-    serde_json::from_slice(&out.stdout).unwrap()
+    let key = |name: &str| get(env, name).unwrap();
+    moto.identity_of(
+        sandbox,
+        [
+            key("AWS_ACCESS_KEY_ID"),
+            key("AWS_SECRET_ACCESS_KEY"),
+            key("AWS_SESSION_TOKEN"),
+        ],
+    )
 }
 
 #[test]

@@ -76,7 +76,7 @@ fn assert_refused(sandbox: &Sandbox, cmd: Command, needle: &str, fix: &str) {
     assert!(out.stdout.is_empty(), "the command ran: {}", stdout(&out));
     assert!(err.contains(needle), "no `{needle}` in: {err}");
     assert!(err.contains(fix), "no fix `{fix}` in: {err}");
-    assert!(err.contains("nothing was run"), "{err}");
+    assert_contains(&err, "nothing was run");
     let _ = sandbox;
 }
 
@@ -144,10 +144,7 @@ fn a_block_written_by_another_config_of_the_namespace_refuses_the_stage() {
     let out = sandbox.run(&["exec", "--yes", STAGE, "--", "true"]);
     assert_status(&out, 1);
     let err = stderr(&out);
-    assert!(
-        err.contains("role_arn=arn:aws:iam::126450723953:role/deployer"),
-        "{err}"
-    );
+    assert_contains(&err, "role_arn=arn:aws:iam::126450723953:role/deployer");
 }
 
 /// Case 1: `mfa_process` added to an MFA-session estate without `--write`:
@@ -168,8 +165,8 @@ fn a_session_profile_without_the_new_mfa_process_refuses_the_stage() {
     let out = sandbox.run(&["exec", "--yes", STAGE, "--", "true"]);
     assert_status(&out, 1);
     let err = stderr(&out);
-    assert!(err.contains("profile `cpco-mfa`"), "{err}");
-    assert!(err.contains("--mfa-process"), "{err}");
+    assert_contains(&err, "profile `cpco-mfa`");
+    assert_contains(&err, "--mfa-process");
 }
 
 /// Case 2: a `[cpco-testing-admin]` section of the shared credentials file
@@ -285,7 +282,7 @@ fn console_refuses_a_shadowed_stage() {
             stdout(&out)
         );
         let err = stderr(&out);
-        assert!(err.contains("no console was opened"), "{err}");
+        assert_contains(&err, "no console was opened");
         assert!(err.contains(DELETE), "{err}");
     }
 }

@@ -504,6 +504,14 @@ struct Terraform {
 }
 
 impl Terraform {
+    /// `case` checked with Terraform (SKIPPED when it or its providers are
+    /// missing).
+    fn check_or_skip(test: &str, case: Case) {
+        if let Some(terraform) = Terraform::init(test) {
+            terraform.check_case(case);
+        }
+    }
+
     /// `None` after a SKIPPED line when terraform or its providers are
     /// missing.
     fn init(test: &str) -> Option<Self> {
@@ -596,24 +604,20 @@ impl Terraform {
 /// Terraform runs as the CI role.
 #[test]
 fn terraform_runs_as_the_stage_role_despite_a_web_identity() {
-    let Some(terraform) =
-        Terraform::init("terraform_runs_as_the_stage_role_despite_a_web_identity")
-    else {
-        return;
-    };
-    terraform.check_case(Case::WebIdentity);
+    Terraform::check_or_skip(
+        "terraform_runs_as_the_stage_role_despite_a_web_identity",
+        Case::WebIdentity,
+    );
 }
 
 /// AWS_ACCESS_KEY and AWS_SECRET_KEY, the names the Go SDK reads beside the
 /// modern ones: without acct Terraform runs as those keys.
 #[test]
 fn terraform_runs_as_the_stage_role_despite_legacy_key_names() {
-    let Some(terraform) =
-        Terraform::init("terraform_runs_as_the_stage_role_despite_legacy_key_names")
-    else {
-        return;
-    };
-    terraform.check_case(Case::LegacyKeys);
+    Terraform::check_or_skip(
+        "terraform_runs_as_the_stage_role_despite_legacy_key_names",
+        Case::LegacyKeys,
+    );
 }
 
 /// Everything a CI runner may carry at once, modern keys included: in the
@@ -660,11 +664,7 @@ fn keys_of_the_stage_profile_in_the_credentials_file_are_refused() {
     let refused = |sandbox: &Sandbox| {
         let out = in_stage(sandbox, &[], Path::new("true")).output().unwrap();
         assert_status(&out, 1);
-        assert!(
-            stderr(&out).contains("delete that section"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "delete that section");
     };
     let (proxy, server) = (Moto::shared_proxy(), Moto::shared_server());
     for (aws, moto, which) in [

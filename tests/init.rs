@@ -2,55 +2,44 @@
 //! one that acct accepts and renders; an existing file is never replaced
 //! without `--force`.
 
-use std::time::Duration;
-
-use expectrl::Expect;
-
 use crate::util::*;
 
-const MEMBER_OPTIONS: [&str; 12] = [
-    "init",
-    "--namespace",
-    "cpco",
-    "--region",
-    "us-west-2",
-    "--topology",
-    "member",
-    "--root-account",
-    "323330167063",
-    "--stages",
-    "root,dev,prod",
-    "--account=prod=210987654321",
-];
+/// A member estate: root, dev in the root account, prod in its own.
+fn member_options() -> Vec<&'static str> {
+    let mut options = init_options("member", "root,dev,prod");
+    options.push("--account=prod=210987654321");
+    options
+}
 
-const MEMBER_PROFILES: &str = "\
-[profile cpco-root-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco
-
-[profile cpco-dev-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco
-
-[profile cpco-prod-admin]
-region=us-west-2
-role_arn=arn:aws:iam::210987654321:role/cpco-prod-admin
-source_profile=cpco
-";
+/// What `member_options` renders: dev in the root account, with the root's
+/// role.
+fn member_profiles() -> String {
+    let role = |stage: &str, role_arn: &str| {
+        role_profile(
+            &format!("cpco-{stage}-admin"),
+            "us-west-2",
+            role_arn,
+            "cpco",
+        )
+    };
+    profiles(&[
+        role("root", "arn:aws:iam::323330167063:role/cpco-root-admin"),
+        role("dev", "arn:aws:iam::323330167063:role/cpco-root-admin"),
+        role("prod", "arn:aws:iam::210987654321:role/cpco-prod-admin"),
+    ])
+}
 
 #[test]
 fn init_with_options_writes_a_config_that_renders() {
     let sandbox = Sandbox::new();
-    let out = sandbox.run(&MEMBER_OPTIONS);
+    let out = sandbox.run(&member_options());
     assert_status(&out, 0);
-    assert!(stderr(&out).contains("wrote"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "wrote");
     assert!(sandbox.user_config().is_file());
 
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    assert_text(MEMBER_PROFILES, &stdout(&out));
+    assert_text(&member_profiles(), &stdout(&out));
 }
 
 /// The MFA answers and the protected stages as options; `--config FILE`
@@ -60,22 +49,12 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
     let sandbox = Sandbox::new();
     let file = sandbox.root.join("estates/cpco.toml");
     let mut args = vec!["--config", file.to_str().unwrap()];
-    args.extend(MEMBER_OPTIONS);
-    args.extend([
-        "--source-profile",
-        "me",
-        "--mfa-serial",
-        "GAHT12345678",
-        "--protected",
-        "dev,prod",
-    ]);
+    args.extend(member_options());
+    args.extend("--source-profile me --mfa-serial GAHT12345678 --protected dev,prod".split(' '));
     let out = sandbox.run(&args);
     assert_status(&out, 0);
     let said = stderr(&out);
-    assert!(
-        said.contains(&format!("`acct --config {} list`", file.display())),
-        "{said}"
-    );
+    assert_contains(&said, &format!("`acct --config {} list`", file.display()));
     assert!(
         !sandbox.user_config().exists(),
         "--config is the file written"
@@ -101,11 +80,11 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
     // The same account for two stages is refused, nothing written.
     let again = sandbox.root.join("estates/again.toml");
     let mut args = vec!["--config", again.to_str().unwrap()];
-    args.extend(MEMBER_OPTIONS);
+    args.extend(member_options());
     args.push("--account=dev=210987654321");
     let out = sandbox.run(&args);
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("already stage `"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "already stage `");
     assert!(!again.exists());
 }
 
@@ -113,18 +92,18 @@ fn init_options_carry_the_mfa_device_session_and_protected_stages() {
 fn init_never_replaces_a_file_without_force() {
     let sandbox = Sandbox::with_config("# my own config, half written\nnamespace = \"x\n");
     let before = std::fs::read(sandbox.user_config()).unwrap();
-    let out = sandbox.run(&MEMBER_OPTIONS);
+    let out = sandbox.run(&member_options());
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "already exists");
+    assert_contains(&stderr(&out), "--force");
     assert_eq!(before, std::fs::read(sandbox.user_config()).unwrap());
 
-    let mut forced = MEMBER_OPTIONS.to_vec();
+    let mut forced = member_options();
     forced.push("--force");
     let out = sandbox.run(&forced);
     assert_status(&out, 0);
     let out = sandbox.run(&["aws-config"]);
-    assert_text(MEMBER_PROFILES, &stdout(&out));
+    assert_text(&member_profiles(), &stdout(&out));
 }
 
 #[test]
@@ -135,7 +114,7 @@ fn init_force_on_a_symlinked_config_updates_the_real_file_and_keeps_the_link() {
     let real = sandbox.write("dotfiles/acct/config.toml", "# old\n");
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
     std::os::unix::fs::symlink(&real, sandbox.user_config()).unwrap();
-    let mut forced = MEMBER_OPTIONS.to_vec();
+    let mut forced = member_options();
     forced.push("--force");
     assert_status(&sandbox.run(&forced), 0);
     let link = std::fs::symlink_metadata(sandbox.user_config()).unwrap();
@@ -164,12 +143,12 @@ fn init_refuses_bad_answers_and_writes_nothing() {
     let sandbox = Sandbox::new();
     let target = sandbox.root.join("elsewhere/acct.toml");
     let path = target.to_str().unwrap();
-    let mut args = MEMBER_OPTIONS.to_vec();
+    let mut args = member_options();
     args.extend(["--path", path, "--account", "qa=123456789012"]);
     let out = sandbox.run(&args);
     assert_status(&out, 2);
-    assert!(stderr(&out).contains("not in --stages"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("fix: "), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "not in --stages");
+    assert_contains(&stderr(&out), "fix: ");
     assert!(!target.exists());
 
     // Without a terminal to ask on, every answer must be an option.
@@ -180,51 +159,39 @@ fn init_refuses_bad_answers_and_writes_nothing() {
         .output()
         .unwrap();
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains("--namespace, --region"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "--namespace, --region");
     assert!(!target.exists());
 }
 
 #[test]
 fn init_asks_on_a_terminal_and_writes_a_valid_config() {
     let sandbox = Sandbox::new();
-    let mut session = expectrl::Session::spawn({
-        let mut cmd = sandbox.acct();
-        cmd.arg("init");
-        cmd
-    })
-    .expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    for (question, answer) in [
-        ("Sign-in [iam]: ", ""),
-        ("Layout [single]: ", "organization"),
-        ("Namespace", "Cpco"),
-        ("Namespace", "cpco"),
-        // A region a typo away from a known one is asked again right here.
-        ("Default region [us-east-1]: ", "eu-wset-1"),
-        ("Default region [us-east-1]: ", "eu-west-1"),
-        ("Root account id", "323330167063"),
-        ("Stage names", "dev, prod"),
-        ("Account id of `dev`", ""),
-        // The root's account for prod: refused at its prompt.
-        ("Account id of `prod`", "323330167063"),
-        ("already stage `root`'s", "210987654321"),
-        (
-            "Source profile (the one with your long-lived keys) [cpco]: ",
-            "",
-        ),
-        ("MFA device", "arn:aws:iam::323330167063:mfa/me"),
-        ("One MFA session for every stage and client", ""),
-        // prod is offered as protected.
-        ("comma separated [prod]: ", ""),
-    ] {
-        session.expect(question).unwrap();
-        session.send_line(answer).unwrap();
-    }
-    session.expect("wrote").unwrap();
+    init_on_a_terminal(
+        &sandbox,
+        &[
+            ("Sign-in [iam]: ", ""),
+            ("Layout [single]: ", "organization"),
+            ("Namespace", "Cpco"),
+            ("Namespace", "cpco"),
+            // A region a typo away from a known one is asked again right here.
+            ("Default region [us-east-1]: ", "eu-wset-1"),
+            ("Default region [us-east-1]: ", "eu-west-1"),
+            ("Root account id", "323330167063"),
+            ("Stage names", "dev, prod"),
+            ("Account id of `dev`", ""),
+            // The root's account for prod: refused at its prompt.
+            ("Account id of `prod`", "323330167063"),
+            ("already stage `root`'s", "210987654321"),
+            (
+                "Source profile (the one with your long-lived keys) [cpco]: ",
+                "",
+            ),
+            ("MFA device", "arn:aws:iam::323330167063:mfa/me"),
+            ("One MFA session for every stage and client", ""),
+            // prod is offered as protected.
+            ("comma separated [prod]: ", ""),
+        ],
+    );
     let written = std::fs::read_to_string(sandbox.user_config()).unwrap();
     for line in [
         "mfa_serial = \"arn:aws:iam::323330167063:mfa/me\"\n",

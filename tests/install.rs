@@ -46,12 +46,8 @@ fn install_twice_then_uninstall_leaves_what_was_there_before() {
     for _ in 0..2 {
         let out = install_sh(&sandbox, &args);
         assert_status(&out, 0);
-        assert!(
-            stdout(&out).contains(&format!("{bin_s} is not on your PATH")),
-            "{}",
-            stdout(&out)
-        );
-        assert!(stdout(&out).contains("fish_add_path"), "{}", stdout(&out));
+        assert_contains(&stdout(&out), &format!("{bin_s} is not on your PATH"));
+        assert_contains(&stdout(&out), "fish_add_path");
     }
 
     let installed = bin.join("acct");
@@ -87,7 +83,7 @@ fn install_twice_then_uninstall_leaves_what_was_there_before() {
 
     let out = install_sh(&sandbox, &["--uninstall", "--prefix", prefix_s]);
     assert_status(&out, 1);
-    assert!(stderr(&out).contains("fix: "), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "fix: ");
 }
 
 #[test]
@@ -100,11 +96,7 @@ fn install_sh_has_help_and_refuses_unknown_options() {
     }
     let out = install_sh(&sandbox, &["--bindir", "x"]);
     assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("unknown option: --bindir"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "unknown option: --bindir");
 }
 
 #[test]
@@ -138,6 +130,6 @@ fn the_readmes_first_command_works_on_an_empty_home() {
         .output()
         .unwrap();
     assert_status(&out, 0);
-    assert!(stdout(&out).contains("testing"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "testing");
     assert!(tree(&sandbox.home).is_empty(), "{:?}", tree(&sandbox.home));
 }

@@ -31,7 +31,7 @@ fn list_shows_resolved_stages_and_marks_the_active_one() {
         .output()
         .unwrap();
     assert_status(&out, 0);
-    assert!(!stdout(&out).contains("* "), "{}", stdout(&out));
+    assert_lacks(&stdout(&out), "* ");
 }
 
 #[test]

@@ -115,11 +115,7 @@ fn bidi_overrides_and_isolates_are_refused_in_prompt_format() {
     let out = sandbox.run(&["list"]);
     assert_status(&out, 2);
     assert_printable("a label", &out.stderr);
-    assert!(
-        stderr(&out).contains("not a valid label value"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "not a valid label value");
 }
 
 #[test]
@@ -153,7 +149,7 @@ fn a_directory_named_as_the_config_is_called_a_directory() {
     );
     // A missing file is still called missing.
     let out = sandbox.run(&["-c", "missing.toml", "list"]);
-    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "does not exist");
 }
 
 /// There is no SPEC in the repository: a message says what the rule is.
@@ -164,7 +160,7 @@ fn no_message_refers_to_a_spec() {
     ));
     let out = sandbox.run(&["list"]);
     assert_status(&out, 2);
-    assert!(!stderr(&out).contains("SPEC"), "{}", stderr(&out));
+    assert_lacks(&stderr(&out), "SPEC");
 
     let mut strings = Vec::new();
     let mut dirs = vec![repo_file("src")];
@@ -240,7 +236,7 @@ fn env_refusals_say_what_acct_does_with_the_name() {
 fn as_root_or_skip(test: &str) -> bool {
     let root = nix::unistd::geteuid().is_root() && Path::new("/usr/bin/setpriv").is_file();
     if !root {
-        eprintln!("SKIPPED: {test} needs root and setpriv to play another user");
+        crate::tools::skipped(test, "needs root and /usr/bin/setpriv to play another user");
     }
     root
 }
@@ -278,7 +274,7 @@ fn failures_on_a_read_only_aws_directory_carry_a_fix() {
     assert_status(&out, 1);
     let err = stderr(&out);
     assert!(err.starts_with("acct: "), "{err}");
-    assert!(err.contains("Permission denied"), "{err}");
+    assert_contains(&err, "Permission denied");
     assert!(
         err.lines().any(|l| l.starts_with("  fix: ") && l.len() > 7),
         "no fix line: {err}"
@@ -316,8 +312,8 @@ fn another_users_acct_toml_in_a_shared_directory_is_skipped_with_one_warning() {
         ),
         &stderr(&out),
     );
-    assert!(stdout(&out).contains("testing"), "{}", stdout(&out));
-    assert!(!stdout(&out).contains("prod"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "testing");
+    assert_lacks(&stdout(&out), "prod");
 
     // Completion says nothing, and offers the user config's stages.
     let out = sandbox
@@ -329,16 +325,12 @@ fn another_users_acct_toml_in_a_shared_directory_is_skipped_with_one_warning() {
         .unwrap();
     assert_status(&out, 0);
     assert_text("", &stderr(&out));
-    assert!(stdout(&out).contains("testing\t"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "testing\t");
 
     // Named with --config, it is still refused: you asked for that file.
     let out = run(&["-c", theirs.to_str().unwrap(), "list"]);
     assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("owned by user id 65534"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "owned by user id 65534");
 }
 
 /// doctor's report names paths and profiles: none of them reaches the
@@ -354,7 +346,7 @@ fn doctor_never_prints_an_escape_sequence_from_a_path() {
         .arg("doctor")
         .output()
         .unwrap();
-    assert!(stdout(&out).contains("config: "), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "config: ");
     assert_printable("doctor's stdout", &out.stdout);
     assert_printable("doctor's stderr", &out.stderr);
 }

@@ -27,7 +27,7 @@
 //! AWS CLI's own role cache removed before each client run, so every run
 //! really asks `acct mfa-session` for the source credentials.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -140,13 +140,28 @@ esac
             fake = if sts == Sts::Fake { "yes" } else { "no" },
         );
         executable(&self.tools.join("aws"), &wrapper);
-        // The mfa_process: counts, takes a moment (so concurrent callers
-        // overlap), prints the code.
+        // The mfa_process: counts, and prints the code. When a test names
+        // how many callers it starts (`callers`), it first waits until that
+        // many have started (each leaves a file in `started`), so they all
+        // overlap the one asking, however fast the machine. The loop's
+        // bound (5 minutes) only keeps a broken run from hanging.
         executable(
             &self.tools.join("mfa-code"),
             &format!(
-                "#!/bin/sh\necho \"$$\" >> '{}'\nsleep 0.3\necho 123456\n",
-                codes.display()
+                r#"#!/bin/sh
+echo "$$" >> '{codes}'
+if [ -e '{callers}' ]; then
+  want=$(cat '{callers}'); i=0
+  until [ "$(ls '{started}' | wc -l)" -ge "$want" ]; do
+    i=$((i+1)); [ $i -lt 6000 ] || {{ echo "mfa-code: not $want callers in 5 minutes" >&2; exit 1; }}
+    sleep 0.05
+  done
+fi
+echo 123456
+"#,
+                codes = codes.display(),
+                callers = self.callers_file().display(),
+                started = self.started_dir().display(),
             ),
         );
     }
@@ -218,12 +233,27 @@ esac
             .to_string()
     }
 
+    /// How many callers `mfa-code` waits for, when a test says.
+    fn callers_file(&self) -> PathBuf {
+        self.sandbox.root.join("callers")
+    }
+
+    /// Where each of those callers leaves a file as it starts.
+    fn started_dir(&self) -> PathBuf {
+        self.sandbox.root.join("started")
+    }
+
     /// What an SDK does inside `acct exec`: the line run by `sh -c` with
     /// the SDK's environment (the stage's region) and no terminal.
     fn sdk_call(&self) -> Command {
+        self.sdk_call_line(&self.credential_process())
+    }
+
+    /// `sdk_call` with `line` run by `sh -c` instead.
+    fn sdk_call_line(&self, line: &str) -> Command {
         let mut cmd = self.command("sh");
         cmd.arg("-c")
-            .arg(self.credential_process())
+            .arg(line)
             .env("AWS_REGION", "us-west-2")
             .env("AWS_DEFAULT_REGION", "us-west-2");
         if let Some(server) = &self.server {
@@ -231,6 +261,22 @@ esac
         }
         without_terminal(&mut cmd);
         cmd
+    }
+
+    /// An SDK's call that has to start session number `n` (what the cache
+    /// held is not served): a new code asked, the new session's key served.
+    #[track_caller]
+    fn call_starting_session(&self, n: usize, what: &str) -> Output {
+        let out = output(&mut self.sdk_call());
+        assert_no_panic(&out, what);
+        assert_status(&out, 0);
+        assert_eq!(self.codes(), n, "{what}: a new code");
+        assert_eq!(
+            access_key(&stdout(&out)),
+            format!("ASIAFAKESESSION{n:05}"),
+            "{what}: the new session is served"
+        );
+        out
     }
 
     fn codes(&self) -> usize {
@@ -295,37 +341,7 @@ fn mode(path: &Path) -> u32 {
 /// nothing here may hang.
 #[track_caller]
 fn output(cmd: &mut Command) -> Output {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let pipe = |mut p: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = p.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    let out = pipe(Box::new(child.stdout.take().unwrap()));
-    let err = pipe(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} hung: killed after 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
+    run_within(cmd, Duration::from_secs(120))
 }
 
 /// The session JSON an SDK reads: its keys and expiry.
@@ -459,6 +475,19 @@ impl Estate {
 /// The stage's role: `(stage, account, role name)`.
 type Expected = (&'static str, &'static str, &'static str);
 
+/// `cmd`, with no terminal, ran as the stage's role.
+#[track_caller]
+fn assert_runs_as(cmd: &mut Command, expected: Expected, what: &str) {
+    assert_ran_as(&output(without_terminal(cmd)), expected, what);
+}
+
+/// The run succeeded and printed only the ARN of the stage's role.
+#[track_caller]
+fn assert_ran_as(out: &Output, expected: Expected, what: &str) {
+    assert_status(out, 0);
+    assert_lands(&stdout(out), expected, what);
+}
+
 #[track_caller]
 fn assert_lands(arn: &str, (stage, account, role): Expected, what: &str) {
     let prefix = format!("arn:aws:sts::{account}:assumed-role/{role}/");
@@ -473,12 +502,8 @@ fn assert_lands(arn: &str, (stage, account, role): Expected, what: &str) {
 /// start a session once; the CLI v1 cannot yet, see the known bugs at the
 /// end), one prompt; then with no terminal, nothing asked and every run
 /// in its stage's role; after `acct logout`, acct's message and no run.
-fn one_code_for_every_stage_and_client(
-    test: &str,
-    layout: &str,
-    stages: &[Expected],
-    first: Client,
-) {
+fn one_code_everywhere(name: &str, layout: &str, stages: &[Expected], first: Client) {
+    let test = &format!("{name}_one_code_for_every_stage_and_client");
     let estate = Estate::new(layout, Sts::V2, false, 0);
     let mut clients = vec![Client::CliV2, Client::CliV1, Client::Boto3];
     if tools::terraform_or_skip(test).is_some() {
@@ -486,10 +511,7 @@ fn one_code_for_every_stage_and_client(
             clients.push(Client::Terraform);
             estate.terraform_init();
         } else {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: {test}: Terraform part, no providers at /opt/tf-plugins"
-            );
+            tools::skipped(test, "the Terraform part: no providers at /opt/tf-plugins");
         }
     }
     if let Some(at) = clients.iter().position(|c| *c == first) {
@@ -503,7 +525,7 @@ fn one_code_for_every_stage_and_client(
         stages.len(),
         "{config}"
     );
-    assert!(!config.contains("mfa_serial="), "{config}");
+    assert_lacks(&config, "mfa_serial=");
 
     // On a terminal: every client in every stage, in one sh.
     let out = estate.sandbox.root.join("out");
@@ -523,8 +545,7 @@ fn one_code_for_every_stage_and_client(
     script.push_str("printf 'ALL%s\\n' DONE\n");
     let mut cmd = estate.command("sh");
     cmd.arg("-c").arg(&script);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(600)));
+    let mut session = pty(cmd, 600);
     let mut prompts = Vec::new();
     loop {
         let found = session
@@ -621,11 +642,7 @@ fn after_logout(
 ) {
     let ended = estate.run(&["logout"]);
     assert_status(&ended, 0);
-    assert!(
-        stderr(&ended).contains("ended the MFA session of cpco"),
-        "{}",
-        stderr(&ended)
-    );
+    assert_contains(&stderr(&ended), "ended the MFA session of cpco");
     assert!(
         entries(&estate.sessions_dir())
             .iter()
@@ -660,30 +677,24 @@ fn after_logout(
     );
 }
 
+/// The root stage's role, in every layout.
+const ROOT_ROLE: Expected = ("root", "323330167063", "cpco-root-admin");
+/// testing's role in each layout: the organization's access role, the
+/// root's role (single), its own admin role (member).
+const ORGANIZATION_TESTING: Expected = ("testing", "126450723953", "OrganizationAccountAccessRole");
+const SINGLE_TESTING: Expected = ("testing", "323330167063", "cpco-root-admin");
+const MEMBER_TESTING: Expected = ("testing", "126450723953", "cpco-testing-admin");
+
 #[test]
 fn organization_one_code_for_every_stage_and_client() {
-    one_code_for_every_stage_and_client(
-        "organization_one_code_for_every_stage_and_client",
-        ORGANIZATION,
-        &[
-            ("testing", "126450723953", "OrganizationAccountAccessRole"),
-            ("root", "323330167063", "cpco-root-admin"),
-        ],
-        Client::CliV2,
-    );
+    let roles = [ORGANIZATION_TESTING, ROOT_ROLE];
+    one_code_everywhere("organization", ORGANIZATION, &roles, Client::CliV2);
 }
 
 #[test]
 fn single_one_code_for_every_stage_and_client() {
-    one_code_for_every_stage_and_client(
-        "single_one_code_for_every_stage_and_client",
-        SINGLE,
-        &[
-            ("testing", "323330167063", "cpco-root-admin"),
-            ("root", "323330167063", "cpco-root-admin"),
-        ],
-        Client::Boto3,
-    );
+    let roles = [SINGLE_TESTING, ROOT_ROLE];
+    one_code_everywhere("single", SINGLE, &roles, Client::Boto3);
 }
 
 /// Terraform first where it is: the Go SDK starts the session, asking on
@@ -695,16 +706,13 @@ fn member_one_code_for_every_stage_and_client() {
     } else {
         Client::Boto3
     };
-    one_code_for_every_stage_and_client(
-        "member_one_code_for_every_stage_and_client",
-        MEMBER,
-        &[
-            ("root", "323330167063", "cpco-root-admin"),
-            ("testing", "126450723953", "cpco-testing-admin"),
-            ("prod", "010987654321", "cpco-prod-admin"),
-        ],
-        first,
-    );
+    let testing = MEMBER_TESTING;
+    let roles = [
+        ROOT_ROLE,
+        testing,
+        ("prod", "010987654321", "cpco-prod-admin"),
+    ];
+    one_code_everywhere("member", MEMBER, &roles, first);
 }
 
 // ---------------------------------------------------------------------------
@@ -714,10 +722,15 @@ fn twelve_concurrent_first_uses(sts: Sts) {
     let estate = Estate::new(MEMBER, sts, true, 0);
     let line = estate.credential_process();
     assert!(line.contains("--aws-cli '"), "aws_cli quoted: {line}");
+    // The one caller that asks for the code holds it until all twelve have
+    // started: they overlap.
+    std::fs::create_dir(estate.started_dir()).unwrap();
+    std::fs::write(estate.callers_file(), "12").unwrap();
+    let marked = format!("touch '{}'/$$; {line}", estate.started_dir().display());
     let children: Vec<_> = (0..12)
         .map(|_| {
             estate
-                .sdk_call()
+                .sdk_call_line(&marked)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -856,7 +869,7 @@ fn a_session_directory_others_can_use_is_refused() {
         "{}",
         stderr(&out)
     );
-    assert!(stderr(&out).contains("fix:"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "fix:");
     assert!(stdout(&out).is_empty());
     assert_eq!(
         estate.codes(),
@@ -874,19 +887,12 @@ fn a_session_file_others_can_read_is_never_served_nor_kept() {
     let mut asked = 1;
     for others in [0o644, 0o640, 0o604, 0o620, 0o602, 0o660] {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(others)).unwrap();
-        let out = output(&mut estate.sdk_call());
-        assert_status(&out, 0);
         asked += 1;
+        let out = estate.call_starting_session(asked, &format!("mode {others:o}"));
         assert!(
             stderr(&out).contains("warning") && stderr(&out).contains("others may read"),
             "mode {others:o}: {}",
             stderr(&out)
-        );
-        assert_eq!(estate.codes(), asked, "mode {others:o}: a new session");
-        assert_eq!(
-            access_key(&stdout(&out)),
-            format!("ASIAFAKESESSION{asked:05}"),
-            "mode {others:o}: the new session is served"
         );
         // The new session is private again, and so served warm after.
         assert_eq!(
@@ -905,11 +911,10 @@ fn a_session_file_others_can_read_is_never_served_nor_kept() {
 /// served, and the new session is ours again.
 #[test]
 fn a_session_file_of_another_user_is_never_served_nor_kept() {
-    if !nix::unistd::geteuid().is_root() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: a_session_file_of_another_user_is_never_served_nor_kept: needs root to chown"
-        );
+    if !tools::root_or_skip(
+        "a_session_file_of_another_user_is_never_served_nor_kept",
+        "to chown",
+    ) {
         return;
     }
     let estate = Estate::new(ORGANIZATION, Sts::Fake, true, 0);
@@ -923,7 +928,7 @@ fn a_session_file_of_another_user_is_never_served_nor_kept() {
     .unwrap();
     let out = output(&mut estate.sdk_call());
     assert_status(&out, 0);
-    assert!(stderr(&out).contains("not yours"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "not yours");
     assert_eq!(access_key(&stdout(&out)), "ASIAFAKESESSION00002");
     assert_eq!(
         std::fs::metadata(&file).unwrap().uid(),
@@ -975,14 +980,8 @@ fn an_expired_session_is_never_served() {
     for seconds in [-86_400, -60, 0, 120, 280] {
         let planted = planted_session("ASIAPLANTEDSESSION01", seconds);
         std::fs::write(&file, &planted).unwrap();
-        let out = output(&mut estate.sdk_call());
-        assert_status(&out, 0);
         asked += 1;
-        assert_eq!(estate.codes(), asked, "expiring in {seconds} s: a new code");
-        assert_eq!(
-            access_key(&stdout(&out)),
-            format!("ASIAFAKESESSION{asked:05}")
-        );
+        estate.call_starting_session(asked, &format!("expiring in {seconds} s"));
     }
     // The control: the same file with time left is served as it is.
     for seconds in [360, 3600] {
@@ -1044,16 +1043,8 @@ fn a_corrupt_session_file_is_a_fresh_ask_or_a_clear_error_never_a_panic() {
     let mut asked = 1;
     for (what, bytes) in &contents {
         std::fs::write(&file, bytes).unwrap();
-        let out = output(&mut estate.sdk_call());
-        assert_no_panic(&out, what);
-        assert_status(&out, 0);
         asked += 1;
-        assert_eq!(estate.codes(), asked, "{what}: a fresh ask");
-        assert_eq!(
-            access_key(&stdout(&out)),
-            format!("ASIAFAKESESSION{asked:05}"),
-            "{what}"
-        );
+        let out = estate.call_starting_session(asked, what);
         assert!(
             stderr(&out).contains("warning"),
             "{what}: said so: {}",
@@ -1065,35 +1056,27 @@ fn a_corrupt_session_file_is_a_fresh_ask_or_a_clear_error_never_a_panic() {
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir(&file).unwrap();
     let out = output(&mut estate.sdk_call());
-    assert_no_panic(&out, "a directory");
-    if out.status.success() {
-        session_json(&stdout(&out));
-    } else {
-        assert!(
-            stderr(&out).starts_with("acct: ") && stderr(&out).contains("fix:"),
-            "{}",
-            stderr(&out)
-        );
-        assert!(
-            stderr(&out).contains(&file.display().to_string()),
-            "{}",
-            stderr(&out)
-        );
+    if !served_or_said(&out, "a directory") {
+        assert_contains(&stderr(&out), &file.display().to_string());
     }
     let _ = std::fs::remove_dir(&file);
     let _ = std::fs::remove_file(&file);
     nix::unistd::mkfifo(&file, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
-    let out = output(&mut estate.sdk_call());
-    assert_no_panic(&out, "a FIFO");
+    served_or_said(&output(&mut estate.sdk_call()), "a FIFO");
+}
+
+/// A session served (whether the call succeeded), or else a clear error:
+/// acct's, with a fix. Never a panic.
+#[track_caller]
+fn served_or_said(out: &Output, what: &str) -> bool {
+    assert_no_panic(out, what);
     if out.status.success() {
-        session_json(&stdout(&out));
+        session_json(&stdout(out));
     } else {
-        assert!(
-            stderr(&out).starts_with("acct: ") && stderr(&out).contains("fix:"),
-            "{}",
-            stderr(&out)
-        );
+        let err = stderr(out);
+        assert!(err.starts_with("acct: ") && err.contains("fix:"), "{err}");
     }
+    out.status.success()
 }
 
 // ---------------------------------------------------------------------------
@@ -1103,94 +1086,25 @@ const HEAD: &str = "namespace = \"cpco\"\nregion = \"us-west-2\"\ntopology = \"s
 const SERIAL_LINE: &str = "mfa_serial = \"arn:aws:iam::323330167063:mfa/admin@example.com\"\n";
 const ROOT: &str = "\n[stages.root]\naccount_id = \"323330167063\"\n";
 
-/// (config's top-level lines after HEAD, the text the error points at,
-/// what it says, what the fix says)
-const SESSION_KEY_CASES: &[(&str, &str, &str, &str)] = &[
-    (
-        "mfa_session = true\n",
-        "true",
-        "`mfa_session` needs `mfa_serial`",
-        "add mfa_serial",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_session_duration = \"40h\"\n",
-        "\"40h\"",
-        "not a duration from 15m to 36h",
-        "12h",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_session_duration = \"1.5h\"\n",
-        "\"1.5h\"",
-        "not a duration from 15m to 36h",
-        "12h",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_session_duration = \"12\"\n",
-        "\"12\"",
-        "not a duration from 15m to 36h",
-        "12h",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_session_duration = \"14m\"\n",
-        "\"14m\"",
-        "not a duration from 15m to 36h",
-        "12h",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_session_duration = \"36h1m\"\n",
-        "\"36h1m\"",
-        "not a duration from 15m to 36h",
-        "12h",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_session_duration = 12\n",
-        "12\n",
-        "must be a string",
-        "double quotes",
-    ),
-    (
-        "SERIAL\nmfa_process = \"ykman oath accounts code -s aws\"\n",
-        "\"ykman",
-        "`mfa_process` has no effect without mfa_session = true",
-        "add mfa_session = true",
-    ),
-    (
-        "SERIAL\nmfa_session = false\nmfa_process = \"ykman\"\n",
-        "\"ykman\"",
-        "`mfa_process` has no effect without mfa_session = true",
-        "remove `mfa_process`",
-    ),
-    (
-        "SERIAL\nmfa_session_duration = \"2h\"\n",
-        "\"2h\"",
-        "`mfa_session_duration` has no effect",
-        "add mfa_session = true",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_process = \"\"\n",
-        "\"\"",
-        "`mfa_process` is empty or cannot be split",
-        "prints the code",
-    ),
-    (
-        "SERIAL\nmfa_session = true\nmfa_process = \"ykman 'oath\"\n",
-        "\"ykman",
-        "`mfa_process` is empty or cannot be split",
-        "prints the code",
-    ),
-    (
-        "SERIAL\nmfa_session = \"yes\"\n",
-        "\"yes\"",
-        "must be true or false",
-        "mfa_session = true",
-    ),
-];
+/// The cases, `tests/fixtures/session_key_errors.jsonl`, a line each: the
+/// config's top-level lines after HEAD (`SERIAL` for SERIAL_LINE), the
+/// text the error points at, words of what it says and of the fix.
+fn session_key_cases() -> Vec<[String; 4]> {
+    include_str!("fixtures/session_key_errors.jsonl")
+        .lines()
+        .map(|line| {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            ["top", "at", "message", "fix"].map(|key| case[key].as_str().unwrap().to_string())
+        })
+        .collect()
+}
 
 #[test]
 fn session_keys_are_checked_with_file_line_column_and_a_fix() {
-    let cases = SESSION_KEY_CASES;
+    let cases = session_key_cases();
+    assert_eq!(cases.len(), 13, "every case was read");
     let mut failures = Vec::new();
-    for (top, at, message, fix) in cases {
+    for [top, at, message, fix] in &cases {
         let config = format!("{HEAD}{}{ROOT}", top.replace("SERIAL\n", SERIAL_LINE));
         let offset = config.find(at).unwrap();
         let line = config[..offset].matches('\n').count() + 1;
@@ -1316,7 +1230,7 @@ fn doctor_session_line(estate: &Estate, args: &[&str]) -> (String, Output) {
 fn login_duration(estate: &Estate) {
     let short = estate.run(&["login", "--duration", "1h"]);
     assert_status(&short, 0);
-    assert!(stderr(&short).contains("from now"), "{}", stderr(&short));
+    assert_contains(&stderr(&short), "from now");
     assert_eq!(estate.codes(), 3);
     assert!(
         estate.sts_calls()[2].contains("--duration-seconds 3600"),
@@ -1335,7 +1249,7 @@ fn login_duration(estate: &Estate) {
     );
     let long = estate.run(&["login", "--duration", "40h"]);
     assert_status(&long, 2);
-    assert!(stderr(&long).contains("15m to 36h"), "{}", stderr(&long));
+    assert_contains(&stderr(&long), "15m to 36h");
     assert_eq!(estate.codes(), 3, "a refused duration asks nothing");
 }
 
@@ -1357,12 +1271,7 @@ fn logout_forgets_the_roles_the_aws_cli_cached() {
         output(without_terminal(&mut cmd))
     };
     let out = testing(&estate);
-    assert_status(&out, 0);
-    assert_lands(
-        &stdout(&out),
-        ("testing", "126450723953", "cpco-testing-admin"),
-        "the CLI v2 in the session",
-    );
+    assert_ran_as(&out, MEMBER_TESTING, "the CLI v2 in the session");
     let cache = estate.sandbox.home.join(".aws/cli/cache");
     assert_eq!(entries(&cache).len(), 1, "the CLI cached the role");
     let other = cache.join("another-estate.json");
@@ -1414,11 +1323,9 @@ fn the_session_works_from_a_path_without_acct() {
         "text",
     ])
     .env("PATH", "/usr/bin:/bin");
-    let out = output(without_terminal(&mut cmd));
-    assert_status(&out, 0);
-    assert_lands(
-        &stdout(&out),
-        ("testing", "126450723953", "cpco-testing-admin"),
+    assert_runs_as(
+        &mut cmd,
+        MEMBER_TESTING,
         "the CLI v2 with PATH=/usr/bin:/bin",
     );
     assert_eq!(estate.codes(), 1, "the warm session, no new code");
@@ -1449,19 +1356,11 @@ fn logout_without_a_session_forgets_the_cached_roles() {
     std::os::unix::fs::symlink(cache.join("root.json"), cache.join("link.json")).unwrap();
     let out = sandbox.run(&["logout"]);
     assert_status(&out, 0);
-    assert!(
-        stderr(&out).contains("removed 1 role credential of cpco's stages"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "removed 1 role credential of cpco's stages");
     assert_eq!(entries(&cache), ["link.json", "other.json", "sso.json"]);
     let out = sandbox.run(&["logout"]);
     assert_status(&out, 0);
-    assert!(
-        stderr(&out).contains("holds no role credentials of cpco's stages"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "holds no role credentials of cpco's stages");
 }
 
 #[test]
@@ -1495,10 +1394,9 @@ fn login_logout_and_doctor() {
     // While the session holds, login asks nothing and says until when.
     let again = estate.run(&["login"]);
     assert_status(&again, 0);
-    assert!(
-        stderr(&again).contains("asking no code (`acct login --force` starts a new one)"),
-        "{}",
-        stderr(&again)
+    assert_contains(
+        &stderr(&again),
+        "asking no code (`acct login --force` starts a new one)",
     );
     assert_eq!((estate.codes(), estate.sts_calls().len()), (1, 1));
     // --force starts a new one.
@@ -1510,11 +1408,7 @@ fn login_logout_and_doctor() {
     // logout, twice.
     let out = estate.run(&["logout"]);
     assert_status(&out, 0);
-    assert!(
-        stderr(&out).contains("ended the MFA session of cpco"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "ended the MFA session of cpco");
     assert!(
         entries(&estate.sessions_dir())
             .iter()
@@ -1522,11 +1416,7 @@ fn login_logout_and_doctor() {
     );
     let out = estate.run(&["logout"]);
     assert_status(&out, 0);
-    assert!(
-        stderr(&out).contains("there was no MFA session of cpco"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "there was no MFA session of cpco");
     let (line, _) = doctor_session_line(&estate, &["doctor"]);
     assert!(line.starts_with("warn") && line.contains("none"), "{line}");
 
@@ -1536,7 +1426,7 @@ fn login_logout_and_doctor() {
     assert_eq!(estate.sts_calls().len(), 4);
     for (stage, account, role) in [
         ("root", "323330167063", "cpco-root-admin"),
-        ("testing", "126450723953", "cpco-testing-admin"),
+        MEMBER_TESTING,
         ("prod", "010987654321", "cpco-prod-admin"),
     ] {
         let expected = format!("ok    stage {stage} (sts): account {account}, role {role}");
@@ -1594,17 +1484,27 @@ fn epoch_now() -> i64 {
 fn on_terminal(estate: &Estate, script: &str) -> expectrl::session::OsSession {
     let mut cmd = estate.command("sh");
     cmd.arg("-c").arg(format!("{script}; echo \"status=$?\""));
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(120)));
-    session
+    pty(cmd, 120)
 }
 
+/// Answers the code prompts in turn with `codes`; gives what the terminal
+/// said after each code (up to the next prompt; for the last, up to the
+/// end) and the exit status the script reported.
 #[track_caller]
-fn expect(session: &mut expectrl::session::OsSession, needle: &str) -> String {
-    match session.expect(needle) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => panic!("waiting for {needle:?}: {e}"),
+fn answer(session: &mut expectrl::session::OsSession, codes: &[&str]) -> (Vec<String>, String) {
+    expect(session, PROMPT);
+    let mut said = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        session.send_line(code).unwrap();
+        let next = if i + 1 < codes.len() {
+            PROMPT
+        } else {
+            "status="
+        };
+        said.push(expect(session, next));
     }
+    let status = expect(session, "\n").trim().to_string();
+    (said, status)
 }
 
 /// Through the AWS CLI (which keeps credential_process's stderr to
@@ -1620,20 +1520,16 @@ fn a_refused_code_is_said_on_the_terminal_and_asked_again() {
             aws_v2().display()
         ),
     );
-    expect(&mut session, PROMPT);
-    session.send_line("111111").unwrap();
-    let between = expect(&mut session, PROMPT);
+    let (said, status) = answer(&mut session, &["111111", "123456"]);
+    let (between, rest) = (&said[0], &said[1]);
     assert!(
         between.contains("AWS refused that code"),
         "the terminal says the code was refused before asking again: {between:?}"
     );
-    session.send_line("123456").unwrap();
-    let rest = expect(&mut session, "status=");
-    let status = expect(&mut session, "\n");
-    assert_eq!(status.trim(), "0", "{rest}");
-    assert!(
-        rest.contains("arn:aws:sts::126450723953:assumed-role/OrganizationAccountAccessRole/"),
-        "{rest}"
+    assert_eq!(status, "0", "{rest}");
+    assert_contains(
+        rest,
+        "arn:aws:sts::126450723953:assumed-role/OrganizationAccountAccessRole/",
     );
     assert!(!rest.contains("MFA code for"), "two prompts only: {rest}");
     let calls = estate.sts_calls();
@@ -1653,21 +1549,14 @@ fn a_refused_code_is_said_on_the_terminal_and_asked_again() {
 fn a_malformed_code_is_asked_again_at_login() {
     let estate = Estate::new(ORGANIZATION, Sts::V2, false, 0);
     let mut session = on_terminal(&estate, "acct login");
-    expect(&mut session, PROMPT);
-    session.send_line("12345").unwrap();
-    let between = expect(&mut session, PROMPT);
+    let (said, status) = answer(&mut session, &["12345", "123456"]);
+    let (between, rest) = (&said[0], &said[1]);
     assert!(
         between.contains("`12345` is not an MFA code: six digits; try again"),
         "{between:?}"
     );
-    session.send_line("123456").unwrap();
-    let rest = expect(&mut session, "status=");
-    let status = expect(&mut session, "\n");
-    assert_eq!(status.trim(), "0", "{rest}");
-    assert!(
-        rest.contains("MFA session for every cpco stage until"),
-        "{rest}"
-    );
+    assert_eq!(status, "0", "{rest}");
+    assert_contains(rest, "MFA session for every cpco stage until");
     assert_eq!(estate.sts_calls().len(), 1, "{:?}", estate.sts_calls());
     session_json(&std::fs::read_to_string(estate.session_file()).unwrap());
 }
@@ -1684,11 +1573,8 @@ fn under_terraform_the_last_failure_is_said_on_the_terminal() {
     let estate = Estate::new(ORGANIZATION, Sts::V2, false, 0);
     estate.terraform_init();
     let mut session = on_terminal(&estate, &estate.client_line(Client::Terraform, "testing"));
-    for typo in ["12345", "abcdef", "1234567"] {
-        expect(&mut session, PROMPT);
-        session.send_line(typo).unwrap();
-    }
-    let said = expect(&mut session, "status=");
+    let (said, _) = answer(&mut session, &["12345", "abcdef", "1234567"]);
+    let said = &said[2];
     assert!(
         said.contains("acct: `1234567` is not an MFA code: six digits")
             && said.contains("fix: type the six digits your device shows, then run `acct login`"),
@@ -1701,22 +1587,15 @@ fn under_terraform_the_last_failure_is_said_on_the_terminal() {
 fn three_refused_codes_end_with_a_clear_failure() {
     let estate = Estate::new(ORGANIZATION, Sts::V2, false, 3);
     let mut session = on_terminal(&estate, "acct login");
-    for _ in 0..3 {
-        expect(&mut session, PROMPT);
-        session.send_line("111111").unwrap();
-    }
-    let said = expect(&mut session, "status=");
-    let status = expect(&mut session, "\n");
-    assert_eq!(status.trim(), "1", "{said}");
+    let (said, status) = answer(&mut session, &["111111"; 3]);
+    let said = &said[2];
+    assert_eq!(status, "1", "{said}");
     assert!(
         !said.contains("acct: MFA code for"),
         "three prompts only: {said}"
     );
-    assert!(
-        said.contains(&format!("AWS refused the MFA code for {SERIAL}")),
-        "{said}"
-    );
-    assert!(said.contains("fix:"), "{said}");
+    assert_contains(said, &format!("AWS refused the MFA code for {SERIAL}"));
+    assert_contains(said, "fix:");
     assert_eq!(estate.sts_calls().len(), 3);
     assert!(
         entries(&estate.sessions_dir())
@@ -1732,12 +1611,11 @@ fn a_refused_code_from_mfa_process_fails_at_once() {
     let out = output(&mut estate.sdk_call());
     assert_no_panic(&out, "refused");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains(&format!("AWS refused the MFA code for {SERIAL}")),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        &format!("AWS refused the MFA code for {SERIAL}"),
     );
-    assert!(stderr(&out).contains("fix:"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "fix:");
     assert!(stdout(&out).is_empty());
     assert_eq!((estate.codes(), estate.sts_calls().len()), (1, 1));
     assert!(
@@ -1752,6 +1630,52 @@ fn a_refused_code_from_mfa_process_fails_at_once() {
     assert_eq!((estate.codes(), estate.sts_calls().len()), (2, 2));
 }
 
+/// The README: what `mfa_process` prints must be the six digits. Anything
+/// else fails at once, names what it printed (escaped) and the fix, and
+/// reaches neither STS nor the cache.
+#[test]
+fn an_mfa_process_that_prints_other_than_six_digits_fails_at_once() {
+    let estate = Estate::new(ORGANIZATION, Sts::Fake, true, 0);
+    let process = estate.tools.join("mfa-code");
+    for (printed, said) in [
+        ("12345", "`12345`"),
+        ("1234567", "`1234567`"),
+        ("12345a", "`12345a`"),
+        ("code: 123456", "`code: 123456`"),
+        ("", "``"),
+        ("\x1b[31m123456", "`\\u{1b}[31m123456`"),
+    ] {
+        executable(
+            &process,
+            &format!("#!/bin/sh\nprintf '%s\\n' '{printed}'\n"),
+        );
+        for out in [output(&mut estate.sdk_call()), estate.run(&["login"])] {
+            assert_no_panic(&out, printed);
+            assert_status(&out, 1);
+            assert!(out.stdout.is_empty(), "{printed:?}: {}", stdout(&out));
+            let err = stderr(&out);
+            assert!(
+                err.contains(&format!("{said} is not an MFA code (six digits)"))
+                    && err.contains("fix: check that `")
+                    && err.contains("` prints only the code"),
+                "{printed:?}: {err}"
+            );
+            assert!(!err.contains('\x1b'), "raw escape: {err:?}");
+        }
+    }
+    assert!(estate.sts_calls().is_empty(), "{:?}", estate.sts_calls());
+    assert!(
+        entries(&estate.sessions_dir())
+            .iter()
+            .all(|n| !n.ends_with(".json"))
+    );
+    // Six digits (a newline after them, as ykman prints) start the session.
+    executable(&process, "#!/bin/sh\necho 654321\n");
+    assert_status(&estate.run(&["login"]), 0);
+    assert_eq!(estate.sts_calls().len(), 1);
+    assert!(estate.sts_calls()[0].ends_with("input: {\"TokenCode\":\"654321\"}"));
+}
+
 // ---------------------------------------------------------------------------
 // Two bugs `session_token` in src/aws_cli.rs once had, kept as regression
 // tests.
@@ -1763,16 +1687,8 @@ fn a_refused_code_from_mfa_process_fails_at_once() {
 #[test]
 fn the_cli_v1_starts_a_session_made_by_the_cli_v2() {
     let estate = Estate::new(SINGLE, Sts::V2, true, 0);
-    let mut cmd = estate.command("sh");
-    cmd.arg("-c")
-        .arg(estate.client_line(Client::CliV1, "testing"));
-    let ran = output(without_terminal(&mut cmd));
-    assert_status(&ran, 0);
-    assert_lands(
-        &stdout(&ran),
-        ("testing", "323330167063", "cpco-root-admin"),
-        "the CLI v1 starting the session",
-    );
+    let ran = estate.run_client(Client::CliV1, "testing");
+    assert_ran_as(&ran, SINGLE_TESTING, "the CLI v1 starting the session");
 }
 
 /// botocore since 1.36 (the CLI v1 here, the CLI v2 in its 2025 releases)
@@ -1796,11 +1712,9 @@ fn the_session_starts_without_a_region_in_the_environment() {
         .args(["--profile", "cpco-testing-admin"])
         .args(CALLER_ARN);
     estate.server.as_ref().unwrap().configure(&mut direct);
-    let ran = output(without_terminal(&mut direct));
-    assert_status(&ran, 0);
-    assert_lands(
-        &stdout(&ran),
-        ("testing", "126450723953", "OrganizationAccountAccessRole"),
+    assert_runs_as(
+        &mut direct,
+        ORGANIZATION_TESTING,
         "a profile used without acct exec",
     );
 }
@@ -1840,9 +1754,8 @@ fn the_code_is_not_echoed_and_a_refusal_is_said_escaped() {
         &text.replace(REFUSED, "MFA denied \x1b]0;pwned\x07\x1b[31m red"),
     );
     let mut session = on_terminal(&estate, "acct login");
-    expect(&mut session, PROMPT);
-    session.send_line("111111").unwrap();
-    let between = expect(&mut session, PROMPT);
+    let (said, status) = answer(&mut session, &["111111", "123456"]);
+    let (between, rest) = (&said[0], &said[1]);
     assert!(
         between.contains("AWS refused that code")
             && between.contains("MFA denied \\u{1b}]0;pwned\\u{7}\\u{1b}[31m red"),
@@ -1853,11 +1766,8 @@ fn the_code_is_not_echoed_and_a_refusal_is_said_escaped() {
         !between.contains("111111"),
         "the code was echoed: {between:?}"
     );
-    session.send_line("123456").unwrap();
-    let rest = expect(&mut session, "status=");
     assert!(!rest.contains("123456"), "the code was echoed: {rest:?}");
-    let status = expect(&mut session, "\n");
-    assert_eq!(status.trim(), "0", "{rest}");
+    assert_eq!(status, "0", "{rest}");
     // Neither code was in the AWS CLI's argv; both came in the file it read.
     let calls = estate.sts_calls();
     assert_eq!(calls.len(), 2, "{calls:?}");
@@ -1884,18 +1794,14 @@ fn a_fifo_lock_or_a_directory_session_fails_before_a_code_is_asked() {
     let out = output(&mut estate.sdk_call());
     assert_ne!(out.status.code(), Some(0));
     assert!(started.elapsed() < Duration::from_secs(30));
-    assert!(stderr(&out).contains("lock"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "lock");
     assert_eq!(estate.codes(), 1, "a code was asked");
 
     std::fs::remove_file(&lock).unwrap();
     std::fs::create_dir(&file).unwrap();
     let out = output(&mut estate.sdk_call());
     assert_ne!(out.status.code(), Some(0));
-    assert!(
-        stderr(&out).contains("it is a directory; remove it"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "it is a directory; remove it");
     assert_eq!(estate.codes(), 1, "a code was spent");
     assert_eq!(estate.sts_calls().len(), 1);
 }

@@ -11,23 +11,30 @@ use std::time::{Duration, Instant};
 /// Where moto and both CLIs come from: tests/tools.rs.
 pub use crate::tools::{aws_v1, aws_v2};
 
-/// The AWS CLI v2 behind a wrapper (written to `path`) that widens the
-/// CLI 2.9's own race on its role cache: botocore before 1.37 checks for
+/// The AWS CLI v2 behind a wrapper (written to `path`) that makes sure of
+/// the CLI 2.9's own race on its role cache: botocore before 1.37 checks for
 /// `~/.aws/cli/cache` and then creates it without `exist_ok`, so of two
 /// first calls side by side in a new home one fails with "[Errno 17] File
-/// exists" (seen in CI). Here the window is a second wide.
+/// exists" (seen in CI). Here a call that finds no cache waits for a second
+/// call to find none too (a barrier, not a delay), then both make it: one
+/// fails, whatever the machine's speed. A call alone goes on after 30 s.
 pub fn aws_v2_racing_on_its_cache(path: &std::path::Path) -> PathBuf {
+    let arrived = path.with_extension("arrived");
+    std::fs::create_dir_all(&arrived).unwrap();
     crate::util::executable(
         path,
         &format!(
-            "#!/bin/sh\n\
-             if [ \"$1\" != --version ] && [ ! -d \"$HOME/.aws/cli/cache\" ]; then\n\
-             \x20 sleep 1\n\
-             \x20 mkdir -p \"$HOME/.aws/cli\"\n\
-             \x20 mkdir \"$HOME/.aws/cli/cache\" 2>/dev/null || {{ echo \"[Errno 17] File exists: '$HOME/.aws/cli/cache'\" >&2; exit 255; }}\n\
-             fi\n\
-             exec '{}' \"$@\"\n",
-            aws_v2().display()
+            r#"#!/bin/sh
+if [ "$1" != --version ] && [ ! -d "$HOME/.aws/cli/cache" ]; then
+  touch '{arrived}'/$$; i=0
+  until [ "$(ls '{arrived}' | wc -l)" -ge 2 ] || [ $i -ge 600 ]; do i=$((i+1)); sleep 0.05; done
+  mkdir -p "$HOME/.aws/cli"
+  mkdir "$HOME/.aws/cli/cache" 2>/dev/null || {{ echo "[Errno 17] File exists: '$HOME/.aws/cli/cache'" >&2; exit 255; }}
+fi
+exec '{aws}' "$@"
+"#,
+            arrived = arrived.display(),
+            aws = aws_v2().display()
         ),
     );
     path.to_path_buf()
@@ -43,6 +50,30 @@ pub const CALLER_ARN: [&str; 6] = [
     "--output",
     "text",
 ];
+
+impl Moto {
+    /// Who the keys (access key id, secret, session token) are, asked of
+    /// this moto by the AWS CLI v2 in `sandbox` with nothing but those keys:
+    /// `aws sts get-caller-identity`'s JSON.
+    pub fn identity_of(
+        &self,
+        sandbox: &crate::util::Sandbox,
+        [id, secret, token]: [&str; 3],
+    ) -> serde_json::Value {
+        let mut cmd = sandbox.command(aws_v2());
+        self.configure(&mut cmd);
+        let out = cmd
+            .env("AWS_ACCESS_KEY_ID", id)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SESSION_TOKEN", token)
+            .args(["sts", "get-caller-identity", "--output", "json"])
+            .args(["--region", "us-west-2"])
+            .output()
+            .unwrap();
+        crate::util::assert_status(&out, 0);
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
 
 /// One moto of each kind for however many tests run at once.
 static PROXY: Mutex<Weak<Moto>> = Mutex::new(Weak::new());

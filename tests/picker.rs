@@ -2,11 +2,6 @@
 //! terminal, a numbered list to pick from by number, name or prefix (asked
 //! again after a wrong answer); without one, exit 2 listing the stages.
 
-use std::time::Duration;
-
-use expectrl::Expect;
-
-use crate::shell::expect;
 use crate::tools;
 use crate::util::*;
 
@@ -25,9 +20,7 @@ fn on_a_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSessio
         .env("SHELL", tools::bash())
         .env("TERM", "dumb")
         .env("XDG_RUNTIME_DIR", &sandbox.root);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
-    s
+    pty(cmd, 20)
 }
 
 #[test]
@@ -39,7 +32,7 @@ fn exec_without_a_stage_offers_the_list_and_asks_again_after_a_wrong_answer() {
         "\"$ACCT\" exec -- sh -c 'echo \"stage=$ACCT_STAGE\"'; echo \"status=$?\"",
     );
     let list = expect(&mut s, "Number or name (a prefix will do): ");
-    assert!(list.contains("acct exec: which stage?"), "{list}");
+    assert_contains(&list, "acct exec: which stage?");
     for row in [
         "  1  testing  126450723953  arn:aws:iam::126450723953:role/",
         "  2  root     323330167063  arn:aws:iam::323330167063:role/",
@@ -53,13 +46,14 @@ fn exec_without_a_stage_offers_the_list_and_asks_again_after_a_wrong_answer() {
         "{list}"
     );
     // Two stages start with `te`: said, and asked again.
-    s.send_line("te").unwrap();
-    expect(&mut s, "`te` starts testing, test2: type more of the name");
+    send_and_expect(
+        &mut s,
+        "te",
+        "`te` starts testing, test2: type more of the name",
+    );
     expect(&mut s, "Number or name (a prefix will do): ");
-    s.send_line("9").unwrap();
-    expect(&mut s, "no stage numbered 9: 1 to 4");
-    s.send_line("testi").unwrap();
-    expect(&mut s, "stage=testing");
+    send_and_expect(&mut s, "9", "no stage numbered 9: 1 to 4");
+    send_and_expect(&mut s, "testi", "stage=testing");
     expect(&mut s, "status=0");
 }
 
@@ -71,20 +65,19 @@ fn shell_without_a_stage_picks_by_number_and_a_protected_one_is_still_confirmed(
     let mut s = on_a_terminal(&sandbox, "\"$ACCT\" shell; echo \"status=$?\"");
     expect(&mut s, "acct shell: which stage?");
     expect(&mut s, "Number or name (a prefix will do): ");
-    s.send_line("4").unwrap();
-    expect(&mut s, "`prod` is protected (account 210987654321, role ");
-    s.send_line("prod").unwrap();
-    expect(&mut s, "[cpco-prod]");
-    s.send_line("echo \"in=$ACCT_STAGE\"").unwrap();
-    expect(&mut s, "in=prod");
-    s.send_line("exit 0").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(
+        &mut s,
+        "4",
+        "`prod` is protected (account 210987654321, role ",
+    );
+    send_and_expect(&mut s, "prod", "[cpco-prod]");
+    send_and_expect(&mut s, "echo \"in=$ACCT_STAGE\"", "in=prod");
+    send_and_expect(&mut s, "exit 0", "status=0");
 
     // An empty answer runs nothing.
     let mut s = on_a_terminal(&sandbox, "\"$ACCT\" shell; echo \"status=$?\"");
     expect(&mut s, "Number or name (a prefix will do): ");
-    s.send_line("").unwrap();
-    expect(&mut s, "no stage chosen; nothing was run");
+    send_and_expect(&mut s, "", "no stage chosen; nothing was run");
     expect(&mut s, "status=2");
 }
 
@@ -117,11 +110,8 @@ fn exec_without_the_separator_says_where_it_goes() {
     let sandbox = Sandbox::with_config(&config());
     let out = sandbox.run(&["exec", "testing", "terraform", "plan", "-out", "my plan"]);
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains(
-            "fix: put `--` before the command: acct exec testing -- terraform plan -out 'my plan'"
-        ),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "fix: put `--` before the command: acct exec testing -- terraform plan -out 'my plan'",
     );
 }

@@ -163,11 +163,7 @@ fn acct_init_with_a_shell_prints_a_hook_and_never_writes_a_config() {
     assert!(!sandbox.user_config().exists());
     let out = sandbox.run(&["init", "bash"]);
     assert_status(&out, 0);
-    assert!(
-        stdout(&out).contains("init bash --print-full-init"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "init bash --print-full-init");
     assert!(
         !sandbox.user_config().exists(),
         "acct init bash wrote a config"

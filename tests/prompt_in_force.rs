@@ -5,11 +5,6 @@
 //! in bash, zsh and fish alike; the plain segment comes back when the
 //! variable does.
 
-use std::time::Duration;
-
-use expectrl::Expect;
-
-use crate::shell::expect;
 use crate::tools;
 use crate::util::*;
 
@@ -67,8 +62,7 @@ fn a_profile_changed_inside_a_stage_shell_shows_in_the_prompt() {
             .env("TERM", "dumb")
             .env("XDG_RUNTIME_DIR", &sandbox.root)
             .env("ACCT", ACCT);
-        let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-        s.set_expect_timeout(Some(Duration::from_secs(30)));
+        let mut s = pty(cmd, 30);
 
         // The stage shell's own rc export is put back by the guard: in force.
         let start = expect(&mut s, "[cpco-testing] ");
@@ -76,28 +70,25 @@ fn a_profile_changed_inside_a_stage_shell_shows_in_the_prompt() {
 
         // A nested shell reads the rc again; nothing puts the profile back,
         // so the prompt says what commands would run as.
-        s.send_line(shell.to_str().unwrap()).unwrap();
-        let nested = expect(&mut s, MISMATCH);
+        let nested = send_and_expect(&mut s, shell.to_str().unwrap(), MISMATCH);
         if rc.program == "bash" {
             assert!(
                 nested.ends_with("\u{1b}[31m"),
                 "bash: the mismatch is not red: {nested:?}"
             );
         }
-        s.send_line("echo \"in=$AWS_PROFILE\"").unwrap();
-        expect(&mut s, "in=personal");
-        s.send_line("exit").unwrap();
-        expect(&mut s, "[cpco-testing] ");
+        send_and_expect(&mut s, "echo \"in=$AWS_PROFILE\"", "in=personal");
+        send_and_expect(&mut s, "exit", "[cpco-testing] ");
 
         // A prompt hook of the person's exports it at a later prompt.
-        s.send_line("touch ~/switch").unwrap();
-        expect(&mut s, MISMATCH);
+        send_and_expect(&mut s, "touch ~/switch", MISMATCH);
         // Back as entered: the plain segment again.
-        s.send_line("rm ~/switch; export AWS_PROFILE=cpco-testing-admin")
-            .unwrap();
-        expect(&mut s, "[cpco-testing] ");
-        s.send_line("exit 0").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(
+            &mut s,
+            "rm ~/switch; export AWS_PROFILE=cpco-testing-admin",
+            "[cpco-testing] ",
+        );
+        send_and_expect(&mut s, "exit 0", "status=0");
     }
 }
 

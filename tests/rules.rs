@@ -84,7 +84,7 @@ fn a_well_formed_region_acct_does_not_know_passes_and_doctor_warns() {
     ));
     let out = sandbox.run(&["list"]);
     assert_status(&out, 0);
-    assert!(stdout(&out).contains("us-west-3"), "{}", stdout(&out));
+    assert_contains(&stdout(&out), "us-west-3");
     assert_eq!(
         region_lines(&sandbox),
         [
@@ -155,9 +155,9 @@ fn env_may_not_set_what_acct_owns_nor_zdotdir() {
             "{name}: {err}"
         );
     }
-    assert!(
-        err.contains("ZDOTDIR in [stages.root].env would replace the one acct shell gives zsh to load the stage's prompt segment\n  fix: remove it; acct shell still runs your .zshenv and .zshrc from the ZDOTDIR you start it with (else HOME)\n"),
-        "{err}"
+    assert_contains(
+        &err,
+        "ZDOTDIR in [stages.root].env would replace the one acct shell gives zsh to load the stage's prompt segment\n  fix: remove it; acct shell still runs your .zshenv and .zshrc from the ZDOTDIR you start it with (else HOME)\n",
     );
 }
 

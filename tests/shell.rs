@@ -5,7 +5,6 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use expectrl::Expect;
 use expectrl::session::OsSession;
@@ -14,21 +13,7 @@ use crate::util::*;
 
 /// A segment every shell would love to run or decode: command substitution,
 /// backticks, zsh's `%n`, bash's `\u`, history's `!`.
-const CONFIG: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "single"
-prompt_format = '[{namespace}-{stage} $(touch pwned) `touch tick` %n \u !]'
-
-[stages.testing]
-
-[stages.testing.env]
-TF_VAR_note = "$(touch envpwned) `touch envtick`; touch envsemi\n touch envline"
-
-[stages.root]
-account_id = "323330167063"
-protected = true
-"#;
+const CONFIG: &str = include_str!("fixtures/shell.toml");
 
 const SEGMENT: &str = "[cpco-testing $(touch pwned) `touch tick` %n \\u !]";
 
@@ -120,33 +105,13 @@ fn on_terminal(sandbox: &Sandbox, shell: &UserShell, script: &str) -> OsSession 
     let mut cmd = sandbox.command("sh");
     cmd.args(["-c", &format!("{script}; echo \"status=$?\"")]);
     user_env(sandbox, shell, &mut cmd);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    let mut session = pty(cmd, 20);
     // Wide enough for a nested prompt: fish shortens a prompt that does not fit.
     session
         .get_process_mut()
         .set_window_size(250, 40)
         .expect("window size");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
     session
-}
-
-/// Wait for `needle`; return what came before it.
-#[track_caller]
-pub(crate) fn expect(session: &mut OsSession, needle: &str) -> String {
-    match session.expect(needle) {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => panic!(
-            "waiting for {needle:?}: {e}\n--- seen\n{:?}",
-            session_text(session)
-        ),
-    }
-}
-
-/// What the terminal still holds, for a failure message.
-fn session_text(session: &mut OsSession) -> String {
-    let mut buf = vec![0; 8192];
-    let n = session.try_read(&mut buf).unwrap_or(0);
-    String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
 #[test]
@@ -157,8 +122,7 @@ fn a_stage_shell_is_the_users_own_shell_with_the_stage() {
         let first_prompt = format!("{SEGMENT} userprompt[0]> ");
         expect(&mut s, &first_prompt);
 
-        s.send_line("hello").unwrap();
-        expect(&mut s, "hello-from-alias");
+        send_and_expect(&mut s, "hello", "hello-from-alias");
 
         s.send_line(r#"echo "aws=$AWS_PROFILE stage=$STAGE pwd=$PWD""#)
             .unwrap();
@@ -171,9 +135,11 @@ fn a_stage_shell_is_the_users_own_shell_with_the_stage() {
         );
 
         // acct's own startup plumbing is gone once the user's shell is up.
-        s.send_line(r#"echo "plumbing=$(env | grep -c __ACCT_)""#)
-            .unwrap();
-        expect(&mut s, "plumbing=0");
+        send_and_expect(
+            &mut s,
+            r#"echo "plumbing=$(env | grep -c __ACCT_)""#,
+            "plumbing=0",
+        );
 
         // The last status reaches the user's hook and the user's prompt.
         s.send_line("false").unwrap();
@@ -182,8 +148,7 @@ fn a_stage_shell_is_the_users_own_shell_with_the_stage() {
         }
         expect(&mut s, &format!("{SEGMENT} userprompt[1]> "));
 
-        s.send_line("exit 3").unwrap();
-        expect(&mut s, "status=3");
+        send_and_expect(&mut s, "exit 3", "status=3");
         for planted in ["pwned", "tick", "envpwned", "envtick", "envsemi", "envline"] {
             assert!(
                 !sandbox.work.join(planted).exists(),
@@ -204,18 +169,15 @@ fn zsh_runs_the_users_startup_files_from_their_own_zdotdir() {
         &mut s,
         &format!("zdotdir={} zshenv=yes", sandbox.home.join("zdot").display()),
     );
-    s.send_line("exit").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(&mut s, "exit", "status=0");
 }
 
 #[test]
 fn fish_runs_the_users_conf_d() {
     let sandbox = sandbox_for(&FISH);
     let mut s = on_terminal(&sandbox, &FISH, r#""$ACCT" shell testing"#);
-    s.send_line(r#"echo "conf_d=$FROM_CONF_D""#).unwrap();
-    expect(&mut s, "conf_d=yes");
-    s.send_line("exit").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(&mut s, r#"echo "conf_d=$FROM_CONF_D""#, "conf_d=yes");
+    send_and_expect(&mut s, "exit", "status=0");
 }
 
 #[test]
@@ -224,12 +186,11 @@ fn a_stage_shell_refuses_to_nest_unless_asked() {
         let sandbox = sandbox_for(shell);
         let mut s = on_terminal(&sandbox, shell, r#""$ACCT" shell testing"#);
         expect(&mut s, "userprompt[0]> ");
-        s.send_line(format!(
-            r#""$ACCT" shell testing; echo "refused={}""#,
-            shell.status
-        ))
-        .unwrap();
-        let said = expect(&mut s, "refused=1");
+        let said = send_and_expect(
+            &mut s,
+            format!(r#""$ACCT" shell testing; echo "refused={}""#, shell.status),
+            "refused=1",
+        );
         assert!(
             said.contains("already inside stage `testing`") && said.contains("`exit`"),
             "{}: {said}",
@@ -243,14 +204,14 @@ fn a_stage_shell_refuses_to_nest_unless_asked() {
             &mut s,
             "[cpco-testing $(touch pwned) `touch tick` %n \\u !]>[cpco-root $(touch pwned)",
         );
-        s.send_line(r#"echo "inner=$STAGE""#).unwrap();
-        expect(&mut s, "inner=root");
+        send_and_expect(&mut s, r#"echo "inner=$STAGE""#, "inner=root");
         s.send_line("exit 4").unwrap();
-        s.send_line(format!(r#"echo "outer=$STAGE after={}""#, shell.status))
-            .unwrap();
-        expect(&mut s, "outer=testing after=4");
-        s.send_line("exit").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(
+            &mut s,
+            format!(r#"echo "outer=$STAGE after={}""#, shell.status),
+            "outer=testing after=4",
+        );
+        send_and_expect(&mut s, "exit", "status=0");
     }
 }
 
@@ -273,20 +234,17 @@ fn a_protected_stage_asks_and_shows_its_segment_in_red_unless_no_color() {
             "{}: no reset after the red segment: {between:?}",
             shell.program
         );
-        s.send_line("exit").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(&mut s, "exit", "status=0");
 
         let mut s = on_terminal(&sandbox, shell, r#"NO_COLOR=1 "$ACCT" shell root"#);
         expect(&mut s, "Type the stage name");
-        s.send_line("root").unwrap();
-        let before = expect(&mut s, "[cpco-root $(touch pwned)");
+        let before = send_and_expect(&mut s, "root", "[cpco-root $(touch pwned)");
         assert!(
             !before.contains("\x1b[31m"),
             "{}: red despite NO_COLOR: {before:?}",
             shell.program
         );
-        s.send_line("exit").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(&mut s, "exit", "status=0");
     }
 }
 
@@ -295,9 +253,8 @@ fn a_wrong_answer_for_a_protected_stage_starts_no_shell() {
     let sandbox = sandbox_for(&BASH);
     let mut s = on_terminal(&sandbox, &BASH, r#""$ACCT" shell root"#);
     expect(&mut s, "Type the stage name");
-    s.send_line("prod").unwrap();
-    let seen = expect(&mut s, "status=1");
-    assert!(seen.contains("did not match"), "{seen}");
+    let seen = send_and_expect(&mut s, "prod", "status=1");
+    assert_contains(&seen, "did not match");
     assert!(!seen.contains("userprompt"), "a shell started: {seen}");
 }
 
@@ -323,10 +280,8 @@ fn acct_init_puts_the_segment_into_the_everyday_prompt() {
             "{}: a segment outside any stage",
             shell.program
         );
-        s.send_line(shell.source_env).unwrap();
-        expect(&mut s, &format!("{SEGMENT} userprompt["));
-        s.send_line("exit 0").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(&mut s, shell.source_env, &format!("{SEGMENT} userprompt["));
+        send_and_expect(&mut s, "exit 0", "status=0");
     }
 }
 
@@ -493,8 +448,11 @@ fn under_starship_the_stage_shows_once_unless_prompt_is_true() {
                 "{} with prompt = {prompt:?}: the first prompt {first:?}",
                 shell.program
             );
-            s.send_line(r#"echo "aws=$AWS_PROFILE""#).unwrap();
-            expect(&mut s, "aws=cpco-testing-admin");
+            send_and_expect(
+                &mut s,
+                r#"echo "aws=$AWS_PROFILE""#,
+                "aws=cpco-testing-admin",
+            );
             let next = expect(&mut s, "❯");
             assert_eq!(
                 stage_shown(&next),
@@ -502,8 +460,7 @@ fn under_starship_the_stage_shows_once_unless_prompt_is_true() {
                 "{} with prompt = {prompt:?}: the next prompt {next:?}",
                 shell.program
             );
-            s.send_line("exit 5").unwrap();
-            expect(&mut s, "status=5");
+            send_and_expect(&mut s, "exit 5", "status=5");
         }
     }
 }
@@ -522,12 +479,10 @@ fn acct_init_under_starship_leaves_the_stage_to_starship() {
         let mut s = on_terminal(&sandbox, shell, shell.program);
         let first = expect(&mut s, "❯");
         assert_eq!(stage_shown(&first), (0, 0), "{}: {first:?}", shell.program);
-        s.send_line(shell.source_env).unwrap();
-        let next = expect(&mut s, "❯");
+        let next = send_and_expect(&mut s, shell.source_env, "❯");
         let next = next.rsplit(shell.source_env).next().unwrap_or(&next);
         assert_eq!(stage_shown(next), (1, 0), "{}: {next:?}", shell.program);
-        s.send_line("exit 0").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(&mut s, "exit 0", "status=0");
     }
 }
 
@@ -562,15 +517,18 @@ fn prompt_false_leaves_the_prompt_alone_and_still_guards_the_stage() {
             "{}: a segment despite prompt = false: {before:?}",
             shell.program
         );
-        s.send_line(r#"echo "aws=$AWS_PROFILE stage=$ACCT_STAGE""#)
-            .unwrap();
-        expect(&mut s, "aws=cpco-testing-admin stage=testing");
-        s.send_line(r#"echo "plumbing=$(env | grep -c __ACCT_)""#)
-            .unwrap();
-        expect(&mut s, "plumbing=0");
+        send_and_expect(
+            &mut s,
+            r#"echo "aws=$AWS_PROFILE stage=$ACCT_STAGE""#,
+            "aws=cpco-testing-admin stage=testing",
+        );
+        send_and_expect(
+            &mut s,
+            r#"echo "plumbing=$(env | grep -c __ACCT_)""#,
+            "plumbing=0",
+        );
         let next = expect(&mut s, "userprompt[0]> ");
         assert!(!next.contains("[cpco-"), "{}: {next:?}", shell.program);
-        s.send_line("exit").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(&mut s, "exit", "status=0");
     }
 }

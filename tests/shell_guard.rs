@@ -3,12 +3,9 @@
 //! another AWS_PROFILE, or a fish universal variable, is undone after their
 //! startup files, said once on stderr, and STS answers as the stage.
 
-use std::time::Duration;
-
 use expectrl::Expect;
 
 use crate::moto::Moto;
-use crate::shell::expect;
 use crate::tools;
 use crate::util::*;
 
@@ -80,8 +77,7 @@ fn startup_files_cannot_bring_back_a_stale_identity() {
             .env("AWS", tools::aws_v2())
             .env("AWS_PAGER", "");
         moto.configure(&mut cmd);
-        let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-        s.set_expect_timeout(Some(Duration::from_secs(30)));
+        let mut s = pty(cmd, 30);
 
         let warning = expect(&mut s, "[cpco-testing]");
         assert!(
@@ -98,17 +94,18 @@ fn startup_files_cannot_bring_back_a_stale_identity() {
             rc.program
         );
 
-        s.send_line(r#"echo "key=[$AWS_ACCESS_KEY_ID] profile=$AWS_PROFILE""#)
-            .unwrap();
-        expect(&mut s, "key=[] profile=cpco-testing-admin");
+        send_and_expect(
+            &mut s,
+            r#"echo "key=[$AWS_ACCESS_KEY_ID] profile=$AWS_PROFILE""#,
+            "key=[] profile=cpco-testing-admin",
+        );
         s.send_line(r#""$AWS" sts get-caller-identity --query Arn --output text"#)
             .unwrap();
         expect(
             &mut s,
             "arn:aws:sts::323330167063:assumed-role/cpco-root-admin/",
         );
-        s.send_line("exit 0").unwrap();
-        expect(&mut s, "status=0");
+        send_and_expect(&mut s, "exit 0", "status=0");
     }
 }
 
@@ -133,18 +130,18 @@ fn a_fish_universal_key_is_hidden_from_the_stage_and_kept_for_other_sessions() {
         .env("TERM", "dumb")
         .env("XDG_RUNTIME_DIR", &sandbox.root)
         .env("ACCT", ACCT);
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn on a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(30)));
+    let mut s = pty(cmd, 30);
     let warning = expect(&mut s, "[cpco-testing]");
-    assert!(
-        warning.contains("universal variables (set -Ux) set AWS_ACCESS_KEY_ID"),
-        "{warning}"
+    assert_contains(
+        &warning,
+        "universal variables (set -Ux) set AWS_ACCESS_KEY_ID",
     );
-    s.send_line("echo count=(env | grep -c AKIAUNIVERSAL)")
-        .unwrap();
-    expect(&mut s, "count=0");
-    s.send_line("exit 0").unwrap();
-    expect(&mut s, "status=0");
+    send_and_expect(
+        &mut s,
+        "echo count=(env | grep -c AKIAUNIVERSAL)",
+        "count=0",
+    );
+    send_and_expect(&mut s, "exit 0", "status=0");
 
     // Another session of the user still has it.
     assert_eq!(

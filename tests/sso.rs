@@ -31,38 +31,56 @@ fn organization() -> String {
     )
 }
 
+/// The profile of a stage that signs in to `account` with the permission
+/// set `set`, through the session.
+fn signs_in(stage: &str, region: &str, account: &str, set: &str) -> String {
+    format!(
+        "[profile cpco-{stage}-admin]\nregion={region}\nsso_session=cpco\nsso_account_id={account}\nsso_role_name={set}\n"
+    )
+}
+
+/// A stage that signs in to its `account` with the default permission set,
+/// `AdministratorAccess`, in the config's region.
+fn admin_in(stage: &str, account: &str) -> String {
+    signs_in(stage, "us-west-2", account, "AdministratorAccess")
+}
+
+/// The root stage's profile.
+fn root_signs_in() -> String {
+    admin_in("root", "323330167063")
+}
+
+/// The profile of a stage in the root account: `role` there, assumed with
+/// the root's permission set.
+fn assumes(stage: &str, role: &str) -> String {
+    format!(
+        "[profile cpco-{stage}-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::323330167063:role/{role}\nsource_profile=cpco-root-admin\n"
+    )
+}
+
+/// `acct aws-config` prints exactly the session, then `profiles`.
+#[track_caller]
+fn assert_renders(sandbox: &Sandbox, profiles: &[String]) {
+    let out = sandbox.run(&["aws-config"]);
+    assert_status(&out, 0);
+    assert_text(
+        &format!("{SESSION}\n{}", profiles.join("\n")),
+        &stdout(&out),
+    );
+}
+
 #[test]
 fn organization_renders_the_session_then_one_sso_profile_per_account() {
     let sandbox = Sandbox::with_config(&organization());
-    let out = sandbox.run(&["aws-config"]);
-    assert_status(&out, 0);
-    let expected = format!(
-        "{SESSION}
-[profile cpco-root-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=323330167063
-sso_role_name=AdministratorAccess
-
-[profile cpco-testing-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=126450723953
-sso_role_name=AdministratorAccess
-
-[profile cpco-prod-admin]
-region=eu-west-1
-sso_session=cpco
-sso_account_id=210987654321
-sso_role_name=ReadOnlyAccess
-
-[profile cpco-sandbox-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco-root-admin
-"
+    assert_renders(
+        &sandbox,
+        &[
+            root_signs_in(),
+            admin_in("testing", "126450723953"),
+            signs_in("prod", "eu-west-1", "210987654321", "ReadOnlyAccess"),
+            assumes("sandbox", "cpco-root-admin"),
+        ],
     );
-    assert_text(&expected, &stdout(&out));
 }
 
 #[test]
@@ -71,24 +89,10 @@ fn member_renders_sso_profiles_for_every_account() {
         "member",
         "[stages.root]\naccount_id = \"323330167063\"\n\n[stages.testing]\naccount_id = \"010987654321\"\n",
     ));
-    let out = sandbox.run(&["aws-config"]);
-    assert_status(&out, 0);
-    let expected = format!(
-        "{SESSION}
-[profile cpco-root-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=323330167063
-sso_role_name=AdministratorAccess
-
-[profile cpco-testing-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=010987654321
-sso_role_name=AdministratorAccess
-"
+    assert_renders(
+        &sandbox,
+        &[root_signs_in(), admin_in("testing", "010987654321")],
     );
-    assert_text(&expected, &stdout(&out));
 }
 
 #[test]
@@ -97,28 +101,14 @@ fn single_signs_in_to_the_root_and_every_other_stage_assumes_its_role() {
         "single",
         "[stages.testing]\n\n[stages.staging]\nrole = \"cpco-staging-admin\"\n\n[stages.root]\naccount_id = \"323330167063\"\n",
     ));
-    let out = sandbox.run(&["aws-config"]);
-    assert_status(&out, 0);
-    let expected = format!(
-        "{SESSION}
-[profile cpco-testing-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco-root-admin
-
-[profile cpco-staging-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-staging-admin
-source_profile=cpco-root-admin
-
-[profile cpco-root-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=323330167063
-sso_role_name=AdministratorAccess
-"
+    assert_renders(
+        &sandbox,
+        &[
+            assumes("testing", "cpco-root-admin"),
+            assumes("staging", "cpco-staging-admin"),
+            root_signs_in(),
+        ],
     );
-    assert_text(&expected, &stdout(&out));
 }
 
 #[test]
@@ -129,7 +119,10 @@ fn the_shipped_example_renders() {
     assert_status(&out, 0);
     let text = stdout(&out);
     assert!(text.starts_with(SESSION), "{text}");
-    assert!(text.contains("[profile cpco-prod-admin]\nregion=us-west-2\nsso_session=cpco\nsso_account_id=210987654321\nsso_role_name=ReadOnlyAccess\n"), "{text}");
+    assert_contains(
+        &text,
+        "[profile cpco-prod-admin]\nregion=us-west-2\nsso_session=cpco\nsso_account_id=210987654321\nsso_role_name=ReadOnlyAccess\n",
+    );
     // The README shows the example and exactly what it renders.
     let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
     let example = std::fs::read_to_string(&path).unwrap();
@@ -149,19 +142,14 @@ fn sso_region_defaults_to_the_config_region() {
     let sandbox = Sandbox::with_config(&text);
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    assert!(
-        stdout(&out).contains("sso_region=us-west-2\n"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "sso_region=us-west-2\n");
 }
 
 #[test]
 fn write_is_byte_exact_and_idempotent_and_keeps_the_users_text() {
     let sandbox = Sandbox::with_config(&organization());
     let user = "[default]\nregion = us-east-1\n\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\n";
-    std::fs::write(sandbox.aws_config(), user).unwrap();
-    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    assert_status(&sandbox.write_block_over(user), 0);
     let first = std::fs::read_to_string(sandbox.aws_config()).unwrap();
     assert!(first.starts_with(user), "{first}");
     let rendered = stdout(&sandbox.run(&["aws-config"]));
@@ -184,16 +172,15 @@ fn a_users_own_sso_session_of_the_namespace_is_a_conflict() {
         let user = format!(
             "[default]\nregion = us-east-1\n\n{header}\nsso_start_url = https://mine.awsapps.com/start\n"
         );
-        std::fs::write(sandbox.aws_config(), &user).unwrap();
-        let out = sandbox.run(&["aws-config", "--write"]);
+        let out = sandbox.write_block_over(&user);
         assert_status(&out, 1);
         let err = stderr(&out);
-        assert!(
-            err.contains(":4: `[sso-session cpco]` is already defined outside acct's block"),
-            "{err}"
+        assert_contains(
+            &err,
+            ":4: `[sso-session cpco]` is already defined outside acct's block",
         );
         assert!(err.contains(spelled), "{err}");
-        assert!(err.contains("--adopt"), "{err}");
+        assert_contains(&err, "--adopt");
         assert_text(
             &user,
             &std::fs::read_to_string(sandbox.aws_config()).unwrap(),
@@ -202,7 +189,7 @@ fn a_users_own_sso_session_of_the_namespace_is_a_conflict() {
         let out = sandbox.run(&["aws-config", "--write", "--adopt"]);
         assert_status(&out, 0);
         let text = std::fs::read_to_string(sandbox.aws_config()).unwrap();
-        assert!(!text.contains("mine.awsapps.com"), "{text}");
+        assert_lacks(&text, "mine.awsapps.com");
         assert_eq!(text.matches("sso-session").count(), 1, "{text}");
     }
 }
@@ -265,8 +252,8 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
     let out = sandbox.run(&["list"]);
     assert_status(&out, 2);
     let err = stderr(&out);
-    assert!(!err.contains("needs `mfa_serial`"), "{err}");
-    assert!(!err.contains("has no effect without mfa_session"), "{err}");
+    assert_lacks(&err, "needs `mfa_serial`");
+    assert_lacks(&err, "has no effect without mfa_session");
     assert_eq!(err.matches("makes no sense with [sso]").count(), 2, "{err}");
     // no start_url, no role
     rejected(
@@ -411,9 +398,9 @@ fn login_runs_aws_sso_login_without_a_token_and_says_until_when() {
     assert!(args.starts_with("sso login --sso-session cpco|"), "{args}");
     assert_eq!(args.lines().count(), 1);
     let err = stderr(&out);
-    assert!(
-        err.contains("signed in to Identity Center for every cpco stage until "),
-        "{err}"
+    assert_contains(
+        &err,
+        "signed in to Identity Center for every cpco stage until ",
     );
     assert!(
         err.contains("(7h 59m from now)") || err.contains("(8h from now)"),
@@ -429,8 +416,8 @@ fn login_is_not_run_when_the_token_holds_for_more_than_an_hour() {
     assert_status(&out, 0);
     assert_eq!(recorded(&sandbox), "", "aws must not run");
     let err = stderr(&out);
-    assert!(err.contains("until "), "{err}");
-    assert!(err.contains("not signing in again"), "{err}");
+    assert_contains(&err, "until ");
+    assert_contains(&err, "not signing in again");
 }
 
 #[test]
@@ -467,10 +454,7 @@ fn login_passes_aws_config_file_and_reports_a_failed_sign_in() {
         )
     );
     let err = stderr(&out);
-    assert!(
-        err.contains("sso login --sso-session cpco` failed"),
-        "{err}"
-    );
+    assert_contains(&err, "sso login --sso-session cpco` failed");
     // The profiles are written: the fix points at the CLI's own message
     // (the network, the start URL), not at writing them again.
     assert!(
@@ -487,8 +471,8 @@ fn login_without_the_sso_session_written_says_to_write_it() {
     let out = sandbox.run(&["login"]);
     assert_status(&out, 1);
     let err = stderr(&out);
-    assert!(err.contains("has no [sso-session cpco]"), "{err}");
-    assert!(err.contains("fix: run `acct aws-config --write`"), "{err}");
+    assert_contains(&err, "has no [sso-session cpco]");
+    assert_contains(&err, "fix: run `acct aws-config --write`");
     assert_eq!(recorded(&sandbox), "", "aws must not run");
 }
 
@@ -513,46 +497,44 @@ fn doctor_reads_the_token_expiry_from_the_cache_without_calling_aws() {
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 0);
     let text = stdout(&out);
-    assert!(
-        text.contains("ok    sso session: [sso-session cpco] is as acct renders it"),
-        "{text}"
+    assert_contains(
+        &text,
+        "ok    sso session: [sso-session cpco] is as acct renders it",
     );
-    assert!(
-        text.contains("ok    sso login: signed in to Identity Center until "),
-        "{text}"
+    assert_contains(
+        &text,
+        "ok    sso login: signed in to Identity Center until ",
     );
-    assert!(
-        text.contains("ok    stage sandbox: profile cpco-sandbox-admin is as acct renders it"),
-        "{text}"
+    assert_contains(
+        &text,
+        "ok    stage sandbox: profile cpco-sandbox-admin is as acct renders it",
     );
-    assert!(!text.contains("source profile"), "{text}");
+    assert_lacks(&text, "source profile");
     // within the hour: a warning
     seed_token(&sandbox, 20 * 60);
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 0);
-    assert!(
-        stdout(&out).contains("warn  sso login: signed in to Identity Center until "),
-        "{}",
-        stdout(&out)
+    assert_contains(
+        &stdout(&out),
+        "warn  sso login: signed in to Identity Center until ",
     );
     // expired
     seed_token(&sandbox, -3600);
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 1);
     let text = stdout(&out);
-    assert!(
-        text.contains("FAIL  sso login: the Identity Center sign-in expired at "),
-        "{text}"
+    assert_contains(
+        &text,
+        "FAIL  sso login: the Identity Center sign-in expired at ",
     );
-    assert!(text.contains("fix: run `acct login`"), "{text}");
+    assert_contains(&text, "fix: run `acct login`");
     // missing
     std::fs::remove_file(sandbox.home.join(TOKEN_FILE)).unwrap();
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 1);
-    assert!(
-        stdout(&out).contains("FAIL  sso login: not signed in to Identity Center: no token in "),
-        "{}",
-        stdout(&out)
+    assert_contains(
+        &stdout(&out),
+        "FAIL  sso login: not signed in to Identity Center: no token in ",
     );
     assert_eq!(recorded(&sandbox), "", "doctor makes no call");
 }
@@ -568,10 +550,9 @@ fn doctor_finds_a_changed_sso_session() {
     std::fs::write(sandbox.aws_config(), text).unwrap();
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 1);
-    assert!(
-        stdout(&out).contains("FAIL  sso session: [sso-session cpco] differs: sso_region is eu-west-1, acct renders us-east-1"),
-        "{}",
-        stdout(&out)
+    assert_contains(
+        &stdout(&out),
+        "FAIL  sso session: [sso-session cpco] differs: sso_region is eu-west-1, acct renders us-east-1",
     );
 }
 
@@ -621,127 +602,58 @@ fn doctor_sts_proves_each_stages_account_and_permission_set_role() {
 #[test]
 fn init_with_sso_options_writes_an_identity_center_starter() {
     let sandbox = Sandbox::new();
-    let out = sandbox.run(&[
-        "init",
-        "--namespace",
-        "cpco",
-        "--region",
-        "us-west-2",
-        "--topology",
-        "organization",
-        "--root-account",
-        "323330167063",
-        "--stages",
-        "root,dev",
-        "--account=dev=126450723953",
-        "--sso-start-url",
-        "https://d-1234567890.awsapps.com/start",
-        "--sso-region",
-        "us-east-1",
-    ]);
+    let mut options = init_options("organization", "root,dev");
+    options.push("--account=dev=126450723953");
+    options.extend("--sso-start-url https://d-1234567890.awsapps.com/start".split(' '));
+    options.extend(["--sso-region", "us-east-1"]);
+    let out = sandbox.run(&options);
     assert_status(&out, 0);
-    assert!(
-        stderr(&out).contains("`acct login` signs in to Identity Center"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "`acct login` signs in to Identity Center");
     let text = std::fs::read_to_string(sandbox.user_config()).unwrap();
-    assert!(!text.contains("mfa_serial"), "{text}");
-    let out = sandbox.run(&["aws-config"]);
-    assert_status(&out, 0);
-    let expected = format!(
-        "{SESSION}
-[profile cpco-root-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=323330167063
-sso_role_name=AdministratorAccess
-
-[profile cpco-dev-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=126450723953
-sso_role_name=AdministratorAccess
-"
+    assert_lacks(&text, "mfa_serial");
+    assert_renders(
+        &sandbox,
+        &[root_signs_in(), admin_in("dev", "126450723953")],
     );
-    assert_text(&expected, &stdout(&out));
     // A bad URL is refused, nothing written.
     let other = Sandbox::new();
-    let out = other.run(&[
-        "init",
-        "--namespace",
-        "cpco",
-        "--region",
-        "us-west-2",
-        "--topology",
-        "single",
-        "--root-account",
-        "323330167063",
-        "--stages",
-        "root",
-        "--sso-start-url",
-        "d-1.awsapps.com",
-    ]);
+    let mut options = init_options("single", "root");
+    options.extend(["--sso-start-url", "d-1.awsapps.com"]);
+    let out = other.run(&options);
     assert_status(&out, 2);
-    assert!(
-        stderr(&out).contains("--sso-start-url: sso start_url"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "--sso-start-url: sso start_url");
     assert!(!other.user_config().exists());
 }
 
 #[test]
 fn init_asks_iam_or_identity_center_on_a_terminal() {
-    use expectrl::Expect;
     let sandbox = Sandbox::new();
-    let mut session = expectrl::Session::spawn({
-        let mut cmd = sandbox.acct();
-        cmd.arg("init");
-        cmd
-    })
-    .expect("spawn on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-    for (question, answer) in [
-        ("Sign-in [iam]: ", "okta"),
-        ("answer iam or sso", "sso"),
-        ("Layout [single]: ", "single"),
-        ("Namespace", "cpco"),
-        ("Default region [us-east-1]: ", "us-west-2"),
-        ("Root account id", "323330167063"),
-        ("Stage names", "testing"),
-        (
-            "AWS access portal URL",
-            "https://d-1234567890.awsapps.com/start",
-        ),
-        ("Identity Center region [us-west-2]: ", "us-east-1"),
-        (
-            "Permission set the stages sign in with [AdministratorAccess]: ",
-            "",
-        ),
-        ("Protected stages", ""),
-    ] {
-        session.expect(question).unwrap();
-        session.send_line(answer).unwrap();
-    }
-    session.expect("wrote").unwrap();
-    let out = sandbox.run(&["aws-config"]);
-    assert_status(&out, 0);
-    let expected = format!(
-        "{SESSION}
-[profile cpco-root-admin]
-region=us-west-2
-sso_session=cpco
-sso_account_id=323330167063
-sso_role_name=AdministratorAccess
-
-[profile cpco-testing-admin]
-region=us-west-2
-role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
-source_profile=cpco-root-admin
-"
+    init_on_a_terminal(
+        &sandbox,
+        &[
+            ("Sign-in [iam]: ", "okta"),
+            ("answer iam or sso", "sso"),
+            ("Layout [single]: ", "single"),
+            ("Namespace", "cpco"),
+            ("Default region [us-east-1]: ", "us-west-2"),
+            ("Root account id", "323330167063"),
+            ("Stage names", "testing"),
+            (
+                "AWS access portal URL",
+                "https://d-1234567890.awsapps.com/start",
+            ),
+            ("Identity Center region [us-west-2]: ", "us-east-1"),
+            (
+                "Permission set the stages sign in with [AdministratorAccess]: ",
+                "",
+            ),
+            ("Protected stages", ""),
+        ],
     );
-    assert_text(&expected, &stdout(&out));
+    assert_renders(
+        &sandbox,
+        &[root_signs_in(), assumes("testing", "cpco-root-admin")],
+    );
 }
 
 #[test]
@@ -798,6 +710,20 @@ impl Portal {
         }
     }
 
+    /// The endpoints an SDK is pointed at: this double for SSO, `moto`
+    /// for STS.
+    fn endpoints(&self, moto: &crate::moto::Moto) -> [(&'static str, String); 3] {
+        let portal = format!("http://127.0.0.1:{}", self.port);
+        [
+            ("AWS_ENDPOINT_URL_SSO", portal.clone()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", portal),
+            (
+                "AWS_ENDPOINT_URL_STS",
+                format!("http://127.0.0.1:{}", moto.port),
+            ),
+        ]
+    }
+
     /// (account_id, role_name, token) of each credentials request.
     fn asked(&self) -> Vec<(String, String, String)> {
         std::fs::read_to_string(&self.record)
@@ -840,18 +766,7 @@ fn boto3_in(
             "-c",
             "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])",
         ])
-        .env(
-            "AWS_ENDPOINT_URL_SSO",
-            format!("http://127.0.0.1:{}", portal.port),
-        )
-        .env(
-            "AWS_ENDPOINT_URL_SSO_OIDC",
-            format!("http://127.0.0.1:{}", portal.port),
-        )
-        .env(
-            "AWS_ENDPOINT_URL_STS",
-            format!("http://127.0.0.1:{}", moto.port),
-        )
+        .envs(portal.endpoints(moto))
         .output()
         .unwrap()
 }
@@ -949,22 +864,17 @@ fn an_expired_token_gives_the_sdks_log_in_error_and_doctor_says_so() {
     let out = boto3_in(&sandbox, &portal, &moto, "testing");
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(&out);
-    assert!(err.contains("Token has expired"), "{err}");
+    assert_contains(&err, "Token has expired");
     assert!(
         portal.asked().is_empty(),
         "no credentials asked with a lapsed token"
     );
     let out = sandbox.run(&["doctor", "testing"]);
-    assert!(
-        stdout(&out).contains("FAIL  sso login: the Identity Center sign-in expired at "),
-        "{}",
-        stdout(&out)
+    assert_contains(
+        &stdout(&out),
+        "FAIL  sso login: the Identity Center sign-in expired at ",
     );
-    assert!(
-        stdout(&out).contains("fix: run `acct login`"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "fix: run `acct login`");
 }
 
 #[test]
@@ -989,13 +899,9 @@ fn the_aws_cli_v2_reads_every_rendered_profile() {
 
 #[test]
 fn terraform_lands_in_a_stages_account_with_its_permission_set() {
-    let Some(terraform) = crate::tools::terraform_or_skip(
+    let Some((terraform, plugins)) = crate::tools::terraform_with_plugins_or_skip(
         "terraform_lands_in_a_stages_account_with_its_permission_set",
     ) else {
-        return;
-    };
-    let Some(plugins) = crate::tools::terraform_plugin_dir() else {
-        eprintln!("SKIPPED: no providers at /opt/tf-plugins");
         return;
     };
     let moto = crate::moto::Moto::server();
@@ -1010,18 +916,7 @@ fn terraform_lands_in_a_stages_account_with_its_permission_set() {
             .env("TF_DATA_DIR", sandbox.root.join("terraform-data"))
             .env("TF_IN_AUTOMATION", "1")
             .env("CHECKPOINT_DISABLE", "1")
-            .env(
-                "AWS_ENDPOINT_URL_SSO",
-                format!("http://127.0.0.1:{}", portal.port),
-            )
-            .env(
-                "AWS_ENDPOINT_URL_SSO_OIDC",
-                format!("http://127.0.0.1:{}", portal.port),
-            )
-            .env(
-                "AWS_ENDPOINT_URL_STS",
-                format!("http://127.0.0.1:{}", moto.port),
-            )
+            .envs(portal.endpoints(&moto))
             .stdin(std::process::Stdio::null());
     };
     let mut init = sandbox.command(&terraform);

@@ -2,9 +2,7 @@
 //! account and role SPEC says, against moto's STS on 127.0.0.1, even with
 //! stale keys inherited.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::Stdio;
 
 use crate::moto::{Moto, aws_v1, aws_v2};
 use crate::util::*;
@@ -20,13 +18,8 @@ fn caller_identity(sandbox: &Sandbox, moto: &Moto, aws: &Path, stage: &str) -> (
         .env("AWS_PROFILE", "cpco")
         .args(["exec", "--yes", stage, "--"])
         .arg(aws)
-        .args(["sts", "get-caller-identity", "--output", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(b"123456\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+        .args(["sts", "get-caller-identity", "--output", "json"]);
+    let out = output_with_input(&mut cmd, b"123456\n");
     assert_status(&out, 0);
     let json: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("caller identity JSON");
@@ -52,40 +45,23 @@ fn assert_identity(got: (String, String), account: &str, role: &str) {
 fn aws_cli_v2_lands_in_the_spec_account_and_role() {
     let moto = Moto::proxy();
     let aws = aws_v2();
-
-    let organization = Sandbox::with_config(ORGANIZATION);
-    organization.write_aws_files();
-    assert_identity(
-        caller_identity(&organization, &moto, &aws, "testing"),
-        "126450723953",
-        "OrganizationAccountAccessRole",
-    );
-
-    let single = Sandbox::with_config(SINGLE);
-    single.write_aws_files();
-    assert_identity(
-        caller_identity(&single, &moto, &aws, "testing"),
-        "323330167063",
-        "cpco-root-admin",
-    );
-    assert_identity(
-        caller_identity(&single, &moto, &aws, "root"),
-        "323330167063",
-        "cpco-root-admin",
-    );
-
-    let member = Sandbox::with_config(MEMBER);
-    member.write_aws_files();
-    assert_identity(
-        caller_identity(&member, &moto, &aws, "testing"),
-        "126450723953",
-        "cpco-testing-admin",
-    );
-    assert_identity(
-        caller_identity(&member, &moto, &aws, "prod"),
-        "010987654321",
-        "cpco-prod-admin",
-    );
+    for (config, stage, account, role) in [
+        (
+            ORGANIZATION,
+            "testing",
+            "126450723953",
+            "OrganizationAccountAccessRole",
+        ),
+        (SINGLE, "testing", "323330167063", "cpco-root-admin"),
+        (SINGLE, "root", "323330167063", "cpco-root-admin"),
+        (MEMBER, "testing", "126450723953", "cpco-testing-admin"),
+        (MEMBER, "prod", "010987654321", "cpco-prod-admin"),
+    ] {
+        let sandbox = Sandbox::with_config(config);
+        sandbox.write_aws_files();
+        let got = caller_identity(&sandbox, &moto, &aws, stage);
+        assert_identity(got, account, role);
+    }
 }
 
 #[test]
@@ -103,10 +79,7 @@ fn aws_cli_v1_lands_in_the_spec_account_and_role() {
     ] {
         let sandbox = Sandbox::with_config(&format!("{KEEP_LOCAL_ENDPOINTS}{config}"));
         sandbox.write_aws_files();
-        assert_identity(
-            caller_identity(&sandbox, &moto, &aws, "testing"),
-            account,
-            role,
-        );
+        let got = caller_identity(&sandbox, &moto, &aws, "testing");
+        assert_identity(got, account, role);
     }
 }

@@ -209,15 +209,31 @@ pub fn terraform_plugin_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-/// Terraform for `test`, or `None` after a SKIPPED line that shows even
-/// though the test passes (written past the test harness's capture):
+/// Says `SKIPPED: test: reason` on stderr, past the test harness's capture,
+/// so the line shows even though the test passes. Every test that leaves
+/// out all or part of what it checks says so through here.
+pub fn skipped(test: &str, reason: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {test}: {reason}");
+}
+
+/// Whether the tests run as root (which can give files to another user);
+/// when not, after a SKIPPED line saying `test` needs root `to`.
+pub fn root_or_skip(test: &str, to: &str) -> bool {
+    let root = nix::unistd::geteuid().is_root();
+    if !root {
+        skipped(test, &format!("needs root {to}"));
+    }
+    root
+}
+
+/// Terraform for `test`, or `None` after a SKIPPED line:
 /// `let Some(terraform) = tools::terraform_or_skip("name") else { return };`
 pub fn terraform_or_skip(test: &str) -> Option<PathBuf> {
     let found = terraform();
     if found.is_none() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: {test}: terraform not found at /usr/local/bin/terraform or on PATH"
+        skipped(
+            test,
+            "terraform not found at /usr/local/bin/terraform or on PATH",
         );
     }
     found
@@ -257,10 +273,7 @@ pub fn js_ini_loader() -> (PathBuf, PathBuf) {
 pub fn terraform_with_plugins_or_skip(test: &str) -> Option<(PathBuf, PathBuf)> {
     let terraform = terraform_or_skip(test)?;
     let Some(plugins) = terraform_plugin_dir() else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED: {test}: terraform providers not found at /opt/tf-plugins"
-        );
+        skipped(test, "terraform providers not found at /opt/tf-plugins");
         return None;
     };
     Some((terraform, plugins))

@@ -27,11 +27,7 @@ fn a_project_config_needs_allow_and_again_after_a_change() {
         !marker.exists(),
         "a config that was never allowed ran a command"
     );
-    assert!(
-        stderr(&out).contains(&format!("acct allow {}", project.display())),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), &format!("acct allow {}", project.display()));
 
     let out = run(&["allow"]);
     assert_status(&out, 0);
@@ -54,11 +50,7 @@ fn a_project_config_needs_allow_and_again_after_a_change() {
     std::fs::write(&project, MEMBER.replace("126450723953", "999999999999")).unwrap();
     let out = run(&["list"]);
     assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("changed since it was allowed"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "changed since it was allowed");
     assert_status(&run(&["allow", project.to_str().unwrap()]), 0);
     assert!(stdout(&run(&["list"])).contains("999999999999"));
 
@@ -141,20 +133,55 @@ fn a_config_others_can_write_is_refused_with_the_fix() {
 
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     // Owned by another (non-root) user: refused, as ssh does.
-    if nix::unistd::geteuid().is_root() {
+    if crate::tools::root_or_skip(
+        "a_config_others_can_write_is_refused_with_the_fix",
+        "to chown (the part with a config owned by another user)",
+    ) {
         nix::unistd::chown(&config, Some(nix::unistd::Uid::from_raw(4242)), None).unwrap();
         let out = sandbox.run(&touch);
         assert_status(&out, 1);
-        assert!(
-            stderr(&out).contains("owned by user id 4242"),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), "owned by user id 4242");
         nix::unistd::chown(&config, Some(nix::unistd::geteuid()), None).unwrap();
-    } else {
-        eprintln!("SKIPPED: the part with a config owned by another user needs root to chown");
     }
     assert_status(&sandbox.run(&touch), 0);
+}
+
+/// The README's exception: a directory others can write is refused only
+/// without the sticky bit. With it (as on `/tmp`) others cannot replace
+/// your file there, so your config in it is used.
+#[test]
+fn a_config_in_a_sticky_directory_others_can_write_is_used() {
+    let sandbox = Sandbox::new();
+    let shared = sandbox.root.join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let config = sandbox.write("shared/estate.toml", SINGLE);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let run = |args: &[&str]| {
+        sandbox
+            .acct()
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for mode in [0o1777, 0o1775] {
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(mode)).unwrap();
+        assert_status(&run(&["aws-config", "--write"]), 0);
+        let out = run(&["exec", "testing", "--", "printenv", "ACCT_ACCOUNT_ID"]);
+        assert_status(&out, 0);
+        assert_eq!(stdout(&out), "323330167063\n", "{mode:o}");
+    }
+    // The same directory without the sticky bit: refused, with the fix.
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(&["list"]);
+    assert_status(&out, 1);
+    assert!(
+        stderr(&out).contains("directory others can write (mode 0777)")
+            && stderr(&out).contains(&format!("fix: chmod go-w {}", shared.display())),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -356,11 +383,7 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
             .position(|l| l.starts_with(key.rsplit('.').next().unwrap()))
             .unwrap()
             + 1;
-        assert!(
-            stderr(&out).contains(&format!("{}:{line}:", project.display())),
-            "{}",
-            stderr(&out)
-        );
+        assert_contains(&stderr(&out), &format!("{}:{line}:", project.display()));
         assert!(
             stderr(&out).contains(&format!("`{key}` names"))
                 && stderr(&out).contains("inside the project's own tree")
@@ -427,11 +450,7 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
         .output()
         .unwrap();
     assert_status(&out, 1);
-    assert!(
-        stderr(&out).contains("inside the project's own tree"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "inside the project's own tree");
 
     // Files outside the project, and the user's own configs, are fine.
     let home_file = format!("aws_config_file = \"~/.aws/config\"\naws_cli = \"aws\"\n{MEMBER}");
@@ -511,23 +530,21 @@ fn mfa_process_is_the_configs_own_from_any_directory() {
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
     let own = sandbox.home.join(".config/acct/scripts/mfa-code");
-    assert!(
-        stdout(&out).contains(&format!("--mfa-process '{} --now'", own.display())),
-        "{}",
-        stdout(&out)
+    assert_contains(
+        &stdout(&out),
+        &format!("--mfa-process '{} --now'", own.display()),
     );
     sandbox.write_user_config(&format!(
         "mfa_session = true\nmfa_process = \"~/bin/mfa-code\"\n{ORGANIZATION}"
     ));
     let out = sandbox.run(&["aws-config"]);
     assert_status(&out, 0);
-    assert!(
-        stdout(&out).contains(&format!(
+    assert_contains(
+        &stdout(&out),
+        &format!(
             "--mfa-process {}",
             sandbox.home.join("bin/mfa-code").display()
-        )),
-        "{}",
-        stdout(&out)
+        ),
     );
 
     // A line written by an older acct, run by an SDK elsewhere: refused.
@@ -554,7 +571,7 @@ fn mfa_process_is_the_configs_own_from_any_directory() {
     let out = without_terminal(&mut cmd).output().unwrap();
     assert_ne!(out.status.code(), Some(0));
     assert!(!planted.exists(), "the planted scripts/mfa-code ran");
-    assert!(stderr(&out).contains("relative path"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "relative path");
 }
 
 /// `AWS_SHARED_CREDENTIALS_FILE` is acct's, set from `aws_credentials_file`
@@ -636,10 +653,10 @@ fn a_relative_path_entry_is_refused_in_any_config() {
 /// `ACCT_CONFIG` it is refused, as a file of theirs is.
 #[test]
 fn a_symlink_owned_by_someone_else_is_theirs() {
-    if !nix::unistd::geteuid().is_root() {
-        eprintln!(
-            "SKIPPED: a_symlink_owned_by_someone_else_is_theirs needs root to give a link another owner"
-        );
+    if !crate::tools::root_or_skip(
+        "a_symlink_owned_by_someone_else_is_theirs",
+        "to give a link another owner",
+    ) {
         return;
     }
     let sandbox = Sandbox::staged(SINGLE);

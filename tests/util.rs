@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -59,6 +60,13 @@ impl Sandbox {
     /// config changed, the block must follow, or the gate refuses).
     pub fn write_block(&self) {
         assert_status(&self.run(&["aws-config", "--write"]), 0);
+    }
+
+    /// The person's own AWS config file holds `own`; then `acct aws-config
+    /// --write` on it.
+    pub fn write_block_over(&self, own: impl AsRef<[u8]>) -> Output {
+        std::fs::write(self.aws_config(), own).unwrap();
+        self.run(&["aws-config", "--write"])
     }
 
     pub fn user_config(&self) -> PathBuf {
@@ -121,6 +129,16 @@ impl Sandbox {
     }
 }
 
+/// `acct aws-config --write` for SINGLE over a person's AWS config file
+/// `own`, which already defines one of SINGLE's profiles: refused, exit 1.
+#[track_caller]
+pub fn conflict_over(own: &str) -> (Sandbox, Output) {
+    let sandbox = Sandbox::with_config(SINGLE);
+    let out = sandbox.write_block_over(own);
+    assert_status(&out, 1);
+    (sandbox, out)
+}
+
 /// `cmd` run with `input` on its stdin, its output captured.
 pub fn output_with_input(cmd: &mut Command, input: &[u8]) -> Output {
     use std::io::Write;
@@ -155,12 +173,35 @@ pub fn assert_status(output: &Output, expected: i32) {
     );
 }
 
+/// Asserts that `text` holds `want`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, want: &str) {
+    assert!(text.contains(want), "want {want:?} in\n{text}");
+}
+
+/// Asserts that `text` does not hold `unwanted`, showing `text` when it does.
+#[track_caller]
+pub fn assert_lacks(text: &str, unwanted: &str) {
+    assert!(!text.contains(unwanted), "{unwanted:?} in\n{text}");
+}
+
 #[track_caller]
 pub fn assert_text(expected: &str, got: &str) {
     assert!(
         expected == got,
         "\n--- expected\n{expected}--- got\n{got}---"
     );
+}
+
+/// A profile acct renders for a role: `role_arn`, assumed with the
+/// credentials of the profile `source`.
+pub fn role_profile(name: &str, region: &str, role_arn: &str, source: &str) -> String {
+    format!("[profile {name}]\nregion={region}\nrole_arn={role_arn}\nsource_profile={source}\n")
+}
+
+/// Profiles as acct writes them: one after the other, a blank line between.
+pub fn profiles(each: &[String]) -> String {
+    each.join("\n")
 }
 
 /// `NAME=value` lines (values may hold newlines: NUL separated) into pairs.
@@ -178,6 +219,222 @@ pub fn parse_env0(bytes: &[u8]) -> Vec<(String, String)> {
     pairs
 }
 
+/// `cmd` on a pseudo-terminal; each expectation waits at most `seconds`
+/// (a hang guard: what is awaited comes long before).
+pub fn pty(cmd: Command, seconds: u64) -> expectrl::session::OsSession {
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(seconds)));
+    session
+}
+
+/// `script` run by bash (no startup files) on a pseudo-terminal, `$ACCT`
+/// the acct under test; it reports `status=N` at the end.
+pub fn bash_on_a_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session::OsSession {
+    let mut cmd = sandbox.command("bash");
+    cmd.args([
+        "--noprofile",
+        "--norc",
+        "-c",
+        &format!("{script}; echo \"status=$?\""),
+    ])
+    .env("ACCT", ACCT)
+    .env("TERM", "xterm");
+    pty(cmd, 20)
+}
+
+/// Waits for `needle` on the terminal; gives what came before it.
+#[track_caller]
+pub fn expect(session: &mut expectrl::session::OsSession, needle: &str) -> String {
+    use expectrl::Expect;
+    match session.expect(needle) {
+        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
+        Err(e) => {
+            // What the terminal still holds, for the failure message.
+            let mut buf = vec![0; 8192];
+            let n = session.try_read(&mut buf).unwrap_or(0);
+            panic!(
+                "waiting for {needle:?}: {e}\n--- seen\n{:?}",
+                String::from_utf8_lossy(&buf[..n])
+            )
+        }
+    }
+}
+
+/// Types `line` (and Enter) on the terminal, then waits for `needle`; gives
+/// what came before it.
+#[track_caller]
+pub fn send_and_expect(
+    session: &mut expectrl::session::OsSession,
+    line: impl AsRef<str>,
+    needle: &str,
+) -> String {
+    use expectrl::Expect;
+    session.send_line(line.as_ref()).unwrap();
+    expect(session, needle)
+}
+
+/// `acct ARGS` on a terminal prints each of `marks`' first text (colour
+/// escapes in it) before `until`, and with `NO_COLOR=1` its second text and
+/// no escape at all.
+#[track_caller]
+pub fn assert_coloured_unless_no_color(
+    sandbox: &Sandbox,
+    args: &[&str],
+    until: &str,
+    marks: &[(&str, &str)],
+) {
+    use expectrl::Expect;
+    for no_color in [false, true] {
+        let mut cmd = sandbox.acct();
+        cmd.args(args);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let mut session = pty(cmd, 20);
+        let seen = expect(&mut session, until);
+        session.expect(expectrl::Eof).unwrap();
+        assert!(!no_color || !seen.contains('\x1b'), "NO_COLOR: {seen:?}");
+        for (coloured, plain) in marks {
+            let want = if no_color { plain } else { coloured };
+            assert!(seen.contains(want), "{want:?} in {seen:?}");
+        }
+    }
+}
+
+/// `acct init`'s options for a `cpco` estate in us-west-2 whose root account
+/// is 323330167063: its `topology` and its `stages` (comma separated).
+pub fn init_options(topology: &'static str, stages: &'static str) -> Vec<&'static str> {
+    vec![
+        "init",
+        "--namespace",
+        "cpco",
+        "--region",
+        "us-west-2",
+        "--topology",
+        topology,
+        "--root-account",
+        "323330167063",
+        "--stages",
+        stages,
+    ]
+}
+
+/// `acct init` on a terminal, each question (a part of it) given its
+/// answer, until it says it wrote the config.
+#[track_caller]
+pub fn init_on_a_terminal(sandbox: &Sandbox, answers: &[(&str, &str)]) {
+    use expectrl::Expect;
+    let mut cmd = sandbox.acct();
+    cmd.arg("init");
+    let mut session = pty(cmd, 20);
+    for (question, answer) in answers {
+        expect(&mut session, question);
+        session.send_line(answer).unwrap();
+    }
+    expect(&mut session, "wrote");
+}
+
+/// `cmd` started with stdin closed and its output piped.
+pub fn start(cmd: &mut Command) -> Child {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads `child`'s stdout until it holds `text`; gives what it read.
+#[track_caller]
+pub fn read_until(child: &mut Child, text: &str) -> String {
+    use std::io::Read;
+    let stdout = child.stdout.as_mut().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains(text) {
+        assert_eq!(stdout.read(&mut byte).unwrap(), 1, "ended before {text:?}");
+        seen.push(byte[0]);
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// Polls `done` until it holds. The bound is a hang guard, not a window:
+/// nothing a test checks depends on how soon `done` holds.
+#[track_caller]
+pub fn wait_until(what: &str, bound: Duration, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + bound;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not in {bound:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until `path` exists (a command under test says it got there).
+#[track_caller]
+pub fn wait_for_file(path: &Path) {
+    wait_until(
+        &format!("{} never appeared", path.display()),
+        Duration::from_secs(300),
+        || path.exists(),
+    );
+}
+
+/// `child`'s output (its stdout and stderr piped), read while it runs; it
+/// is killed, and the test fails, when it runs longer than `bound`: a hang
+/// guard, far longer than any correct run takes.
+#[track_caller]
+pub fn output_within(mut child: Child, bound: Duration) -> Output {
+    use std::io::Read;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + bound;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("hung: killed after {bound:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// `cmd` run with its output piped, under `output_within`'s hang guard.
+#[track_caller]
+pub fn run_within(cmd: &mut Command, bound: Duration) -> Output {
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    output_within(child, bound)
+}
+
 /// No controlling terminal (a new session) and stdin closed: CI, or an SDK
 /// started by a daemon. `/dev/tty` cannot be opened.
 pub fn without_terminal(cmd: &mut Command) -> &mut Command {
@@ -191,6 +448,17 @@ pub fn without_terminal(cmd: &mut Command) -> &mut Command {
         });
     }
     cmd
+}
+
+/// Asserts that `path` is (still) a symlink: written through, not replaced.
+#[track_caller]
+pub fn assert_symlink(path: &Path) {
+    let meta = path.symlink_metadata().unwrap();
+    assert!(
+        meta.is_symlink(),
+        "{} is no longer a symlink",
+        path.display()
+    );
 }
 
 /// The names in a directory, sorted (none when it does not exist): what a
@@ -260,44 +528,10 @@ pub fn in_shell(sandbox: &Sandbox, shell: &str, script: &str) -> Command {
 /// person's own config keeps them, as a person with a local STS would.
 pub const KEEP_LOCAL_ENDPOINTS: &str = "keep_env = [\"AWS_ENDPOINT_URL\", \"AWS_ENDPOINT_URL_STS\", \"AWS_ENDPOINT_URL_SSO\", \"AWS_ENDPOINT_URL_SSO_OIDC\"]\n";
 
-pub const ORGANIZATION: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "organization"
-mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
-
-[stages.testing]
-account_id = "126450723953"
-
-[stages.root]
-account_id = "323330167063"
-"#;
-
-pub const SINGLE: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "single"
-mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
-
-[stages.testing]
-
-[stages.root]
-account_id = "323330167063"
-"#;
-
-pub const MEMBER: &str = r#"
-namespace = "cpco"
-region = "us-west-2"
-topology = "member"
-
-[stages.root]
-account_id = "323330167063"
-
-[stages.testing]
-account_id = "126450723953"
-
-[stages.prod]
-account_id = "010987654321"
-region = "eu-west-1"
-protected = true
-"#;
+/// The seed configs of the three layouts (`cpco` in us-west-2, root account
+/// 323330167063), as a person's `config.toml` holds them: an organization
+/// with an MFA device, a single account of virtual stages, and members
+/// with a protected prod in its own region.
+pub const ORGANIZATION: &str = include_str!("fixtures/organization.toml");
+pub const SINGLE: &str = include_str!("fixtures/single.toml");
+pub const MEMBER: &str = include_str!("fixtures/member.toml");

@@ -12,13 +12,15 @@
 //! child, and being in the stage's session it is not in the group a CI
 //! cancel kills either. So a watcher, `acct exec-each-guard` (hidden), runs
 //! beside acct in a session of its own, with a pipe from acct on its stdin:
-//! acct writes each stage's process group as it starts it and forgets it
+//! each stage's process group is written there as the stage starts (by the
+//! stage itself, before it runs anything, and by acct), and acct forgets it
 //! when the stage is done. When the pipe ends without acct's "done" (acct
 //! died, SIGKILL included: the kernel closes the pipe), the watcher sends
 //! SIGKILL to every group still listed. This also works on macOS, which has
 //! no `PR_SET_PDEATHSIG`.
 
 use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
 
@@ -37,9 +39,28 @@ fn own_session(command: &mut Command) {
     }
 }
 
-/// `setsid`, then (Linux) SIGKILL on acct's death, in the child before exec.
-pub fn stage_command(command: &mut Command) {
+/// `setsid`, the stage's group listed with the watcher (`watch`, its pipe),
+/// then (Linux) SIGKILL on acct's death, in the child before exec.
+pub fn stage_command(command: &mut Command, watch: Option<RawFd>) {
     own_session(command);
+    // The child lists its own group before it runs anything: listed only by
+    // acct once the start returned, a stage could start a process in the
+    // moment before acct is killed, and that process would live on.
+    if let Some(pipe) = watch {
+        // SAFETY: getpid, signal and write are async-signal-safe. SIGPIPE is
+        // ignored for the write: a watcher someone killed must not kill the
+        // stage.
+        unsafe {
+            command.pre_exec(move || {
+                use nix::libc;
+                let group = libc::getpid().to_le_bytes();
+                let before = libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+                libc::write(pipe, group.as_ptr().cast(), group.len());
+                libc::signal(libc::SIGPIPE, before);
+                Ok(())
+            });
+        }
+    }
     #[cfg(target_os = "linux")]
     let acct = nix::unistd::getpid();
     // SAFETY: prctl, getppid and _exit are async-signal-safe, and nothing
@@ -99,6 +120,12 @@ impl Watch {
                 Watch(None)
             }
         }
+    }
+
+    /// The pipe to the watcher, for a stage to list its own group with
+    /// before it runs (`stage_command`).
+    pub fn pipe(&self) -> Option<RawFd> {
+        self.0.as_ref().map(|(_, pipe)| pipe.as_raw_fd())
     }
 
     pub fn add(&mut self, group: u32) {

@@ -11,7 +11,7 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, RawFd};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -89,7 +89,12 @@ pub fn run(plan: &Plan<'_>, signals: &Signals) -> (Vec<Row>, Option<Cut>) {
     let mut watch = guard::Watch::start();
     loop {
         while cut.is_none() && running.len() < plan.parallel && next < plan.envs.len() {
-            match start(plan.command, &plan.envs[next], &plan.prefixes[next]) {
+            match start(
+                plan.command,
+                &plan.envs[next],
+                &plan.prefixes[next],
+                watch.pipe(),
+            ) {
                 Ok(r) => {
                     watch.add(r.child.id());
                     running.push(Running { index: next, ..r });
@@ -248,9 +253,15 @@ fn say(prefix: &[u8], message: &str) {
     let _ = writeln!(err, "acct: {message}");
 }
 
-/// Spawn CMD with the stage's environment, in a session of its own, stdin
-/// from /dev/null, its stdout and stderr on pipes.
-fn start(command: &[OsString], env: &StageEnv, prefix: &[u8]) -> Result<Running> {
+/// Spawn CMD with the stage's environment, in a session of its own listed
+/// with the watcher (`watch`), stdin from /dev/null, its stdout and stderr
+/// on pipes.
+fn start(
+    command: &[OsString],
+    env: &StageEnv,
+    prefix: &[u8],
+    watch: Option<RawFd>,
+) -> Result<Running> {
     let (program, args) = command.split_first().ok_or_else(|| {
         Failure::usage(
             "no command given after `--`",
@@ -271,7 +282,7 @@ fn start(command: &[OsString], env: &StageEnv, prefix: &[u8]) -> Result<Running>
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    guard::stage_command(&mut cmd);
+    guard::stage_command(&mut cmd, watch);
     let mut child = cmd.spawn().map_err(|e| {
         // Printed on the terminal: a control character in the name is shown, not obeyed.
         let lossy = program.to_string_lossy();
