@@ -1,15 +1,14 @@
-//! `acct login`, `acct logout`, and `acct mfa-session`, the
-//! `credential_process` of the session profile (see `crate::aws::mfa_session`).
+//! `acct login`: start the estate's MFA session now (or sign in to
+//! Identity Center), so no command later stops for a code.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::aws::cli;
 use crate::aws::file::{self, ini};
 use crate::aws::mfa_session::{self, SessionSpec, Start};
 use crate::aws::sso_token::{self, Token};
-use crate::aws::{cli, cli_cache};
-use crate::cli::{LoginArgs, MfaSessionArgs};
+use crate::cli::LoginArgs;
 use crate::config::{Config, MfaSession, Sso, discover};
 use crate::error::{Failure, Result};
 use crate::stage::entry::{self, Outside};
@@ -137,85 +136,4 @@ fn sso_login(config: &Config, force: bool) -> Result<ExitCode> {
             "check that aws_cli is the AWS CLI v2 and that HOME is the one it uses",
         )),
     }
-}
-
-pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
-    let config = discover::load(config)?;
-    if config.sso.is_some() {
-        return Err(Failure::other(
-            format!(
-                "{} signs in through IAM Identity Center, not an MFA session",
-                config.namespace
-            ),
-            "run `aws sso logout` (it signs the AWS CLI out of every Identity Center session)",
-        ));
-    }
-    let session = SessionSpec::of(&config);
-    if let Some(spec) = &session {
-        let ended = mfa_session::end(spec)?;
-        eprintln!(
-            "acct: {} MFA session of {}",
-            if ended { "ended the" } else { "there was no" },
-            spec.namespace
-        );
-    }
-    // The AWS CLI would otherwise go on serving each role it assumed, for
-    // up to an hour, with no session and no code.
-    let mut roles: Vec<String> = config.stages().map(|s| s.role_arn).collect();
-    roles.sort();
-    roles.dedup();
-    let removed = cli_cache::forget_roles(roles.iter().map(String::as_str));
-    let cache = cli_cache::dir().unwrap_or_default();
-    if removed > 0 {
-        eprintln!(
-            "acct: removed {removed} role credential{} of {}'s stages from the AWS CLI's cache ({})",
-            if removed == 1 { "" } else { "s" },
-            config.namespace,
-            cache.display()
-        );
-    } else if session.is_none() {
-        eprintln!(
-            "acct: the AWS CLI's cache ({}) holds no role credentials of {}'s stages",
-            cache.display(),
-            config.namespace
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// What the SDKs run: the session as credential_process JSON on stdout.
-pub fn credential_process(args: &MfaSessionArgs) -> Result<ExitCode> {
-    let spec = SessionSpec {
-        namespace: args.namespace.clone(),
-        source_profile: args.source_profile.clone(),
-        mfa_serial: args.mfa_serial.clone(),
-        duration: args.duration,
-        aws_cli: args.aws_cli.clone(),
-        mfa_process: args.mfa_process.clone(),
-        keep_env: args.keep_env.clone(),
-        // As the SDK ran it: the first word of the line in the file, which
-        // the gate compares with the rest of the line (a moved binary is
-        // `aws-config --check`'s and doctor's to report, not a reason to
-        // refuse the session here).
-        acct: std::env::args()
-            .next()
-            .unwrap_or_else(mfa_session::acct_program),
-    };
-    let session = spec
-        .mfa_process
-        .as_deref()
-        .map_or(Ok(()), mfa_session::check_process)
-        .and_then(|()| crate::stage::gate::check_session(&spec))
-        .and_then(|()| {
-            let env = entry::outside_stage(Outside::Session(&spec));
-            mfa_session::credentials(&spec, Start::IfNeeded, &env)
-        })
-        .inspect_err(|failure| {
-            // An SDK keeps this process's stderr to itself (Terraform says
-            // only "No valid credential sources found"): the terminal gets why.
-            if !std::io::stderr().is_terminal() {
-                mfa_session::tell_terminal(&format!("acct: {failure}"));
-            }
-        })?;
-    super::print(&session.json)
 }

@@ -14,7 +14,9 @@ mod init_config;
 mod init_hook;
 mod list;
 mod login;
+mod logout;
 mod manpage;
+mod mfa_session;
 pub mod process;
 mod prompt;
 mod shell;
@@ -41,8 +43,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             None => init_config::run(&args, config),
         },
         Command::Login(args) => login::login(&args, config),
-        Command::Logout => login::logout(config),
-        Command::MfaSession(args) => login::credential_process(&args),
+        Command::Logout => logout::logout(config),
+        Command::MfaSession(args) => mfa_session::credential_process(&args),
         Command::ExecEachGuard => Ok(exec_each::guard::serve()),
         Command::Manpage => manpage::run(),
         Command::Allow(args) => trust::allow(&args),
