@@ -11,15 +11,14 @@ use std::process::ExitCode;
 use crate::aws::cli::AwsCli;
 use crate::aws::file::{self, block, ini};
 use crate::aws::profiles;
-use crate::aws::sso_token::{self, Token};
 use crate::cli::DoctorArgs;
-use crate::config::{Config, Sso, Stage, discover};
+use crate::config::{Config, Stage, discover};
 use crate::error::{Failure, Result};
 use crate::stage::entry::{self, Admitted};
 use crate::terminal::colour::{self, Colour};
-use crate::text::clock;
 use crate::text::printable::printable;
 
+mod session;
 mod sts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,8 +94,8 @@ pub fn run(args: &DoctorArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     }
     let cli = check_cli(&config, &stages, &mut report);
     check_files(&config, &stages, &mut report)?;
-    sts::check_session(&config, &mut report);
-    check_sso_token(&config, &mut report);
+    session::check_mfa_session(&config, &mut report);
+    session::check_sso_token(&config, &mut report);
     let (passed, refused) = check_gate(&config, &stages, &mut report);
     if args.sts {
         for name in refused {
@@ -231,7 +230,7 @@ fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Re
     };
     let found = profiles(&text);
     if let Some(sso) = &config.sso {
-        check_sso_session(config, sso, &text, &path, report);
+        session::check_sso_session(config, sso, &text, &path, report);
     }
     if let Some(spec) = crate::aws::mfa_session::SessionSpec::of(config) {
         let name = crate::aws::mfa_session::SessionSpec::profile_name(&config.namespace);
@@ -253,114 +252,6 @@ fn check_files(config: &Config, stages: &[Stage<'_>], report: &mut Report) -> Re
         check_source_profile(config, &found, report);
     }
     Ok(())
-}
-
-/// The `[sso-session NAMESPACE]` of the file (the last one, as botocore
-/// reads it) against the one acct renders.
-fn check_sso_session(
-    config: &Config,
-    sso: &Sso,
-    text: &str,
-    path: &std::path::Path,
-    report: &mut Report,
-) {
-    let name = Sso::session_name(&config.namespace);
-    let rendered = profiles::sso_session_block(config, sso);
-    let want: BTreeMap<&str, &str> = ini::sections(&rendered)
-        .into_iter()
-        .next()
-        .map(|s| s.entries.into_iter().collect())
-        .unwrap_or_default();
-    let have = ini::sections(text)
-        .into_iter()
-        .rfind(|s| s.sso_session().as_deref() == Some(name))
-        .map(|s| s.entries.into_iter().collect::<BTreeMap<_, _>>());
-    let fix_write = "run `acct aws-config --write`";
-    match have {
-        None => report.line(
-            Mark::Fail,
-            "sso session",
-            &format!("[sso-session {name}] is missing from {}", path.display()),
-            Some(fix_write),
-        ),
-        Some(have) if have == want => report.line(
-            Mark::Ok,
-            "sso session",
-            &format!("[sso-session {name}] is as acct renders it"),
-            None,
-        ),
-        Some(have) => report.line(
-            Mark::Fail,
-            "sso session",
-            &format!(
-                "[sso-session {name}] differs: {}",
-                differences(&have, &want)
-            ),
-            Some(fix_write),
-        ),
-    }
-}
-
-/// When the Identity Center sign-in ends, from the AWS CLI's token cache
-/// (no network call): a token that is missing or past is a failure, one
-/// that ends within the hour a warning.
-fn check_sso_token(config: &Config, report: &mut Report) {
-    if config.sso.is_none() {
-        return;
-    }
-    let name = Sso::session_name(&config.namespace);
-    let Some(file) = sso_token::cache_file_of(name) else {
-        report.line(Mark::Fail, "sso login", "HOME is not set", Some("set HOME"));
-        return;
-    };
-    let login = "run `acct login`";
-    let now = clock::now();
-    match sso_token::read(&file) {
-        Token::Missing => report.line(
-            Mark::Fail,
-            "sso login",
-            &format!(
-                "not signed in to Identity Center: no token in {}",
-                file.display()
-            ),
-            Some(login),
-        ),
-        Token::Unreadable(why) => report.line(
-            Mark::Fail,
-            "sso login",
-            &format!("the token cache {} cannot be read: {why}", file.display()),
-            Some(login),
-        ),
-        Token::Expires(at) if at <= now => report.line(
-            Mark::Fail,
-            "sso login",
-            &format!(
-                "the Identity Center sign-in expired at {}",
-                clock::format(at)
-            ),
-            Some(login),
-        ),
-        Token::Expires(at) if at - now <= 3600 => report.line(
-            Mark::Warn,
-            "sso login",
-            &format!(
-                "signed in to Identity Center until {} (only {} from now)",
-                clock::format(at),
-                clock::human(at - now)
-            ),
-            Some("run `acct login` soon"),
-        ),
-        Token::Expires(at) => report.line(
-            Mark::Ok,
-            "sso login",
-            &format!(
-                "signed in to Identity Center until {} ({} from now)",
-                clock::format(at),
-                clock::human(at - now)
-            ),
-            None,
-        ),
-    }
 }
 
 /// One profile of the file against the block acct renders for it.
@@ -400,7 +291,7 @@ fn check_profile(
 }
 
 /// `key is X, acct renders Y` for every key that differs.
-fn differences(have: &BTreeMap<&str, &str>, want: &BTreeMap<&str, &str>) -> String {
+pub(super) fn differences(have: &BTreeMap<&str, &str>, want: &BTreeMap<&str, &str>) -> String {
     let keys: std::collections::BTreeSet<&str> = have.keys().chain(want.keys()).copied().collect();
     keys.into_iter()
         .filter(|k| have.get(k) != want.get(k))

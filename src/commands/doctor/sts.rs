@@ -1,5 +1,5 @@
-//! The doctor's questions to AWS: the estate's MFA session, and with
-//! `--sts` who each stage's profile really is. In a session estate (or one
+//! The doctor's questions to AWS: with `--sts`, who each stage's profile
+//! really is. In a session estate (or one
 //! without MFA) the stages are asked in parallel, a few at a time, one line
 //! each as it answers: the session is made (one code at most) before any of
 //! them starts. With MFA per role the AWS CLI asks a code per stage on the
@@ -14,7 +14,6 @@ use crate::aws::cli::AwsCli;
 use crate::aws::mfa_session::{self, SessionSpec, Start};
 use crate::config::Config;
 use crate::stage::entry::{self, Admitted, Outside};
-use crate::text::clock;
 
 /// Long enough for a person to type an MFA code, short enough that a
 /// black-holed network does not hang a CI job.
@@ -22,32 +21,6 @@ const STS_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// STS calls at once: enough to hide their latency, few enough for 2 cores.
 const PARALLEL: usize = 4;
-
-/// The session's state, without asking anything.
-pub(super) fn check_session(config: &Config, report: &mut Report) {
-    let Some(spec) = SessionSpec::of(config) else {
-        return;
-    };
-    let subject = "mfa session";
-    match mfa_session::current(&spec) {
-        Some(session) => report.line(
-            Mark::Ok,
-            subject,
-            &format!(
-                "valid until {} ({} left)",
-                clock::format(session.expires),
-                clock::human(session.expires - clock::now())
-            ),
-            None,
-        ),
-        None => report.line(
-            Mark::Warn,
-            subject,
-            &format!("none for {}: the first use asks for a code", spec.namespace),
-            Some("run `acct login` to start it now"),
-        ),
-    }
-}
 
 /// One finished check: what `Report::line` prints.
 struct Line {
