@@ -362,50 +362,64 @@ fn a_nested_acct_reads_the_exact_config_path_even_when_it_is_not_utf8() {
     assert_eq!(out.stdout, expected);
 }
 
+/// `text` as an allowed project config refuses to run a command, naming
+/// `key` at its file, line and column as inside the project's tree.
+fn refused(sandbox: &Sandbox, text: &str, key: &str) {
+    let project = allowed_project(sandbox, text);
+    let marker = sandbox.root.join("ran");
+    let out = sandbox
+        .acct()
+        .current_dir(project.parent().unwrap())
+        .args(["exec", "testing", "--", "touch"])
+        .arg(&marker)
+        .output()
+        .unwrap();
+    assert_status(&out, 1);
+    assert!(!marker.exists(), "{key}: the command ran");
+    // Where it is written: file, line and column.
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(key.rsplit('.').next().unwrap()))
+        .unwrap()
+        + 1;
+    assert_contains(&stderr(&out), &format!("{}:{line}:", project.display()));
+    assert!(
+        stderr(&out).contains(&format!("`{key}` names"))
+            && stderr(&out).contains("inside the project's own tree")
+            && stderr(&out).contains("fix:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn a_project_config_may_not_name_files_inside_its_own_tree() {
     let sandbox = Sandbox::new();
-    let refused = |text: &str, key: &str| {
-        let project = allowed_project(&sandbox, text);
-        let marker = sandbox.root.join("ran");
-        let out = sandbox
-            .acct()
-            .current_dir(project.parent().unwrap())
-            .args(["exec", "testing", "--", "touch"])
-            .arg(&marker)
-            .output()
-            .unwrap();
-        assert_status(&out, 1);
-        assert!(!marker.exists(), "{key}: the command ran");
-        // Where it is written: file, line and column.
-        let line = text
-            .lines()
-            .position(|l| l.starts_with(key.rsplit('.').next().unwrap()))
-            .unwrap()
-            + 1;
-        assert_contains(&stderr(&out), &format!("{}:{line}:", project.display()));
-        assert!(
-            stderr(&out).contains(&format!("`{key}` names"))
-                && stderr(&out).contains("inside the project's own tree")
-                && stderr(&out).contains("fix:"),
-            "{}",
-            stderr(&out)
-        );
-    };
     refused(
+        &sandbox,
         &format!("aws_config_file = \"aws/config\"\n{MEMBER}"),
         "aws_config_file",
     );
-    refused(&format!("aws_cli = \"./bin/aws\"\n{MEMBER}"), "aws_cli");
-    refused(&format!("shell = \"./bin/sh -i\"\n{MEMBER}"), "shell");
+    refused(
+        &sandbox,
+        &format!("aws_cli = \"./bin/aws\"\n{MEMBER}"),
+        "aws_cli",
+    );
+    refused(
+        &sandbox,
+        &format!("shell = \"./bin/sh -i\"\n{MEMBER}"),
+        "shell",
+    );
     // mfa_process's program: the script could change after `acct allow`.
     refused(
+        &sandbox,
         &format!("mfa_session = true\nmfa_process = \"scripts/mfa-code --now\"\n{ORGANIZATION}"),
         "mfa_process",
     );
     // [env] values that are paths: a PATH entry, a *_FILE, a ./ value.
     let proj = sandbox.work.join("proj");
     refused(
+        &sandbox,
         &format!(
             "{MEMBER}\n[stages.testing.env]\nPATH = \"{}/bin:/usr/bin:/bin\"\n",
             proj.display()
@@ -413,21 +427,31 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
         "stages.testing.env.PATH",
     );
     refused(
+        &sandbox,
         &format!("{MEMBER}\n[stages.testing.env]\nTF_CLI_CONFIG_FILE = \"terraform.rc\"\n"),
         "stages.testing.env.TF_CLI_CONFIG_FILE",
     );
     refused(
+        &sandbox,
         &format!("{MEMBER}\n[stages.testing.env]\nHELPER = \"./tools/helper\"\n"),
         "stages.testing.env.HELPER",
     );
     refused(
+        &sandbox,
         &format!("aws_credentials_file = \"aws/credentials\"\n{MEMBER}"),
         "aws_credentials_file",
     );
+}
 
+/// The tree is the repository's when there is one, and a symlinked
+/// acct.toml's relative paths count from the link's folder.
+#[test]
+fn the_project_tree_is_the_repository_and_the_link_s_folder() {
+    let sandbox = Sandbox::new();
     // In a repository, the whole work tree is the project's, `..` included.
     std::fs::create_dir_all(sandbox.work.join(".git")).unwrap();
     refused(
+        &sandbox,
         &format!("aws_config_file = \"../aws/config\"\n{MEMBER}"),
         "aws_config_file",
     );
@@ -451,7 +475,11 @@ fn a_project_config_may_not_name_files_inside_its_own_tree() {
         .unwrap();
     assert_status(&out, 1);
     assert_contains(&stderr(&out), "inside the project's own tree");
+}
 
+#[test]
+fn files_outside_the_project_and_the_user_s_own_configs_are_fine() {
+    let sandbox = Sandbox::new();
     // Files outside the project, and the user's own configs, are fine.
     let home_file = format!("aws_config_file = \"~/.aws/config\"\naws_cli = \"aws\"\n{MEMBER}");
     let project = allowed_project(&sandbox, &home_file);
