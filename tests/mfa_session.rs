@@ -1805,3 +1805,63 @@ fn a_fifo_lock_or_a_directory_session_fails_before_a_code_is_asked() {
     assert_eq!(estate.codes(), 1, "a code was spent");
     assert_eq!(estate.sts_calls().len(), 1);
 }
+
+/// A session made where `XDG_RUNTIME_DIR` was unset (cron, ssh, tmux) lives
+/// in `~/.cache/acct/sessions`; logout, run where it is set, forgets that
+/// one too, and names every file it removed. login and doctor say where
+/// the session is kept.
+#[test]
+fn logout_forgets_the_session_in_every_folder_acct_uses() {
+    let estate = Estate::new(SINGLE, Sts::Fake, true, 0);
+    let cache_dir = estate.sandbox.home.join(".cache/acct/sessions");
+    let mut without_runtime = estate.acct();
+    without_runtime.env_remove("XDG_RUNTIME_DIR").arg("login");
+    let login = output(without_terminal(&mut without_runtime));
+    assert_status(&login, 0);
+    assert_contains(
+        &stderr(&login),
+        &format!("the session is kept in {}", cache_dir.display()),
+    );
+    let login = estate.run(&["login"]);
+    assert_status(&login, 0);
+    assert_contains(
+        &stderr(&login),
+        &format!("the session is kept in {}", estate.sessions_dir().display()),
+    );
+    let (line, _) = doctor_session_line(&estate, &["doctor"]);
+    assert_contains(
+        &line,
+        &format!("kept in {}", estate.sessions_dir().display()),
+    );
+    let json = |dir: &Path| -> Vec<String> {
+        entries(dir)
+            .into_iter()
+            .filter(|name| name.ends_with(".json"))
+            .collect()
+    };
+    assert_eq!(json(&cache_dir).len(), 1);
+    assert_eq!(json(&estate.sessions_dir()).len(), 1);
+
+    let out = estate.run(&["logout"]);
+    assert_status(&out, 0);
+    for dir in [&cache_dir, &estate.sessions_dir()] {
+        assert_contains(
+            &stderr(&out),
+            &format!("ended the MFA session of cpco (removed {}/", dir.display()),
+        );
+        assert_eq!(json(dir), Vec::<String>::new(), "{}", dir.display());
+    }
+    // Where XDG_RUNTIME_DIR is unset again, nothing is served without a code.
+    let codes = estate.codes();
+    let mut cron = estate.sdk_call();
+    cron.env_remove("XDG_RUNTIME_DIR");
+    let _ = output(&mut cron);
+    assert_eq!(estate.codes(), codes + 1, "a new session, not the old one");
+
+    assert_status(&estate.run(&["logout"]), 0);
+    let out = estate.run(&["logout"]);
+    assert_contains(
+        &stderr(&out),
+        "there was no MFA session of cpco (looked in ",
+    );
+}

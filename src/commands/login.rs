@@ -50,6 +50,7 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
                     clock::format(session.expires),
                     clock::human(session.expires - clock::now())
                 );
+                kept_in(&spec);
                 return Ok(ExitCode::SUCCESS);
             }
         }
@@ -70,7 +71,16 @@ pub fn login(args: &LoginArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         clock::format(session.expires),
         clock::human(session.expires - clock::now())
     );
+    kept_in(&spec);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the session lives: `acct logout` removes it from there (and from
+/// the other folder acct may use).
+fn kept_in(spec: &SessionSpec) {
+    if let Some(path) = mfa_session::location(spec) {
+        eprintln!("acct: the session is kept in {}", path.display());
+    }
 }
 
 /// A session or token that holds for less than this is renewed by `acct

@@ -21,12 +21,23 @@ pub fn logout(config: Option<PathBuf>) -> Result<ExitCode> {
         ));
     }
     let session = SessionSpec::of(&config);
-    if let Some(spec) = &session {
-        let ended = mfa_session::end(spec)?;
+    // Every folder, whatever the config says today: a session made before
+    // `mfa_session` was turned off, or where XDG_RUNTIME_DIR was unset,
+    // would otherwise go on being served.
+    let (removed, looked_in) = mfa_session::end(&config.namespace)?;
+    for file in &removed {
         eprintln!(
-            "acct: {} MFA session of {}",
-            if ended { "ended the" } else { "there was no" },
-            spec.namespace
+            "acct: ended the MFA session of {} (removed {})",
+            config.namespace,
+            file.display()
+        );
+    }
+    if removed.is_empty() && session.is_some() {
+        let dirs: Vec<String> = looked_in.iter().map(|d| d.display().to_string()).collect();
+        eprintln!(
+            "acct: there was no MFA session of {} (looked in {})",
+            config.namespace,
+            dirs.join(", ")
         );
     }
     // The AWS CLI would otherwise go on serving each role it assumed, for

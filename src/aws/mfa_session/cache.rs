@@ -143,13 +143,68 @@ impl Cache {
             .map_err(|e| failure("cannot keep the MFA session in", &self.file, &e))
     }
 
-    pub fn remove(&self) -> Result<bool> {
-        match fs::remove_file(&self.file) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(failure("cannot remove the MFA session", &self.file, &e)),
+    /// Where the session is kept.
+    pub fn path(&self) -> &Path {
+        &self.file
+    }
+}
+
+/// Every folder acct keeps sessions in under some environment: the runtime
+/// folder and the cache folder. A session made where `XDG_RUNTIME_DIR` was
+/// unset (cron, ssh, tmux) lives in the cache folder even when this
+/// environment would use the runtime one.
+pub fn every_dir() -> Vec<PathBuf> {
+    let bases = [
+        process_env::absolute("XDG_RUNTIME_DIR"),
+        process_env::absolute("XDG_CACHE_HOME"),
+        process_env::home()
+            .filter(|home| home.is_absolute())
+            .map(|home| home.join(".cache")),
+    ];
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for base in bases.into_iter().flatten() {
+        let dir = base.join("acct").join("sessions");
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
         }
     }
+    dirs
+}
+
+/// `NAMESPACE-HASH.json`, as [`Cache::of`] names an estate's session files
+/// (one per source profile and device).
+fn is_session_of(name: &str, namespace: &str) -> bool {
+    name.strip_prefix(namespace)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Remove every session of `namespace` from every folder in `dirs`; the
+/// files removed. Lock files stay: another acct may hold one right now.
+pub fn forget(namespace: &str, dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !name
+                .to_str()
+                .is_some_and(|name| is_session_of(name, namespace))
+            {
+                continue;
+            }
+            let path = entry.path();
+            match fs::remove_file(&path) {
+                Ok(()) => removed.push(path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(failure("cannot remove the MFA session", &path, &e)),
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// A session file: credential_process JSON with a readable `Expiration`.
@@ -206,6 +261,36 @@ fn failure(what: &str, path: &Path, e: &std::io::Error) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forget_removes_the_estate_s_sessions_in_every_folder_and_nothing_else() {
+        let temp = tempfile::tempdir().unwrap();
+        let (runtime, cache) = (temp.path().join("run"), temp.path().join("cache"));
+        for dir in [&runtime, &cache] {
+            fs::create_dir_all(dir).unwrap();
+        }
+        let keep = [
+            cache.join("cpco-x-0123456789abcdef.json"),
+            cache.join("cpco-0123456789abcdef.lock"),
+            cache.join("other-0123456789abcdef.json"),
+            runtime.join("cpco-notahash.json"),
+        ];
+        let gone = [
+            runtime.join("cpco-0123456789abcdef.json"),
+            cache.join("cpco-fedcba9876543210.json"),
+        ];
+        for file in keep.iter().chain(&gone) {
+            fs::write(file, "{}").unwrap();
+        }
+        let missing = temp.path().join("missing");
+        let mut removed = forget("cpco", &[runtime, cache, missing]).unwrap();
+        removed.sort();
+        let mut expected = gone.to_vec();
+        expected.sort();
+        assert_eq!(removed, expected);
+        assert!(keep.iter().all(|file| file.exists()));
+        assert!(gone.iter().all(|file| !file.exists()));
+    }
 
     #[test]
     fn only_complete_sessions_with_an_expiry_are_read() {

@@ -14,6 +14,8 @@
 mod cache;
 mod code;
 
+use std::path::PathBuf;
+
 use crate::aws::cli;
 use crate::aws::credentials::Credentials;
 use crate::config::{Config, MfaSession};
@@ -246,9 +248,18 @@ pub fn current(spec: &SessionSpec) -> Option<Session> {
     Cache::of(spec).ok()?.fresh(0)
 }
 
-/// `acct logout`: forget the estate's session; false when there was none.
-pub fn end(spec: &SessionSpec) -> Result<bool> {
-    Cache::of(spec)?.remove()
+/// Where the estate's session is kept in this environment (`acct login`
+/// and `doctor` say so).
+pub fn location(spec: &SessionSpec) -> Option<PathBuf> {
+    Cache::of(spec).ok().map(|cache| cache.path().to_path_buf())
+}
+
+/// `acct logout`: forget the estate's sessions in every folder acct keeps
+/// them in (`cache::every_dir`), whatever the source profile or device;
+/// the files removed, and the folders looked in.
+pub fn end(namespace: &str) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let dirs = cache::every_dir();
+    Ok((cache::forget(namespace, &dirs)?, dirs))
 }
 
 #[cfg(test)]

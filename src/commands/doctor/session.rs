@@ -18,12 +18,15 @@ pub(super) fn check_mfa_session(config: &Config, report: &mut Report) {
         return;
     };
     let subject = "mfa session";
+    let kept = mfa_session::location(&spec)
+        .map(|path| format!("; kept in {}", path.display()))
+        .unwrap_or_default();
     match mfa_session::current(&spec) {
         Some(session) => report.line(
             Mark::Ok,
             subject,
             &format!(
-                "valid until {} ({} left)",
+                "valid until {} ({} left){kept}",
                 clock::format(session.expires),
                 clock::human(session.expires - clock::now())
             ),
@@ -32,7 +35,10 @@ pub(super) fn check_mfa_session(config: &Config, report: &mut Report) {
         None => report.line(
             Mark::Warn,
             subject,
-            &format!("none for {}: the first use asks for a code", spec.namespace),
+            &format!(
+                "none for {}: the first use asks for a code{kept}",
+                spec.namespace
+            ),
             Some("run `acct login` to start it now"),
         ),
     }
