@@ -40,6 +40,8 @@ use crate::moto::{CALLER_ARN, Moto, aws_v1, aws_v2};
 use crate::tools;
 use crate::util::*;
 
+mod min_left;
+
 const SERIAL: &str = "arn:aws:iam::323330167063:mfa/admin@example.com";
 const PROMPT: &str = "acct: MFA code for arn:aws:iam::323330167063:mfa/admin@example.com \
                       (session for every cpco stage, 12h): ";
@@ -1102,7 +1104,7 @@ fn session_key_cases() -> Vec<[String; 4]> {
 #[test]
 fn session_keys_are_checked_with_file_line_column_and_a_fix() {
     let cases = session_key_cases();
-    assert_eq!(cases.len(), 13, "every case was read");
+    assert_eq!(cases.len(), 17, "every case was read");
     let mut failures = Vec::new();
     for [top, at, message, fix] in &cases {
         let config = format!("{HEAD}{}{ROOT}", top.replace("SERIAL\n", SERIAL_LINE));

@@ -757,10 +757,23 @@ fn boto3_in(
     moto: &crate::moto::Moto,
     stage: &str,
 ) -> std::process::Output {
+    boto3_in_with(sandbox, portal, moto, stage, &[])
+}
+
+/// `boto3_in` with more of acct's options before the stage.
+fn boto3_in_with(
+    sandbox: &Sandbox,
+    portal: &Portal,
+    moto: &crate::moto::Moto,
+    stage: &str,
+    options: &[&str],
+) -> std::process::Output {
     let python = crate::moto::aws_v1().parent().unwrap().join("python3");
     sandbox
         .acct()
-        .args(["exec", "--yes", stage, "--"])
+        .args(["exec", "--yes"])
+        .args(options)
+        .args([stage, "--"])
         .arg(python)
         .args([
             "-c",
@@ -861,7 +874,17 @@ fn an_expired_token_gives_the_sdks_log_in_error_and_doctor_says_so() {
     )
     .unwrap();
     let portal = Portal::start(&sandbox, &moto);
+    // acct refuses before running (min_session_left); with the check off
+    // the SDK says it.
     let out = boto3_in(&sandbox, &portal, &moto, "testing");
+    assert_status(&out, 1);
+    assert!(stdout(&out).is_empty());
+    assert_contains(
+        &stderr(&out),
+        "the Identity Center sign-in of cpco ended at ",
+    );
+    assert_contains(&stderr(&out), "acct login");
+    let out = boto3_in_with(&sandbox, &portal, &moto, "testing", &["--min-left", "0m"]);
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(&out);
     assert_contains(&err, "Token has expired");
@@ -996,4 +1019,41 @@ fn a_hostile_start_url_is_refused_where_it_is_written() {
         let out = sandbox.run(&["list"]);
         assert!(!stderr(&out).contains('\u{202e}'), "{}", stderr(&out));
     }
+}
+
+/// `min_session_left` with Identity Center: acct cannot renew the token
+/// without a browser, so one that holds less is refused with `acct login`
+/// (no network call: the token cache's `expiresAt`); one that holds
+/// longer runs.
+#[test]
+fn a_token_about_to_end_is_refused_before_running() {
+    let sandbox = Sandbox::with_config(&organization());
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    seed_token(&sandbox, 20 * 60);
+    let run = |options: &[&str]| {
+        let mut cmd = sandbox.acct();
+        cmd.args(["exec", "--yes"])
+            .args(options)
+            .args(["testing", "--", "echo", "ran"]);
+        without_terminal(&mut cmd).output().unwrap()
+    };
+    let out = run(&["--min-left", "1h"]);
+    assert_status(&out, 1);
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert_contains(
+        &err,
+        "the Identity Center sign-in of cpco holds 20m more, less than min_session_left (1h)",
+    );
+    assert_contains(&err, "without a browser");
+    assert_contains(&err, "run `acct login`");
+    let out = run(&[]);
+    assert_status(&out, 1);
+    assert_contains(&stderr(&out), "less than min_session_left (30m)");
+    let out = run(&["--min-left", "10m"]);
+    assert_status(&out, 0);
+    assert_text("ran\n", &stdout(&out));
+    seed_token(&sandbox, 2 * 3600);
+    let out = run(&["--min-left", "1h"]);
+    assert_status(&out, 0);
 }

@@ -253,6 +253,9 @@ pub struct ExecArgs {
     /// Set the stage's temporary keys instead of its profile (asks for MFA here, for Terraform)
     #[arg(long)]
     pub export_credentials: bool,
+    /// Renew the MFA session first (one code) when it holds less than D, e.g. 1h (default: min_session_left, else 30m)
+    #[arg(long, value_name = "D", value_parser = min_left)]
+    pub min_left: Option<u32>,
     /// The stage to run in (none: choose from a list on the terminal)
     #[arg(add = stage_names(), conflicts_with_all = ["each", "all"])]
     pub stage: Option<String>,
@@ -299,6 +302,9 @@ pub struct ShellArgs {
     /// Set the stage's temporary keys instead of its profile (asks for MFA here, for Terraform)
     #[arg(long)]
     pub export_credentials: bool,
+    /// Renew the MFA session first (one code) when it holds less than D, e.g. 1h (default: min_session_left, else 30m)
+    #[arg(long, value_name = "D", value_parser = min_left)]
+    pub min_left: Option<u32>,
     /// The stage to enter (none: choose from a list on the terminal)
     #[arg(add = stage_names())]
     pub stage: Option<String>,
@@ -408,6 +414,12 @@ impl InitArgs {
             || self.mfa_serial.is_some()
             || self.protected.is_some()
     }
+}
+
+/// `--min-left`: written like `min_session_left` (`30m`, `1h`, `0m` for off).
+fn min_left(text: &str) -> std::result::Result<u32, String> {
+    crate::text::clock::parse_duration(text)
+        .ok_or_else(|| format!("{text:?} is not a duration: write it like 30m, 1h or 1h30m"))
 }
 
 /// `acct exec testing terraform plan`, without the `--` that separates the

@@ -8,6 +8,7 @@ use crate::commands::process;
 use crate::config::discover;
 use crate::error::{Failure, Result};
 use crate::stage::entry::{self, Purpose};
+use crate::stage::lifetime;
 use crate::terminal::confirm;
 use crate::terminal::picker;
 
@@ -27,6 +28,9 @@ pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let purpose = Purpose::Command {
         export_requested: args.export_credentials,
     };
-    let env = entry::stage_env(&config, &stage, purpose)?;
+    let admitted = entry::admit(&config, &stage)?;
+    let min_left = lifetime::minimum(&config, args.min_left)?;
+    lifetime::before_start(&config, min_left, !admitted.exports(purpose), false)?;
+    let env = admitted.environment_holding(purpose, min_left)?;
     Err(process::exec(&args.command, &env))
 }

@@ -9,6 +9,7 @@ use crate::config::{Config, discover, process_env};
 use crate::error::{Failure, Result};
 use crate::shell::scripts;
 use crate::stage::entry::{self, Purpose};
+use crate::stage::lifetime;
 use crate::terminal::confirm;
 
 pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
@@ -31,7 +32,10 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let purpose = Purpose::Command {
         export_requested: args.export_credentials,
     };
-    let mut env = entry::stage_env(&config, &stage, purpose)?;
+    let admitted = entry::admit(&config, &stage)?;
+    let min_left = lifetime::minimum(&config, args.min_left)?;
+    lifetime::before_start(&config, min_left, !admitted.exports(purpose), false)?;
+    let mut env = admitted.environment_holding(purpose, min_left)?;
     if outer.is_some() {
         env.nest_within(&process_env::text("ACCT_PROMPT").unwrap_or_default());
     }

@@ -109,6 +109,9 @@ pub struct Config {
     /// environment though acct would remove them (only in the person's own
     /// config: discovery refuses it in a project config).
     pub keep_env: Vec<String>,
+    /// `min_session_left`, seconds: `exec`, `shell` and `exec --each`
+    /// renew the MFA session (or refuse) when it holds less than this.
+    pub min_session_left: u32,
     /// Every file, folder and program the config names, resolved, with
     /// where it was written (`named`): a project config may name none
     /// inside its own tree.

@@ -30,6 +30,7 @@ use crate::config::{Config, Stage, process_env};
 use crate::error::Result;
 use crate::stage::environment::StageEnv;
 use crate::stage::gate;
+use crate::stage::lifetime;
 use crate::stage::record::Environment;
 
 /// Who a stage's environment is for.
@@ -70,17 +71,43 @@ impl Admitted<'_, '_> {
     /// CLI, a v1 CLI, a failed assume): an error, as the caller must run
     /// nothing rather than fall back to the profile.
     pub fn environment(&self, purpose: Purpose) -> Result<StageEnv> {
-        let export = match purpose {
-            Purpose::Command { export_requested } => {
-                export_requested || self.stage.export_credentials
-            }
-            Purpose::Shell => false,
-        };
-        if !export {
+        if !self.exports(purpose) {
             return Ok(self.env.clone());
         }
         let credentials = self.credentials()?;
         Ok(self.env.clone().with_credentials(&credentials))
+    }
+
+    /// `environment`, with exported keys that hold `min_left` seconds more
+    /// (`lifetime`): short ones are forgotten and the role assumed again
+    /// once; still short, a refusal.
+    pub fn environment_holding(&self, purpose: Purpose, min_left: u32) -> Result<StageEnv> {
+        if !self.exports(purpose) || min_left == 0 {
+            return self.environment(purpose);
+        }
+        let mut credentials = self.credentials()?;
+        if !lifetime::keys_hold(&credentials, min_left) {
+            lifetime::forget_role(&self.stage.role_arn);
+            credentials = self.credentials()?;
+            if !lifetime::keys_hold(&credentials, min_left) {
+                return Err(lifetime::keys_refused(
+                    self.stage.name,
+                    &credentials,
+                    min_left,
+                ));
+            }
+        }
+        Ok(self.env.clone().with_credentials(&credentials))
+    }
+
+    /// Whether `purpose` gets the stage's keys instead of its profile.
+    pub fn exports(&self, purpose: Purpose) -> bool {
+        match purpose {
+            Purpose::Command { export_requested } => {
+                export_requested || self.stage.export_credentials
+            }
+            Purpose::Shell => false,
+        }
     }
 
     /// The environment of acct's own AWS CLI call for the stage's profile:

@@ -11,4 +11,5 @@
 pub mod entry;
 pub mod environment;
 pub mod gate;
+pub mod lifetime;
 pub mod record;

@@ -13,6 +13,7 @@
 
 mod cache;
 mod code;
+mod lifetime;
 
 use std::path::PathBuf;
 
@@ -25,6 +26,7 @@ use crate::text::quote;
 
 pub use cache::Cache;
 pub use code::{check_process, tell_terminal};
+pub use lifetime::hold;
 
 /// Everything acct needs to start or serve an estate's session. It travels
 /// in the `credential_process` line itself, so the SDK's call needs no
@@ -131,6 +133,9 @@ pub enum Start {
     IfNeeded,
     /// Always a new one (`acct login`).
     Renew,
+    /// The cached one while it holds this many seconds more, else a new
+    /// one (`min_session_left`).
+    Holding(i64),
 }
 
 /// A session as the SDKs read it from `credential_process`.
@@ -148,10 +153,10 @@ pub struct Session {
 /// GetSessionToken call's (`stage::entry::for_session`).
 pub fn credentials(spec: &SessionSpec, start: Start, env: cli::Env<'_>) -> Result<Session> {
     let cache = Cache::of(spec)?;
-    let warm = || {
-        (start == Start::IfNeeded)
-            .then(|| cache.fresh(MARGIN))
-            .flatten()
+    let warm = || match start {
+        Start::IfNeeded => cache.fresh(MARGIN),
+        Start::Holding(seconds) => cache.fresh(seconds),
+        Start::Renew => None,
     };
     if let Some(session) = warm() {
         return Ok(session);

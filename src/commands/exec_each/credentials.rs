@@ -12,22 +12,22 @@
 use std::io::IsTerminal;
 use std::os::fd::AsFd;
 
-use crate::aws::mfa_session::{self, SessionSpec, Start};
 use crate::config::{Config, Stage};
 use crate::error::{Failure, Result};
-use crate::stage::entry::{self, Admitted, Outside, Purpose};
+use crate::stage::entry::{Admitted, Purpose};
 use crate::stage::environment::StageEnv;
+use crate::stage::lifetime;
 
 /// Every stage's environment, in order, made before anything runs.
 pub fn stage_envs(
     config: &Config,
     stages: &[Admitted<'_, '_>],
     requested: bool,
+    min_left: u32,
 ) -> Result<Vec<StageEnv>> {
-    if let Some(spec) = SessionSpec::of(config) {
-        let env = entry::outside_stage(Outside::Session(&spec));
-        mfa_session::credentials(&spec, Start::IfNeeded, &env)?;
-    }
+    // One check, one code at most, before any stage: the session is
+    // started (or renewed when it holds less than min_left) here.
+    lifetime::before_start(config, min_left, true, true)?;
     let asking: Vec<&str> = stages
         .iter()
         .map(|a| a.stage)
@@ -53,9 +53,10 @@ pub fn stage_envs(
                     admitted.stage.name
                 );
             }
-            admitted.environment(Purpose::Command {
+            let purpose = Purpose::Command {
                 export_requested: requested || export,
-            })
+            };
+            admitted.environment_holding(purpose, min_left)
         })
         .collect()
 }

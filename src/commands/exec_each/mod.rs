@@ -74,7 +74,8 @@ pub fn run(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         .iter()
         .map(|stage| entry::admit(&config, stage))
         .collect::<Result<Vec<_>>>()?;
-    let envs = credentials::stage_envs(&config, &admitted, args.export_credentials)?;
+    let min_left = crate::stage::lifetime::minimum(&config, args.min_left)?;
+    let envs = credentials::stage_envs(&config, &admitted, args.export_credentials, min_left)?;
     let signals = signals::Signals::install().map_err(|e| {
         Failure::other(
             format!("cannot watch for signals: {e}; nothing was run"),

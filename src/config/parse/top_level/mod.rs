@@ -3,6 +3,7 @@
 
 mod formats;
 mod keep_env;
+mod min_left;
 mod sso;
 
 use std::collections::HashSet;
@@ -18,7 +19,7 @@ use crate::config::{
 };
 use crate::text::suggest;
 
-const TOP_KEYS: [&str; 22] = [
+const TOP_KEYS: [&str; 23] = [
     "namespace",
     "region",
     "topology",
@@ -38,6 +39,7 @@ const TOP_KEYS: [&str; 22] = [
     "mfa_session",
     "mfa_session_duration",
     "mfa_process",
+    "min_session_left",
     "sso",
     "keep_env",
     "stages",
@@ -69,6 +71,7 @@ pub(super) struct TopLevel<'d, 'i> {
     aws_cli: Option<Written>,
     mfa_session_duration: Option<Written>,
     mfa_process: Option<Written>,
+    min_session_left: Option<Written>,
     /// `mfa_session`, a boolean of the top level, and where.
     mfa_session: Option<(bool, Range<usize>)>,
     /// `prompt`, the other boolean: `false` leaves the prompt alone.
@@ -105,6 +108,7 @@ impl TopLevel<'_, '_> {
             "aws_cli" => &mut self.aws_cli,
             "mfa_session_duration" => &mut self.mfa_session_duration,
             "mfa_process" => &mut self.mfa_process,
+            "min_session_left" => &mut self.min_session_left,
             _ => return None,
         })
     }
@@ -135,6 +139,8 @@ pub(super) struct Checked {
     pub(super) aws_credentials_file: Option<PathBuf>,
     pub(super) aws_cli: Option<String>,
     pub(super) mfa_process: Option<String>,
+    /// Seconds; `None` when not written or invalid (already reported).
+    pub(super) min_session_left: Option<u32>,
 }
 
 /// The required keys, present and valid enough to make a config of.
@@ -251,6 +257,7 @@ impl Walker {
         }
         let mfa_session_duration = self.mfa_session(top);
         let mfa_process = top.mfa_process.as_ref().and_then(|w| self.mfa_process(w));
+        let min_session_left = self.min_session_left(top, mfa_session_duration);
         let sso = top.sso.and_then(|value| self.sso(value, top));
         let keep_env = top
             .keep_env
@@ -262,6 +269,7 @@ impl Walker {
             aws_credentials_file,
             aws_cli,
             mfa_process,
+            min_session_left,
             topology,
             partition,
             shell,
@@ -463,6 +471,7 @@ impl TopLevel<'_, '_> {
             }),
             _ => None,
         };
+        let min_session_left = min_left::effective(checked.min_session_left, mfa_session.as_ref());
         Config {
             sso: checked.sso,
             path: path.to_path_buf(),
@@ -488,6 +497,7 @@ impl TopLevel<'_, '_> {
             aws_cli: checked.aws_cli.unwrap_or_else(|| "aws".into()),
             mfa_session,
             keep_env: checked.keep_env,
+            min_session_left,
             named: Vec::new(),
             stages,
             root,
