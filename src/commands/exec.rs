@@ -7,8 +7,7 @@ use crate::cli::ExecArgs;
 use crate::commands::process;
 use crate::config::discover;
 use crate::error::{Failure, Result};
-use crate::stage::entry::{self, Purpose};
-use crate::stage::lifetime;
+use crate::stage::entry;
 use crate::terminal::confirm;
 use crate::terminal::picker;
 
@@ -25,12 +24,6 @@ pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     let config = discover::load(config)?;
     let stage = picker::stage(&config, args.stage.as_deref(), "exec")?;
     confirm::protected(&stage, args.yes)?;
-    let purpose = Purpose::Command {
-        export_requested: args.export_credentials,
-    };
-    let admitted = entry::admit(&config, &stage)?;
-    let min_left = lifetime::minimum(&config, args.min_left)?;
-    lifetime::before_start(&config, min_left, !admitted.exports(purpose), false)?;
-    let env = admitted.environment_holding(purpose, min_left)?;
+    let env = entry::command_env(&config, &stage, args.export_credentials, args.min_left)?;
     Err(process::exec(&args.command, &env))
 }

@@ -8,8 +8,7 @@ use crate::commands::process;
 use crate::config::{Config, discover, process_env};
 use crate::error::{Failure, Result};
 use crate::shell::scripts;
-use crate::stage::entry::{self, Purpose};
-use crate::stage::lifetime;
+use crate::stage::entry;
 use crate::terminal::confirm;
 
 pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
@@ -29,13 +28,7 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         ));
     }
     confirm::protected(&stage, args.yes)?;
-    let purpose = Purpose::Command {
-        export_requested: args.export_credentials,
-    };
-    let admitted = entry::admit(&config, &stage)?;
-    let min_left = lifetime::minimum(&config, args.min_left)?;
-    lifetime::before_start(&config, min_left, !admitted.exports(purpose), false)?;
-    let mut env = admitted.environment_holding(purpose, min_left)?;
+    let mut env = entry::command_env(&config, &stage, args.export_credentials, args.min_left)?;
     if outer.is_some() {
         env.nest_within(&process_env::text("ACCT_PROMPT").unwrap_or_default());
     }

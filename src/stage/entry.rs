@@ -66,6 +66,23 @@ pub fn stage_env(config: &Config, stage: &Stage<'_>, purpose: Purpose) -> Result
     admit(config, stage)?.environment(purpose)
 }
 
+/// What `exec` and `shell` run with: the stage admitted by the gate, and
+/// the session (or the exported keys) checked to hold `min_left` more
+/// (`--min-left`, else the config's `min_session_left`) before anything
+/// runs.
+pub fn command_env(
+    config: &Config,
+    stage: &Stage<'_>,
+    export_requested: bool,
+    min_left: Option<u32>,
+) -> Result<StageEnv> {
+    let purpose = Purpose::Command { export_requested };
+    let admitted = admit(config, stage)?;
+    let min_left = lifetime::minimum(config, min_left)?;
+    lifetime::before_start(config, min_left, !admitted.exports(purpose), false)?;
+    admitted.environment_holding(purpose, min_left)
+}
+
 impl Admitted<'_, '_> {
     /// The stage's environment for `purpose`. Exporting keys may fail (no
     /// CLI, a v1 CLI, a failed assume): an error, as the caller must run
