@@ -21,6 +21,7 @@ pub mod federation;
 pub mod url;
 
 use crate::config::{Config, Stage};
+use crate::stage::expiry;
 
 /// How acct opens the console of a stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +97,10 @@ fn role_owner<'c>(config: &'c Config, role_arn: &str) -> Option<&'c str> {
 
 fn switch_role_link(config: &Config, stage: &Stage<'_>, role_name: &str) -> String {
     let hosts = url::hosts(&config.partition);
-    let prompt = config.render_format(&config.prompt_format, stage.name);
+    let prompt = expiry::fill(
+        &config.render_format(&config.prompt_format, stage.name),
+        None,
+    );
     url::switch_role(
         hosts,
         &url::SwitchRole {

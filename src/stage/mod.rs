@@ -10,5 +10,6 @@
 
 pub mod entry;
 pub mod environment;
+pub mod expiry;
 pub mod gate;
 pub mod record;

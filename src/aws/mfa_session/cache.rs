@@ -140,16 +140,43 @@ impl Cache {
             Err(e) => return Err(failure("cannot replace the MFA session", &self.file, &e)),
         }
         atomic_write::write(&self.file, session.json.as_bytes(), 0o600)
-            .map_err(|e| failure("cannot keep the MFA session in", &self.file, &e))
+            .map_err(|e| failure("cannot keep the MFA session in", &self.file, &e))?;
+        write_expiry(&self.expiry_file(), session.expires)
+    }
+
+    /// Beside the session, what the prompt reads with a shell builtin
+    /// (`ACCT_EXPIRES_FILE`): the session's expiry as epoch seconds, no
+    /// secret.
+    pub fn expiry_file(&self) -> PathBuf {
+        self.file.with_extension("expires")
     }
 
     pub fn remove(&self) -> Result<bool> {
+        let _ = fs::remove_file(self.expiry_file());
         match fs::remove_file(&self.file) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(failure("cannot remove the MFA session", &self.file, &e)),
         }
     }
+}
+
+/// `epoch` as the prompt reads it (one line of digits) in a private file,
+/// written only when it says something else, so an unchanged expiry costs
+/// no write.
+pub fn write_expiry(file: &Path, epoch: i64) -> Result<()> {
+    let line = format!("{epoch}\n");
+    if fs::read(file).is_ok_and(|old| old == line.as_bytes()) {
+        return Ok(());
+    }
+    atomic_write::write(file, line.as_bytes(), 0o600)
+        .map_err(|e| failure("cannot keep the session's expiry in", file, &e))
+}
+
+/// The expiry file of an estate that signs in through Identity Center
+/// (the AWS CLI keeps the token; acct copies its expiry here).
+pub fn sso_expiry_file(namespace: &str) -> Result<PathBuf> {
+    Ok(sessions_dir()?.join(format!("{namespace}-sso.expires")))
 }
 
 /// A session file: credential_process JSON with a readable `Expiration`.
