@@ -106,7 +106,10 @@ mod tests {
 
     #[test]
     fn an_unknown_time_takes_the_placeholder_and_its_space_out() {
-        assert_eq!(fill("[cpco-testing {left}]", Some("3h0m")), "[cpco-testing 3h0m]");
+        assert_eq!(
+            fill("[cpco-testing {left}]", Some("3h0m")),
+            "[cpco-testing 3h0m]"
+        );
         assert_eq!(fill("[cpco-testing {left}]", None), "[cpco-testing]");
         assert_eq!(fill("{left}[cpco-testing]", None), "[cpco-testing]");
         let get = |name: &str| (name == FIXED).then(|| "12x".into());

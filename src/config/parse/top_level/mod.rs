@@ -13,8 +13,8 @@ use toml::de::DeTable;
 
 use super::{Value, Walker};
 use crate::config::{
-    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, DEFAULT_PROMPT_FORMAT_SESSION, MfaSession, PARTITIONS, Root, Sso,
-    StageConfig, Topology, rules,
+    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, DEFAULT_PROMPT_FORMAT_SESSION,
+    MfaSession, PARTITIONS, Root, Sso, StageConfig, Topology, rules,
 };
 use crate::text::suggest;
 
