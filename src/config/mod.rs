@@ -229,6 +229,13 @@ impl Config {
     }
 }
 
+/// A rendered `prompt_format` without its `{left}` (and the space before
+/// it): where no time is shown (the console's display name, an outer stage
+/// of a nested shell, nothing known).
+pub fn without_left(segment: &str) -> String {
+    segment.replace(" {left}", "").replace("{left}", "")
+}
+
 pub const FORMAT_TOKENS: [&str; 4] = ["namespace", "tenant", "environment", "stage"];
 
 #[derive(Debug, PartialEq)]

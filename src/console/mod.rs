@@ -21,7 +21,6 @@ pub mod federation;
 pub mod url;
 
 use crate::config::{Config, Stage};
-use crate::stage::expiry;
 
 /// How acct opens the console of a stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,10 +96,8 @@ fn role_owner<'c>(config: &'c Config, role_arn: &str) -> Option<&'c str> {
 
 fn switch_role_link(config: &Config, stage: &Stage<'_>, role_name: &str) -> String {
     let hosts = url::hosts(&config.partition);
-    let prompt = expiry::fill(
-        &config.render_format(&config.prompt_format, stage.name),
-        None,
-    );
+    let prompt =
+        crate::config::without_left(&config.render_format(&config.prompt_format, stage.name));
     url::switch_role(
         hosts,
         &url::SwitchRole {

@@ -75,9 +75,7 @@ pub fn expires(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<i64> 
 pub fn fill(segment: &str, text: Option<&str>) -> String {
     match text {
         Some(text) => segment.replace(PLACEHOLDER, text),
-        None => segment
-            .replace(&format!(" {PLACEHOLDER}"), "")
-            .replace(PLACEHOLDER, ""),
+        None => crate::config::without_left(segment),
     }
 }
 
