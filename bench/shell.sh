@@ -13,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
+# ACCT_BENCH_PROCESSES=1: only the processes per prompt (no hyperfine).
+processes_only=${ACCT_BENCH_PROCESSES-}
 acct=${PWD}/target/release/acct
 work=$(mktemp -d)
 socket=acct-bench-$$
@@ -29,6 +31,8 @@ cat >"${home}/.config/acct/config.toml" <<'EOF'
 namespace = "cpco"
 region = "us-west-2"
 topology = "single"
+mfa_serial = "arn:aws:iam::323330167063:mfa/admin@example.com"
+mfa_session = true
 
 [stages.testing]
 
@@ -37,6 +41,14 @@ account_id = "323330167063"
 EOF
 # The stages' AWS profiles: without them the gate refuses to enter a stage.
 HOME=${home} XDG_CONFIG_HOME=${home}/.config "${acct}" aws-config --write >/dev/null
+# An MFA session of 3 hours (made up: no code, no STS): the segment shows the
+# time left (`{left}`, on by default with a session), which the hooks read
+# from ACCT_EXPIRES_FILE at every prompt.
+expires_file=$(HOME=${home} XDG_CONFIG_HOME=${home}/.config XDG_RUNTIME_DIR=${work}/run \
+    "${acct}" env testing | sed -n "s/^export ACCT_EXPIRES_FILE=//p" | tr -d "'")
+test -n "${expires_file}"
+(umask 077 && printf '{"Version":1,"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"s","SessionToken":"t","Expiration":"%s"}' \
+    "$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ)" >"${expires_file%.expires}.json")
 # The user's own startup files: an alias, a prompt, a prompt hook of their own.
 # "minimal" is only that, the worst case for acct's fixed start-up cost;
 # "typical" adds what a stock setup loads: Debian's skeleton .bashrc, zsh's
@@ -82,9 +94,10 @@ processes_over_100_prompts() {
     tmux -L "${socket}" -f /dev/null new-session -d -s bench -x 200 -y 50 \
         -c "${work}/cwd" "exec $(printf '%q ' "$@")"
     for _ in $(seq 100); do
-        tmux -L "${socket}" capture-pane -p -t bench | grep -q 'userprompt' && break
+        tmux -L "${socket}" capture-pane -p -t bench | grep -q "userprompt" && break
         sleep 0.1
     done
+    tmux -L "${socket}" capture-pane -p -t bench | grep -m1 'userprompt' >>"${work}/prompts.txt" || true
     pid=$(tmux -L "${socket}" display -p -t bench '#{pane_pid}')
     strace -f -qq -e trace=execve,clone,clone3,fork,vfork -o "${trace}" -p "${pid}" &
     strace_pid=$!
@@ -110,6 +123,13 @@ for rc in minimal typical; do
     for shell in bash zsh fish; do
         program=$(command -v "${shell}")
         json=${work}/${shell}.json
+        if [[ -n ${processes_only} ]]; then
+            printf '%-8s %-5s bare processes %s, acct processes %s\n' "${rc}" "${shell}" \
+                "$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${program}" -i)" \
+                "$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${acct}" shell testing)"
+            tail -n 1 "${work}/prompts.txt"
+            continue
+        fi
         hyperfine --warmup 3 --runs 30 --style none --export-json "${json}" \
             -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
             -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \

@@ -86,6 +86,41 @@ __acct_in_force() {
     done
 }
 
+# How long the session holds, for `{left}` in the segment: the epoch in
+# ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an MFA
+# or Identity Center session, kept current by acct), read with `read` (a
+# redirection of a builtin, no process). Sets __acct_left to `3h12m`, `42m`
+# or `expired` (bash 5's EPOCHSECONDS, else printf's `%(%s)T`, bash 4.2), or
+# `until 14:05 UTC` where bash has no clock; __acct_left_red to 1 under 15
+# minutes. Both empty when nothing is known.
+__acct_left() {
+    \builtin local expires=${ACCT_EXPIRES-} now='' left
+    __acct_left='' __acct_left_red=''
+    if [[ -z ${expires} && -n ${ACCT_EXPIRES_FILE-} && -f ${ACCT_EXPIRES_FILE} ]]; then
+        IFS= \builtin read -r expires <"${ACCT_EXPIRES_FILE}" || :
+    fi
+    [[ -n ${expires} && ${expires} != *[!0-9]* && ${#expires} -lt 16 ]] || \builtin return 0
+    if [[ -n ${EPOCHSECONDS-} ]]; then
+        now=${EPOCHSECONDS}
+    else
+        \builtin printf -v now '%(%s)T' -1 2>/dev/null || now=''
+    fi
+    if [[ -z ${now} || ${now} == *[!0-9]* ]]; then
+        \builtin printf -v __acct_left 'until %02d:%02d UTC' $((10#${expires} % 86400 / 3600)) $((10#${expires} % 3600 / 60))
+        \builtin return 0
+    fi
+    left=$((10#${expires} - now))
+    if ((left <= 0)); then
+        __acct_left=expired
+    elif ((left >= 3600)); then
+        __acct_left="$((left / 3600))h$((left % 3600 / 60))m"
+    else
+        __acct_left="$((left / 60))m"
+    fi
+    ((left < 900)) && __acct_left_red=1
+    \builtin return 0
+}
+
 # Runs last in PROMPT_COMMAND: puts the segment in front of whatever PS1 the
 # user's startup files and hooks made, and takes it out again when the stage
 # is left.
@@ -111,6 +146,20 @@ __acct_prompt_hook() {
     __acct_color='' __acct_reset=''
     if [[ (-n ${ACCT_PROTECTED-} || -n ${__acct_mismatch}) && -z ${NO_COLOR-} ]]; then
         __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
+    fi
+    if [[ ${__acct_segment} == *'{left}'* ]]; then
+        \builtin local token='{left}' time
+        __acct_left
+        time=${__acct_left}
+        # Red on its own under 15 minutes (readline's \001 \002 around the
+        # colour, which takes no room); the whole segment may be red already.
+        if [[ -n ${__acct_left_red} && -z ${__acct_color} && -z ${NO_COLOR-} ]]; then
+            time=$'\001\e[31m\002'${time}$'\001\e[0m\002'
+        fi
+        if [[ -z ${time} ]]; then
+            __acct_segment=${__acct_segment//" ${token}"/}
+        fi
+        __acct_segment=${__acct_segment//"${token}"/"${time}"}
     fi
     if [[ -n ${__acct_segment} ]]; then
         # POSIX mode expands PS1 even without promptvars.

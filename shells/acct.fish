@@ -80,6 +80,54 @@ function __acct_in_force --description 'the first stage variable changed since t
     end
 end
 
+# How long the session holds, for `{left}` in the segment: the epoch in
+# ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an MFA
+# or Identity Center session, kept current by acct), read with `read` (no
+# process). fish has no clock of its own; on Linux the kernel's is read with
+# `read` too: now is the boot time (btime of /proc/stat, read once) plus
+# /proc/uptime. Prints `3h12m`, `42m` or `expired`, then ` red` under 15
+# minutes; `until 14:05 UTC` without /proc; nothing when nothing is known.
+function __acct_left --description 'how long the session holds'
+    builtin set --local expires "$ACCT_EXPIRES"
+    if builtin test -z "$expires" -a -n "$ACCT_EXPIRES_FILE" -a -f "$ACCT_EXPIRES_FILE"
+        builtin read --local line <$ACCT_EXPIRES_FILE
+        and builtin set expires $line
+    end
+    builtin string match --quiet --regex '^[0-9]{1,15}$' -- "$expires"
+    or return 0
+    if not builtin set --query __acct_btime
+        builtin set --global __acct_btime ''
+        if builtin test -r /proc/stat
+            while builtin read --local key value
+                if builtin test "$key" = btime
+                    builtin set __acct_btime $value
+                    break
+                end
+            end </proc/stat
+        end
+    end
+    builtin set --local up ''
+    if builtin string match --quiet --regex '^[0-9]+$' -- "$__acct_btime"
+        and builtin read --local uptime rest </proc/uptime
+        builtin set up (builtin string replace --regex '\..*' '' -- $uptime)
+    end
+    if not builtin string match --quiet --regex '^[0-9]+$' -- "$up"
+        builtin printf 'until %02d:%02d UTC' (builtin math --scale 0 "floor($expires % 86400 / 3600)") (builtin math --scale 0 "floor($expires % 3600 / 60)")
+        return 0
+    end
+    builtin set --local left (builtin math --scale 0 "$expires - $__acct_btime - $up")
+    if builtin test $left -le 0
+        builtin printf 'expired'
+    else if builtin test $left -ge 3600
+        builtin printf '%dh%dm' (builtin math --scale 0 "floor($left / 3600)") (builtin math --scale 0 "floor($left % 3600 / 60)")
+    else
+        builtin printf '%dm' (builtin math --scale 0 "floor($left / 60)")
+    end
+    builtin test $left -lt 900
+    and builtin printf ' red'
+    return 0
+end
+
 # The config's `prompt`, passed by `acct shell` (`off`: no segment, the
 # prompt is yours or your framework's; `on`: the segment even under
 # starship; unset: look for starship). Your config.fish, which runs first,
@@ -125,7 +173,32 @@ if builtin test "$__acct_prompt_mode" != off
                 set colored 1
                 builtin set_color red
             end
-            builtin printf '%s' "$segment"
+            # `{left}`: the time, red on its own under 15 minutes unless the
+            # whole segment is; taken out with its space when unknown.
+            set --local parts "$segment"
+            set --local time
+            if builtin string match --quiet -- '*{left}*' "$segment"
+                set time (__acct_left | builtin string split ' ')
+                if builtin test -z "$time[1]"
+                    set segment (builtin string replace --all -- ' {left}' '' "$segment")
+                    set parts (builtin string replace --all -- '{left}' '' "$segment")
+                else
+                    set parts (builtin string split --max 1 -- '{left}' "$segment")
+                end
+            end
+            builtin printf '%s' "$parts[1]"
+            if builtin test (builtin count $parts) -gt 1
+                if builtin test "$time[-1]" = red -a $colored = 0 -a -z "$NO_COLOR"
+                    builtin set_color red
+                    builtin printf '%s' "$time[1..-2]"
+                    builtin set_color normal
+                else if builtin test "$time[-1]" = red
+                    builtin printf '%s' "$time[1..-2]"
+                else
+                    builtin printf '%s' "$time"
+                end
+                builtin printf '%s' (builtin string replace --all -- '{left}' "$time[1]" "$parts[2]")
+            end
             builtin test $colored = 1
             and builtin set_color normal
             builtin printf ' '

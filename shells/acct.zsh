@@ -93,6 +93,42 @@ __acct_in_force() {
 
 typeset -g __acct_segment='' __acct_prefix=''
 
+# The clock for `{left}`: $EPOCHSECONDS, a parameter of the zsh/datetime
+# module (loaded in this process, no command run).
+\builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+
+# How long the session holds, for `{left}` in the segment: the epoch in
+# ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an MFA
+# or Identity Center session, kept current by acct), read with `read` (no
+# process). Sets __acct_left to `3h12m`, `42m` or `expired` (`until 14:05
+# UTC` without zsh/datetime), __acct_left_red to 1 under 15 minutes; both
+# empty when nothing is known.
+__acct_left() {
+    \builtin emulate -L zsh
+    local expires=${ACCT_EXPIRES-}
+    local -i left
+    typeset -g __acct_left='' __acct_left_red=''
+    if [[ -z $expires && -n ${ACCT_EXPIRES_FILE-} && -f $ACCT_EXPIRES_FILE ]]; then
+        IFS= \builtin read -r expires <$ACCT_EXPIRES_FILE
+    fi
+    [[ -n $expires && $expires != *[^0-9]* && $#expires -lt 16 ]] || return 0
+    if [[ ${EPOCHSECONDS-} != <-> ]]; then
+        __acct_left=${(l:2::0:)$(( 10#$expires % 86400 / 3600 ))}:${(l:2::0:)$(( 10#$expires % 3600 / 60 ))}
+        __acct_left="until $__acct_left UTC"
+        return 0
+    fi
+    left=$(( 10#$expires - EPOCHSECONDS ))
+    if (( left <= 0 )); then
+        __acct_left=expired
+    elif (( left >= 3600 )); then
+        __acct_left="$(( left / 3600 ))h$(( left % 3600 / 60 ))m"
+    else
+        __acct_left="$(( left / 60 ))m"
+    fi
+    (( left < 900 )) && __acct_left_red=1
+    return 0
+}
+
 # Runs last in precmd_functions: puts the segment in front of whatever PROMPT
 # the user's startup files and hooks made, and takes it out again when the
 # stage is left.
@@ -122,7 +158,19 @@ __acct_precmd() {
         # that came from a parameter: double them.
         segment=${segment//\%/%%}
         (( bang )) && segment=${segment//\!/!!}
-        if [[ -n ${ACCT_PROTECTED-}$__acct_mismatch && -z ${NO_COLOR-} ]]; then
+        local red=0 token='{left}' time
+        [[ -n ${ACCT_PROTECTED-}$__acct_mismatch && -z ${NO_COLOR-} ]] && red=1
+        if [[ $segment == *$token* ]]; then
+            __acct_left
+            time=$__acct_left
+            # Red on its own under 15 minutes, unless the whole segment is.
+            if [[ -n $__acct_left_red && $red == 0 && -z ${NO_COLOR-} ]]; then
+                time="%F{red}$time%f"
+            fi
+            [[ -z $time ]] && segment=${segment// $token/}
+            segment=${segment//$token/$time}
+        fi
+        if (( red )); then
             segment="%F{red}$segment%f"
         fi
         __acct_segment=$segment

@@ -36,7 +36,7 @@ pub const CREDENTIAL_SOURCES: [&str; 22] = [
 
 /// Every variable of SPEC section 2's table but AWS_CONFIG_FILE: acct sets
 /// it when it applies to the stage and removes it when it does not.
-pub const OWNED: [&str; 21] = [
+pub const OWNED: [&str; 23] = [
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_REGION",
@@ -58,6 +58,8 @@ pub const OWNED: [&str; 21] = [
     "ACCT_PROJECT_CONFIG",
     "ACCT_PROTECTED",
     "ACCT_PROMPT",
+    "ACCT_EXPIRES_FILE",
+    "ACCT_EXPIRES",
 ];
 
 /// An inherited value for every name acct removes or owns.

@@ -35,6 +35,7 @@ mod mfa_session;
 mod picker;
 mod prompt_hooks;
 mod prompt_in_force;
+mod prompt_left;
 mod rules;
 mod shell;
 mod shell_guard;

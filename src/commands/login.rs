@@ -12,6 +12,7 @@ use crate::cli::LoginArgs;
 use crate::config::{Config, MfaSession, Sso, discover};
 use crate::error::{Failure, Result};
 use crate::stage::entry::{self, Outside};
+use crate::stage::expiry;
 use crate::text::clock;
 
 /// The estate's session, or why it has none.
@@ -130,6 +131,8 @@ fn sso_login(config: &Config, force: bool) -> Result<ExitCode> {
     cli::sso_login(&config.aws_cli, session, &env)?;
     match sso_token::read(&file) {
         Token::Expires(at) if at > clock::now() => {
+            // The prompts of this estate's stages show the new expiry.
+            let _ = expiry::file_of(config);
             eprintln!(
                 "acct: signed in to Identity Center for every {} stage until {} ({} from now)",
                 config.namespace,

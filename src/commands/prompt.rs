@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::config::process_env;
 use crate::error::Result;
-use crate::stage::environment;
+use crate::stage::{environment, expiry};
 
 pub fn run() -> Result<ExitCode> {
     let segment = process_env::text("ACCT_PROMPT").unwrap_or_default();
@@ -15,7 +15,9 @@ pub fn run() -> Result<ExitCode> {
     if segment.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    // As the shells' hooks draw it: a stage not in force is not shown plain.
+    // As the shells' hooks draw it: the time left filled in, and a stage
+    // not in force not shown plain.
+    let segment = expiry::fill_now(&segment, process_env::get);
     let segment = match environment::mismatch(process_env::get) {
         Some(mismatch) => environment::segment_with_mismatch(&segment, &mismatch),
         None => segment,

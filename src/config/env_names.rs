@@ -50,7 +50,7 @@ pub const STALE_CREDENTIALS: [&str; 22] = [
 /// Every variable of SPEC section 2's table but `AWS_CONFIG_FILE`: set when it
 /// applies to the stage, removed when it does not, so a stage entered from
 /// inside another never inherits its values.
-pub const OWNED: [&str; 21] = [
+pub const OWNED: [&str; 23] = [
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_REGION",
@@ -75,6 +75,10 @@ pub const OWNED: [&str; 21] = [
     "ACCT_PROJECT_CONFIG",
     "ACCT_PROTECTED",
     "ACCT_PROMPT",
+    // How long the session holds, for the prompt's {left}: the file that
+    // holds the expiry, or the expiry of exported keys.
+    "ACCT_EXPIRES_FILE",
+    "ACCT_EXPIRES",
 ];
 
 /// The `AWS_*` variables a stage keeps from the person's environment, with

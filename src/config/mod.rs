@@ -68,6 +68,9 @@ pub const PARTITIONS: [&str; 3] = ["aws", "aws-us-gov", "aws-cn"];
 
 pub const DEFAULT_PROFILE_FORMAT: &str = "{namespace}-{stage}-admin";
 pub const DEFAULT_PROMPT_FORMAT: &str = "[{namespace}-{stage}]";
+/// The default when the estate has a session (MFA or Identity Center):
+/// how long it holds, too.
+pub const DEFAULT_PROMPT_FORMAT_SESSION: &str = "[{namespace}-{stage} {left}]";
 
 /// A validated config. Stages keep the order of the file. Only the
 /// validator (`parse`) makes one: its `root` is private to this module.
@@ -214,6 +217,8 @@ impl Config {
                 "tenant" => self.tenant.as_deref(),
                 "environment" => self.environment.as_deref(),
                 "stage" => Some(stage),
+                // Filled at every prompt by the hooks (`stage::expiry`).
+                "left" => Some("{left}"),
                 _ => None,
             };
             out.push_str(value.unwrap_or_default());
@@ -225,6 +230,13 @@ impl Config {
     pub fn profile_name(&self, stage: &str) -> String {
         self.render_format(&self.profile_format, stage)
     }
+}
+
+/// A rendered `prompt_format` without its `{left}` (and the space before
+/// it): where no time is shown (the console's display name, an outer stage
+/// of a nested shell, nothing known).
+pub fn without_left(segment: &str) -> String {
+    segment.replace(" {left}", "").replace("{left}", "")
 }
 
 pub const FORMAT_TOKENS: [&str; 4] = ["namespace", "tenant", "environment", "stage"];

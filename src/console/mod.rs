@@ -96,7 +96,8 @@ fn role_owner<'c>(config: &'c Config, role_arn: &str) -> Option<&'c str> {
 
 fn switch_role_link(config: &Config, stage: &Stage<'_>, role_name: &str) -> String {
     let hosts = url::hosts(&config.partition);
-    let prompt = config.render_format(&config.prompt_format, stage.name);
+    let prompt =
+        crate::config::without_left(&config.render_format(&config.prompt_format, stage.name));
     url::switch_role(
         hosts,
         &url::SwitchRole {

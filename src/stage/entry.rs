@@ -29,6 +29,7 @@ use crate::aws::mfa_session::SessionSpec;
 use crate::config::{Config, Stage, process_env};
 use crate::error::Result;
 use crate::stage::environment::StageEnv;
+use crate::stage::expiry;
 use crate::stage::gate;
 use crate::stage::lifetime;
 use crate::stage::record::Environment;
@@ -54,11 +55,11 @@ pub struct Admitted<'s, 'c> {
 /// as acct renders it, else the refusal, saying nothing was run.
 pub fn admit<'s, 'c>(config: &'s Config, stage: &'s Stage<'c>) -> Result<Admitted<'s, 'c>> {
     gate::check(config, stage)?;
-    Ok(Admitted {
-        config,
-        stage,
-        env: StageEnv::new(config, stage),
-    })
+    let mut env = StageEnv::new(config, stage);
+    if let Some(file) = expiry::file_of(config) {
+        env.expires_in(file.into_os_string());
+    }
+    Ok(Admitted { config, stage, env })
 }
 
 /// `admit`, then the environment for `purpose`.

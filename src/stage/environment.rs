@@ -11,7 +11,9 @@ use std::path::Path;
 use crate::aws::credentials::Credentials;
 use crate::config::env_names::{self, OWNED, STALE_CREDENTIALS};
 use crate::config::{Config, Stage, process_env};
+use crate::stage::expiry;
 use crate::stage::record::{self, Environment, Record, Undone};
+use crate::text::clock;
 
 /// Between the segments of nested stage shells.
 pub const NEST_SEPARATOR: &str = ">";
@@ -154,6 +156,14 @@ impl StageEnv {
         env
     }
 
+    /// The prompt's `{left}` reads the session's expiry from `file`
+    /// (`stage::expiry`).
+    pub fn expires_in(&mut self, file: OsString) {
+        self.unset.retain(|n| n != expiry::FILE);
+        self.set.retain(|(n, _)| n != expiry::FILE);
+        self.set.push((expiry::FILE.to_string(), file));
+    }
+
     /// This environment with no profile selected: for running the AWS CLI
     /// with `--profile` (an `AWS_PROFILE` beside it would be one more source
     /// to reason about) and as the base of `with_credentials`.
@@ -189,6 +199,14 @@ impl StageEnv {
             "AWS_CREDENTIAL_EXPIRATION",
             credentials.expiration.as_deref(),
         );
+        // The keys hold until their own expiry, whatever the session's.
+        let fixed = credentials
+            .expiration
+            .as_deref()
+            .and_then(clock::parse)
+            .map(|at| at.to_string());
+        put(expiry::FIXED, fixed.as_deref());
+        put(expiry::FILE, None);
         env
     }
 
@@ -200,7 +218,9 @@ impl StageEnv {
             return;
         }
         if let Some((_, prompt)) = self.set.iter_mut().find(|(n, _)| n == "ACCT_PROMPT") {
-            let mut chain = OsString::from(format!("{outer_prompt}{NEST_SEPARATOR}"));
+            // The time left is the inner stage's: shown once.
+            let outer = expiry::fill(outer_prompt, None);
+            let mut chain = OsString::from(format!("{outer}{NEST_SEPARATOR}"));
             chain.push(&*prompt);
             *prompt = chain;
         }
@@ -589,6 +609,8 @@ mod tests {
             "AWS_PROFILE",
             "AWS_DEFAULT_PROFILE",
             "AWS_CREDENTIAL_EXPIRATION",
+            "ACCT_EXPIRES",
+            "ACCT_EXPIRES_FILE",
         ] {
             assert_eq!(value(&env, name), None, "{name}");
             assert!(env.unset.iter().any(|n| n == name), "{name} is removed");

@@ -10,6 +10,7 @@
 
 pub mod entry;
 pub mod environment;
+pub mod expiry;
 pub mod gate;
 pub mod lifetime;
 pub mod record;

@@ -140,7 +140,15 @@ impl Cache {
             Err(e) => return Err(failure("cannot replace the MFA session", &self.file, &e)),
         }
         atomic_write::write(&self.file, session.json.as_bytes(), 0o600)
-            .map_err(|e| failure("cannot keep the MFA session in", &self.file, &e))
+            .map_err(|e| failure("cannot keep the MFA session in", &self.file, &e))?;
+        write_expiry(&self.expiry_file(), session.expires)
+    }
+
+    /// Beside the session, what the prompt reads with a shell builtin
+    /// (`ACCT_EXPIRES_FILE`): the session's expiry as epoch seconds, no
+    /// secret.
+    pub fn expiry_file(&self) -> PathBuf {
+        self.file.with_extension("expires")
     }
 
     /// Where the session is kept.
@@ -180,8 +188,9 @@ fn is_session_of(name: &str, namespace: &str) -> bool {
         .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Remove every session of `namespace` from every folder in `dirs`; the
-/// files removed. Lock files stay: another acct may hold one right now.
+/// Remove every session of `namespace` from every folder in `dirs`, with
+/// its `.expires` file; the session files removed. Lock files stay:
+/// another acct may hold one right now.
 pub fn forget(namespace: &str, dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut removed = Vec::new();
     for dir in dirs {
@@ -197,6 +206,8 @@ pub fn forget(namespace: &str, dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 continue;
             }
             let path = entry.path();
+            // The prompt's copy of its expiry goes with it.
+            let _ = fs::remove_file(path.with_extension("expires"));
             match fs::remove_file(&path) {
                 Ok(()) => removed.push(path),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -205,6 +216,24 @@ pub fn forget(namespace: &str, dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(removed)
+}
+
+/// `epoch` as the prompt reads it (one line of digits) in a private file,
+/// written only when it says something else, so an unchanged expiry costs
+/// no write.
+pub fn write_expiry(file: &Path, epoch: i64) -> Result<()> {
+    let line = format!("{epoch}\n");
+    if fs::read(file).is_ok_and(|old| old == line.as_bytes()) {
+        return Ok(());
+    }
+    atomic_write::write(file, line.as_bytes(), 0o600)
+        .map_err(|e| failure("cannot keep the session's expiry in", file, &e))
+}
+
+/// The expiry file of an estate that signs in through Identity Center
+/// (the AWS CLI keeps the token; acct copies its expiry here).
+pub fn sso_expiry_file(namespace: &str) -> Result<PathBuf> {
+    Ok(sessions_dir()?.join(format!("{namespace}-sso.expires")))
 }
 
 /// A session file: credential_process JSON with a readable `Expiration`.
@@ -282,6 +311,8 @@ mod tests {
         for file in keep.iter().chain(&gone) {
             fs::write(file, "{}").unwrap();
         }
+        let expires = gone[0].with_extension("expires");
+        fs::write(&expires, "1\n").unwrap();
         let missing = temp.path().join("missing");
         let mut removed = forget("cpco", &[runtime, cache, missing]).unwrap();
         removed.sort();
@@ -290,6 +321,7 @@ mod tests {
         assert_eq!(removed, expected);
         assert!(keep.iter().all(|file| file.exists()));
         assert!(gone.iter().all(|file| !file.exists()));
+        assert!(!expires.exists(), "the prompt's expiry goes with its session");
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::error::{Failure, Result};
 use crate::text::clock;
 use crate::text::quote;
 
-pub use cache::Cache;
+pub use cache::{Cache, sso_expiry_file, write_expiry};
 pub use code::{check_process, tell_terminal};
 pub use lifetime::hold;
 
@@ -251,6 +251,18 @@ fn session_of(credentials: &Credentials, duration: u32, now: i64) -> Result<Sess
 /// asking anything.
 pub fn current(spec: &SessionSpec) -> Option<Session> {
     Cache::of(spec).ok()?.fresh(0)
+}
+
+/// The file the prompt reads the estate's session expiry from
+/// (`Cache::expiry_file`), brought up to date from the cached session when
+/// one holds (a session an older acct made has none yet).
+pub fn expiry_file(spec: &SessionSpec) -> Result<PathBuf> {
+    let cache = Cache::of(spec)?;
+    let file = cache.expiry_file();
+    if let Some(session) = cache.fresh(0) {
+        write_expiry(&file, session.expires)?;
+    }
+    Ok(file)
 }
 
 /// Where the estate's session is kept in this environment (`acct login`

@@ -35,10 +35,13 @@ impl Walker {
         let (value, span) = (w.value.as_str(), &w.span);
         for piece in format_pieces(value) {
             match piece {
+                // How long the session holds: the prompt's only.
+                FormatPiece::Token("left") if !is_profile => {}
                 FormatPiece::Token(token) if !FORMAT_TOKENS.contains(&token) => {
                     let fix = match suggest::closest(token, FORMAT_TOKENS) {
                         Some(close) => format!("did you mean {{{close}}}?"),
-                        None => "the tokens are {namespace} {tenant} {environment} {stage}".to_string(),
+                        None if is_profile => "the tokens are {namespace} {tenant} {environment} {stage}".to_string(),
+                        None => "the tokens are {namespace} {tenant} {environment} {stage} {left}".to_string(),
                     };
                     self.error(span.clone(), format!("unknown token {{{token}}} in `{key}`"), fix);
                 }

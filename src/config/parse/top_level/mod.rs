@@ -14,8 +14,8 @@ use toml::de::DeTable;
 
 use super::{Value, Walker};
 use crate::config::{
-    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, MfaSession, PARTITIONS, Root, Sso,
-    StageConfig, Topology, rules,
+    Config, DEFAULT_PROFILE_FORMAT, DEFAULT_PROMPT_FORMAT, DEFAULT_PROMPT_FORMAT_SESSION,
+    MfaSession, PARTITIONS, Root, Sso, StageConfig, Topology, rules,
 };
 use crate::text::suggest;
 
@@ -472,6 +472,11 @@ impl TopLevel<'_, '_> {
             _ => None,
         };
         let min_session_left = min_left::effective(checked.min_session_left, mfa_session.as_ref());
+        let prompt_default = if mfa_session.is_some() || checked.sso.is_some() {
+            DEFAULT_PROMPT_FORMAT_SESSION
+        } else {
+            DEFAULT_PROMPT_FORMAT
+        };
         Config {
             sso: checked.sso,
             path: path.to_path_buf(),
@@ -492,7 +497,7 @@ impl TopLevel<'_, '_> {
             aws_config_file: checked.aws_config_file,
             aws_credentials_file: checked.aws_credentials_file,
             shell: checked.shell,
-            prompt_format: or(self.prompt_format, DEFAULT_PROMPT_FORMAT),
+            prompt_format: or(self.prompt_format, prompt_default),
             prompt: self.prompt,
             aws_cli: checked.aws_cli.unwrap_or_else(|| "aws".into()),
             mfa_session,

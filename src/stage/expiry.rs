@@ -1,0 +1,116 @@
+//! How long the stage's session holds, for the prompt's `{left}` at no
+//! process per prompt: entering a stage exports `ACCT_EXPIRES_FILE`, a
+//! private file holding the expiry as epoch seconds (the MFA session's,
+//! kept current by whatever makes or renews it; or the Identity Center
+//! token's, copied at entry and by `acct login`), or `ACCT_EXPIRES`, the
+//! epoch itself, when it is fixed (the keys of `--export-credentials`). The
+//! shells' hooks read them with builtins (shells/acct.*); `acct prompt`
+//! with `left_text`.
+
+use std::path::PathBuf;
+
+use crate::aws::mfa_session::{self, SessionSpec};
+use crate::aws::sso_token::{self, Token};
+use crate::config::{Config, Sso};
+use crate::text::clock;
+
+/// The variable naming the expiry file.
+pub const FILE: &str = "ACCT_EXPIRES_FILE";
+/// The variable holding a fixed expiry.
+pub const FIXED: &str = "ACCT_EXPIRES";
+/// The placeholder of `prompt_format` the hooks fill at every prompt.
+pub const PLACEHOLDER: &str = "{left}";
+/// Less than this left: the time is red.
+pub const WARN: i64 = 15 * 60;
+
+/// The estate's expiry file, up to date, when it has a session: `None`
+/// without one, or when the file cannot be kept (the prompt then shows no
+/// time; the commands are not stopped for it).
+pub fn file_of(config: &Config) -> Option<PathBuf> {
+    if let Some(spec) = SessionSpec::of(config) {
+        return mfa_session::expiry_file(&spec).ok();
+    }
+    config.sso.as_ref()?;
+    let file = mfa_session::sso_expiry_file(&config.namespace).ok()?;
+    let token = sso_token::cache_file_of(Sso::session_name(&config.namespace))?;
+    if let Token::Expires(at) = sso_token::read(&token) {
+        mfa_session::write_expiry(&file, at).ok()?;
+    }
+    Some(file)
+}
+
+/// What `{left}` shows `seconds` before the expiry, as the hooks do:
+/// `3h12m`, `42m`, `expired`; and whether it is red (under 15 minutes).
+pub fn left_text(seconds: i64) -> (String, bool) {
+    if seconds <= 0 {
+        return ("expired".to_string(), true);
+    }
+    let (hours, minutes) = (seconds / 3600, seconds % 3600 / 60);
+    let text = if hours > 0 {
+        format!("{hours}h{minutes}m")
+    } else {
+        format!("{minutes}m")
+    };
+    (text, seconds < WARN)
+}
+
+/// The expiry from the environment (`get` reads it): `ACCT_EXPIRES`, else
+/// the file `ACCT_EXPIRES_FILE` names.
+pub fn expires(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<i64> {
+    let digits = |text: &str| {
+        let text = text.trim_end_matches('\n');
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse().ok())
+            .flatten()
+    };
+    if let Some(fixed) = get(FIXED) {
+        return digits(fixed.to_str()?);
+    }
+    let file = get(FILE).filter(|f| !f.is_empty())?;
+    digits(&std::fs::read_to_string(file).ok()?)
+}
+
+/// `segment` with `{left}` filled in (`text`), or taken out with the space
+/// before it when nothing is known.
+pub fn fill(segment: &str, text: Option<&str>) -> String {
+    match text {
+        Some(text) => segment.replace(PLACEHOLDER, text),
+        None => crate::config::without_left(segment),
+    }
+}
+
+/// `segment`'s `{left}` as it stands now, for `acct prompt`.
+pub fn fill_now(segment: &str, get: impl Fn(&str) -> Option<std::ffi::OsString>) -> String {
+    if !segment.contains(PLACEHOLDER) {
+        return segment.to_string();
+    }
+    let text = expires(get).map(|at| left_text(at - clock::now()).0);
+    fill(segment, text.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_left_reads_in_hours_and_minutes_and_turns_red_under_15_minutes() {
+        assert_eq!(left_text(3 * 3600 + 12 * 60 + 5), ("3h12m".into(), false));
+        assert_eq!(left_text(3600), ("1h0m".into(), false));
+        assert_eq!(left_text(15 * 60), ("15m".into(), false));
+        assert_eq!(left_text(14 * 60 + 59), ("14m".into(), true));
+        assert_eq!(left_text(0), ("expired".into(), true));
+        assert_eq!(left_text(-5), ("expired".into(), true));
+    }
+
+    #[test]
+    fn an_unknown_time_takes_the_placeholder_and_its_space_out() {
+        assert_eq!(
+            fill("[cpco-testing {left}]", Some("3h0m")),
+            "[cpco-testing 3h0m]"
+        );
+        assert_eq!(fill("[cpco-testing {left}]", None), "[cpco-testing]");
+        assert_eq!(fill("{left}[cpco-testing]", None), "[cpco-testing]");
+        let get = |name: &str| (name == FIXED).then(|| "12x".into());
+        assert_eq!(expires(get), None);
+    }
+}

@@ -1,0 +1,136 @@
+//! The prompt shows how long the session holds (`{left}`, on by default
+//! with an MFA session): in bash, zsh and fish on a pseudo-terminal, with a
+//! made-up session of known expiry in the sandbox's cache, the segment
+//! shows the time left, red under 15 minutes (plain with `NO_COLOR`), and
+//! `expired` after. The expiry reaches the hooks through the private file
+//! `ACCT_EXPIRES_FILE` names, which holds only the epoch.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::tools;
+use crate::util::*;
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// The sandbox's expiry file, as entering a stage exports it.
+fn expiry_file(sandbox: &Sandbox) -> std::path::PathBuf {
+    let out = sandbox
+        .command(tools::bash())
+        .args([
+            "-c",
+            "eval \"$(\"$ACCT\" env testing)\"; printf %s \"$ACCT_EXPIRES_FILE\"",
+        ])
+        .env("ACCT", ACCT)
+        .env("XDG_RUNTIME_DIR", &sandbox.root)
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    std::path::PathBuf::from(stdout(&out))
+}
+
+const RCS: [(&str, &str, &str); 3] = [
+    ("bash", ".bashrc", "PS1='user> '\n"),
+    ("zsh", ".zshrc", "PS1='user> '\n"),
+    (
+        "fish",
+        ".config/fish/config.fish",
+        "set -g fish_greeting\nfunction fish_prompt; echo -n 'user> '; end\n",
+    ),
+];
+
+#[test]
+fn the_segment_shows_the_time_left_red_under_15_minutes_and_expired_after() {
+    for (program, rc, text) in RCS {
+        let config = SINGLE.replace("mfa_serial", "mfa_session = true\nmfa_serial");
+        let sandbox = Sandbox::with_config(&config);
+        sandbox.write_aws_files();
+        sandbox.write(&format!("home/{rc}"), text);
+        let expires = expiry_file(&sandbox);
+        assert!(expires.starts_with(&sandbox.root), "{}", expires.display());
+        // A made-up session, 3 hours (and 30 seconds) from now.
+        let session = expires.with_extension("json");
+        let at = now() + 3 * 3600 + 30;
+        let json = format!(
+            "{{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"{}\"}}",
+            jiff_like(at)
+        );
+        std::fs::write(&session, json).unwrap();
+        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+        let shell = tools::by_name(program);
+        let mut cmd = sandbox.command(tools::by_name("sh"));
+        cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
+            .env("SHELL", &shell)
+            .env("TERM", "xterm")
+            .env("XDG_RUNTIME_DIR", &sandbox.root)
+            .env("ACCT", ACCT);
+        let mut s = pty(cmd, 30);
+        expect(&mut s, "[cpco-testing 3h0m] user> ");
+
+        // Entering made the file from the session: private, the epoch only.
+        let meta = std::fs::metadata(&expires).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{program}");
+        assert_eq!(
+            std::fs::read_to_string(&expires).unwrap(),
+            format!("{at}\n")
+        );
+
+        // Renewed to 10 minutes (as acct rewrites it): red on its own.
+        let soon = now() + 10 * 60 + 30;
+        let before = send_and_expect(
+            &mut s,
+            format!("echo {soon} > \"$ACCT_EXPIRES_FILE\""),
+            "10m",
+        );
+        let shown = before.rsplit("[cpco-testing ").next().unwrap();
+        assert!(
+            shown.contains("\u{1b}[31m"),
+            "{program}: not red: {before:?}"
+        );
+        send_and_expect(
+            &mut s,
+            format!("echo {} > \"$ACCT_EXPIRES_FILE\"", now() - 60),
+            "expired",
+        );
+
+        let export = if program == "fish" {
+            "set -gx NO_COLOR 1"
+        } else {
+            "export NO_COLOR=1"
+        };
+        send_and_expect(&mut s, export, "[cpco-testing ");
+        // No escape between the segment's text and the time.
+        send_and_expect(
+            &mut s,
+            format!("echo {soon} > \"$ACCT_EXPIRES_FILE\""),
+            "[cpco-testing 10m] user> ",
+        );
+        send_and_expect(&mut s, "exit 0", "status=0");
+    }
+}
+
+/// Epoch seconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC, no library).
+fn jiff_like(epoch: i64) -> String {
+    let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
