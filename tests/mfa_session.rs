@@ -817,9 +817,17 @@ fn the_cache_is_private_and_replaced_whole() {
     assert_eq!(mode(&file), 0o600);
     let lock = file.with_extension("lock");
     assert_eq!(mode(&lock), 0o600);
+    // The prompt's copy of the expiry: private, the epoch and nothing secret.
+    let expires = file.with_extension("expires");
+    assert_eq!(mode(&expires), 0o600);
+    let epoch = std::fs::read_to_string(&expires).unwrap();
+    assert!(
+        epoch.ends_with('\n') && epoch.trim_end().bytes().all(|b| b.is_ascii_digit()),
+        "{epoch:?}"
+    );
     let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
     let only = {
-        let mut v = vec![name(&file), name(&lock)];
+        let mut v = vec![name(&file), name(&lock), name(&expires)];
         v.sort();
         v
     };
