@@ -21,6 +21,7 @@ mod project_files;
 pub mod regions;
 pub mod resolve;
 pub mod rules;
+pub mod session_name;
 pub mod trust;
 
 use std::path::PathBuf;
@@ -109,6 +110,9 @@ pub struct Config {
     /// environment though acct would remove them (only in the person's own
     /// config: discovery refuses it in a project config).
     pub keep_env: Vec<String>,
+    /// `role_session_name`, the format of the role sessions' name
+    /// (`session_name`); `None` for `""`: no name rendered.
+    pub role_session_name: Option<String>,
     /// Every file, folder and program the config names, resolved, with
     /// where it was written (`named`): a project config may name none
     /// inside its own tree.

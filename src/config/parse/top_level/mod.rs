@@ -3,6 +3,7 @@
 
 mod formats;
 mod keep_env;
+mod session_name;
 mod sso;
 
 use std::collections::HashSet;
@@ -18,7 +19,7 @@ use crate::config::{
 };
 use crate::text::suggest;
 
-const TOP_KEYS: [&str; 22] = [
+const TOP_KEYS: [&str; 23] = [
     "namespace",
     "region",
     "topology",
@@ -40,6 +41,7 @@ const TOP_KEYS: [&str; 22] = [
     "mfa_process",
     "sso",
     "keep_env",
+    "role_session_name",
     "stages",
 ];
 
@@ -69,6 +71,7 @@ pub(super) struct TopLevel<'d, 'i> {
     aws_cli: Option<Written>,
     mfa_session_duration: Option<Written>,
     mfa_process: Option<Written>,
+    role_session_name: Option<Written>,
     /// `mfa_session`, a boolean of the top level, and where.
     mfa_session: Option<(bool, Range<usize>)>,
     /// `prompt`, the other boolean: `false` leaves the prompt alone.
@@ -105,6 +108,7 @@ impl TopLevel<'_, '_> {
             "aws_cli" => &mut self.aws_cli,
             "mfa_session_duration" => &mut self.mfa_session_duration,
             "mfa_process" => &mut self.mfa_process,
+            "role_session_name" => &mut self.role_session_name,
             _ => return None,
         })
     }
@@ -252,6 +256,9 @@ impl Walker {
         let mfa_session_duration = self.mfa_session(top);
         let mfa_process = top.mfa_process.as_ref().and_then(|w| self.mfa_process(w));
         let sso = top.sso.and_then(|value| self.sso(value, top));
+        if let Some(w) = &top.role_session_name {
+            self.role_session_name(w);
+        }
         let keep_env = top
             .keep_env
             .map(|value| self.keep_env(value))
@@ -488,6 +495,7 @@ impl TopLevel<'_, '_> {
             aws_cli: checked.aws_cli.unwrap_or_else(|| "aws".into()),
             mfa_session,
             keep_env: checked.keep_env,
+            role_session_name: session_name::configured(value(self.role_session_name)),
             named: Vec::new(),
             stages,
             root,
