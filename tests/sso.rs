@@ -122,6 +122,10 @@ fn the_shipped_example_renders() {
     assert_status(&out, 0);
     let text = stdout(&out);
     assert!(text.starts_with(SESSION), "{text}");
+    // The README's rendering names the sessions `alice`, whoever runs this.
+    let mine = format!("role_session_name={}\n", session_name());
+    assert_contains(&text, &mine);
+    let text = text.replace(&mine, "role_session_name=alice\n");
     assert_contains(
         &text,
         "[profile cpco-prod-admin]\nregion=us-west-2\nsso_session=cpco\nsso_account_id=210987654321\nsso_role_name=ReadOnlyAccess\n",
