@@ -10,7 +10,23 @@ fn notes_block(after: &str, before: &str) -> String {
     .unwrap();
     let start = notes.find(after).expect("start marker") + after.len();
     let end = start + notes[start..].find(before).expect("end marker");
-    notes[start..end].trim().to_string() + "\n"
+    with_session_names(notes[start..end].trim()) + "\n"
+}
+
+/// The notes' profiles as acct renders them since issue 24: each role's
+/// session named after the person (`role_session_name`).
+fn with_session_names(profiles: &str) -> String {
+    profiles
+        .lines()
+        .map(|line| {
+            if line.starts_with("source_profile=") {
+                format!("{line}\nrole_session_name={}", session_name())
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn instead_of_this() -> String {

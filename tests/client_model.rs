@@ -218,7 +218,7 @@ fn every_case_a_client_resolves_otherwise_is_refused() {
     sandbox.write_aws_files();
     let block = std::fs::read_to_string(sandbox.aws_config()).unwrap();
     let expected = rendered(&block);
-    assert_eq!(expected.len(), 3, "{block}");
+    assert_eq!(expected.len(), 4, "{block}");
     let cases = corpus(&block);
     let files: Vec<(PathBuf, PathBuf)> = cases
         .iter()

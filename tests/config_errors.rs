@@ -40,7 +40,7 @@ fn cases() -> Vec<Case> {
 fn every_rule_names_file_line_and_fix_and_exits_2() {
     let mut failures = Vec::new();
     let cases = cases();
-    assert_eq!(cases.len(), 31, "every rule's case was read");
+    assert_eq!(cases.len(), 33, "every rule's case was read");
     for case in cases {
         let sandbox = Sandbox::with_config(&case.config);
         let out = sandbox.run(&["list"]);

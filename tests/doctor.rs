@@ -157,8 +157,10 @@ fn doctor_sts_proves_each_stage_and_catches_one_in_another_account() {
     for stage in ["testing", "root"] {
         assert!(
             line(&report, &format!("stage {stage} (sts)")).starts_with("ok    stage")
-                && line(&report, &format!("stage {stage} (sts)"))
-                    .ends_with("account 323330167063, role cpco-root-admin"),
+                && line(&report, &format!("stage {stage} (sts)")).ends_with(&format!(
+                    "account 323330167063, role cpco-root-admin, session {}",
+                    session_name()
+                )),
             "{report}"
         );
     }

@@ -102,6 +102,33 @@ fn a_stale_block_refuses_the_stage() {
     assert_status(&out, 0);
 }
 
+/// Case 1, after an upgrade (issue 24): a block written before profiles
+/// carried `role_session_name` (as `role_session_name = ""` still renders
+/// it) is refused with the one-time fix, `acct aws-config --write`.
+#[test]
+fn a_block_from_before_role_session_name_refuses_until_rewritten() {
+    let sandbox = Sandbox::with_config(&format!(
+        "role_session_name = \"\"\n{KEEP_LOCAL_ENDPOINTS}{MEMBER}"
+    ));
+    sandbox.write_aws_files();
+    let old = std::fs::read_to_string(sandbox.aws_config()).unwrap();
+    assert_lacks(&old, "role_session_name");
+    sandbox.write_user_config(&format!("{KEEP_LOCAL_ENDPOINTS}{MEMBER}"));
+    let config = sandbox.aws_config().display().to_string();
+    assert_refused(
+        &sandbox,
+        in_stage(&sandbox, &[]),
+        &format!("{config}:"),
+        "run `acct aws-config --write`",
+    );
+    assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
+    assert_contains(
+        &std::fs::read_to_string(sandbox.aws_config()).unwrap(),
+        &format!("role_session_name={}\n", session_name()),
+    );
+    assert_status(&sandbox.run(&["exec", "--yes", STAGE, "--", "true"]), 0);
+}
+
 /// Case 1: no AWS config file at all, or an inherited AWS_CONFIG_FILE
 /// naming a file without acct's block.
 #[test]

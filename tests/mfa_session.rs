@@ -1144,18 +1144,21 @@ fn session_keys_are_checked_with_file_line_column_and_a_fix() {
 }
 
 /// The profiles of the ORGANIZATION layout as acct rendered them before
-/// issue 11: `mfa_serial` on each role, the long-lived source profile.
+/// issue 11: `mfa_serial` on each role, the long-lived source profile (with
+/// the role session's name since issue 24; SESSION stands for it).
 const ORGANIZATION_PROFILES: &str = "[profile cpco-testing-admin]
 region=us-west-2
 role_arn=arn:aws:iam::126450723953:role/OrganizationAccountAccessRole
 mfa_serial=arn:aws:iam::323330167063:mfa/admin@example.com
 source_profile=cpco
+role_session_name=SESSION
 
 [profile cpco-root-admin]
 region=us-west-2
 role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
 mfa_serial=arn:aws:iam::323330167063:mfa/admin@example.com
 source_profile=cpco
+role_session_name=SESSION
 ";
 
 #[test]
@@ -1172,7 +1175,10 @@ fn without_mfa_session_the_profiles_are_byte_for_byte_as_before() {
         assert_text(&render(layout), &render(&off));
         assert!(!render(layout).contains("cpco-mfa"));
     }
-    assert_text(ORGANIZATION_PROFILES, &render(ORGANIZATION));
+    assert_text(
+        &ORGANIZATION_PROFILES.replace("SESSION", &session_name()),
+        &render(ORGANIZATION),
+    );
 }
 
 #[test]
@@ -1190,14 +1196,18 @@ credential_process=ACCT mfa-session --namespace cpco --source-profile cpco --mfa
 region=us-west-2
 role_arn=arn:aws:iam::126450723953:role/OrganizationAccountAccessRole
 source_profile=cpco-mfa
+role_session_name=SESSION
 
 [profile cpco-root-admin]
 region=us-west-2
 role_arn=arn:aws:iam::323330167063:role/cpco-root-admin
 source_profile=cpco-mfa
+role_session_name=SESSION
 ";
     assert_text(
-        &expected.replace("ACCT", ACCT),
+        &expected
+            .replace("ACCT", ACCT)
+            .replace("SESSION", &session_name()),
         &render(
             "aws_cli = \"/opt/aws cli/aws\"\nmfa_process = \"ykman oath accounts code -s 'aws prod'\"\n",
         ),
@@ -1439,7 +1449,10 @@ fn login_logout_and_doctor() {
         MEMBER_TESTING,
         ("prod", "010987654321", "cpco-prod-admin"),
     ] {
-        let expected = format!("ok    stage {stage} (sts): account {account}, role {role}");
+        let expected = format!(
+            "ok    stage {stage} (sts): account {account}, role {role}, session {}",
+            session_name()
+        );
         assert!(
             stdout(&sts).lines().any(|l| l == expected),
             "{expected}\n--- got\n{}{}",

@@ -53,8 +53,11 @@ fn root_signs_in() -> String {
 /// The profile of a stage in the root account: `role` there, assumed with
 /// the root's permission set.
 fn assumes(stage: &str, role: &str) -> String {
-    format!(
-        "[profile cpco-{stage}-admin]\nregion=us-west-2\nrole_arn=arn:aws:iam::323330167063:role/{role}\nsource_profile=cpco-root-admin\n"
+    role_profile(
+        &format!("cpco-{stage}-admin"),
+        "us-west-2",
+        &format!("arn:aws:iam::323330167063:role/{role}"),
+        "cpco-root-admin",
     )
 }
 
@@ -119,6 +122,10 @@ fn the_shipped_example_renders() {
     assert_status(&out, 0);
     let text = stdout(&out);
     assert!(text.starts_with(SESSION), "{text}");
+    // The README's rendering names the sessions `alice`, whoever runs this.
+    let mine = format!("role_session_name={}\n", session_name());
+    assert_contains(&text, &mine);
+    let text = text.replace(&mine, "role_session_name=alice\n");
     assert_contains(
         &text,
         "[profile cpco-prod-admin]\nregion=us-west-2\nsso_session=cpco\nsso_account_id=210987654321\nsso_role_name=ReadOnlyAccess\n",
@@ -569,7 +576,7 @@ fn doctor_sts_proves_each_stages_account_and_permission_set_role() {
          cpco-root-admin) arn=arn:aws:sts::323330167063:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/me ;;\n\
          cpco-testing-admin) arn=arn:aws:sts::126450723953:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/me ;;\n\
          cpco-prod-admin) arn=arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_ReadOnlyAccess_fedcba9876543210/me ;;\n\
-         cpco-sandbox-admin) arn=arn:aws:sts::323330167063:assumed-role/cpco-root-admin/botocore-session-1 ;;\n\
+         cpco-sandbox-admin) arn=arn:aws:sts::323330167063:assumed-role/cpco-root-admin/alice ;;\n\
          esac\n\
          account=$(echo $arn | cut -d: -f5)\n\
          printf '{\"UserId\": \"AROA:me\", \"Account\": \"%s\", \"Arn\": \"%s\"}\\n' $account $arn\n",
@@ -590,9 +597,9 @@ fn doctor_sts_proves_each_stages_account_and_permission_set_role() {
     assert_status(&out, 1);
     let text = stdout(&out);
     for want in [
-        "ok    stage root (sts): account 323330167063, role AWSReservedSSO_AdministratorAccess_0123456789abcdef",
-        "ok    stage prod (sts): account 210987654321, role AWSReservedSSO_ReadOnlyAccess_fedcba9876543210",
-        "ok    stage sandbox (sts): account 323330167063, role cpco-root-admin",
+        "ok    stage root (sts): account 323330167063, role AWSReservedSSO_AdministratorAccess_0123456789abcdef, session me",
+        "ok    stage prod (sts): account 210987654321, role AWSReservedSSO_ReadOnlyAccess_fedcba9876543210, session me",
+        "ok    stage sandbox (sts): account 323330167063, role cpco-root-admin, session alice",
         "FAIL  stage testing (sts): arn:aws:sts::126450723953:assumed-role/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef/me is role AWSReservedSSO_ReadOnlyAccess_0123456789abcdef, expected AWSReservedSSO_AdministratorAccess_...",
     ] {
         assert!(text.contains(want), "want {want:?} in\n{text}");

@@ -194,9 +194,21 @@ pub fn assert_text(expected: &str, got: &str) {
 }
 
 /// A profile acct renders for a role: `role_arn`, assumed with the
-/// credentials of the profile `source`.
+/// credentials of the profile `source`, the session named after the person.
 pub fn role_profile(name: &str, region: &str, role_arn: &str, source: &str) -> String {
-    format!("[profile {name}]\nregion={region}\nrole_arn={role_arn}\nsource_profile={source}\n")
+    format!(
+        "[profile {name}]\nregion={region}\nrole_arn={role_arn}\nsource_profile={source}\nrole_session_name={}\n",
+        session_name()
+    )
+}
+
+/// The role session name acct renders by default in the sandbox (whose
+/// environment has no `USER`): the login name of the effective user.
+pub fn session_name() -> String {
+    nix::unistd::User::from_uid(nix::unistd::geteuid())
+        .unwrap()
+        .expect("the test user is in the passwd database")
+        .name
 }
 
 /// Profiles as acct writes them: one after the other, a blank line between.

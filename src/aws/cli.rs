@@ -52,6 +52,13 @@ impl Identity {
         let mut parts = Arn::parse(&self.arn)?.resource.split('/');
         (parts.next()? == "assumed-role").then(|| parts.next())?
     }
+
+    /// The session of an `assumed-role` ARN: the name CloudTrail shows
+    /// (the profile's `role_session_name`, or the Identity Center user).
+    pub fn session_name(&self) -> Option<&str> {
+        let mut parts = Arn::parse(&self.arn)?.resource.splitn(3, '/');
+        (parts.next()? == "assumed-role").then(|| parts.nth(1))?
+    }
 }
 
 /// What running the CLI gave back.
@@ -463,6 +470,15 @@ mod tests {
         );
         assert_eq!(
             identity("arn:aws:iam::323330167063:user/admin").role_name(),
+            None
+        );
+        assert_eq!(
+            identity("arn:aws:sts::323330167063:assumed-role/cpco-root-admin/alice@laptop")
+                .session_name(),
+            Some("alice@laptop")
+        );
+        assert_eq!(
+            identity("arn:aws:iam::323330167063:user/admin").session_name(),
             None
         );
     }

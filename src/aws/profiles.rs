@@ -20,13 +20,15 @@ pub fn profile_block(config: &Config, stage: &Stage<'_>) -> String {
     if config.sso.is_some() {
         // A virtual stage: signed in to the root account through the
         // root's profile, it assumes its role there.
-        return format!(
+        let mut block = format!(
             "[profile {}]\nregion={}\nrole_arn={}\nsource_profile={}\n",
             stage.profile,
             stage.region,
             stage.role_arn,
             config.profile_name(&config.root_stage)
         );
+        push_session_name(&mut block, config, stage);
+        return block;
     }
     let mut block = format!(
         "[profile {}]\nregion={}\nrole_arn={}\n",
@@ -42,7 +44,16 @@ pub fn profile_block(config: &Config, stage: &Stage<'_>) -> String {
         }
     };
     block.push_str(&format!("source_profile={source}\n"));
+    push_session_name(&mut block, config, stage);
     block
+}
+
+/// The name of the role session, which CloudTrail shows: botocore, the Go
+/// SDK v2 and the JS SDK v3 read it from the profile (config `session_name`).
+fn push_session_name(block: &mut String, config: &Config, stage: &Stage<'_>) {
+    if let Some(name) = config.role_session_name(stage.name) {
+        block.push_str(&format!("role_session_name={name}\n"));
+    }
 }
 
 /// The `[sso-session NAMESPACE]` section every SSO profile names.

@@ -21,6 +21,7 @@ mod project_files;
 pub mod regions;
 pub mod resolve;
 pub mod rules;
+pub mod session_name;
 pub mod trust;
 
 use std::path::PathBuf;
@@ -115,6 +116,9 @@ pub struct Config {
     /// `min_session_left`, seconds: `exec`, `shell` and `exec --each`
     /// renew the MFA session (or refuse) when it holds less than this.
     pub min_session_left: u32,
+    /// `role_session_name`, the format of the role sessions' name
+    /// (`session_name`); `None` for `""`: no name rendered.
+    pub role_session_name: Option<String>,
     /// Every file, folder and program the config names, resolved, with
     /// where it was written (`named`): a project config may name none
     /// inside its own tree.

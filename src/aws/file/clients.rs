@@ -11,6 +11,14 @@
 //! The gate does not pick one client: a header is acct's when any client
 //! reads it so (the union of the rows below), which may refuse a spelling
 //! one client ignores, never accept one that a client merges.
+//!
+//! The keys are not modelled: acct renders only keys all three read from a
+//! profile. `role_session_name` (issue 24) is one: botocore's
+//! `credentials.py` (`AssumeRoleProvider`, `role_config['role_session_name']`),
+//! the Go SDK v2's `config/shared_config.go` (`roleSessionNameKey`) and the
+//! JS SDK v3's `@aws-sdk/credential-provider-ini` (`resolveAssumeRoleCredentials`,
+//! `RoleSessionName: data.role_session_name || ...`); tests/sts.rs shows
+//! the AWS CLI v1 and v2 and Terraform answering with it.
 
 /// One client's reading of the two files. The gate asks only `names` and
 /// `is_header` (below), which follow every row; the rows themselves are

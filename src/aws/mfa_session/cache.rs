@@ -321,7 +321,10 @@ mod tests {
         assert_eq!(removed, expected);
         assert!(keep.iter().all(|file| file.exists()));
         assert!(gone.iter().all(|file| !file.exists()));
-        assert!(!expires.exists(), "the prompt's expiry goes with its session");
+        assert!(
+            !expires.exists(),
+            "the prompt's expiry goes with its session"
+        );
     }
 
     #[test]

@@ -120,10 +120,15 @@ fn identity(admitted: &Admitted<'_, '_>, cli: &AwsCli) -> Line {
         None => {}
     }
     if wrong.is_empty() {
+        // The session STS answered: the name CloudTrail shows for this stage.
+        let session = identity
+            .session_name()
+            .map(|name| format!(", session {name}"))
+            .unwrap_or_default();
         Line {
             mark: Mark::Ok,
             subject,
-            detail: format!("account {}, role {role}", identity.account),
+            detail: format!("account {}, role {role}{session}", identity.account),
             fix: None,
         }
     } else {

@@ -4,6 +4,7 @@
 mod formats;
 mod keep_env;
 mod min_left;
+mod session_name;
 mod sso;
 
 use std::collections::HashSet;
@@ -19,7 +20,7 @@ use crate::config::{
 };
 use crate::text::suggest;
 
-const TOP_KEYS: [&str; 23] = [
+const TOP_KEYS: [&str; 24] = [
     "namespace",
     "region",
     "topology",
@@ -42,6 +43,7 @@ const TOP_KEYS: [&str; 23] = [
     "min_session_left",
     "sso",
     "keep_env",
+    "role_session_name",
     "stages",
 ];
 
@@ -72,6 +74,7 @@ pub(super) struct TopLevel<'d, 'i> {
     mfa_session_duration: Option<Written>,
     mfa_process: Option<Written>,
     min_session_left: Option<Written>,
+    role_session_name: Option<Written>,
     /// `mfa_session`, a boolean of the top level, and where.
     mfa_session: Option<(bool, Range<usize>)>,
     /// `prompt`, the other boolean: `false` leaves the prompt alone.
@@ -109,6 +112,7 @@ impl TopLevel<'_, '_> {
             "mfa_session_duration" => &mut self.mfa_session_duration,
             "mfa_process" => &mut self.mfa_process,
             "min_session_left" => &mut self.min_session_left,
+            "role_session_name" => &mut self.role_session_name,
             _ => return None,
         })
     }
@@ -259,6 +263,9 @@ impl Walker {
         let mfa_process = top.mfa_process.as_ref().and_then(|w| self.mfa_process(w));
         let min_session_left = self.min_session_left(top, mfa_session_duration);
         let sso = top.sso.and_then(|value| self.sso(value, top));
+        if let Some(w) = &top.role_session_name {
+            self.role_session_name(w);
+        }
         let keep_env = top
             .keep_env
             .map(|value| self.keep_env(value))
@@ -503,6 +510,7 @@ impl TopLevel<'_, '_> {
             mfa_session,
             keep_env: checked.keep_env,
             min_session_left,
+            role_session_name: session_name::configured(value(self.role_session_name)),
             named: Vec::new(),
             stages,
             root,
