@@ -5,7 +5,6 @@
 //! runs, or --each refuses); memory stays bounded; the summary is a table,
 //! and JSON for scripts; --fail-fast.
 
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::time::Duration;
@@ -256,7 +255,7 @@ fn a_line_without_end_is_printed_in_pieces_in_bounded_memory() {
     let mut prev = 0u8;
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = stdout.read(&mut buf).unwrap();
+        let n = std::io::Read::read(&mut stdout, &mut buf).unwrap();
         if n == 0 {
             break;
         }
