@@ -129,25 +129,20 @@ pub(super) fn check_sso_token(config: &Config, report: &mut Report) {
             ),
             Some(login),
         ),
-        Token::Expires(at) if at - now <= 3600 => report.line(
-            Mark::Warn,
-            "sso login",
-            &format!(
-                "signed in to Identity Center until {} (only {} from now)",
-                clock::format(at),
-                clock::human(at - now)
-            ),
-            Some("run `acct login` soon"),
-        ),
-        Token::Expires(at) => report.line(
-            Mark::Ok,
-            "sso login",
-            &format!(
-                "signed in to Identity Center until {} ({} from now)",
-                clock::format(at),
-                clock::human(at - now)
-            ),
-            None,
-        ),
+        Token::Expires(at) => {
+            // Within the hour: a warning, so a long apply is not cut short.
+            let soon = at - now <= 3600;
+            report.line(
+                if soon { Mark::Warn } else { Mark::Ok },
+                "sso login",
+                &format!(
+                    "signed in to Identity Center until {} ({}{} from now)",
+                    clock::format(at),
+                    if soon { "only " } else { "" },
+                    clock::human(at - now)
+                ),
+                soon.then_some("run `acct login` soon"),
+            );
+        }
     }
 }
