@@ -61,26 +61,27 @@ mod tests {
             .collect();
         let diff = unified(&old, &new, "a", "b");
         assert_eq!(diff.matches("@@ -").count(), 2, "{diff}");
-        assert_eq!(
-            unified("", "x\n", "a", "b"),
-            "--- a\n+++ b\n@@ -0,0 +1 @@\n+x\n"
-        );
-        assert_eq!(
-            unified("x", "x\n", "a", "b"),
-            "--- a\n+++ b\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n"
-        );
+        for (old, new, diff) in [
+            ("", "x\n", "--- a\n+++ b\n@@ -0,0 +1 @@\n+x\n"),
+            (
+                "x",
+                "x\n",
+                "--- a\n+++ b\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n",
+            ),
+        ] {
+            assert_eq!(unified(old, new, "a", "b"), diff, "{old:?} to {new:?}");
+        }
     }
 
     #[test]
     fn crlf_and_cr_line_ends_are_lines_shown_without_their_cr() {
-        assert_eq!(
-            unified("a\r\nb\r\n", "a\r\nc\r\n", "x", "y"),
-            "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
-        );
-        assert_eq!(
-            unified("a\rb\r", "a\rc\r", "x", "y"),
-            "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
-        );
+        for (old, new) in [("a\r\nb\r\n", "a\r\nc\r\n"), ("a\rb\r", "a\rc\r")] {
+            assert_eq!(
+                unified(old, new, "x", "y"),
+                "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n",
+                "{old:?}"
+            );
+        }
     }
 
     /// 20,000 stages' profiles, every region changed: one region of 100,000

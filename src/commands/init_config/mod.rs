@@ -244,24 +244,23 @@ fn from_options(args: &InitArgs) -> Result<Starter> {
         account_option(given, topology, &mut stages)?;
     }
     let sso = sso_options(args, &region)?;
-    let iam = match sso {
-        Some(_) => None,
-        None => Some(iam_options(args, &namespace)?),
-    };
-    let protected = match &args.protected {
-        Some(names) => {
-            protected_names(&names.join(","), &stages).map_err(|p| bad_option("--protected", p))?
-        }
-        None => default_protected(&stages),
-    };
+    // Fields in the order the options are checked: IAM's only without
+    // `--sso-start-url`, the protected stages against the stages.
     Ok(Starter {
+        iam: match sso {
+            Some(_) => None,
+            None => Some(iam_options(args, &namespace)?),
+        },
+        sso,
+        protected: match &args.protected {
+            Some(names) => protected_names(&names.join(","), &stages)
+                .map_err(|p| bad_option("--protected", p))?,
+            None => default_protected(&stages),
+        },
         namespace,
         region,
         topology,
         stages,
-        sso,
-        iam,
-        protected,
     })
 }
 
