@@ -71,6 +71,15 @@ fn exported_keys_are_the_stage_accounts_and_replace_the_profile() {
     assert_ne!(get(&env, "AWS_ACCESS_KEY_ID"), Some("AKIASTALESTALESTALE1"));
     assert_ne!(get(&env, "AWS_SESSION_TOKEN"), Some("stale-token"));
     assert!(get(&env, "AWS_CREDENTIAL_EXPIRATION").is_some_and(|e| e.starts_with("20")));
+    // The prompt's time left comes from the keys' own expiry (an epoch,
+    // about the role's hour from now), not from a session file.
+    let expires: i64 = get(&env, "ACCT_EXPIRES").unwrap().parse().unwrap();
+    let left = expires - epoch_now();
+    assert!(
+        (3000..=3700).contains(&left),
+        "ACCT_EXPIRES {expires}: {left} s left"
+    );
+    assert_eq!(get(&env, "ACCT_EXPIRES_FILE"), None);
     let identity = identity_of_keys(&sandbox, &moto, &env);
     assert_eq!(identity["Account"], "126450723953");
     assert!(
@@ -102,6 +111,41 @@ fn exported_keys_are_the_stage_accounts_and_replace_the_profile() {
     let env = parse_env0(&out.stdout);
     assert_eq!(get(&env, "AWS_PROFILE"), Some("cpco-root-admin"));
     assert_eq!(get(&env, "AWS_ACCESS_KEY_ID"), None);
+}
+
+/// Keys that cannot hold `--min-left` even when the role is assumed again:
+/// refused, the command never runs.
+#[test]
+fn exported_keys_shorter_than_min_left_run_nothing() {
+    let moto = Moto::proxy();
+    // No MFA device: the role is assumed twice without asking a code.
+    let config = with_cli(aws_v2().to_str().unwrap(), SINGLE).replace(
+        "mfa_serial = \"arn:aws:iam::323330167063:mfa/admin@example.com\"\n",
+        "",
+    );
+    let sandbox = Sandbox::with_config(&config);
+    sandbox.write_aws_files();
+    let out = exec_env(
+        &sandbox,
+        Some(&moto),
+        &["--export-credentials", "--min-left", "2h", "testing"],
+    );
+    assert_status(&out, 1);
+    assert_contains(&stderr(&out), "less than min_session_left (2h");
+    assert_contains(
+        &stderr(&out),
+        "even after assuming the role again; nothing was run",
+    );
+    assert_contains(&stderr(&out), "lower --min-left");
+    assert!(out.stdout.is_empty(), "the command ran");
+    // Within the keys' hour they run.
+    let out = exec_env(
+        &sandbox,
+        Some(&moto),
+        &["--export-credentials", "--min-left", "30m", "testing"],
+    );
+    assert_status(&out, 0);
+    assert!(get(&parse_env0(&out.stdout), "AWS_ACCESS_KEY_ID").is_some());
 }
 
 /// A refusal: exit 1, the message, and the command never ran.

@@ -1493,13 +1493,6 @@ fn epoch(text: &str) -> i64 {
         .unwrap()
 }
 
-fn epoch_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 // ---------------------------------------------------------------------------
 // 6. A code AWS refuses
 

@@ -547,3 +547,11 @@ pub const KEEP_LOCAL_ENDPOINTS: &str = "keep_env = [\"AWS_ENDPOINT_URL\", \"AWS_
 pub const ORGANIZATION: &str = include_str!("fixtures/organization.toml");
 pub const SINGLE: &str = include_str!("fixtures/single.toml");
 pub const MEMBER: &str = include_str!("fixtures/member.toml");
+
+/// Now, in seconds since the epoch, as acct writes expiries.
+pub fn epoch_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
