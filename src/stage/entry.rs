@@ -105,7 +105,7 @@ impl Admitted<'_, '_> {
         }
         let mut credentials = self.credentials()?;
         if !lifetime::keys_hold(&credentials, min_left) {
-            lifetime::forget_role(&self.stage.role_arn);
+            crate::aws::cli_cache::forget_roles([self.stage.role_arn.as_str()]);
             credentials = self.credentials()?;
             if !lifetime::keys_hold(&credentials, min_left) {
                 return Err(lifetime::keys_refused(

@@ -9,7 +9,6 @@
 //! - with `--export-credentials`, the exported keys' own `Expiration`
 //!   (`keys`).
 
-use crate::aws::cli_cache;
 use crate::aws::credentials::Credentials;
 use crate::aws::mfa_session::{self, SessionSpec};
 use crate::aws::sso_token::{self, Token};
@@ -114,10 +113,4 @@ pub fn keys_refused(stage: &str, credentials: &Credentials, min_left: u32) -> Fa
         ),
         "lower --min-left (a role's keys last its session duration, 1h by default)",
     )
-}
-
-/// Forget the AWS CLI's cached keys of `role_arn`, so the next export
-/// assumes the role again.
-pub fn forget_role(role_arn: &str) {
-    cli_cache::forget_roles([role_arn]);
 }

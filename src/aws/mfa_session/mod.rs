@@ -254,12 +254,15 @@ pub fn current(spec: &SessionSpec) -> Option<Session> {
 }
 
 /// The file the prompt reads the estate's session expiry from
-/// (`Cache::expiry_file`), brought up to date from the cached session when
-/// one holds (a session an older acct made has none yet).
+/// (`Cache::expiry_file`). `Cache::store` writes it with every session and
+/// logout removes it with the session, so only a session an older acct
+/// made lacks it: the session is read (on exec's start-up path) only then.
 pub fn expiry_file(spec: &SessionSpec) -> Result<PathBuf> {
     let cache = Cache::of(spec)?;
     let file = cache.expiry_file();
-    if let Some(session) = cache.fresh(0) {
+    if !file.exists()
+        && let Some(session) = cache.fresh(0)
+    {
         write_expiry(&file, session.expires)?;
     }
     Ok(file)
