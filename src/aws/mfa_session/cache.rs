@@ -162,21 +162,29 @@ impl Cache {
 /// unset (cron, ssh, tmux) lives in the cache folder even when this
 /// environment would use the runtime one.
 pub fn every_dir() -> Vec<PathBuf> {
-    let bases = [
-        process_env::absolute("XDG_RUNTIME_DIR"),
-        process_env::absolute("XDG_CACHE_HOME"),
-        process_env::home()
-            .filter(|home| home.is_absolute())
-            .map(|home| home.join(".cache")),
-    ];
     let mut dirs: Vec<PathBuf> = Vec::new();
-    for base in bases.into_iter().flatten() {
+    for base in bases() {
         let dir = base.join("acct").join("sessions");
         if !dirs.contains(&dir) {
             dirs.push(dir);
         }
     }
     dirs
+}
+
+/// The folders sessions may live under, in the order acct prefers them:
+/// the runtime folder, else the cache folder (`XDG_CACHE_HOME`, else
+/// `~/.cache`). One list for where a session is made and where logout looks.
+fn bases() -> impl Iterator<Item = PathBuf> {
+    [
+        process_env::absolute("XDG_RUNTIME_DIR"),
+        process_env::absolute("XDG_CACHE_HOME"),
+        process_env::home()
+            .filter(|home| home.is_absolute())
+            .map(|home| home.join(".cache")),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// `NAMESPACE-HASH.json`, as [`Cache::of`] names an estate's session files
@@ -252,19 +260,12 @@ fn parse(text: &str) -> Option<Session> {
 }
 
 fn sessions_dir() -> Result<PathBuf> {
-    let base = process_env::absolute("XDG_RUNTIME_DIR")
-        .or_else(|| process_env::absolute("XDG_CACHE_HOME"))
-        .or_else(|| {
-            process_env::home()
-                .filter(|home| home.is_absolute())
-                .map(|home| home.join(".cache"))
-        })
-        .ok_or_else(|| {
-            Failure::other(
-                "cannot keep an MFA session: none of XDG_RUNTIME_DIR, XDG_CACHE_HOME, HOME is set",
-                "set HOME to your home directory",
-            )
-        })?;
+    let base = bases().next().ok_or_else(|| {
+        Failure::other(
+            "cannot keep an MFA session: none of XDG_RUNTIME_DIR, XDG_CACHE_HOME, HOME is set",
+            "set HOME to your home directory",
+        )
+    })?;
     let acct = base.join("acct");
     let sessions = acct.join("sessions");
     if !base.exists() {
