@@ -10,6 +10,7 @@ mod files;
 /// Property tests over the parser and everything that renders a config.
 #[cfg(test)]
 mod property_tests;
+mod serve;
 mod shell;
 mod stage;
 mod terminal;

@@ -321,6 +321,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("stage", &["aws", "config", "error", "files", "text"]),
     ("shell", &["config", "error", "files", "text"]),
     ("console", &["aws", "config", "error", "text"]),
+    ("serve", &["aws", "error", "text"]),
     ("cli", &["config", "error", "shell", "text"]),
 ];
 

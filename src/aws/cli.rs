@@ -162,6 +162,23 @@ impl AwsCli {
         (self.major, self.minor) >= EXPORT_MINIMUM
     }
 
+    /// `can_export`, else the refusal that says which CLI is needed.
+    pub fn must_export(&self) -> Result<()> {
+        if self.can_export() {
+            return Ok(());
+        }
+        Err(Failure::other(
+            format!(
+                "{} is {}, which cannot export credentials (needs the AWS CLI v2 {}.{} or later); nothing was run",
+                self.path.display(),
+                self.version,
+                EXPORT_MINIMUM.0,
+                EXPORT_MINIMUM.1
+            ),
+            "install the AWS CLI v2 and set aws_cli to it",
+        ))
+    }
+
     /// `aws ... --profile P` with `env`, a stage's environment with no
     /// profile variable (`stage::entry`): only `--profile` decides.
     fn for_profile(
@@ -216,18 +233,7 @@ impl AwsCli {
     /// temporary keys. stdin and stderr are the user's, so an MFA prompt
     /// reaches the terminal; no timeout, since a person is typing.
     pub fn export_credentials(&self, env: Env<'_>, profile: &str) -> Result<Credentials> {
-        if !self.can_export() {
-            return Err(Failure::other(
-                format!(
-                    "{} is {}, which cannot export credentials (needs the AWS CLI v2 {}.{} or later); nothing was run",
-                    self.path.display(),
-                    self.version,
-                    EXPORT_MINIMUM.0,
-                    EXPORT_MINIMUM.1
-                ),
-                "install the AWS CLI v2 and set aws_cli to it",
-            ));
-        }
+        self.must_export()?;
         let ran = self.for_profile(
             &["configure", "export-credentials", "--format", "process"],
             profile,

@@ -53,7 +53,7 @@ pub enum Command {
     Env(EnvArgs),
     /// Run one command inside a stage
     #[command(
-        after_help = "Examples:\n  acct exec prod -- terraform plan\n  acct exec --all --parallel 4 -- aws sts get-caller-identity\n  acct exec --each testing,prod -- terraform plan\n  acct exec --all --fail-fast --summary-json summary.json -- terraform plan"
+        after_help = "Examples:\n  acct exec prod -- terraform plan\n  acct exec --serve prod -- docker run --network host -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN -e AWS_REGION IMAGE\n  acct exec --all --parallel 4 -- aws sts get-caller-identity\n  acct exec --each testing,prod -- terraform plan\n  acct exec --all --fail-fast --summary-json summary.json -- terraform plan"
     )]
     Exec(ExecArgs),
     /// Trust a project's acct.toml (found walking up) after reading it
@@ -69,6 +69,9 @@ pub enum Command {
         after_help = "Examples:\n  acct shell testing\n  acct shell --nest prod    # from inside another stage shell"
     )]
     Shell(ShellArgs),
+    /// Serve a stage's keys on 127.0.0.1 to SDKs and containers (the ECS credential protocol) until Ctrl-C
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// Open the AWS console in a stage's account, role and region (or print its URL)
     #[command(
         after_help = "Examples:\n  acct console testing\n  acct console --print prod\n  acct console --federate testing   # sign in with the stage's own credentials"
@@ -256,6 +259,9 @@ pub struct ExecArgs {
     /// Renew the MFA session first (one code) when it holds less than D, e.g. 1h (default: min_session_left, else 30m)
     #[arg(long, value_name = "D", value_parser = min_left)]
     pub min_left: Option<u32>,
+    /// Serve the stage's keys to the command on 127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed, e.g. for a container
+    #[arg(long, conflicts_with_all = ["each", "all", "export_credentials"])]
+    pub serve: bool,
     /// The stage to run in (none: choose from a list on the terminal)
     #[arg(add = stage_names(), conflicts_with_all = ["each", "all"])]
     pub stage: Option<String>,
@@ -309,6 +315,34 @@ pub struct ShellArgs {
     #[arg(add = stage_names())]
     pub stage: Option<String>,
 }
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Do not ask before serving a protected stage
+    #[arg(long)]
+    pub yes: bool,
+    /// Renew the MFA session first (one code) when it holds less than D, e.g. 1h (default: min_session_left, else 30m)
+    #[arg(long, value_name = "D", value_parser = min_left)]
+    pub min_left: Option<u32>,
+    /// Print the variables for this shell (default: the shell that runs acct when bash, zsh or fish, else $SHELL's, else bash)
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub shell: Option<EnvFormat>,
+    /// The stage whose keys to serve (none: choose from a list on the terminal)
+    #[arg(add = stage_names())]
+    pub stage: Option<String>,
+}
+
+const SERVE_HELP: &str = "\
+Examples:
+  eval \"$(acct serve prod)\"        # in another terminal: Ctrl-C stops it
+  acct exec --serve prod -- docker run --network host \\
+      -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN \\
+      -e AWS_REGION cloudposse/geodesic
+
+Any AWS SDK given the two variables asks the endpoint for the stage's
+temporary keys, and again before they expire; acct renews them from the MFA
+session, the source profile or Identity Center. Only 127.0.0.1, only with
+the token, which is new each run.";
 
 #[derive(Debug, Args)]
 pub struct ConsoleArgs {

@@ -21,6 +21,9 @@ pub fn run(args: ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
             "add --each STAGES or --all, or leave them out",
         ));
     }
+    if args.serve {
+        return super::serve::exec(&args, config);
+    }
     let config = discover::load(config)?;
     let stage = picker::stage(&config, args.stage.as_deref(), "exec")?;
     confirm::protected(&stage, args.yes)?;

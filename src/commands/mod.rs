@@ -17,8 +17,10 @@ mod login;
 mod logout;
 mod manpage;
 mod mfa_session;
+mod parent;
 pub mod process;
 mod prompt;
+mod serve;
 mod shell;
 mod trust;
 
@@ -51,6 +53,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Deny(args) => trust::deny(&args),
         Command::Shell(args) => shell::run(&args, config),
         Command::Console(args) => console::run(&args, config),
+        Command::Serve(args) => serve::run(&args, config),
         Command::Prompt => prompt::run(),
     }
 }

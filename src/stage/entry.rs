@@ -15,6 +15,10 @@
 //! - [`Admitted::aws_cli_env`] (doctor --sts, the keys of
 //!   `--export-credentials` and of the console's federation): the stage's
 //!   environment with no profile variable, as `--profile` decides.
+//! - [`Admitted::served_env`] (`exec --serve`): the command's
+//!   environment with the profile, never keys, and the container
+//!   endpoint's two variables; [`KeySource`] is what that endpoint fetches
+//!   the stage's keys with.
 //! - [`outside_stage`] (GetSessionToken, `aws sso login`, `aws --version`):
 //!   acct's own environment cleaned as a stage's is.
 //!
@@ -27,7 +31,7 @@ use crate::aws::cli::AwsCli;
 use crate::aws::credentials::Credentials;
 use crate::aws::mfa_session::SessionSpec;
 use crate::config::{Config, Stage, process_env};
-use crate::error::Result;
+use crate::error::{Failure, Result};
 use crate::stage::environment::StageEnv;
 use crate::stage::expiry;
 use crate::stage::gate;
@@ -84,6 +88,22 @@ pub fn command_env(
     admitted.environment_holding(purpose, min_left)
 }
 
+/// What `exec --serve` and `acct serve` start from: the stage admitted by
+/// the gate, and the MFA session started (one code) or renewed to hold
+/// `min_left` (`--min-left`, else the config's) before anything runs, so
+/// the endpoint's first fetch asks nothing while a command has the
+/// terminal.
+pub fn serving<'s, 'c>(
+    config: &'s Config,
+    stage: &'s Stage<'c>,
+    min_left: Option<u32>,
+) -> Result<Admitted<'s, 'c>> {
+    let admitted = admit(config, stage)?;
+    let min_left = lifetime::minimum(config, min_left)?;
+    lifetime::before_start(config, min_left, true, true)?;
+    Ok(admitted)
+}
+
 impl Admitted<'_, '_> {
     /// The stage's environment for `purpose`. Exporting keys may fail (no
     /// CLI, a v1 CLI, a failed assume): an error, as the caller must run
@@ -137,11 +157,59 @@ impl Admitted<'_, '_> {
     /// The stage's temporary keys from the AWS CLI v2 (`configure
     /// export-credentials`; an MFA prompt reaches the terminal).
     pub fn credentials(&self) -> Result<Credentials> {
-        let cli = aws_cli(self.config).map_err(|mut failure| {
+        self.key_source()?.fetch(false)
+    }
+
+    /// What fetches the stage's keys, owned (the endpoint's threads keep
+    /// it): the AWS CLI, checked now to be one that can export them, so a
+    /// v1 or missing CLI is refused before anything runs.
+    pub fn key_source(&self) -> Result<KeySource> {
+        let nothing_run = |mut failure: Failure| {
             failure.message.push_str("; nothing was run");
             failure
-        })?;
-        cli.export_credentials(&self.aws_cli_env(), &self.stage.profile)
+        };
+        let cli = aws_cli(self.config).map_err(nothing_run)?;
+        cli.must_export()?;
+        Ok(KeySource {
+            cli,
+            env: self.aws_cli_env(),
+            profile: self.stage.profile.clone(),
+            role_arn: self.stage.role_arn.clone(),
+        })
+    }
+
+    /// `exec --serve`'s command environment: the stage's with its profile
+    /// (never keys, even where the stage sets `export_credentials`: the
+    /// endpoint hands them out, renewed) and the endpoint's `variables`.
+    pub fn served_env(&self, variables: &[(&str, String)]) -> StageEnv {
+        let mut env = self.env.clone();
+        for (name, value) in variables {
+            env.unset.retain(|n| n != name);
+            env.set.retain(|(n, _)| n != name);
+            env.set.push(((*name).to_string(), value.into()));
+        }
+        env
+    }
+}
+
+/// The stage's keys as `aws configure export-credentials --profile P`
+/// gives them, run with the stage's environment (no profile variable):
+/// acct's one way to hold a stage's keys itself.
+pub struct KeySource {
+    cli: AwsCli,
+    env: Environment,
+    profile: String,
+    role_arn: String,
+}
+
+impl KeySource {
+    /// The keys; `renew`: the AWS CLI's cached ones for the role are
+    /// forgotten first, so the role is assumed again.
+    pub fn fetch(&self, renew: bool) -> Result<Credentials> {
+        if renew {
+            crate::aws::cli_cache::forget_roles([self.role_arn.as_str()]);
+        }
+        self.cli.export_credentials(&self.env, &self.profile)
     }
 }
 

@@ -1,0 +1,100 @@
+//! The container credential endpoint for a stage: `acct exec --serve
+//! STAGE -- CMD` (acct stays as CMD's parent while the endpoint answers)
+//! and `acct serve STAGE` (no command: the two variables printed for a
+//! shell, an IDE or a container started elsewhere, until Ctrl-C).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use nix::sys::signal::{SigSet, Signal};
+
+use crate::cli::{EnvFormat, ExecArgs, ServeArgs};
+use crate::commands::parent;
+use crate::config::{Config, Stage, discover};
+use crate::error::{Failure, Result};
+use crate::serve::endpoint::Endpoint;
+use crate::serve::keys::Keys;
+use crate::shell::scripts::Shell;
+use crate::stage::entry::{self, Admitted};
+use crate::terminal::{confirm, picker};
+use crate::text::quote;
+
+/// `acct exec --serve STAGE -- CMD`.
+pub fn exec(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
+    let config = discover::load(config)?;
+    let stage = picker::stage(&config, args.stage.as_deref(), "exec")?;
+    confirm::protected(&stage, args.yes)?;
+    let (admitted, endpoint, keys) = start(&config, &stage, args.min_left)?;
+    let env = admitted.served_env(&endpoint.variables());
+    let name = stage.name.to_string();
+    parent::run(&args.command, &env, move || endpoint.serve(name, keys))
+}
+
+/// `acct serve STAGE`: the variables on stdout, then answer until SIGINT,
+/// SIGTERM or SIGHUP.
+pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> Result<ExitCode> {
+    let config = discover::load(config)?;
+    let stage = picker::stage(&config, args.stage.as_deref(), "serve")?;
+    confirm::protected(&stage, args.yes)?;
+    let (_, endpoint, keys) = start(&config, &stage, args.min_left)?;
+    let format = args
+        .shell
+        .unwrap_or_else(|| EnvFormat::Shell(Shell::detect().unwrap_or(Shell::Bash)));
+    let lines = render(&endpoint.variables(), format);
+    // Blocked before the endpoint's threads start, which inherit the mask:
+    // the stopping signals wait for `wait` on this thread alone.
+    let mut stopping = SigSet::empty();
+    for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        stopping.add(sig);
+    }
+    stopping.thread_block().map_err(|e| {
+        Failure::other(
+            format!("cannot wait for Ctrl-C: {e}"),
+            "run the command with `acct exec --serve` instead",
+        )
+    })?;
+    endpoint.serve(stage.name.to_string(), keys);
+    super::print(&lines)?;
+    eprintln!(
+        "acct: serving `{}`'s keys to whoever has the token, on 127.0.0.1 only, until Ctrl-C",
+        stage.name
+    );
+    let _ = stopping.wait();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The stage admitted (protected stages asked already), the MFA session
+/// made to hold, the endpoint bound and the keys' source ready: every
+/// refusal comes before anything runs.
+fn start<'s, 'c>(
+    config: &'s Config,
+    stage: &'s Stage<'c>,
+    min_left: Option<u32>,
+) -> Result<(Admitted<'s, 'c>, Endpoint, Keys)> {
+    let admitted = entry::serving(config, stage, min_left)?;
+    let source = admitted.key_source()?;
+    let endpoint = Endpoint::bind()?;
+    let keys = Keys::new(Box::new(move |renew| source.fetch(renew)));
+    Ok((admitted, endpoint, keys))
+}
+
+/// The variables as `format` sets them.
+fn render(variables: &[(&str, String)], format: EnvFormat) -> String {
+    match format {
+        EnvFormat::Shell(Shell::Bash | Shell::Zsh) => variables
+            .iter()
+            .map(|(n, v)| format!("export {n}={}\n", quote::posix(v.as_ref())))
+            .collect(),
+        EnvFormat::Shell(Shell::Fish) => variables
+            .iter()
+            .map(|(n, v)| format!("set -gx {n} {}\n", quote::fish(v.as_ref())))
+            .collect(),
+        EnvFormat::Json => {
+            let object: serde_json::Map<String, serde_json::Value> = variables
+                .iter()
+                .map(|(n, v)| ((*n).to_string(), v.as_str().into()))
+                .collect();
+            format!("{}\n", serde_json::Value::Object(object))
+        }
+    }
+}
