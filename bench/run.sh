@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-for part in exec memory switch shell mfa_session; do
+for part in exec memory switch shell mfa_session serve; do
   [ -x "bench/$part.sh" ] || continue
   echo "== $part"
   "bench/$part.sh"
