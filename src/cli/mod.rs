@@ -334,7 +334,8 @@ pub struct ServeArgs {
 
 const SERVE_HELP: &str = "\
 Examples:
-  eval \"$(acct serve prod)\"        # in another terminal: Ctrl-C stops it
+  acct serve prod                   # prints the two variables; Ctrl-C stops it
+  acct serve --shell json prod      # the same as JSON, for an IDE or a script
   acct exec --serve prod -- docker run --network host \\
       -e AWS_CONTAINER_CREDENTIALS_FULL_URI -e AWS_CONTAINER_AUTHORIZATION_TOKEN \\
       -e AWS_REGION cloudposse/geodesic
