@@ -37,7 +37,7 @@ mod prompt_hooks;
 mod prompt_in_force;
 mod prompt_left;
 mod rules;
-mod serve_signals;
+mod serve_process;
 mod shell;
 mod shell_guard;
 mod sso;
