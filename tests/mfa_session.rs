@@ -40,7 +40,7 @@ use crate::moto::{CALLER_ARN, Moto, aws_v1, aws_v2};
 use crate::tools;
 use crate::util::*;
 
-mod min_left;
+pub(crate) mod min_left;
 
 const SERIAL: &str = "arn:aws:iam::323330167063:mfa/admin@example.com";
 const PROMPT: &str = "acct: MFA code for arn:aws:iam::323330167063:mfa/admin@example.com \
@@ -56,7 +56,7 @@ const REFUSED: &str = "An error occurred (AccessDenied) when calling the GetSess
 /// Who answers the session's GetSessionToken (`aws_cli`, always through a
 /// wrapper in the sandbox that logs each call).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Sts {
+pub(crate) enum Sts {
     /// The AWS CLI v2 through moto_proxy.
     V2,
     /// The AWS CLI v1 through moto_server.
@@ -65,8 +65,8 @@ enum Sts {
     Fake,
 }
 
-struct Estate {
-    sandbox: Sandbox,
+pub(crate) struct Estate {
+    pub(crate) sandbox: Sandbox,
     /// `XDG_RUNTIME_DIR`, private to this test.
     runtime: PathBuf,
     /// The wrapper scripts, in a directory whose name holds a space: the
@@ -211,12 +211,12 @@ echo 123456
         cmd
     }
 
-    fn acct(&self) -> Command {
+    pub(crate) fn acct(&self) -> Command {
         self.command(ACCT)
     }
 
     /// acct with no terminal: a new session, stdin closed.
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         let mut cmd = self.acct();
         cmd.args(args);
         output(without_terminal(&mut cmd))
@@ -285,7 +285,7 @@ echo 123456
         lines(&self.sandbox.root.join("codes")).len()
     }
 
-    fn sts_calls(&self) -> Vec<String> {
+    pub(crate) fn sts_calls(&self) -> Vec<String> {
         lines(&self.sandbox.root.join("sts-calls"))
     }
 
@@ -295,7 +295,7 @@ echo 123456
 
     /// The one session file (`cpco-<16 hex>.json`).
     #[track_caller]
-    fn session_file(&self) -> PathBuf {
+    pub(crate) fn session_file(&self) -> PathBuf {
         let files: Vec<PathBuf> = entries(&self.sessions_dir())
             .into_iter()
             .filter(|name| name.ends_with(".json"))
@@ -312,6 +312,26 @@ echo 123456
             "session file name {name}"
         );
         files[0].clone()
+    }
+}
+
+impl Estate {
+    /// An estate of `layout` whose session `acct login` made through
+    /// `mfa_process`; then the config is written again without it, with
+    /// `extra` at the top level, so a further code could only be asked on
+    /// a terminal.
+    pub(crate) fn logged_in(layout: &str, sts: Sts, extra: &str) -> Self {
+        let estate = Estate::new(layout, sts, true, 0);
+        assert_status(&estate.run(&["login"]), 0);
+        let extra = format!(
+            "aws_cli = \"{}\"\n{extra}",
+            estate.tools.join("aws").display()
+        );
+        estate
+            .sandbox
+            .write_user_config(&with_session(layout, &extra));
+        assert_status(&estate.run(&["aws-config", "--write"]), 0);
+        estate
     }
 }
 
@@ -375,7 +395,7 @@ fn access_key(text: &str) -> String {
 
 /// A session file acct would serve but for its expiry: `ASIA...` keys,
 /// expiring `seconds` from now.
-fn planted_session(key: &str, seconds: i64) -> String {
+pub(crate) fn planted_session(key: &str, seconds: i64) -> String {
     let out = Command::new("date")
         .args([
             "-u",
@@ -475,7 +495,7 @@ impl Estate {
 }
 
 /// The stage's role: `(stage, account, role name)`.
-type Expected = (&'static str, &'static str, &'static str);
+pub(crate) type Expected = (&'static str, &'static str, &'static str);
 
 /// `cmd`, with no terminal, ran as the stage's role.
 #[track_caller]
@@ -491,7 +511,7 @@ fn assert_ran_as(out: &Output, expected: Expected, what: &str) {
 }
 
 #[track_caller]
-fn assert_lands(arn: &str, (stage, account, role): Expected, what: &str) {
+pub(crate) fn assert_lands(arn: &str, (stage, account, role): Expected, what: &str) {
     let prefix = format!("arn:aws:sts::{account}:assumed-role/{role}/");
     assert!(
         arn.trim().starts_with(&prefix) && arn.trim().lines().count() == 1,
@@ -683,9 +703,10 @@ fn after_logout(
 const ROOT_ROLE: Expected = ("root", "323330167063", "cpco-root-admin");
 /// testing's role in each layout: the organization's access role, the
 /// root's role (single), its own admin role (member).
-const ORGANIZATION_TESTING: Expected = ("testing", "126450723953", "OrganizationAccountAccessRole");
-const SINGLE_TESTING: Expected = ("testing", "323330167063", "cpco-root-admin");
-const MEMBER_TESTING: Expected = ("testing", "126450723953", "cpco-testing-admin");
+pub(crate) const ORGANIZATION_TESTING: Expected =
+    ("testing", "126450723953", "OrganizationAccountAccessRole");
+pub(crate) const SINGLE_TESTING: Expected = ("testing", "323330167063", "cpco-root-admin");
+pub(crate) const MEMBER_TESTING: Expected = ("testing", "126450723953", "cpco-testing-admin");
 
 #[test]
 fn organization_one_code_for_every_stage_and_client() {

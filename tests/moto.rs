@@ -2,6 +2,7 @@
 //! (which honours AWS_ENDPOINT_URL), `moto_proxy` for the CLI v2 2.9 (which
 //! does not, so it goes through an HTTPS proxy that trusts moto's CA).
 
+use std::ffi::OsString;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -170,16 +171,24 @@ impl Moto {
 
     /// Point a command's AWS clients at this moto.
     pub fn configure(&self, cmd: &mut Command) {
-        let url = format!("http://127.0.0.1:{}", self.port);
+        cmd.envs(self.env());
+    }
+
+    /// The variables that point AWS clients at this moto: the proxy and
+    /// its CA, or the endpoint.
+    pub fn env(&self) -> Vec<(&'static str, OsString)> {
+        let url = OsString::from(format!("http://127.0.0.1:{}", self.port));
         if self.proxy {
-            cmd.env("HTTPS_PROXY", &url).env(
-                "AWS_CA_BUNDLE",
-                crate::tools::moto_dir().join("moto_proxy/ca.crt"),
-            );
+            vec![("HTTPS_PROXY", url), ("AWS_CA_BUNDLE", proxy_ca().into())]
         } else {
-            cmd.env("AWS_ENDPOINT_URL", &url);
+            vec![("AWS_ENDPOINT_URL", url)]
         }
     }
+}
+
+/// The CA moto_proxy signs its certificates with, which its clients trust.
+pub fn proxy_ca() -> PathBuf {
+    crate::tools::moto_dir().join("moto_proxy/ca.crt")
 }
 
 impl Drop for Moto {

@@ -34,6 +34,8 @@ const SYSTEM: &[(&str, &str)] = &[
     ("dash", "dash"),
     ("shellcheck", "shellcheck"),
     ("tmux", "tmux"),
+    // What `acct console --federate` asks with; the tests' HTTP client.
+    ("curl", "curl"),
     // GNU time, for a peak RSS (`-f %M`).
     ("time", "time"),
 ];
@@ -250,19 +252,42 @@ pub fn python() -> PathBuf {
 /// target/test-tools/node), and `node`.
 #[track_caller]
 pub fn js_ini_loader() -> (PathBuf, PathBuf) {
+    node_packages(
+        "@smithy/shared-ini-file-loader (the JS SDK v3's ini loader)",
+        &["@smithy/shared-ini-file-loader@4.4.0"],
+    )
+}
+
+/// The JS SDK v3's STS client, and the proxy agent a test gives it to reach
+/// moto_proxy (node does not honour HTTPS_PROXY on its own), from the same
+/// directory as the ini loader; and `node`.
+#[track_caller]
+pub fn js_sdk() -> (PathBuf, PathBuf) {
+    node_packages(
+        "@aws-sdk/client-sts (the JS SDK v3) with https-proxy-agent",
+        &["@aws-sdk/client-sts@3.1178.0", "https-proxy-agent@9.1.0"],
+    )
+}
+
+/// `node` and the directory whose `node_modules` holds `pins` (each
+/// `name@version`, as test.sh installs them), or the one-line failure.
+#[track_caller]
+fn node_packages(what: &str, pins: &[&str]) -> (PathBuf, PathBuf) {
     let dir = std::env::var_os("ACCT_TEST_NODE")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node"));
-    let install =
-        "npm install --prefix target/test-tools/node @smithy/shared-ini-file-loader@4.4.0";
-    if !dir
-        .join("node_modules/@smithy/shared-ini-file-loader")
-        .is_dir()
-    {
+    let installed = pins.iter().all(|pin| {
+        let name = &pin[..pin[1..].find('@').map_or(pin.len(), |at| at + 1)];
+        dir.join("node_modules").join(name).is_dir()
+    });
+    if !installed {
         missing(
-            "@smithy/shared-ini-file-loader (the JS SDK v3's ini loader)",
-            install,
+            what,
+            &format!(
+                "npm install --prefix target/test-tools/node {}",
+                pins.join(" ")
+            ),
         );
     }
     (on_path("node", "nodejs"), dir)

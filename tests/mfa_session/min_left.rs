@@ -11,17 +11,11 @@ use super::*;
 /// file is made by a `login` through `mfa_process`, then the config is
 /// written again without it, so codes are asked on the terminal.
 fn estate_with_session(seconds: i64, min_left: Option<&str>) -> (Estate, PathBuf) {
-    let estate = Estate::new(ORGANIZATION, Sts::Fake, true, 0);
-    assert_status(&estate.run(&["login"]), 0);
+    let extra = min_left
+        .map(|min_left| format!("min_session_left = \"{min_left}\"\n"))
+        .unwrap_or_default();
+    let estate = Estate::logged_in(ORGANIZATION, Sts::Fake, &extra);
     let file = estate.session_file();
-    let mut extra = format!("aws_cli = \"{}\"\n", estate.tools.join("aws").display());
-    if let Some(min_left) = min_left {
-        extra.push_str(&format!("min_session_left = \"{min_left}\"\n"));
-    }
-    estate
-        .sandbox
-        .write_user_config(&with_session(ORGANIZATION, &extra));
-    assert_status(&estate.run(&["aws-config", "--write"]), 0);
     std::fs::write(&file, planted_session("ASIAPLANTEDSESSION01", seconds)).unwrap();
     (estate, file)
 }
@@ -33,7 +27,7 @@ fn expires(file: &Path) -> i64 {
 
 /// No terminal: exit 1, nothing run, the time left and `acct login`.
 #[track_caller]
-fn assert_refused(out: &Output, left: &str, minimum: &str) {
+pub(crate) fn assert_refused(out: &Output, left: &str, minimum: &str) {
     assert_status(out, 1);
     assert!(stdout(out).is_empty(), "nothing ran: {}", stdout(out));
     let err = stderr(out);
