@@ -37,6 +37,7 @@ mod prompt_hooks;
 mod prompt_in_force;
 mod prompt_left;
 mod rules;
+mod serve;
 mod serve_process;
 mod shell;
 mod shell_guard;
