@@ -38,7 +38,6 @@ mod prompt_in_force;
 mod prompt_left;
 mod rules;
 mod serve;
-mod serve_process;
 mod shell;
 mod shell_guard;
 mod sso;

@@ -10,6 +10,7 @@ use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use wait_timeout::ChildExt;
@@ -422,11 +423,41 @@ fn last_line(bytes: &[u8]) -> String {
 }
 
 /// Run, reading what is piped, killed after `timeout`.
+/// The calls running now, by pid, for `stop_running`.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    RUNNING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Ends (SIGTERM) every call still running: acct is about to end with
+/// calls on other threads (the credential endpoint's fetch when its
+/// command has exited), and what it started must not outlive it, to print
+/// on the person's terminal later or keep asking for a code there.
+pub fn stop_running() {
+    for &pid in running().iter() {
+        if let Ok(pid) = i32::try_from(pid) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
+    }
+}
+
 fn run(command: &mut Command, timeout: Option<Duration>) -> std::io::Result<Ran> {
     let mut child = command.spawn()?;
+    running().push(child.id());
     let stdout = reader(child.stdout.take());
     let stderr = reader(child.stderr.take());
-    let status = wait(&mut child, timeout)?;
+    let status = wait(&mut child, timeout);
+    // Between the reaping and this, the pid is listed but free: a pid
+    // reused within that instant is the only thing `stop_running` could
+    // wrongly signal.
+    running().retain(|&pid| pid != child.id());
+    let status = status?;
     Ok(Ran {
         status,
         stdout: stdout.join().unwrap_or_default(),

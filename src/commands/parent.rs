@@ -70,6 +70,8 @@ pub fn run(command: &[OsString], env: &StageEnv, started: impl FnOnce()) -> Resu
             let status = wait(child);
             // A pid is reused once reaped: nothing more is forwarded to it.
             CHILD.store(0, Ordering::SeqCst);
+            // A fetch for the endpoint may be running: it ends with acct.
+            crate::aws::cli::stop_running();
             Ok(pass_on(status))
         }
     }

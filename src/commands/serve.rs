@@ -60,6 +60,8 @@ pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         stage.name
     );
     let _ = stopping.wait();
+    // A fetch may be running for a request: it ends with acct.
+    crate::aws::cli::stop_running();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -75,7 +77,30 @@ fn start<'s, 'c>(
     let source = admitted.key_source()?;
     let endpoint = Endpoint::bind()?;
     let keys = Keys::new(Box::new(move |renew| source.fetch(renew)));
+    if config.asks_per_role(stage) {
+        ask_before_start(stage, &keys)?;
+    }
     Ok((admitted, endpoint, keys))
+}
+
+/// A stage whose every assume asks for an MFA code: the first keys are
+/// got now, the code asked while acct still has the terminal, not at the
+/// first request, when the command has it (and an SDK gives up waiting).
+fn ask_before_start(stage: &Stage<'_>, keys: &Keys) -> Result<()> {
+    if !crate::terminal::someone_can_answer() {
+        return Err(Failure::other(
+            format!(
+                "`{}` asks for an MFA code at every assume (mfa_serial without mfa_session), and there is no terminal to ask it on; nothing was run",
+                stage.name
+            ),
+            "set mfa_session = true in the acct config (one code a day for every stage), run `acct aws-config --write`, then `acct login`; or start it on a terminal",
+        ));
+    }
+    eprintln!(
+        "acct: `{}` asks for an MFA code: getting its keys now, before anything starts; renewing them (in about an hour) asks again on this terminal, unless the config sets mfa_session = true",
+        stage.name
+    );
+    keys.current().map(drop)
 }
 
 /// The variables as `format` sets them.

@@ -35,6 +35,16 @@ pub struct SsoSignIn {
 const ORGANIZATION_ROLE: &str = "OrganizationAccountAccessRole";
 
 impl Config {
+    /// Whether the stage's profile makes its SDK ask for an MFA code
+    /// itself, at every assume: an IAM user's role with `mfa_serial`, no
+    /// MFA session and no Identity Center.
+    pub fn asks_per_role(&self, stage: &Stage<'_>) -> bool {
+        self.mfa_serial.is_some()
+            && self.mfa_session.is_none()
+            && self.sso.is_none()
+            && stage.sso.is_none()
+    }
+
     pub fn stage(&self, name: &str) -> Option<Stage<'_>> {
         let root = self.root.as_ref()?;
         self.stage_config(name).map(|s| self.resolve(root, s))

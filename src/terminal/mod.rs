@@ -31,3 +31,15 @@ pub fn for_writing() -> io::Result<File> {
 pub fn exists() -> bool {
     File::open(PATH).is_ok()
 }
+
+/// Whether the AWS CLI could get an MFA code answered: it asks on
+/// `/dev/tty` when it can open it, else reads stdin (a terminal, or codes
+/// piped in by a script).
+pub fn someone_can_answer() -> bool {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
+    let stdin = io::stdin();
+    let piped = nix::sys::stat::fstat(stdin.as_fd())
+        .is_ok_and(|st| (st.st_mode & nix::libc::S_IFMT) == nix::libc::S_IFIFO);
+    stdin.is_terminal() || piped || exists()
+}

@@ -9,10 +9,7 @@
 //!   terminal). Where nobody can answer (no terminal, stdin not a pipe),
 //!   `--each` refuses at once with the reason and the fix.
 
-use std::io::IsTerminal;
-use std::os::fd::AsFd;
-
-use crate::config::{Config, Stage};
+use crate::config::Config;
 use crate::error::{Failure, Result};
 use crate::stage::entry::{Admitted, Purpose};
 use crate::stage::environment::StageEnv;
@@ -31,10 +28,10 @@ pub fn stage_envs(
     let asking: Vec<&str> = stages
         .iter()
         .map(|a| a.stage)
-        .filter(|s| asks_per_role(config, s) && !(requested || s.export_credentials))
+        .filter(|s| config.asks_per_role(s) && !(requested || s.export_credentials))
         .map(|s| s.name)
         .collect();
-    if !asking.is_empty() && !someone_can_answer() {
+    if !asking.is_empty() && !crate::terminal::someone_can_answer() {
         return Err(Failure::other(
             format!(
                 "{} would ask for an MFA code (mfa_serial without mfa_session), and there is no terminal to ask it on; nothing was run",
@@ -59,22 +56,4 @@ pub fn stage_envs(
             admitted.environment_holding(purpose, min_left)
         })
         .collect()
-}
-
-/// The stage's profile makes its SDK ask for an MFA code itself: an IAM
-/// user's role with `mfa_serial`, no MFA session and no Identity Center.
-fn asks_per_role(config: &Config, stage: &Stage<'_>) -> bool {
-    config.mfa_serial.is_some()
-        && config.mfa_session.is_none()
-        && config.sso.is_none()
-        && stage.sso.is_none()
-}
-
-/// The AWS CLI asks on `/dev/tty` when it can open it, else reads stdin: a
-/// terminal, or codes piped in by a script.
-fn someone_can_answer() -> bool {
-    let stdin = std::io::stdin();
-    let piped = nix::sys::stat::fstat(stdin.as_fd())
-        .is_ok_and(|st| (st.st_mode & nix::libc::S_IFMT) == nix::libc::S_IFIFO);
-    stdin.is_terminal() || piped || crate::terminal::exists()
 }
