@@ -8,6 +8,10 @@
 # it is printed, never run. Builtins are called as `\builtin` so that aliases
 # of yours cannot change what this file does.
 
+# Under this many seconds left, `{left}` turns red: acct writes its own
+# number in when it hands out this script.
+__acct_left_warn=@LEFT_WARN_SECONDS@
+
 # After the user's startup files, inside a stage shell: every variable acct
 # set or removed (named in __ACCT_GUARD, acct's value in __ACCT_GUARD_NAME)
 # is put back, so a stale key or another AWS_PROFILE exported by ~/.bashrc
@@ -117,7 +121,7 @@ __acct_left() {
     else
         __acct_left="$((left / 60))m"
     fi
-    ((left < 900)) && __acct_left_red=1
+    ((left < __acct_left_warn)) && __acct_left_red=1
     \builtin return 0
 }
 

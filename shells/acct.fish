@@ -6,6 +6,10 @@
 # after the segment. The prompt costs no process: only builtins read the
 # environment, and the segment is printed, never evaluated.
 
+# Under this many seconds left, `{left}` turns red: acct writes its own
+# number in when it hands out this script.
+builtin set --global __acct_left_warn @LEFT_WARN_SECONDS@
+
 function __acct_return --description 'set $status for the next command'
     return $argv[1]
 end
@@ -123,7 +127,7 @@ function __acct_left --description 'how long the session holds'
     else
         builtin printf '%dm' (builtin math --scale 0 "floor($left / 60)")
     end
-    builtin test $left -lt 900
+    builtin test $left -lt $__acct_left_warn
     and builtin printf ' red'
     return 0
 end

@@ -7,6 +7,10 @@
 # hook reads environment variables with builtins only, and the segment's `%`,
 # `$`, backticks and `!` are never interpreted.
 
+# Under this many seconds left, `{left}` turns red: acct writes its own
+# number in when it hands out this script.
+typeset -gi __acct_left_warn=@LEFT_WARN_SECONDS@
+
 # After each of the user's startup files, inside a stage shell: every
 # variable acct set or removed (named in __ACCT_GUARD, acct's value in
 # __ACCT_GUARD_NAME) is put back, so a stale key or another AWS_PROFILE
@@ -125,7 +129,7 @@ __acct_left() {
     else
         __acct_left="$(( left / 60 ))m"
     fi
-    (( left < 900 )) && __acct_left_red=1
+    (( left < __acct_left_warn )) && __acct_left_red=1
     return 0
 }
 

@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use crate::config::process_env;
+use crate::config::{LEFT_WARN_SECONDS, process_env};
 use crate::error::Result;
 use crate::shell::startup_files;
 
@@ -68,15 +68,25 @@ impl Shell {
         }
     }
 
-    /// The prompt hook, shared by `acct shell` and `acct init SHELL`.
-    pub fn script(self) -> &'static str {
-        match self {
+    /// The prompt hook as `acct init SHELL` prints it: the file in
+    /// `shells/` with acct's own numbers written in (`TEMPLATE_VALUES`).
+    pub fn script(self) -> String {
+        let template = match self {
             Shell::Bash => include_str!("../../shells/acct.bash"),
             Shell::Zsh => include_str!("../../shells/acct.zsh"),
             Shell::Fish => include_str!("../../shells/acct.fish"),
+        };
+        let mut script = template.to_string();
+        for (placeholder, value) in TEMPLATE_VALUES {
+            script = script.replace(placeholder, &value.to_string());
         }
+        script
     }
 }
+
+/// What acct writes into the scripts in place of each placeholder: numbers
+/// the hooks and acct's own commands must agree on, kept in one place.
+const TEMPLATE_VALUES: [(&str, i64); 1] = [("@LEFT_WARN_SECONDS@", LEFT_WARN_SECONDS)];
 
 /// A shell command line ready to exec, and the variables its startup needs.
 #[derive(Debug)]
@@ -103,14 +113,14 @@ pub fn launch(words: &[String]) -> Result<Launch> {
     let mut unsupported = None;
     match Shell::of_program(program) {
         Some(shell @ Shell::Bash) => {
-            let rcfile = startup_files::file("acct.bash", shell.script())?;
+            let rcfile = startup_files::file("acct.bash", &shell.script())?;
             argv.extend(["--rcfile".into(), rcfile.into_os_string()]);
             argv.extend(user_args);
             env.push(("__ACCT_BASHRC".into(), "1".into()));
         }
         Some(shell @ Shell::Zsh) => {
             let script = shell.script();
-            let dir = startup_files::dir("zsh", &[(".zshenv", script), (".zshrc", script)])?;
+            let dir = startup_files::dir("zsh", &[(".zshenv", &script), (".zshrc", &script)])?;
             argv.extend(user_args);
             let user_zdotdir = process_env::get("ZDOTDIR").unwrap_or_default();
             env.push(("__ACCT_ZDOTDIR".into(), user_zdotdir));
@@ -149,6 +159,28 @@ mod tests {
         assert_eq!(Shell::of_program("fish"), Some(Shell::Fish));
         assert_eq!(Shell::of_program("/bin/dash"), None);
         assert_eq!(Shell::of_program("/opt/bash-tools/ksh"), None);
+    }
+
+    #[test]
+    fn the_scripts_carry_acct_s_own_numbers() {
+        let red_under = [
+            (Shell::Bash, format!("__acct_left_warn={LEFT_WARN_SECONDS}")),
+            (
+                Shell::Zsh,
+                format!("typeset -gi __acct_left_warn={LEFT_WARN_SECONDS}"),
+            ),
+            (
+                Shell::Fish,
+                format!("set --global __acct_left_warn {LEFT_WARN_SECONDS}"),
+            ),
+        ];
+        for (shell, line) in red_under {
+            let script = shell.script();
+            for (placeholder, _) in TEMPLATE_VALUES {
+                assert!(!script.contains(placeholder), "{}", shell.name());
+            }
+            assert!(script.contains(&line), "{}: no `{line}`", shell.name());
+        }
     }
 
     #[test]
