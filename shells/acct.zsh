@@ -52,8 +52,12 @@ if (( ${+__ACCT_ZDOTDIR} )); then
         # for your .zshrc; keep that choice, and come back here for .zshrc.
         typeset -g __acct_startup_dir=$ZDOTDIR
         if [[ -n $__ACCT_ZDOTDIR ]]; then ZDOTDIR=$__ACCT_ZDOTDIR; else \builtin unset ZDOTDIR; fi
-        if [[ -f ${ZDOTDIR:-$HOME}/.zshenv ]]; then \builtin source "${ZDOTDIR:-$HOME}/.zshenv"; fi
-        __acct_guard "${ZDOTDIR:-$HOME}/.zshenv"
+        # Without a .zshenv of yours there is nothing to check here: what
+        # the system's zshenv did is checked after your .zshrc.
+        if [[ -f ${ZDOTDIR:-$HOME}/.zshenv ]]; then
+            \builtin source "${ZDOTDIR:-$HOME}/.zshenv"
+            __acct_guard "${ZDOTDIR:-$HOME}/.zshenv"
+        fi
         __ACCT_ZDOTDIR=${ZDOTDIR-}
         ZDOTDIR=$__acct_startup_dir
         \builtin return 0
