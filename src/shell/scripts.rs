@@ -2,7 +2,8 @@
 //! embedded from `shells/`, and how `acct shell` starts each one so that the
 //! user's own startup files run first and the stage segment lands in front of
 //! their prompt. Everything a prompt needs travels in environment variables,
-//! so the scripts are static: no stage value is ever written into shell code.
+//! so the scripts are static: no stage value is ever written into shell code
+//! (only acct's own constants, the same for every stage: `TEMPLATE_VALUES`).
 
 use std::ffi::OsString;
 use std::path::Path;
