@@ -2,9 +2,10 @@
 # Stage shells against bare shells with the same startup files, for bash, zsh
 # and fish:
 #  1. startup: `acct shell testing` up to its first prompt and `exit`, against
-#     the bare shell doing the same (hyperfine; target: within 1.1x), and
-#     against `acct exec testing -- SHELL -i` (acct's own start, no prompt
-#     integration), which splits the cost between acct and the hook;
+#     the bare shell doing the same (target: within 1.1x), and against `acct
+#     exec testing -- SHELL -i` (acct's own start, no prompt integration),
+#     which splits the cost between acct and the hook: hyperfine, medians of
+#     10 rounds of the three commands;
 #  2. processes spawned over 100 prompts: strace attached to the interactive
 #     shell on a tmux pseudo-terminal while 100 empty commands are entered
 #     (target: 0, as for the bare shell).
@@ -83,8 +84,8 @@ printf 'exit\n' >"${work}/exit"
 clean_env=(env -i "HOME=${home}" "PATH=${PATH}" TERM=xterm LANG=C.UTF-8
     "XDG_CONFIG_HOME=${home}/.config" "XDG_RUNTIME_DIR=${work}/run")
 
-mean() { # the mean of hyperfine's JSON result number $2 in file $1
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"
+median() { # the median over all rounds (files $2...) of hyperfine's result number $1
+    python3 -c 'import json,statistics,sys; print(statistics.median(t for f in sys.argv[2:] for t in json.load(open(f))["results"][int(sys.argv[1])]["times"]))' "$@"
 }
 
 # Count process creations (execve, clone, fork) of the interactive shell that
@@ -130,14 +131,19 @@ for rc in minimal typical; do
             tail -n 1 "${work}/prompts.txt"
             continue
         fi
-        hyperfine --warmup 3 --runs 30 --style none --export-json "${json}" \
-            -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
-            -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \
-            -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} exec testing -- ${program} -i <${work}/exit" \
-            >/dev/null 2>&1
-        bare=$(mean "${json}" 0)
-        staged=$(mean "${json}" 1)
-        exec_only=$(mean "${json}" 2)
+        # In rounds, each command in every one, and medians: on a machine
+        # others share, load that comes and goes weighs on the three alike
+        # instead of on whichever command hyperfine happened to be timing.
+        for round in $(seq 10); do
+            hyperfine --warmup 3 --runs 5 --style none --export-json "${json%.json}-${round}.json" \
+                -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
+                -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \
+                -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} exec testing -- ${program} -i <${work}/exit" \
+                >/dev/null 2>&1
+        done
+        bare=$(median 0 "${json%.json}"-*.json)
+        staged=$(median 1 "${json%.json}"-*.json)
+        exec_only=$(median 2 "${json%.json}"-*.json)
         bare_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${program}" -i)
         acct_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${acct}" shell testing)
         python3 -c 'import sys; b,a,e=map(float,sys.argv[3:6]); print("%-8s %-5s %10.1f %10.1f %10.1f %7.2fx %8.2fx %15s %15s" % (sys.argv[1], sys.argv[2], b*1e3, e*1e3, a*1e3, a/b, a/e, sys.argv[6], sys.argv[7]))' \

@@ -8,6 +8,10 @@
 # it is printed, never run. Builtins are called as `\builtin` so that aliases
 # of yours cannot change what this file does.
 
+# Under this many seconds left, `{left}` turns red: acct writes its own
+# number in when it hands out this script.
+__acct_left_warn=@LEFT_WARN_SECONDS@
+
 # After the user's startup files, inside a stage shell: every variable acct
 # set or removed (named in __ACCT_GUARD, acct's value in __ACCT_GUARD_NAME)
 # is put back, so a stale key or another AWS_PROFILE exported by ~/.bashrc
@@ -34,7 +38,6 @@ __acct_guard() {
         \builtin printf 'acct: %s (or a file it loads) set %s; put back as stage %s has it, whose profile decides who you are\n' \
             "$1" "${changed[*]}" "${ACCT_STAGE-}" >&2
     fi
-    \builtin unset -v __ACCT_GUARD "${!__ACCT_GUARD_@}"
 }
 
 # The config's `prompt`, passed by `acct shell` (`off`: no segment, the
@@ -50,12 +53,14 @@ fi
 # at the top level, so that its `declare`s stay global.
 if [[ -n ${__ACCT_BASHRC-} ]]; then
     \builtin unset __ACCT_BASHRC
+    # Without a ~/.bashrc nothing ran before this line: nothing to check.
     if [[ -f ~/.bashrc ]]; then
         # shellcheck source=/dev/null
         \builtin source ~/.bashrc
+        # shellcheck disable=SC2088 # a name for the message, not a path
+        __acct_guard '~/.bashrc'
     fi
-    # shellcheck disable=SC2088 # a name for the message, not a path
-    __acct_guard '~/.bashrc'
+    \builtin unset -v __ACCT_GUARD "${!__ACCT_GUARD_@}"
 fi
 
 # At every prompt: is the stage still in force? ACCT_IN_FORCE names the
@@ -64,12 +69,15 @@ fi
 # __acct_mismatch to the first that differs ('' when none does): a nested
 # shell's rc, a PROMPT_COMMAND or a direnv hook may have changed it since.
 __acct_in_force() {
-    \builtin local name keep IFS
+    \builtin local name keep plain IFS
     IFS=' '
+    plain=''
     __acct_mismatch=''
+    # Only plain names: ${!name} would evaluate a subscript. One test of the
+    # whole list, acct's own, spares a test per name at every prompt.
+    [[ ${ACCT_IN_FORCE-} =~ [^A-Za-z0-9_\ ] ]] || plain=1
     for name in ${ACCT_IN_FORCE-}; do
-        # Only plain names: ${!name} would evaluate a subscript.
-        [[ -z ${name} || ${name} == *[!A-Za-z0-9_]* ]] && \builtin continue
+        [[ -n ${plain} || ${name} != *[!A-Za-z0-9_]* ]] || \builtin continue
         keep=ACCT_IN_FORCE_${name}
         # Empty is unset, as for the SDKs (and fish hides a universal so).
         [[ ${!name-} == "${!keep-}" ]] && \builtin continue
@@ -117,7 +125,7 @@ __acct_left() {
     else
         __acct_left="$((left / 60))m"
     fi
-    ((left < 900)) && __acct_left_red=1
+    ((left < __acct_left_warn)) && __acct_left_red=1
     \builtin return 0
 }
 

@@ -6,6 +6,10 @@
 # after the segment. The prompt costs no process: only builtins read the
 # environment, and the segment is printed, never evaluated.
 
+# Under this many seconds left, `{left}` turns red: acct writes its own
+# number in when it hands out this script.
+builtin set --global __acct_left_warn @LEFT_WARN_SECONDS@
+
 function __acct_return --description 'set $status for the next command'
     return $argv[1]
 end
@@ -20,9 +24,36 @@ end
 function __acct_guard --description 'put back the stage variables your config changed'
     builtin set --query __ACCT_GUARD
     or return 0
+    # (`read` from a builtin's pipe: a command substitution costs fish far
+    # more than the whole check below.)
+    builtin echo $__ACCT_GUARD | builtin read --local --list --delimiter ' ' names
+    builtin set --local keeps __ACCT_GUARD_$names
+    # The usual case, nothing changed, in a few builtins instead of a few per
+    # name (each lookup costs; a slice is cheaper than a second pass). acct
+    # lists the names it removed before those it set: with $absent values
+    # missing, the first $absent names must be unset and the others set,
+    # like their values (of the slices from $absent on, only the first is
+    # missing), and then the values equal in order.
+    builtin set --query $keeps
+    builtin set --local absent $status
+    if builtin test $absent -gt 0
+        builtin set --query $keeps[$absent..-1]
+        builtin set --local keeps_after $status
+        builtin set --query $names[$absent..-1]
+        builtin set --local names_after $status
+        builtin set --query $names[1..$absent]
+        if builtin test $status -eq $absent -a $names_after -eq 1 -a $keeps_after -eq 1
+            builtin string escape -- $$names[$absent..-1] | builtin read --local --null now
+            builtin string escape -- $$keeps[$absent..-1] | builtin read --local --null want
+            if builtin test "$now" = "$want"
+                builtin set --erase --global __ACCT_GUARD $keeps[$absent..-1]
+                return 0
+            end
+        end
+    end
     builtin set --local changed
     builtin set --local universal
-    for name in (builtin string split ' ' -- $__ACCT_GUARD)
+    for name in $names
         builtin set --local keep __ACCT_GUARD_$name
         if builtin set --query $keep
             if not builtin set --query $name; or builtin test "$$name" != "$$keep"
@@ -47,9 +78,8 @@ function __acct_guard --description 'put back the stage variables your config ch
     if builtin test (builtin count $universal) -gt 0
         builtin printf 'acct: universal variables (set -Ux) set %s; hidden in this stage shell only, your other sessions keep them\n' "$universal" >&2
     end
-    for name in (builtin set --names | builtin string match -- '__ACCT_GUARD*')
-        builtin set --erase --global $name
-    end
+    builtin set --erase --global __ACCT_GUARD $keeps
+    return 0
 end
 
 # At every prompt: is the stage still in force? ACCT_IN_FORCE names the
@@ -123,7 +153,7 @@ function __acct_left --description 'how long the session holds'
     else
         builtin printf '%dm' (builtin math --scale 0 "floor($left / 60)")
     end
-    builtin test $left -lt 900
+    builtin test $left -lt $__acct_left_warn
     and builtin printf ' red'
     return 0
 end

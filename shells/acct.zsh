@@ -7,6 +7,10 @@
 # hook reads environment variables with builtins only, and the segment's `%`,
 # `$`, backticks and `!` are never interpreted.
 
+# Under this many seconds left, `{left}` turns red: acct writes its own
+# number in when it hands out this script.
+typeset -gi __acct_left_warn=@LEFT_WARN_SECONDS@
+
 # After each of the user's startup files, inside a stage shell: every
 # variable acct set or removed (named in __ACCT_GUARD, acct's value in
 # __ACCT_GUARD_NAME) is put back, so a stale key or another AWS_PROFILE
@@ -48,8 +52,12 @@ if (( ${+__ACCT_ZDOTDIR} )); then
         # for your .zshrc; keep that choice, and come back here for .zshrc.
         typeset -g __acct_startup_dir=$ZDOTDIR
         if [[ -n $__ACCT_ZDOTDIR ]]; then ZDOTDIR=$__ACCT_ZDOTDIR; else \builtin unset ZDOTDIR; fi
-        if [[ -f ${ZDOTDIR:-$HOME}/.zshenv ]]; then \builtin source "${ZDOTDIR:-$HOME}/.zshenv"; fi
-        __acct_guard "${ZDOTDIR:-$HOME}/.zshenv"
+        # Without a .zshenv of yours there is nothing to check here: what
+        # the system's zshenv did is checked after your .zshrc.
+        if [[ -f ${ZDOTDIR:-$HOME}/.zshenv ]]; then
+            \builtin source "${ZDOTDIR:-$HOME}/.zshenv"
+            __acct_guard "${ZDOTDIR:-$HOME}/.zshenv"
+        fi
         __ACCT_ZDOTDIR=${ZDOTDIR-}
         ZDOTDIR=$__acct_startup_dir
         \builtin return 0
@@ -125,7 +133,7 @@ __acct_left() {
     else
         __acct_left="$(( left / 60 ))m"
     fi
-    (( left < 900 )) && __acct_left_red=1
+    (( left < __acct_left_warn )) && __acct_left_red=1
     return 0
 }
 

@@ -3,7 +3,8 @@
 //! made-up session of known expiry in the sandbox's cache, the segment
 //! shows the time left, red under 15 minutes (plain with `NO_COLOR`), and
 //! `expired` after. The expiry reaches the hooks through the private file
-//! `ACCT_EXPIRES_FILE` names, which holds only the epoch.
+//! `ACCT_EXPIRES_FILE` names, which holds only the epoch. An Identity
+//! Center stage shows its token's time the same way.
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -110,6 +111,63 @@ fn the_segment_shows_the_time_left_red_under_15_minutes_and_expired_after() {
             format!("echo {soon} > \"$ACCT_EXPIRES_FILE\""),
             "[cpco-testing 10m] user> ",
         );
+        send_and_expect(&mut s, "exit 0", "status=0");
+    }
+}
+
+/// An Identity Center estate: the time left is the token's, from the AWS
+/// CLI's cache, which entering the stage copies into the expiry file.
+const IDENTITY_CENTER: &str = r#"
+namespace = "cpco"
+region = "us-west-2"
+topology = "single"
+
+[sso]
+start_url = "https://d-1234567890.awsapps.com/start"
+region = "us-east-1"
+role = "AdministratorAccess"
+
+[stages.testing]
+
+[stages.root]
+account_id = "323330167063"
+"#;
+
+#[test]
+fn an_identity_center_stage_shows_the_tokens_time_left_red_under_15_minutes() {
+    let sandbox = Sandbox::staged(IDENTITY_CENTER);
+    sandbox.write("home/.bashrc", "PS1='user> '\n");
+    // (`--min-left 0m`: a token of 10 minutes would otherwise be renewed
+    // first, as it holds less than min_session_left.)
+    for (left, shown, red) in [(3 * 3600 + 30, "3h0m", false), (10 * 60 + 30, "10m", true)] {
+        let at = now() + left;
+        sandbox.write(
+            &format!("home/{SSO_TOKEN_FILE}"),
+            &format!(
+                "{{\"startUrl\": \"https://d-1234567890.awsapps.com/start\", \"region\": \"us-east-1\", \"accessToken\": \"t\", \"expiresAt\": \"{}\"}}",
+                jiff_like(at)
+            ),
+        );
+        let mut cmd = sandbox.command(tools::by_name("sh"));
+        cmd.args([
+            "-c",
+            "\"$ACCT\" shell --min-left 0m testing; echo \"status=$?\"",
+        ])
+        .env("SHELL", tools::bash())
+        .env("TERM", "xterm")
+        .env("XDG_RUNTIME_DIR", &sandbox.root)
+        .env("ACCT", ACCT);
+        let mut s = pty(cmd, 30);
+        let before = expect(&mut s, shown);
+        let segment = before.rsplit("[cpco-testing ").next().unwrap();
+        assert_eq!(segment.contains("\u{1b}[31m"), red, "{shown}: {before:?}");
+        expect(&mut s, "user> ");
+        let file = send_and_expect(
+            &mut s,
+            "echo \"file=$(cat \"$ACCT_EXPIRES_FILE\")\"",
+            "user> ",
+        );
+        assert_contains(&file, &format!("file={at}"));
         send_and_expect(&mut s, "exit 0", "status=0");
     }
 }

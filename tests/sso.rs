@@ -325,9 +325,6 @@ fn combinations_that_make_no_sense_are_errors_with_a_fix() {
     );
 }
 
-/// The AWS CLI's token cache file of the session `cpco` (SHA-1 of the name).
-const TOKEN_FILE: &str = ".aws/sso/cache/e58909f49cf4b3a78b09a68c105d50121de04818.json";
-
 /// `YYYY-MM-DDTHH:MM:SSZ`, `seconds` from now.
 fn in_seconds(seconds: i64) -> String {
     let now = std::time::SystemTime::now()
@@ -348,7 +345,7 @@ fn in_seconds(seconds: i64) -> String {
 
 /// Seed the token cache as `aws sso login` leaves it.
 fn seed_token(sandbox: &Sandbox, expires_in: i64) {
-    let path = sandbox.home.join(TOKEN_FILE);
+    let path = sandbox.home.join(SSO_TOKEN_FILE);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(
         path,
@@ -374,7 +371,7 @@ fn with_fake_aws() -> Sandbox {
              printf '%s|%s\\n' \"$*\" \"${{AWS_CONFIG_FILE:-}}\" >> \"$HOME/aws-args\"\n\
              if [ -e \"$HOME/aws-fail\" ]; then echo 'Error when retrieving token from sso' >&2; exit 255; fi\n\
              mkdir -p \"$HOME/.aws/sso/cache\"\n\
-             printf '{{\"accessToken\": \"t\", \"expiresAt\": \"%s\"}}' \"$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)\" > \"$HOME/{TOKEN_FILE}\"\n"
+             printf '{{\"accessToken\": \"t\", \"expiresAt\": \"%s\"}}' \"$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)\" > \"$HOME/{SSO_TOKEN_FILE}\"\n"
         ),
     );
     let mut perms = std::fs::metadata(&fake).unwrap().permissions();
@@ -536,7 +533,7 @@ fn doctor_reads_the_token_expiry_from_the_cache_without_calling_aws() {
     );
     assert_contains(&text, "fix: run `acct login`");
     // missing
-    std::fs::remove_file(sandbox.home.join(TOKEN_FILE)).unwrap();
+    std::fs::remove_file(sandbox.home.join(SSO_TOKEN_FILE)).unwrap();
     let out = sandbox.run(&["doctor"]);
     assert_status(&out, 1);
     assert_contains(
@@ -870,7 +867,7 @@ fn an_expired_token_gives_the_sdks_log_in_error_and_doctor_says_so() {
     let sandbox = Sandbox::with_config(&organization());
     assert_status(&sandbox.run(&["aws-config", "--write"]), 0);
     // As `aws sso login` left it hours ago, without a refresh token.
-    let path = sandbox.home.join(TOKEN_FILE);
+    let path = sandbox.home.join(SSO_TOKEN_FILE);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(
         &path,

@@ -548,6 +548,10 @@ pub const ORGANIZATION: &str = include_str!("fixtures/organization.toml");
 pub const SINGLE: &str = include_str!("fixtures/single.toml");
 pub const MEMBER: &str = include_str!("fixtures/member.toml");
 
+/// The AWS CLI's token cache file of the Identity Center session `cpco`
+/// (SHA-1 of the name), below HOME.
+pub const SSO_TOKEN_FILE: &str = ".aws/sso/cache/e58909f49cf4b3a78b09a68c105d50121de04818.json";
+
 /// Now, in seconds since the epoch, as acct writes expiries.
 pub fn epoch_now() -> i64 {
     std::time::SystemTime::now()

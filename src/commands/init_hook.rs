@@ -12,7 +12,7 @@ use crate::text::quote;
 /// Called when `acct init` names a shell (without one it writes a config).
 pub fn run(shell: Shell, print_full_init: bool) -> Result<ExitCode> {
     if print_full_init {
-        return super::print(shell.script());
+        return super::print(&shell.script());
     }
     let exe = std::env::current_exe().map_err(|e| {
         Failure::other(

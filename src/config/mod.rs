@@ -236,6 +236,11 @@ impl Config {
     }
 }
 
+/// Less than this many seconds left: the prompt's `{left}` is red. One
+/// number for `acct prompt` (`stage::expiry`) and the three shells' hooks,
+/// which acct writes it into (`shell::scripts`).
+pub const LEFT_WARN_SECONDS: i64 = 15 * 60;
+
 /// A rendered `prompt_format` without its `{left}` (and the space before
 /// it): where no time is shown (the console's display name, an outer stage
 /// of a nested shell, nothing known).

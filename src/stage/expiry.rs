@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::aws::mfa_session::{self, SessionSpec};
 use crate::aws::sso_token::{self, Token};
-use crate::config::{Config, Sso};
+use crate::config::{Config, LEFT_WARN_SECONDS, Sso};
 use crate::text::clock;
 
 /// The variable naming the expiry file.
@@ -20,8 +20,6 @@ pub const FILE: &str = "ACCT_EXPIRES_FILE";
 pub const FIXED: &str = "ACCT_EXPIRES";
 /// The placeholder of `prompt_format` the hooks fill at every prompt.
 pub const PLACEHOLDER: &str = "{left}";
-/// Less than this left: the time is red.
-pub const WARN: i64 = 15 * 60;
 
 /// The estate's expiry file, up to date, when it has a session: `None`
 /// without one, or when the file cannot be kept (the prompt then shows no
@@ -51,7 +49,7 @@ pub fn left_text(seconds: i64) -> (String, bool) {
     } else {
         format!("{minutes}m")
     };
-    (text, seconds < WARN)
+    (text, seconds < LEFT_WARN_SECONDS)
 }
 
 /// The expiry from the environment (`get` reads it): `ACCT_EXPIRES`, else
