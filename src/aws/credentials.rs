@@ -2,6 +2,8 @@
 //! export-credentials`, STS `GetSessionToken`) and hands them on: into a
 //! stage's environment, the MFA session's cache, the console's federation.
 
+use crate::text::clock;
+
 /// Temporary credentials of a stage or of the MFA session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -30,5 +32,17 @@ impl Credentials {
             session_token: field("SessionToken"),
             expiration: field("Expiration"),
         })
+    }
+
+    /// When the keys expire, epoch seconds; `None` without an expiry acct
+    /// can read (long-lived keys).
+    pub fn expires_at(&self) -> Option<i64> {
+        self.expiration.as_deref().and_then(clock::parse)
+    }
+
+    /// Whether the keys hold `seconds` more at `now`; keys without a
+    /// readable expiry are long-lived: they do.
+    pub fn holds_for(&self, seconds: i64, now: i64) -> bool {
+        self.expires_at().is_none_or(|at| at - now >= seconds)
     }
 }

@@ -3,7 +3,7 @@
 //! `acct env --unset`: the code that gives back the environment from before
 //! the first stage, from the record `ACCT_RESTORE` alone.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -171,6 +171,14 @@ fn leave(here: Undone, active: Option<&str>) -> Change {
     Change::toward(&Vec::new(), &names, |_| true)
 }
 
+/// The line that exports `name` with `value` in `shell`, quoted for it.
+pub fn assignment(shell: Shell, name: &str, value: &OsStr) -> String {
+    match shell {
+        Shell::Bash | Shell::Zsh => format!("export {name}={}\n", quote::posix(value)),
+        Shell::Fish => format!("set -gx {name} {}\n", quote::fish(value)),
+    }
+}
+
 fn render(env: &Change, format: EnvFormat) -> Result<String> {
     let mut out = String::new();
     match format {
@@ -179,7 +187,7 @@ fn render(env: &Change, format: EnvFormat) -> Result<String> {
                 out.push_str(&format!("unset {name}\n"));
             }
             for (name, value) in &env.set {
-                out.push_str(&format!("export {name}={}\n", quote::posix(value)));
+                out.push_str(&assignment(Shell::Bash, name, value));
             }
         }
         EnvFormat::Shell(Shell::Fish) => {
@@ -202,7 +210,7 @@ fn render(env: &Change, format: EnvFormat) -> Result<String> {
                 });
             }
             for (name, value) in &env.set {
-                out.push_str(&format!("set -gx {name} {}\n", quote::fish(value)));
+                out.push_str(&assignment(Shell::Fish, name, value));
             }
         }
         EnvFormat::Json => {

@@ -17,7 +17,6 @@ use crate::serve::keys::Keys;
 use crate::shell::scripts::Shell;
 use crate::stage::entry::{self, Admitted};
 use crate::terminal::{confirm, picker};
-use crate::text::quote;
 
 /// `acct exec --serve STAGE -- CMD`.
 pub fn exec(args: &ExecArgs, config: Option<PathBuf>) -> Result<ExitCode> {
@@ -106,13 +105,9 @@ fn ask_before_start(stage: &Stage<'_>, keys: &Keys) -> Result<()> {
 /// The variables as `format` sets them.
 fn render(variables: &[(&str, String)], format: EnvFormat) -> String {
     match format {
-        EnvFormat::Shell(Shell::Bash | Shell::Zsh) => variables
+        EnvFormat::Shell(shell) => variables
             .iter()
-            .map(|(n, v)| format!("export {n}={}\n", quote::posix(v.as_ref())))
-            .collect(),
-        EnvFormat::Shell(Shell::Fish) => variables
-            .iter()
-            .map(|(n, v)| format!("set -gx {n} {}\n", quote::fish(v.as_ref())))
+            .map(|(n, v)| super::env::assignment(shell, n, v.as_ref()))
             .collect(),
         EnvFormat::Json => {
             let object: serde_json::Map<String, serde_json::Value> = variables

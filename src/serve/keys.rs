@@ -41,22 +41,13 @@ impl Keys {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let renew = match held.as_ref() {
-            Some(keys) if holds(keys, clock::now()) => return Ok(keys.clone()),
+            Some(keys) if keys.holds_for(RENEW_BEFORE, clock::now()) => return Ok(keys.clone()),
             Some(_) => true,
             None => false,
         };
         let keys = (self.fetch)(renew)?;
         *held = Some(keys.clone());
         Ok(keys)
-    }
-}
-
-/// Whether `keys` hold `RENEW_BEFORE` more at `now`. Keys without an
-/// expiry (long-term keys) always hold.
-fn holds(keys: &Credentials, now: i64) -> bool {
-    match keys.expiration.as_deref() {
-        None => true,
-        Some(text) => clock::parse(text).is_some_and(|at| at - now >= RENEW_BEFORE),
     }
 }
 
@@ -71,7 +62,7 @@ pub fn document(keys: &Credentials) -> String {
     if let Some(token) = &keys.session_token {
         json["Token"] = token.as_str().into();
     }
-    if let Some(at) = keys.expiration.as_deref().and_then(clock::parse) {
+    if let Some(at) = keys.expires_at() {
         json["Expiration"] = clock::format(at).into();
     }
     json.to_string()
@@ -136,6 +127,27 @@ mod tests {
         }));
         assert!(keys.current().is_err());
         assert_eq!(keys.current().unwrap().access_key_id, "ASIA1");
+    }
+
+    /// Requests that come together (an SDK's retry beside the first try,
+    /// several clients starting at once) wait for one fetch and share it.
+    #[test]
+    fn concurrent_requests_share_one_fetch() {
+        let count = Arc::new(AtomicUsize::new(0));
+        let c = count.clone();
+        let keys = Arc::new(Keys::new(Box::new(move |_| {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            Ok(keys_expiring_in(3600, c.fetch_add(1, Ordering::SeqCst)))
+        })));
+        let askers: Vec<_> = (0..8)
+            .map(|_| {
+                let keys = keys.clone();
+                std::thread::spawn(move || keys.current().unwrap().access_key_id)
+            })
+            .collect();
+        let ids: Vec<String> = askers.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+        assert!(ids.iter().all(|id| id == "ASIA0"), "{ids:?}");
     }
 
     #[test]

@@ -123,10 +123,10 @@ impl Admitted<'_, '_> {
         if !self.exports(purpose) || min_left == 0 {
             return self.environment(purpose);
         }
-        let mut credentials = self.credentials()?;
+        let source = self.key_source()?;
+        let mut credentials = source.fetch(false)?;
         if !lifetime::keys_hold(&credentials, min_left) {
-            crate::aws::cli_cache::forget_roles([self.stage.role_arn.as_str()]);
-            credentials = self.credentials()?;
+            credentials = source.fetch(true)?;
             if !lifetime::keys_hold(&credentials, min_left) {
                 return Err(lifetime::keys_refused(
                     self.stage.name,
@@ -184,9 +184,7 @@ impl Admitted<'_, '_> {
     pub fn served_env(&self, variables: &[(&str, String)]) -> StageEnv {
         let mut env = self.env.clone();
         for (name, value) in variables {
-            env.unset.retain(|n| n != name);
-            env.set.retain(|(n, _)| n != name);
-            env.set.push(((*name).to_string(), value.into()));
+            env.put(name, Some(value.into()));
         }
         env
     }

@@ -13,7 +13,6 @@ use crate::config::env_names::{self, OWNED, STALE_CREDENTIALS};
 use crate::config::{Config, Stage, process_env};
 use crate::stage::expiry;
 use crate::stage::record::{self, Environment, Record, Undone};
-use crate::text::clock;
 
 /// Between the segments of nested stage shells.
 pub const NEST_SEPARATOR: &str = ">";
@@ -156,12 +155,22 @@ impl StageEnv {
         env
     }
 
+    /// `name` set to `value`, or removed (`None`), in place of whatever
+    /// this environment did with it before: every later change of a name
+    /// goes through here, so a name is never both set and removed.
+    pub fn put(&mut self, name: &str, value: Option<OsString>) {
+        self.unset.retain(|n| n != name);
+        self.set.retain(|(n, _)| n != name);
+        match value {
+            Some(value) => self.set.push((name.to_string(), value)),
+            None => self.unset.push(name.to_string()),
+        }
+    }
+
     /// The prompt's `{left}` reads the session's expiry from `file`
     /// (`stage::expiry`).
     pub fn expires_in(&mut self, file: OsString) {
-        self.unset.retain(|n| n != expiry::FILE);
-        self.set.retain(|(n, _)| n != expiry::FILE);
-        self.set.push((expiry::FILE.to_string(), file));
+        self.put(expiry::FILE, Some(file));
     }
 
     /// This environment with no profile selected: for running the AWS CLI
@@ -169,10 +178,7 @@ impl StageEnv {
     /// to reason about) and as the base of `with_credentials`.
     pub fn without_profile(mut self) -> Self {
         for name in PROFILE_VARIABLES {
-            self.set.retain(|(n, _)| n != name);
-            if !self.unset.iter().any(|n| n == name) {
-                self.unset.push(name.to_string());
-            }
+            self.put(name, None);
         }
         self
     }
@@ -182,13 +188,7 @@ impl StageEnv {
     /// environment; `ACCT_PROFILE` still names the profile.
     pub fn with_credentials(self, credentials: &Credentials) -> Self {
         let mut env = self.without_profile();
-        let mut put = |name: &str, value: Option<&str>| {
-            env.unset.retain(|n| n != name);
-            match value {
-                Some(value) => env.set.push((name.to_string(), value.into())),
-                None => env.unset.push(name.to_string()),
-            }
-        };
+        let mut put = |name: &str, value: Option<&str>| env.put(name, value.map(OsString::from));
         put("AWS_ACCESS_KEY_ID", Some(&credentials.access_key_id));
         put(
             "AWS_SECRET_ACCESS_KEY",
@@ -200,11 +200,7 @@ impl StageEnv {
             credentials.expiration.as_deref(),
         );
         // The keys hold until their own expiry, whatever the session's.
-        let fixed = credentials
-            .expiration
-            .as_deref()
-            .and_then(clock::parse)
-            .map(|at| at.to_string());
+        let fixed = credentials.expires_at().map(|at| at.to_string());
         put(expiry::FIXED, fixed.as_deref());
         put(expiry::FILE, None);
         env

@@ -92,19 +92,12 @@ fn sso_token_holds(config: &Config, min_left: u32) -> Result<()> {
 /// Whether exported keys hold `min_left` seconds more (keys without an
 /// expiry are long-lived: they do).
 pub fn keys_hold(credentials: &Credentials, min_left: u32) -> bool {
-    match credentials.expiration.as_deref().and_then(clock::parse) {
-        Some(at) => at - clock::now() >= i64::from(min_left),
-        None => true,
-    }
+    credentials.holds_for(i64::from(min_left), clock::now())
 }
 
 /// The stage's exported keys hold too little even when fresh: refused.
 pub fn keys_refused(stage: &str, credentials: &Credentials, min_left: u32) -> Failure {
-    let at = credentials
-        .expiration
-        .as_deref()
-        .and_then(clock::parse)
-        .unwrap_or_default();
+    let at = credentials.expires_at().unwrap_or_default();
     Failure::other(
         format!(
             "the keys exported for {stage} hold {} more, less than min_session_left ({}), even after assuming the role again; nothing was run",

@@ -214,16 +214,12 @@ fn new_session(spec: &SessionSpec, env: cli::Env<'_>) -> Result<Session> {
 /// would be served to every stage: refused, not cached.
 fn session_of(credentials: &Credentials, duration: u32, now: i64) -> Result<Session> {
     const SKEW: i64 = 60;
-    let expires = credentials
-        .expiration
-        .as_deref()
-        .and_then(clock::parse)
-        .ok_or_else(|| {
-            Failure::other(
-                "the AWS CLI's session has no expiration acct can read",
-                "check that aws_cli names the AWS CLI (`aws --version`)",
-            )
-        })?;
+    let expires = credentials.expires_at().ok_or_else(|| {
+        Failure::other(
+            "the AWS CLI's session has no expiration acct can read",
+            "check that aws_cli names the AWS CLI (`aws --version`)",
+        )
+    })?;
     if expires <= now || expires > now + i64::from(duration) + SKEW {
         return Err(Failure::other(
             format!(
