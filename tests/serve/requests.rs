@@ -144,3 +144,55 @@ fn a_failed_fetch_is_a_500_that_says_why_and_the_next_request_tries_again() {
     assert_status(&out, 0);
     assert_contains(&stderr(&out), UNREACHABLE);
 }
+
+/// What acct itself inherited cannot steer the endpoint: another endpoint's
+/// variables (a served shell's, or a hostile one's), stale keys and another
+/// profile are not what the command gets, nor what acct fetches with. The
+/// container still lands in the stage's role, through acct's own endpoint.
+#[test]
+fn inherited_endpoint_variables_and_stale_keys_neither_reach_the_command_nor_the_fetch() {
+    let served = Served::new(MEMBER);
+    let stale_uri = "http://127.0.0.1:1/credentials";
+    let stale_token = "f".repeat(64);
+    let client = in_a_container(
+        &served.sandbox.root,
+        &served.moto,
+        &Client::CliV2.script(&served.sandbox),
+    );
+    let mut cmd = served.acct();
+    cmd.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", stale_uri)
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", &stale_token)
+        .env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")
+        .env("AWS_ACCESS_KEY_ID", "AKIASTALESTALESTALE1")
+        .env("AWS_SECRET_ACCESS_KEY", "stale-secret")
+        .env("AWS_PROFILE", "cpco")
+        .args(["exec", "--serve", "--yes", "testing", "--", "sh", "-c"])
+        .arg(format!(
+            "printf '%s %s %s\\n' \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\" \
+             \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\" \"${{AWS_CONTAINER_CREDENTIALS_RELATIVE_URI-none}}\"; {client}"
+        ));
+    let out = run_within(without_terminal(&mut cmd), BOUND);
+    assert_status(&out, 0);
+    let text = stdout(&out);
+    let (seen, arn) = text.split_once('\n').unwrap();
+    let fields: Vec<&str> = seen.split(' ').collect();
+    assert_ne!(
+        fields[0], stale_uri,
+        "the inherited endpoint reached the command"
+    );
+    assert_ne!(
+        fields[1], stale_token,
+        "the inherited token reached the command"
+    );
+    endpoint_port(fields[0], fields[1]);
+    assert_eq!(
+        fields[2], "none",
+        "a relative URI would win over the full one in some SDKs"
+    );
+    assert_lands(
+        arn.trim(),
+        MEMBER_TESTING,
+        "a container, acct having inherited stale values",
+    );
+    assert_eq!(served.fetches(), 1);
+}
