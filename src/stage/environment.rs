@@ -618,4 +618,22 @@ mod tests {
             assert!(!env.unset.contains(name), "{name} is both set and removed");
         }
     }
+
+    /// In an MFA-session estate the stage points the prompt at the
+    /// session's expiry file; exported keys hold until their own expiry, so
+    /// the file goes and `ACCT_EXPIRES` alone says when.
+    #[test]
+    fn exported_keys_replace_the_sessions_expiry_file() {
+        let mut env = testing_env();
+        env.expires_in("/run/acct/session.expires".into());
+        let env = env.with_credentials(&Credentials {
+            access_key_id: "ASIA1".into(),
+            secret_access_key: "secret".into(),
+            session_token: Some("token".into()),
+            expiration: Some("2026-12-07T12:00:00Z".into()),
+        });
+        assert_eq!(value(&env, "ACCT_EXPIRES_FILE"), None);
+        assert!(env.unset.iter().any(|n| n == "ACCT_EXPIRES_FILE"));
+        assert_eq!(value(&env, "ACCT_EXPIRES"), Some("1796644800"));
+    }
 }
