@@ -10,6 +10,7 @@
 #     shell on a tmux pseudo-terminal while 100 empty commands are entered
 #     (target: 0, as for the bare shell).
 # Needs hyperfine, strace, tmux, bash, zsh, fish. Usage: bench/shell.sh
+# (ACCT_BENCH_SHELLS="bash fish" times only those shells.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -121,7 +122,7 @@ processes_over_100_prompts() {
 printf '%-8s %-5s %10s %10s %10s %8s %9s %15s %15s\n' rc-files shell 'bare ms' 'exec ms' 'shell ms' ratio 'vs exec' 'bare processes' 'acct processes'
 for rc in minimal typical; do
     write_rc_files "${rc}"
-    for shell in bash zsh fish; do
+    for shell in ${ACCT_BENCH_SHELLS:-bash zsh fish}; do
         program=$(command -v "${shell}")
         json=${work}/${shell}.json
         if [[ -n ${processes_only} ]]; then
