@@ -18,25 +18,26 @@ __acct_left_warn=@LEFT_WARN_SECONDS@
 # cannot run commands as someone else under the stage's prompt; said once.
 __acct_guard() {
     # (`\builtin local` is no declaration: assign on lines of their own.)
-    \builtin local name keep IFS
-    \builtin local -a changed
+    \builtin local name keep changed IFS
     IFS=' '
-    changed=()
+    changed=''
+    # Every command costs bash tens of thousands of instructions and this
+    # runs for 46 names at every start: no command beyond the tests.
     for name in ${__ACCT_GUARD-}; do
         keep=__ACCT_GUARD_${name}
         if [[ -n ${!keep+x} ]]; then
             if [[ -z ${!name+x} || ${!name} != "${!keep}" ]]; then
-                changed+=("${name}")
+                changed+=" ${name}"
                 \builtin export "${name}=${!keep}"
             fi
         elif [[ -n ${!name+x} ]]; then
-            changed+=("${name}")
+            changed+=" ${name}"
             \builtin unset -v "${name}"
         fi
     done
-    if ((${#changed[@]} > 0)); then
+    if [[ -n ${changed} ]]; then
         \builtin printf 'acct: %s (or a file it loads) set %s; put back as stage %s has it, whose profile decides who you are\n' \
-            "$1" "${changed[*]}" "${ACCT_STAGE-}" >&2
+            "$1" "${changed# }" "${ACCT_STAGE-}" >&2
     fi
 }
 
@@ -49,34 +50,37 @@ if [[ -n ${__ACCT_PROMPT_MODE+x} ]]; then
     \builtin unset -v __ACCT_PROMPT_MODE
 fi
 
-# `acct shell` runs bash with this file instead of ~/.bashrc: load yours first,
-# at the top level, so that its `declare`s stay global.
-if [[ -n ${__ACCT_BASHRC-} ]]; then
-    \builtin unset __ACCT_BASHRC
-    # Without a ~/.bashrc nothing ran before this line: nothing to check.
-    if [[ -f ~/.bashrc ]]; then
-        # shellcheck source=/dev/null
-        \builtin source ~/.bashrc
-        # shellcheck disable=SC2088 # a name for the message, not a path
-        __acct_guard '~/.bashrc'
-    fi
-    \builtin unset -v __ACCT_GUARD "${!__ACCT_GUARD_@}"
-fi
-
 # At every prompt: is the stage still in force? ACCT_IN_FORCE names the
 # variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
 # entering the stage gave NAME (absent: NAME must be absent or empty). Sets
 # __acct_mismatch to the first that differs ('' when none does): a nested
 # shell's rc, a PROMPT_COMMAND or a direnv hook may have changed it since.
+#
+# Checking the 31 names one by one costs bash about 2M instructions, so the
+# hook remembers a state in which the stage was in force
+# (__acct_in_force_holds): the list, the names of all variables that begin
+# with A (`${!A@}`, one expansion, which covers every listed name and every
+# ACCT_IN_FORCE_ value), and the listed names that have a value to keep.
+# While the list and those names are the same, no listed name can have
+# appeared or gone, so only the kept values need comparing (about a third of
+# the cost). Any other change runs the whole check.
 __acct_in_force() {
     \builtin local name keep plain IFS
     IFS=' '
-    plain=''
     __acct_mismatch=''
+    [[ -n ${ACCT_IN_FORCE-} ]] || \builtin return 0
+    if [[ ${ACCT_IN_FORCE} == "${__acct_if_list-}" && ${!A@} == "${__acct_if_names-}" ]]; then
+        for name in ${__acct_if_kept-}; do
+            keep=ACCT_IN_FORCE_${name}
+            [[ ${!name-} == "${!keep-}" ]] || \builtin break
+            name=''
+        done
+        [[ -n ${name} ]] || \builtin return 0
+    fi
     # Only plain names: ${!name} would evaluate a subscript. One test of the
-    # whole list, acct's own, spares a test per name at every prompt.
-    [[ ${ACCT_IN_FORCE-} =~ [^A-Za-z0-9_\ ] ]] || plain=1
-    for name in ${ACCT_IN_FORCE-}; do
+    # whole list, acct's own, spares a test per name.
+    [[ ${ACCT_IN_FORCE} == *[!A-Za-z0-9_\ ]* ]] || plain=1
+    for name in ${ACCT_IN_FORCE}; do
         [[ -n ${plain} || ${name} != *[!A-Za-z0-9_]* ]] || \builtin continue
         keep=ACCT_IN_FORCE_${name}
         # Empty is unset, as for the SDKs (and fish hides a universal so).
@@ -92,7 +96,47 @@ __acct_in_force() {
         fi
         \builtin return 0
     done
+    __acct_in_force_holds
 }
+
+# Remember that the stage is in force now (see __acct_in_force): only for a
+# list whose names all begin with A, which `${!A@}` then covers. `acct`
+# as $1: the environment is acct's own, where every listed name that is set
+# has its value kept. After the whole check, a listed name may be set but
+# empty with nothing kept (in force: empty is unset), whose later value the
+# short way would not see: then nothing is remembered.
+__acct_in_force_holds() {
+    \builtin local name keep IFS
+    IFS=' '
+    __acct_if_list='' __acct_if_names='' __acct_if_kept=''
+    [[ " ${ACCT_IN_FORCE-}" == *' '[!A]* ]] && \builtin return 0
+    name=${!ACCT_IN_FORCE_@}
+    name=${name//ACCT_IN_FORCE_/}
+    if [[ ${1-} != acct ]]; then
+        for keep in ${!A@}; do
+            [[ -n ${!keep} || " ${name} " == *" ${keep} "* ]] || \builtin return 0
+        done
+    fi
+    __acct_if_kept=${name}
+    __acct_if_names=${!A@}
+    __acct_if_list=${ACCT_IN_FORCE}
+}
+
+# `acct shell` runs bash with this file instead of ~/.bashrc: load yours first,
+# at the top level, so that its `declare`s stay global.
+if [[ -n ${__ACCT_BASHRC-} ]]; then
+    \builtin unset __ACCT_BASHRC
+    # The environment is still acct's own: the stage is in force.
+    __acct_in_force_holds acct
+    # Without a ~/.bashrc nothing ran before this line: nothing to check.
+    if [[ -f ~/.bashrc ]]; then
+        # shellcheck source=/dev/null
+        \builtin source ~/.bashrc
+        # shellcheck disable=SC2088 # a name for the message, not a path
+        __acct_guard '~/.bashrc'
+    fi
+    \builtin unset -v __ACCT_GUARD "${!__ACCT_GUARD_@}"
+fi
 
 # How long the session holds, for `{left}` in the segment: the epoch in
 # ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an MFA
@@ -134,42 +178,41 @@ __acct_left() {
 # is left.
 __acct_prompt_hook() {
     \builtin local -r status=$?
-    \builtin local prefix=''
+    \builtin local prefix='' token='{left}' text
     __acct_segment=${ACCT_PROMPT-}
     # starship shows the stage itself (its env_var module, see the README):
     # its hook in PROMPT_COMMAND (or bash-preexec's precmd_functions) says
     # it draws this prompt. A string match, no process.
-    if [[ ${__acct_prompt_mode-} != on &&
+    if [[ -n ${__acct_segment} && ${__acct_prompt_mode-} != on &&
         "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" == *starship_precmd* ]]; then
         __acct_segment=''
     fi
-    __acct_in_force
-    if [[ -n ${__acct_segment} && -n ${__acct_mismatch} ]]; then
-        if [[ ${__acct_segment} == *']' ]]; then
-            __acct_segment="${__acct_segment%]} ≠ ${__acct_mismatch}]"
-        else
-            __acct_segment="${__acct_segment} ≠ ${__acct_mismatch}"
-        fi
-    fi
-    __acct_color='' __acct_reset=''
-    if [[ (-n ${ACCT_PROTECTED-} || -n ${__acct_mismatch}) && -z ${NO_COLOR-} ]]; then
-        __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
-    fi
-    if [[ ${__acct_segment} == *'{left}'* ]]; then
-        \builtin local token='{left}' time
-        __acct_left
-        time=${__acct_left}
-        # Red on its own under 15 minutes (readline's \001 \002 around the
-        # colour, which takes no room); the whole segment may be red already.
-        if [[ -n ${__acct_left_red} && -z ${__acct_color} && -z ${NO_COLOR-} ]]; then
-            time=$'\001\e[31m\002'${time}$'\001\e[0m\002'
-        fi
-        if [[ -z ${time} ]]; then
-            __acct_segment=${__acct_segment//" ${token}"/}
-        fi
-        __acct_segment=${__acct_segment//"${token}"/"${time}"}
-    fi
     if [[ -n ${__acct_segment} ]]; then
+        __acct_color='' __acct_reset=''
+        __acct_in_force
+        if [[ -n ${__acct_mismatch} ]]; then
+            if [[ ${__acct_segment} == *']' ]]; then
+                __acct_segment="${__acct_segment%]} ≠ ${__acct_mismatch}]"
+            else
+                __acct_segment="${__acct_segment} ≠ ${__acct_mismatch}"
+            fi
+        fi
+        if [[ (-n ${ACCT_PROTECTED-} || -n ${__acct_mismatch}) && -z ${NO_COLOR-} ]]; then
+            __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
+        fi
+        if [[ ${__acct_segment} == *'{left}'* ]]; then
+            __acct_left
+            text=${__acct_left}
+            # Red on its own under 15 minutes (readline's \001 \002 around the
+            # colour, which takes no room); the whole segment may be red already.
+            if [[ -n ${__acct_left_red} && -z ${__acct_color} && -z ${NO_COLOR-} ]]; then
+                text=$'\001\e[31m\002'${text}$'\001\e[0m\002'
+            fi
+            if [[ -z ${text} ]]; then
+                __acct_segment=${__acct_segment//" ${token}"/}
+            fi
+            __acct_segment=${__acct_segment//"${token}"/"${text}"}
+        fi
         # POSIX mode expands PS1 even without promptvars.
         if \builtin shopt -q promptvars || [[ :${SHELLOPTS-}: == *:posix:* ]]; then
             # Expanded once when the prompt is drawn; the value is not re-read.
@@ -177,8 +220,6 @@ __acct_prompt_hook() {
             prefix='\[${__acct_color}\]${__acct_segment}\[${__acct_reset}\] '
         else
             # PS1 is taken as written: escape the backslashes bash decodes.
-            # (`\builtin local` takes no assignment: its words would be split.)
-            \builtin local text
             text=${__acct_segment//\\/\\\\}
             prefix="\\[${__acct_color}\\]${text}\\[${__acct_reset}\\] "
         fi
