@@ -7,6 +7,25 @@
 # hook reads environment variables with builtins only, and the segment's `%`,
 # `$`, backticks and `!` are never interpreted.
 
+# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
+# prompt is yours or your framework's; `on`: the segment even under
+# starship; unset: the hook looks for starship at each prompt). Kept before
+# your startup files run, which may load this file again with `acct init zsh`.
+if (( ${+__ACCT_PROMPT_MODE} )); then
+    typeset -g __acct_prompt_mode=$__ACCT_PROMPT_MODE
+    \builtin unset __ACCT_PROMPT_MODE
+fi
+
+# As .zshenv of a stage shell whose user has no .zshenv (the usual case):
+# nothing to run or check yet, so return before zsh parses the rest of this
+# file, which it reads one command at a time (parsing costs zsh about 200
+# instructions a byte: the rest of the file was 0.4M instructions here).
+# The full branch below does the same when there is a .zshenv of yours.
+if (( ${+__ACCT_ZDOTDIR} && ! ${+__acct_startup_dir} )) && [[ ! -f ${__ACCT_ZDOTDIR:-$HOME}/.zshenv ]]; then
+    typeset -g __acct_startup_dir=$ZDOTDIR
+    \builtin return 0
+fi
+
 # Under this many seconds left, `{left}` turns red: acct writes its own
 # number in when it hands out this script.
 typeset -gi __acct_left_warn=@LEFT_WARN_SECONDS@
@@ -36,15 +55,6 @@ __acct_guard() {
         \builtin print -ru2 -- "acct: ${(D)1} (or a file it loads) set ${changed[*]}; put back as stage ${ACCT_STAGE-} has it, whose profile decides who you are"
     fi
 }
-
-# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
-# prompt is yours or your framework's; `on`: the segment even under
-# starship; unset: the hook looks for starship at each prompt). Kept before
-# your startup files run, which may load this file again with `acct init zsh`.
-if (( ${+__ACCT_PROMPT_MODE} )); then
-    typeset -g __acct_prompt_mode=$__ACCT_PROMPT_MODE
-    \builtin unset __ACCT_PROMPT_MODE
-fi
 
 if (( ${+__ACCT_ZDOTDIR} )); then
     if (( ! ${+__acct_startup_dir} )); then
