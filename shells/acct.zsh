@@ -86,11 +86,48 @@ fi
 # entering the stage gave NAME (absent: NAME must be absent or empty). Sets
 # __acct_mismatch to the first that differs ('' when none does): a nested
 # shell's rc, a precmd hook or direnv may have changed it since.
+#
+# Comparing all ~31 names costs zsh about 1M instructions (each loop turn,
+# `(P)` lookup and `[[ ]]` a few thousand), so the check first compares only
+# the names that can differ: a name of ACCT_IN_FORCE can have a value only
+# if it is a set parameter, and its expected value only if
+# ACCT_IN_FORCE_NAME is one. `parameters` (zsh/parameter, loaded by zsh
+# for precmd_functions) lists every set parameter, `typeset AWS_X` without
+# a value and locals included, and no unset one; one scan of it for
+# AWS*/ACCT_IN_FORCE_* names gives them all when every name of
+# ACCT_IN_FORCE begins with AWS. Those that are also in ACCT_IN_FORCE
+# (__acct_force_set) are worked out again only when ACCT_IN_FORCE or the
+# scanned names change (__acct_force_list, __acct_force_names); every
+# other name is unset on both sides, so equal. When one of them differs, or
+# a name of ACCT_IN_FORCE does not begin with AWS, the full loop below runs
+# and names the first that differs, in ACCT_IN_FORCE's order.
 __acct_in_force() {
     \builtin emulate -L zsh
-    local name keep
+    local name keep names
     typeset -g __acct_mismatch=''
-    for name in ${(s: :)${ACCT_IN_FORCE-}}; do
+    (( ${+ACCT_IN_FORCE} )) || return 0
+    # `A(WS|...)`, not `(AWS|...)`: most names fail on their first letter.
+    names="${(k)parameters[(I)A(WS|CCT_IN_FORCE_)*]}"
+    if [[ $ACCT_IN_FORCE != "${__acct_force_list-}" || $names != "${__acct_force_names-}" ]]; then
+        local -a list=(${(s: :)ACCT_IN_FORCE}) set=(${(s: :)names})
+        set=(${(u)set#ACCT_IN_FORCE_})
+        typeset -ga __acct_force_set=(${set:*list})
+        typeset -g __acct_force_names=$names __acct_force_list=$ACCT_IN_FORCE
+        # A name not beginning with AWS would not be scanned: no shortcut.
+        # (Not `(( ${#...} ))`: arithmetic reads that `#` otherwise.)
+        [[ ${#${list:#AWS*}} != 0 ]] && __acct_force_list=''
+    fi
+    if [[ -n $__acct_force_list ]]; then
+        keep=0
+        for name in $__acct_force_set; do
+            keep=ACCT_IN_FORCE_$name
+            [[ ${(P)name:-} == ${(P)keep:-} ]] || break
+            keep=0
+        done
+        # All equal: in force.
+        [[ $keep == 0 ]] && return 0
+    fi
+    for name in ${(s: :)ACCT_IN_FORCE}; do
         # Only plain names: (P) would evaluate a subscript.
         [[ $name == *[^A-Za-z0-9_]* ]] && continue
         keep=ACCT_IN_FORCE_$name
