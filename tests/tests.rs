@@ -41,6 +41,7 @@ mod rules;
 mod serve;
 mod shell;
 mod shell_guard;
+mod shell_zsh_compiled;
 mod sso;
 mod sts;
 mod trust;
