@@ -7,6 +7,25 @@
 # hook reads environment variables with builtins only, and the segment's `%`,
 # `$`, backticks and `!` are never interpreted.
 
+# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
+# prompt is yours or your framework's; `on`: the segment even under
+# starship; unset: the hook looks for starship at each prompt). Kept before
+# your startup files run, which may load this file again with `acct init zsh`.
+if (( ${+__ACCT_PROMPT_MODE} )); then
+    typeset -g __acct_prompt_mode=$__ACCT_PROMPT_MODE
+    \builtin unset __ACCT_PROMPT_MODE
+fi
+
+# As .zshenv of a stage shell whose user has no .zshenv (the usual case):
+# nothing to run or check yet, so return before zsh parses the rest of this
+# file, which it reads one command at a time (parsing costs zsh about 200
+# instructions a byte: the rest of the file was 0.4M instructions here).
+# The full branch below does the same when there is a .zshenv of yours.
+if (( ${+__ACCT_ZDOTDIR} && ! ${+__acct_startup_dir} )) && [[ ! -f ${__ACCT_ZDOTDIR:-$HOME}/.zshenv ]]; then
+    typeset -g __acct_startup_dir=$ZDOTDIR
+    \builtin return 0
+fi
+
 # Under this many seconds left, `{left}` turns red: acct writes its own
 # number in when it hands out this script.
 typeset -gi __acct_left_warn=@LEFT_WARN_SECONDS@
@@ -36,15 +55,6 @@ __acct_guard() {
         \builtin print -ru2 -- "acct: ${(D)1} (or a file it loads) set ${changed[*]}; put back as stage ${ACCT_STAGE-} has it, whose profile decides who you are"
     fi
 }
-
-# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
-# prompt is yours or your framework's; `on`: the segment even under
-# starship; unset: the hook looks for starship at each prompt). Kept before
-# your startup files run, which may load this file again with `acct init zsh`.
-if (( ${+__ACCT_PROMPT_MODE} )); then
-    typeset -g __acct_prompt_mode=$__ACCT_PROMPT_MODE
-    \builtin unset __ACCT_PROMPT_MODE
-fi
 
 if (( ${+__ACCT_ZDOTDIR} )); then
     if (( ! ${+__acct_startup_dir} )); then
@@ -76,11 +86,48 @@ fi
 # entering the stage gave NAME (absent: NAME must be absent or empty). Sets
 # __acct_mismatch to the first that differs ('' when none does): a nested
 # shell's rc, a precmd hook or direnv may have changed it since.
+#
+# Comparing all ~31 names costs zsh about 1M instructions (each loop turn,
+# `(P)` lookup and `[[ ]]` a few thousand), so the check first compares only
+# the names that can differ: a name of ACCT_IN_FORCE can have a value only
+# if it is a set parameter, and its expected value only if
+# ACCT_IN_FORCE_NAME is one. `parameters` (zsh/parameter, loaded by zsh
+# for precmd_functions) lists every set parameter, `typeset AWS_X` without
+# a value and locals included, and no unset one; one scan of it for
+# AWS*/ACCT_IN_FORCE_* names gives them all when every name of
+# ACCT_IN_FORCE begins with AWS. Those that are also in ACCT_IN_FORCE
+# (__acct_force_set) are worked out again only when ACCT_IN_FORCE or the
+# scanned names change (__acct_force_list, __acct_force_names); every
+# other name is unset on both sides, so equal. When one of them differs, or
+# a name of ACCT_IN_FORCE does not begin with AWS, the full loop below runs
+# and names the first that differs, in ACCT_IN_FORCE's order.
 __acct_in_force() {
     \builtin emulate -L zsh
-    local name keep
+    local name keep names
     typeset -g __acct_mismatch=''
-    for name in ${(s: :)${ACCT_IN_FORCE-}}; do
+    (( ${+ACCT_IN_FORCE} )) || return 0
+    # `A(WS|...)`, not `(AWS|...)`: most names fail on their first letter.
+    names="${(k)parameters[(I)A(WS|CCT_IN_FORCE_)*]}"
+    if [[ $ACCT_IN_FORCE != "${__acct_force_list-}" || $names != "${__acct_force_names-}" ]]; then
+        local -a list=(${(s: :)ACCT_IN_FORCE}) set=(${(s: :)names})
+        set=(${(u)set#ACCT_IN_FORCE_})
+        typeset -ga __acct_force_set=(${set:*list})
+        typeset -g __acct_force_names=$names __acct_force_list=$ACCT_IN_FORCE
+        # A name not beginning with AWS would not be scanned: no shortcut.
+        # (Not `(( ${#...} ))`: arithmetic reads that `#` otherwise.)
+        [[ ${#${list:#AWS*}} != 0 ]] && __acct_force_list=''
+    fi
+    if [[ -n $__acct_force_list ]]; then
+        keep=0
+        for name in $__acct_force_set; do
+            keep=ACCT_IN_FORCE_$name
+            [[ ${(P)name:-} == ${(P)keep:-} ]] || break
+            keep=0
+        done
+        # All equal: in force.
+        [[ $keep == 0 ]] && return 0
+    fi
+    for name in ${(s: :)ACCT_IN_FORCE}; do
         # Only plain names: (P) would evaluate a subscript.
         [[ $name == *[^A-Za-z0-9_]* ]] && continue
         keep=ACCT_IN_FORCE_$name

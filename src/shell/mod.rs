@@ -6,3 +6,4 @@
 
 pub mod scripts;
 pub mod startup_files;
+pub mod zsh_compiled;

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::config::{LEFT_WARN_SECONDS, process_env};
 use crate::error::Result;
-use crate::shell::startup_files;
+use crate::shell::{startup_files, zsh_compiled};
 
 /// The shells acct speaks: prompt hooks, `acct env` code, completions.
 /// The one type for them, and `of_program` the one way to recognise one.
@@ -143,6 +143,8 @@ pub fn launch(words: &[String]) -> Result<Launch> {
         Some(shell @ Shell::Zsh) => {
             let script = shell.startup_script();
             let dir = startup_files::dir("zsh", &[(".zshenv", &script), (".zshrc", &script)])?;
+            // Beside them, what zsh loads instead of parsing them, if it can.
+            zsh_compiled::ensure(program, &dir, &[".zshenv", ".zshrc"]);
             argv.extend(user_args);
             let user_zdotdir = process_env::get("ZDOTDIR").unwrap_or_default();
             env.push(("__ACCT_ZDOTDIR".into(), user_zdotdir));

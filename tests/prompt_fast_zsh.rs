@@ -1,0 +1,92 @@
+//! zsh's in-force check compares, at most prompts, only the names that can
+//! differ: those of ACCT_IN_FORCE that are set parameters, or whose
+//! ACCT_IN_FORCE_ value is (shells/acct.zsh, `__acct_in_force`). Every way
+//! a name can change between two prompts still shows in the segment: a name
+//! that was unset getting a value, one declared without a value and then
+//! assigned, one set empty at the start and assigned later, a value that
+//! changes, an expected value that appears, and a name outside the scanned
+//! prefix added to ACCT_IN_FORCE.
+
+use crate::tools;
+use crate::util::*;
+
+/// A prompt of the stage shell after `line`, which must say `segment`.
+fn prompt_after(s: &mut expectrl::session::OsSession, line: &str, segment: &str) {
+    let seen = send_and_expect(s, line, segment);
+    if !segment.contains('≠') {
+        assert!(!seen.contains('≠'), "after {line:?}: {seen:?}");
+    }
+}
+
+#[test]
+fn zsh_shows_every_change_of_an_in_force_name_between_prompts() {
+    let sandbox = Sandbox::with_config(SINGLE);
+    sandbox.write_aws_files();
+    // Set empty (as good as unset) before the first prompt: in force.
+    std::fs::write(
+        sandbox.home.join(".zshrc"),
+        "export AWS_ENDPOINT_URL_STS=\n",
+    )
+    .unwrap();
+    let mut cmd = sandbox.command(tools::by_name("sh"));
+    cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
+        .env("SHELL", tools::by_name("zsh"))
+        .env("TERM", "dumb")
+        .env("XDG_RUNTIME_DIR", &sandbox.root)
+        .env("ACCT", ACCT);
+    let mut s = pty(cmd, 30);
+    let plain = "[cpco-testing] ";
+    let start = expect(&mut s, plain);
+    assert!(!start.contains('≠'), "{start}");
+
+    // Declared without a value: still unset as far as the SDKs go.
+    prompt_after(&mut s, "typeset AWS_SESSION_TOKEN", plain);
+    prompt_after(
+        &mut s,
+        "AWS_SESSION_TOKEN=token",
+        "[cpco-testing ≠ AWS_SESSION_TOKEN]",
+    );
+    prompt_after(&mut s, "unset AWS_SESSION_TOKEN", plain);
+
+    // A name that was not set at all.
+    prompt_after(
+        &mut s,
+        "export AWS_ACCESS_KEY_ID=AKIAOTHER",
+        "[cpco-testing ≠ AWS_ACCESS_KEY_ID]",
+    );
+    prompt_after(&mut s, "unset AWS_ACCESS_KEY_ID", plain);
+
+    // Set empty at the start, a value later.
+    prompt_after(
+        &mut s,
+        "AWS_ENDPOINT_URL_STS=http://localhost:1",
+        "[cpco-testing ≠ AWS_ENDPOINT_URL_STS]",
+    );
+    prompt_after(&mut s, "AWS_ENDPOINT_URL_STS=", plain);
+
+    // A name the stage sets, another value.
+    prompt_after(
+        &mut s,
+        "AWS_PROFILE=personal",
+        "[cpco-testing ≠ AWS_PROFILE=personal]",
+    );
+    prompt_after(&mut s, "AWS_PROFILE=cpco-testing-admin", plain);
+
+    // An expected value appears for a name that is unset.
+    prompt_after(
+        &mut s,
+        "ACCT_IN_FORCE_AWS_VAULT=vault",
+        "[cpco-testing ≠ AWS_VAULT unset]",
+    );
+    prompt_after(&mut s, "unset ACCT_IN_FORCE_AWS_VAULT", plain);
+
+    // A name that does not begin with AWS: the full check.
+    prompt_after(
+        &mut s,
+        "OTHER_NAME=1; ACCT_IN_FORCE=\"$ACCT_IN_FORCE OTHER_NAME\"",
+        "[cpco-testing ≠ OTHER_NAME]",
+    );
+    prompt_after(&mut s, "unset OTHER_NAME", plain);
+
+    send_and_expect(&mut s, "exit 0", "status=0");
+}
