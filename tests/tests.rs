@@ -33,6 +33,7 @@ mod list;
 mod messages;
 mod mfa_session;
 mod picker;
+mod prompt_fast_fish;
 mod prompt_hooks;
 mod prompt_in_force;
 mod prompt_left;
