@@ -5,6 +5,10 @@
 # config.fish. Your fish_prompt is kept as __acct_user_fish_prompt and called
 # after the segment. The prompt costs no process: only builtins read the
 # environment, and the segment is printed, never evaluated.
+#
+# A function whose line ends in `# lazy` is only for rare cases: `acct shell`
+# hands it over as a string that defines it at its first call, since fish
+# parses every function before the first prompt (src/shell/scripts.rs).
 
 # Under this many seconds left, `{left}` turns red: acct writes its own
 # number in when it hands out this script.
@@ -51,6 +55,12 @@ function __acct_guard --description 'put back the stage variables your config ch
             end
         end
     end
+    __acct_guard_each $names
+end
+
+# The guard's name-by-name part, for when the config changed something.
+function __acct_guard_each --description 'put back the stage variables your config changed, one by one' # lazy
+    builtin set --local names $argv
     builtin set --local changed
     builtin set --local universal
     for name in $names
@@ -78,7 +88,7 @@ function __acct_guard --description 'put back the stage variables your config ch
     if builtin test (builtin count $universal) -gt 0
         builtin printf 'acct: universal variables (set -Ux) set %s; hidden in this stage shell only, your other sessions keep them\n' "$universal" >&2
     end
-    builtin set --erase --global __ACCT_GUARD $keeps
+    builtin set --erase --global __ACCT_GUARD __ACCT_GUARD_$names
     return 0
 end
 
@@ -141,8 +151,14 @@ function __acct_in_force --description 'the first stage variable changed since t
             return 0
         end
     end
-    builtin set set
-    builtin set unset
+    __acct_in_force_each $plain
+end
+
+# The check name by name: the first that differs, or what to remember.
+function __acct_in_force_each --description 'the in-force check, one name at a time' # lazy
+    builtin set --local plain $argv[1]
+    builtin set --local set
+    builtin set --local unset
     for name in (builtin string split ' ' -- "$ACCT_IN_FORCE")
         builtin string match --quiet --regex '^[A-Za-z_][A-Za-z0-9_]*$' -- $name
         or continue
