@@ -5,6 +5,10 @@
 # config.fish. Your fish_prompt is kept as __acct_user_fish_prompt and called
 # after the segment. The prompt costs no process: only builtins read the
 # environment, and the segment is printed, never evaluated.
+#
+# A function whose line ends in `# lazy` is only for rare cases: `acct shell`
+# hands it over as a string that defines it at its first call, since fish
+# parses every function before the first prompt (src/shell/scripts.rs).
 
 # Under this many seconds left, `{left}` turns red: acct writes its own
 # number in when it hands out this script.
@@ -51,6 +55,12 @@ function __acct_guard --description 'put back the stage variables your config ch
             end
         end
     end
+    __acct_guard_each $names
+end
+
+# The guard's name-by-name part, for when the config changed something.
+function __acct_guard_each --description 'put back the stage variables your config changed, one by one' # lazy
+    builtin set --local names $argv
     builtin set --local changed
     builtin set --local universal
     for name in $names
@@ -78,36 +88,129 @@ function __acct_guard --description 'put back the stage variables your config ch
     if builtin test (builtin count $universal) -gt 0
         builtin printf 'acct: universal variables (set -Ux) set %s; hidden in this stage shell only, your other sessions keep them\n' "$universal" >&2
     end
-    builtin set --erase --global __ACCT_GUARD $keeps
+    builtin set --erase --global __ACCT_GUARD __ACCT_GUARD_$names
     return 0
 end
 
 # At every prompt: is the stage still in force? ACCT_IN_FORCE names the
 # variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
-# entering the stage gave NAME (absent: NAME must be absent or empty). Prints the
-# first that differs (nothing when none does): a nested shell's config, a
-# prompt hook or direnv may have changed it since.
+# entering the stage gave NAME (absent: NAME must be absent or empty). Sets
+# __acct_mismatch to the first that differs (empty when none does): a nested
+# shell's config, a prompt hook or direnv may have changed it since. (A
+# global, not output: capturing output costs a command substitution.)
+#
+# fish pays thousands of instructions for every name it lists or looks up,
+# and the list has some 31 names, so the usual case is checked in bulk: a
+# stage sets the first names of the list (the profile) and none after. With
+# k ACCT_IN_FORCE_ values missing, the first names' are all there (then,
+# counted, the last k are missing), the last k variables have no value and
+# the first equal theirs: in force. A check that passes is remembered
+# (__acct_in_force_list: ACCT_IN_FORCE as it was; _unset: the names whose
+# variable and value were both missing, and what `set --query` returned for
+# their values; _set: the others): while the list is the same, the next
+# prompts check only that. Anything else takes the check name by name,
+# which remembers what it found when it passes.
 function __acct_in_force --description 'the first stage variable changed since the stage was entered'
+    builtin set --global __acct_mismatch
+    if builtin test "$ACCT_IN_FORCE" = "$__acct_in_force_list"
+        builtin set --local values $$__acct_in_force_unset
+        builtin set --query ACCT_IN_FORCE_$__acct_in_force_unset
+        if builtin test $status = $__acct_in_force_unset_status
+            and not builtin set --query values[1]
+            and __acct_in_force_same $__acct_in_force_set
+            return 0
+        end
+    end
+    builtin set --erase __acct_in_force_list
+    # Only a list of plain AWS names is remembered (and split with `read`,
+    # which cannot mistake such names), of fewer than 200 (`set --query`
+    # counts in a status).
+    builtin string match --quiet --regex '^AWS[A-Za-z0-9_]*( AWS[A-Za-z0-9_]*)*\z' -- "$ACCT_IN_FORCE"
+    and builtin echo $ACCT_IN_FORCE | builtin read --local --list --delimiter ' ' names
+    and not builtin set --query names[200]
+    builtin set --local plain $status
+    builtin set --local set
+    builtin set --local unset
+    if builtin test $plain = 0
+        builtin set --query ACCT_IN_FORCE_$names
+        builtin set --local k $status
+        builtin set set $names
+        if builtin test $k -gt 0
+            builtin set --local from -$k
+            builtin set unset $names[$from..-1]
+            builtin set --erase set[$from..-1]
+        end
+        builtin set --local values $$unset
+        if not builtin set --query values[1]
+            and begin
+                not builtin set --query set[1]
+                or builtin set --query ACCT_IN_FORCE_$set
+            end
+            and __acct_in_force_same $set
+            __acct_in_force_remember $k
+            return 0
+        end
+    end
+    __acct_in_force_each $plain
+end
+
+# The check name by name: the first that differs, or what to remember.
+function __acct_in_force_each --description 'the in-force check, one name at a time' # lazy
+    builtin set --local plain $argv[1]
+    builtin set --local set
+    builtin set --local unset
     for name in (builtin string split ' ' -- "$ACCT_IN_FORCE")
         builtin string match --quiet --regex '^[A-Za-z_][A-Za-z0-9_]*$' -- $name
         or continue
         builtin set --local keep ACCT_IN_FORCE_$name
         # Empty is unset, as for the SDKs (and the guard hides a universal so).
-        builtin test "$$name" = "$$keep"
-        and continue
+        if builtin test "$$name" = "$$keep"
+            builtin set --query $name $keep
+            if builtin test $status = 2
+                builtin set --append unset $name
+            else
+                builtin set --append set $name
+            end
+            continue
+        end
         if builtin test -z "$$name"
-            builtin printf '%s unset' $name
+            builtin set --global __acct_mismatch "$name unset"
             return 0
         end
         # A profile's name is shown (never a key's value) when it is plain text.
         if builtin string match --quiet -- '*PROFILE' $name
             and builtin string match --quiet --regex '^[A-Za-z0-9_.@+-]+$' -- "$$name"
-            builtin printf '%s=%s' $name "$$name"
+            builtin set --global __acct_mismatch "$name=$$name"
         else
-            builtin printf '%s' $name
+            builtin set --global __acct_mismatch $name
         end
         return 0
     end
+    if builtin test $plain = 0
+        builtin set --query ACCT_IN_FORCE_$unset
+        __acct_in_force_remember $status
+    end
+    return 0
+end
+
+# Does each of these names have its ACCT_IN_FORCE_ value?
+function __acct_in_force_same
+    for name in $argv
+        builtin set --local keep ACCT_IN_FORCE_$name
+        builtin test "$$name" = "$$keep"
+        or return 1
+    end
+end
+
+# The check passed: remember the caller's `set` and `unset`, and what `set
+# --query` returns for the values of `unset` (their count; 255 for none).
+function __acct_in_force_remember --no-scope-shadowing
+    builtin set --global __acct_in_force_set $set
+    builtin set --global __acct_in_force_unset $unset
+    builtin set --global __acct_in_force_unset_status $argv[1]
+    builtin set --query unset[1]
+    or builtin set __acct_in_force_unset_status 255
+    builtin set --global __acct_in_force_list "$ACCT_IN_FORCE"
 end
 
 # How long the session holds, for `{left}` in the segment: the epoch in
@@ -115,9 +218,11 @@ end
 # or Identity Center session, kept current by acct), read with `read` (no
 # process). fish has no clock of its own; on Linux the kernel's is read with
 # `read` too: now is the boot time (btime of /proc/stat, read once) plus
-# /proc/uptime. Prints `3h12m`, `42m` or `expired`, then ` red` under 15
-# minutes; `until 14:05 UTC` without /proc; nothing when nothing is known.
+# /proc/uptime. Sets __acct_time to `3h12m`, `42m` or `expired`, then `red`
+# under 15 minutes; `until 14:05 UTC` without /proc; nothing when nothing is
+# known. (A global, not output: see __acct_in_force.)
 function __acct_left --description 'how long the session holds'
+    builtin set --global __acct_time
     builtin set --local expires "$ACCT_EXPIRES"
     if builtin test -z "$expires" -a -n "$ACCT_EXPIRES_FILE" -a -f "$ACCT_EXPIRES_FILE"
         builtin read --local line <$ACCT_EXPIRES_FILE
@@ -127,34 +232,33 @@ function __acct_left --description 'how long the session holds'
     or return 0
     if not builtin set --query __acct_btime
         builtin set --global __acct_btime ''
-        if builtin test -r /proc/stat
-            while builtin read --local key value
-                if builtin test "$key" = btime
-                    builtin set __acct_btime $value
-                    break
-                end
-            end </proc/stat
-        end
+        # One `string match` over the file: a `read` loop pays for every
+        # byte of its long `intr` line.
+        builtin test -r /proc/stat
+        and builtin string match --regex --groups-only '^btime (.*)' </proc/stat | builtin read --global __acct_btime
     end
     builtin set --local up ''
     if builtin string match --quiet --regex '^[0-9]+$' -- "$__acct_btime"
-        and builtin read --local uptime rest </proc/uptime
-        builtin set up (builtin string replace --regex '\..*' '' -- $uptime)
+        and builtin read --local --delimiter . uptime rest </proc/uptime
+        builtin set up $uptime
     end
     if not builtin string match --quiet --regex '^[0-9]+$' -- "$up"
-        builtin printf 'until %02d:%02d UTC' (builtin math --scale 0 "floor($expires % 86400 / 3600)") (builtin math --scale 0 "floor($expires % 3600 / 60)")
+        builtin set --global __acct_time until (builtin printf '%02d:%02d' (builtin math --scale 0 "floor($expires % 86400 / 3600)") (builtin math --scale 0 "floor($expires % 3600 / 60)")) UTC
         return 0
     end
-    builtin set --local left (builtin math --scale 0 "$expires - $__acct_btime - $up")
+    builtin math --scale 0 "$expires - $__acct_btime - $up" | builtin read --local left
     if builtin test $left -le 0
-        builtin printf 'expired'
+        builtin set --global __acct_time expired
     else if builtin test $left -ge 3600
-        builtin printf '%dh%dm' (builtin math --scale 0 "floor($left / 3600)") (builtin math --scale 0 "floor($left % 3600 / 60)")
+        builtin math --scale 0 "floor($left / 3600)" | builtin read --local hours
+        builtin math --scale 0 "floor($left % 3600 / 60)" | builtin read --local minutes
+        builtin set --global __acct_time {$hours}h{$minutes}m
     else
-        builtin printf '%dm' (builtin math --scale 0 "floor($left / 60)")
+        builtin math --scale 0 "floor($left / 60)" | builtin read --local minutes
+        builtin set --global __acct_time {$minutes}m
     end
     builtin test $left -lt $__acct_left_warn
-    and builtin printf ' red'
+    and builtin set --append __acct_time red
     return 0
 end
 
@@ -191,7 +295,8 @@ if builtin test "$__acct_prompt_mode" != off
         if builtin test -n "$ACCT_PROMPT"
             set --local colored 0
             set --local segment "$ACCT_PROMPT"
-            set --local mismatch (__acct_in_force)
+            __acct_in_force
+            set --local mismatch $__acct_mismatch
             if builtin test -n "$mismatch"
                 if builtin string match --quiet -- '*]' $segment
                     set segment (builtin string replace --regex '\]$' '' -- $segment)" ≠ $mismatch]"
@@ -208,7 +313,8 @@ if builtin test "$__acct_prompt_mode" != off
             set --local parts "$segment"
             set --local time
             if builtin string match --quiet -- '*{left}*' "$segment"
-                set time (__acct_left | builtin string split ' ')
+                __acct_left
+                set time $__acct_time
                 if builtin test -z "$time[1]"
                     set segment (builtin string replace --all -- ' {left}' '' "$segment")
                     set parts (builtin string replace --all -- '{left}' '' "$segment")
@@ -217,7 +323,7 @@ if builtin test "$__acct_prompt_mode" != off
                 end
             end
             builtin printf '%s' "$parts[1]"
-            if builtin test (builtin count $parts) -gt 1
+            if builtin set --query parts[2]
                 if builtin test "$time[-1]" = red -a $colored = 0 -a -z "$NO_COLOR"
                     builtin set_color red
                     builtin printf '%s' "$time[1..-2]"

@@ -34,6 +34,7 @@ mod messages;
 mod mfa_session;
 mod picker;
 mod prompt_fast_bash;
+mod prompt_fast_fish;
 mod prompt_fast_zsh;
 mod prompt_hooks;
 mod prompt_in_force;

@@ -154,7 +154,8 @@ pub fn launch(words: &[String]) -> Result<Launch> {
             argv.extend(user_args);
             // The hook, then its guard: only this call checks what the
             // user's config did (a config.fish may load the hook too).
-            argv.push(format!("--init-command={}__acct_guard", shell.startup_script()).into());
+            let hook = fish_lazy(&shell.startup_script());
+            argv.push(format!("--init-command={hook}__acct_guard").into());
         }
         None => {
             argv.extend(user_args);
@@ -170,6 +171,46 @@ pub fn launch(words: &[String]) -> Result<Launch> {
         env,
         unsupported,
     })
+}
+
+/// The end of the `function` line of a fish function that is only for rare
+/// cases (a config that changed the stage, a stage not in force).
+const FISH_LAZY: &str = " # lazy";
+
+/// fish parses every function acct hands it before the first prompt, at
+/// about 450 instructions a byte; a quoted string costs a tenth of that. So
+/// each function marked `# lazy` is handed over as a string, and a stub of
+/// the same name that defines the function from it at its first call (and
+/// calls it). No file: a shell that outlives its runtime directory still
+/// finds it. `acct init fish` prints the functions as they are.
+fn fish_lazy(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut lines = code.lines();
+    while let Some(line) = lines.next() {
+        let name = line
+            .strip_suffix(FISH_LAZY)
+            .and_then(|head| head.strip_prefix("function "))
+            .and_then(|rest| rest.split_whitespace().next());
+        let Some(name) = name else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let mut function = format!("{}\n", &line[..line.len() - FISH_LAZY.len()]);
+        for body in lines.by_ref() {
+            function.push_str(body);
+            function.push('\n');
+            if body == "end" {
+                break;
+            }
+        }
+        // In single quotes fish reads only `\\` and `\'` as escapes.
+        let quoted = function.replace('\\', "\\\\").replace('\'', "\\'");
+        out.push_str(&format!(
+            "function {name}\nbuiltin echo '{quoted}' | builtin source\n{name} $argv\nend\n"
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -211,6 +252,36 @@ mod tests {
                 assert!(!code.trim().is_empty() && !code.trim_start().starts_with('#'));
             }
         }
+    }
+
+    #[test]
+    fn fish_gets_rare_functions_as_strings_defined_at_their_first_call() {
+        let script = Shell::Fish.script();
+        let code = fish_lazy(&Shell::Fish.startup_script());
+        for name in ["__acct_guard_each", "__acct_in_force_each"] {
+            assert!(
+                script.contains(&format!("function {name} ")),
+                "{name} is in the script"
+            );
+            assert!(
+                code.contains(&format!("function {name}\nbuiltin echo 'function {name} ")),
+                "{name} is a stub"
+            );
+        }
+        assert!(!code.contains(FISH_LAZY));
+        assert!(code.len() > Shell::Fish.startup_script().len());
+        let quoted =
+            fish_lazy("function f --description 'it\\'s' # lazy\n    echo a\\\\b\nend\ng\n");
+        let want = r#"function f
+builtin echo 'function f --description \'it\\\'s\'
+    echo a\\\\b
+end
+' | builtin source
+f $argv
+end
+g
+"#;
+        assert_eq!(quoted, want);
     }
 
     #[test]
