@@ -6,9 +6,9 @@
 #     exec testing -- SHELL -i` (acct's own start, no prompt integration),
 #     which splits the cost between acct and the hook: hyperfine, medians of
 #     10 rounds of the three commands;
-#  2. processes spawned over 100 prompts: strace attached to the interactive
-#     shell on a tmux pseudo-terminal while 100 empty commands are entered
-#     (target: 0, as for the bare shell).
+#  2. processes spawned over 100 prompts (threads not counted): strace
+#     attached to the interactive shell on a tmux pseudo-terminal while 100
+#     empty commands are entered (target: 0, as for the bare shell).
 # Needs hyperfine, strace, tmux, bash, zsh, fish. Usage: bench/shell.sh
 # (ACCT_BENCH_SHELLS="bash fish" times only those shells.)
 set -euo pipefail
@@ -116,7 +116,9 @@ processes_over_100_prompts() {
     kill "${strace_pid}"
     wait "${strace_pid}" 2>/dev/null || true
     tmux -L "${socket}" kill-server 2>/dev/null || true
-    grep -cE '^[0-9]+ +(execve|clone3?|v?fork)\(' "${trace}" || true
+    # A clone with CLONE_THREAD is a thread of the shell (fish keeps a pool
+    # for its own work), not a process.
+    grep -E '^[0-9]+ +(execve|clone3?|v?fork)\(' "${trace}" | grep -cv CLONE_THREAD || true
 }
 
 printf '%-8s %-5s %10s %10s %10s %8s %9s %15s %15s\n' rc-files shell 'bare ms' 'exec ms' 'shell ms' ratio 'vs exec' 'bare processes' 'acct processes'

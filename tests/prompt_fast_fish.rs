@@ -8,22 +8,12 @@
 //! A nested fish (its config loads the hook) and a nested stage shell show
 //! their own segment.
 
-use crate::tools;
 use crate::util::*;
 
 const PLAIN: &str = "[cpco-testing] user> ";
 
 fn stage_fish(config_fish: &str) -> (Sandbox, expectrl::session::OsSession) {
-    let sandbox = Sandbox::with_config(SINGLE);
-    sandbox.write_aws_files();
-    sandbox.write("home/.config/fish/config.fish", config_fish);
-    let mut cmd = sandbox.command(tools::by_name("sh"));
-    cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
-        .env("SHELL", tools::by_name("fish"))
-        .env("TERM", "dumb")
-        .env("XDG_RUNTIME_DIR", &sandbox.root)
-        .env("ACCT", ACCT);
-    let mut s = pty(cmd, 30);
+    let (sandbox, mut s) = stage_shell("fish", "home/.config/fish/config.fish", config_fish);
     let start = expect(&mut s, PLAIN);
     assert!(!start.contains('≠'), "{start}");
     (sandbox, s)

@@ -7,7 +7,6 @@
 //! changes, an expected value that appears, and a name outside the scanned
 //! prefix added to ACCT_IN_FORCE.
 
-use crate::tools;
 use crate::util::*;
 
 /// A prompt of the stage shell after `line`, which must say `segment`.
@@ -20,21 +19,8 @@ fn prompt_after(s: &mut expectrl::session::OsSession, line: &str, segment: &str)
 
 #[test]
 fn zsh_shows_every_change_of_an_in_force_name_between_prompts() {
-    let sandbox = Sandbox::with_config(SINGLE);
-    sandbox.write_aws_files();
     // Set empty (as good as unset) before the first prompt: in force.
-    std::fs::write(
-        sandbox.home.join(".zshrc"),
-        "export AWS_ENDPOINT_URL_STS=\n",
-    )
-    .unwrap();
-    let mut cmd = sandbox.command(tools::by_name("sh"));
-    cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
-        .env("SHELL", tools::by_name("zsh"))
-        .env("TERM", "dumb")
-        .env("XDG_RUNTIME_DIR", &sandbox.root)
-        .env("ACCT", ACCT);
-    let mut s = pty(cmd, 30);
+    let (_sandbox, mut s) = stage_shell("zsh", "home/.zshrc", "export AWS_ENDPOINT_URL_STS=\n");
     let plain = "[cpco-testing] ";
     let start = expect(&mut s, plain);
     assert!(!start.contains('≠'), "{start}");

@@ -254,6 +254,24 @@ pub fn bash_on_a_terminal(sandbox: &Sandbox, script: &str) -> expectrl::session:
     pty(cmd, 20)
 }
 
+/// `acct shell testing` in a single-account sandbox whose `program`
+/// (bash, zsh or fish) has `rc` (a path under the sandbox, e.g.
+/// `home/.bashrc`) holding `text`, on a pseudo-terminal; it reports
+/// `status=N` when the stage shell ends.
+pub fn stage_shell(program: &str, rc: &str, text: &str) -> (Sandbox, expectrl::session::OsSession) {
+    let sandbox = Sandbox::with_config(SINGLE);
+    sandbox.write_aws_files();
+    sandbox.write(rc, text);
+    let mut cmd = sandbox.command(crate::tools::by_name("sh"));
+    cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
+        .env("SHELL", crate::tools::by_name(program))
+        .env("TERM", "dumb")
+        .env("XDG_RUNTIME_DIR", &sandbox.root)
+        .env("ACCT", ACCT);
+    let session = pty(cmd, 30);
+    (sandbox, session)
+}
+
 /// Waits for `needle` on the terminal; gives what came before it.
 #[track_caller]
 pub fn expect(session: &mut expectrl::session::OsSession, needle: &str) -> String {
