@@ -27,7 +27,11 @@ cleanup() {
 trap cleanup EXIT
 
 home=${work}/home
-mkdir -p "${home}/.config/acct" "${home}/.config/fish" "${work}/run" "${work}/cwd"
+# Without generated_completions, fish's first start runs fish_update_completions
+# in the background (python over every man page, for minutes): it would weigh
+# on every timing taken meanwhile.
+mkdir -p "${home}/.config/acct" "${home}/.config/fish" "${work}/run" "${work}/cwd" \
+    "${home}/.local/share/fish/generated_completions"
 chmod 700 "${work}/run"
 cat >"${home}/.config/acct/config.toml" <<'EOF'
 namespace = "cpco"

@@ -29,7 +29,12 @@ impl Sandbox {
         let root = dir.path().canonicalize().expect("canonical temp dir");
         let home = root.join("home");
         let work = root.join("work");
-        for d in [&home.join(".aws"), &home.join(".config/acct"), &work] {
+        // fish's first interactive start in a HOME without this folder runs
+        // `fish_update_completions` in the background: a python process
+        // that reads every man page for minutes, outlives the test and
+        // writes thousands of files into a sandbox already removed.
+        let fish_completions = home.join(".local/share/fish/generated_completions");
+        for d in [&home.join(".aws"), &home.join(".config/acct"), &fish_completions, &work] {
             std::fs::create_dir_all(d).expect("sandbox dirs");
         }
         Sandbox {
