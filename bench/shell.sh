@@ -4,8 +4,8 @@
 #  1. startup: `acct shell testing` up to its first prompt and `exit`, against
 #     the bare shell doing the same (target: within 1.1x), and against `acct
 #     exec testing -- SHELL -i` (acct's own start, no prompt integration),
-#     which splits the cost between acct and the hook: hyperfine, medians of
-#     10 rounds of the three commands;
+#     which splits the cost between acct and the hook: hyperfine, 20 rounds
+#     of the three commands, ratios as medians of the rounds' ratios;
 #  2. processes spawned over 100 prompts (threads not counted): strace
 #     attached to the interactive shell on a tmux pseudo-terminal while 100
 #     empty commands are entered (target: 0, as for the bare shell).
@@ -89,8 +89,21 @@ printf 'exit\n' >"${work}/exit"
 clean_env=(env -i "HOME=${home}" "PATH=${PATH}" TERM=xterm LANG=C.UTF-8
     "XDG_CONFIG_HOME=${home}/.config" "XDG_RUNTIME_DIR=${work}/run")
 
-median() { # the median over all rounds (files $2...) of hyperfine's result number $1
-    python3 -c 'import json,statistics,sys; print(statistics.median(t for f in sys.argv[2:] for t in json.load(open(f))["results"][int(sys.argv[1])]["times"]))' "$@"
+# One line of the table from the rounds' files ($5...): each command's median
+# time over all rounds, and each ratio as the median of the rounds' ratios
+# (the ratio of the two commands' medians within a round), so that a slow
+# spell of the machine, which spans rounds, weighs on a ratio only through
+# the rounds it touched.
+row() { # rc shell bare-processes acct-processes files...
+    python3 - "$@" <<'PY'
+import json, statistics, sys
+rc, shell, bare_procs, acct_procs = sys.argv[1:5]
+rounds = [[r["times"] for r in json.load(open(f))["results"]] for f in sys.argv[5:]]
+med = lambda i: statistics.median(t for r in rounds for t in r[i])
+ratio = lambda a, b: statistics.median(statistics.median(r[a]) / statistics.median(r[b]) for r in rounds)
+print("%-8s %-5s %10.1f %10.1f %10.1f %7.2fx %8.2fx %15s %15s" % (
+    rc, shell, med(0) * 1e3, med(2) * 1e3, med(1) * 1e3, ratio(1, 0), ratio(1, 2), bare_procs, acct_procs))
+PY
 }
 
 # Count process creations (execve, clone, fork) of the interactive shell that
@@ -141,19 +154,15 @@ for rc in minimal typical; do
         # In rounds, each command in every one, and medians: on a machine
         # others share, load that comes and goes weighs on the three alike
         # instead of on whichever command hyperfine happened to be timing.
-        for round in $(seq 10); do
-            hyperfine --warmup 3 --runs 5 --style none --export-json "${json%.json}-${round}.json" \
+        for round in $(seq 20); do
+            hyperfine --warmup 2 --runs 3 --style none --export-json "${json%.json}-${round}.json" \
                 -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
                 -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \
                 -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} exec testing -- ${program} -i <${work}/exit" \
                 >/dev/null 2>&1
         done
-        bare=$(median 0 "${json%.json}"-*.json)
-        staged=$(median 1 "${json%.json}"-*.json)
-        exec_only=$(median 2 "${json%.json}"-*.json)
         bare_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${program}" -i)
         acct_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${acct}" shell testing)
-        python3 -c 'import sys; b,a,e=map(float,sys.argv[3:6]); print("%-8s %-5s %10.1f %10.1f %10.1f %7.2fx %8.2fx %15s %15s" % (sys.argv[1], sys.argv[2], b*1e3, e*1e3, a*1e3, a/b, a/e, sys.argv[6], sys.argv[7]))' \
-            "${rc}" "${shell}" "${bare}" "${staged}" "${exec_only}" "${bare_procs}" "${acct_procs}"
+        row "${rc}" "${shell}" "${bare_procs}" "${acct_procs}" "${json%.json}"-*.json
     done
 done
