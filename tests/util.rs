@@ -34,7 +34,12 @@ impl Sandbox {
         // that reads every man page for minutes, outlives the test and
         // writes thousands of files into a sandbox already removed.
         let fish_completions = home.join(".local/share/fish/generated_completions");
-        for d in [&home.join(".aws"), &home.join(".config/acct"), &fish_completions, &work] {
+        for d in [
+            &home.join(".aws"),
+            &home.join(".config/acct"),
+            &fish_completions,
+            &work,
+        ] {
             std::fs::create_dir_all(d).expect("sandbox dirs");
         }
         Sandbox {
