@@ -123,6 +123,7 @@ fn the_readmes_first_command_works_on_an_empty_home() {
     let sandbox = Sandbox::new();
     std::fs::remove_dir_all(sandbox.home.join(".aws")).unwrap();
     std::fs::remove_dir_all(sandbox.home.join(".config")).unwrap();
+    std::fs::remove_dir_all(sandbox.home.join(".local")).unwrap();
     let out = sandbox
         .acct()
         .args(&words[1..])
