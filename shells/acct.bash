@@ -106,18 +106,18 @@ __acct_in_force() {
 # empty with nothing kept (in force: empty is unset), whose later value the
 # short way would not see: then nothing is remembered.
 __acct_in_force_holds() {
-    \builtin local name keep IFS
+    \builtin local kept name IFS
     IFS=' '
     __acct_if_list='' __acct_if_names='' __acct_if_kept=''
     [[ " ${ACCT_IN_FORCE-}" == *' '[!A]* ]] && \builtin return 0
-    name=${!ACCT_IN_FORCE_@}
-    name=${name//ACCT_IN_FORCE_/}
+    kept=${!ACCT_IN_FORCE_@}
+    kept=${kept//ACCT_IN_FORCE_/}
     if [[ ${1-} != acct ]]; then
-        for keep in ${!A@}; do
-            [[ -n ${!keep} || " ${name} " == *" ${keep} "* ]] || \builtin return 0
+        for name in ${!A@}; do
+            [[ -n ${!name} || " ${kept} " == *" ${name} "* ]] || \builtin return 0
         done
     fi
-    __acct_if_kept=${name}
+    __acct_if_kept=${kept}
     __acct_if_names=${!A@}
     __acct_if_list=${ACCT_IN_FORCE}
 }

@@ -89,7 +89,8 @@ impl Shell {
     /// byte of its startup code before the first prompt, comments too: they
     /// were 5% of what the hook adds to bash's start and 9% of zsh's
     /// (instructions counted). They are for people, who read the file or
-    /// `acct init SHELL --print-full-init`.
+    /// `acct init SHELL --print-full-init`. (fish then gets its rare
+    /// functions as strings: `fish_lazy`.)
     pub fn startup_script(self) -> String {
         let script = self.script();
         let mut code = String::with_capacity(script.len());

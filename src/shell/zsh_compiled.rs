@@ -38,8 +38,7 @@ pub fn ensure(program: &str, dir: &Path, names: &[&str]) {
     let Ok(installed) = fs::metadata(&zsh) else {
         return;
     };
-    let installed = time(installed.mtime(), installed.mtime_nsec())
-        .max(time(installed.ctime(), installed.ctime_nsec()));
+    let installed = modified(&installed).max((installed.ctime(), installed.ctime_nsec()));
     let stale: Vec<&str> = names
         .iter()
         .copied()
@@ -50,9 +49,9 @@ pub fn ensure(program: &str, dir: &Path, names: &[&str]) {
     }
 }
 
-/// A file time, comparable: seconds, nanoseconds.
-fn time(seconds: i64, nanos: i64) -> (i64, i64) {
-    (seconds, nanos)
+/// When a file was last written, comparable: seconds, nanoseconds.
+fn modified(meta: &fs::Metadata) -> (i64, i64) {
+    (meta.mtime(), meta.mtime_nsec())
 }
 
 /// `NAME.zwc` is at least as new as `NAME` and as the zsh program.
@@ -63,8 +62,8 @@ fn current(dir: &Path, name: &str, installed: (i64, i64)) -> bool {
     ) else {
         return false;
     };
-    let written = time(compiled.mtime(), compiled.mtime_nsec());
-    written >= time(source.mtime(), source.mtime_nsec()) && written >= installed
+    let written = modified(&compiled);
+    written >= modified(&source) && written >= installed
 }
 
 /// One zsh compiles every stale file into a temp name of its own, which is
