@@ -1,39 +1,66 @@
 # shellcheck shell=bash
 # acct: the stage segment in front of your own bash prompt.
 #
-# Loaded two ways: as the --rcfile of `acct shell` (then __ACCT_BASHRC is
-# set), and by `eval "$(acct init bash)"` in your ~/.bashrc. The prompt costs
-# no process: the hook reads environment variables with builtins only, and
-# PS1 refers to the segment through a variable, so a `$(...)` or a backtick in
-# it is printed, never run. Builtins are called as `\builtin` so that aliases
-# of yours cannot change what this file does.
+# Loaded two ways: as the --rcfile of `acct shell` (then acct writes its
+# checks for the stage in front of it, see below), and by
+# `eval "$(acct init bash)"` in your ~/.bashrc. The prompt costs no process:
+# the hook reads environment variables with builtins only, and PS1 refers to
+# the segment through a variable, so a `$(...)` or a backtick in it is
+# printed, never run. Builtins are called as `\builtin` so that aliases of
+# yours cannot change what this file does.
+#
+# bash spends thousands of instructions on every command or expansion and
+# hundreds on every byte it reads, and all of it is paid at every start.
+# So what runs at each start and prompt is short: the checks over many
+# names are each one `[[ ]]` (src/shell/bash_checks.rs), and a function
+# whose line ends in `# lazy` is only for the rare case (something changed)
+# and called through __acct_lazy: `acct shell` hands it over as text in
+# __ACCT_BASH_LAZY, which bash takes from the environment without reading
+# it as code. The hook's globals begin with __acct_.
 
 # Under this many seconds left, `{left}` turns red: acct writes its own
 # number in when it hands out this script.
 __acct_left_warn=@LEFT_WARN_SECONDS@
 
+# Run a `# lazy` function, defining them all first where acct handed them
+# over as text (else they are defined below).
+__acct_lazy() {
+    if [[ -n ${__ACCT_BASH_LAZY-} ]]; then
+        \builtin eval "${__ACCT_BASH_LAZY}"
+        \builtin unset -v __ACCT_BASH_LAZY
+    fi
+    "$@"
+}
+
 # After the user's startup files, inside a stage shell: every variable acct
-# set or removed (named in __ACCT_GUARD, acct's value in __ACCT_GUARD_NAME)
-# is put back, so a stale key or another AWS_PROFILE exported by ~/.bashrc
-# cannot run commands as someone else under the stage's prompt; said once.
-__acct_guard() {
+# set or removed is put back, so a stale key or another AWS_PROFILE exported
+# by ~/.bashrc cannot run commands as someone else under the stage's prompt;
+# said once. __ACCT_GUARD holds each name and acct's value as bash words
+# (`AWS_PROFILE '=cpco-testing-admin'`; `''`: acct removed it). Runs when
+# acct's one test of them all (__acct_guard_check) fails or cannot run.
+__acct_guard() { # lazy
     # (`\builtin local` is no declaration: assign on lines of their own.)
-    \builtin local name keep changed IFS
+    \builtin local name value changed i IFS
+    \builtin local -a words
     IFS=' '
     changed=''
-    # Every command costs bash tens of thousands of instructions and this
-    # runs for 46 names at every start: no command beyond the tests.
-    for name in ${__ACCT_GUARD-}; do
-        keep=__ACCT_GUARD_${name}
-        if [[ -n ${!keep+x} ]]; then
-            if [[ -z ${!name+x} || ${!name} != "${!keep}" ]]; then
-                changed+=" ${name}"
-                \builtin export "${name}=${!keep}"
-            fi
-        elif [[ -n ${!name+x} ]]; then
-            changed+=" ${name}"
+    i=0
+    \builtin eval "words=(${__ACCT_GUARD-})"
+    while ((i + 1 < ${#words[@]})); do
+        name=${words[i]}
+        value=${words[i + 1]}
+        i=$((i + 2))
+        [[ ${name} != *[!A-Za-z0-9_]* ]] || \builtin continue
+        if [[ -n ${value} ]]; then
+            value=${value#=}
+            [[ -n ${!name+x} && ${!name} == "${value}" ]] && \builtin continue
+            \builtin export "${name}=${value}"
+        else
+            # Empty is unset, as for the SDKs and the check at each prompt.
+            [[ -n ${!name-} ]] || \builtin continue
             \builtin unset -v "${name}"
         fi
+        changed+=" ${name}"
     done
     if [[ -n ${changed} ]]; then
         \builtin printf 'acct: %s (or a file it loads) set %s; put back as stage %s has it, whose profile decides who you are\n' \
@@ -41,46 +68,25 @@ __acct_guard() {
     fi
 }
 
-# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
-# prompt is yours or your framework's; `on`: the segment even under
-# starship; unset: the hook looks for starship at each prompt). Kept before
-# ~/.bashrc runs, which may load this file again with `acct init bash`.
-if [[ -n ${__ACCT_PROMPT_MODE+x} ]]; then
-    __acct_prompt_mode=${__ACCT_PROMPT_MODE}
-    \builtin unset -v __ACCT_PROMPT_MODE
-fi
-
 # At every prompt: is the stage still in force? ACCT_IN_FORCE names the
 # variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
-# entering the stage gave NAME (absent: NAME must be absent or empty). Sets
-# __acct_mismatch to the first that differs ('' when none does): a nested
-# shell's rc, a PROMPT_COMMAND or a direnv hook may have changed it since.
+# entering the stage gave NAME (absent: NAME must be absent or empty). A
+# nested shell's rc, a PROMPT_COMMAND or a direnv hook may have changed one.
 #
-# Checking the 31 names one by one costs bash about 2M instructions, so the
-# hook remembers a state in which the stage was in force
-# (__acct_in_force_holds): the list, the names of all variables that begin
-# with A (`${!A@}`, one expansion, which covers every listed name and every
-# ACCT_IN_FORCE_ value), and the listed names that have a value to keep.
-# While the list and those names are the same, no listed name can have
-# appeared or gone, so only the kept values need comparing (about a third of
-# the cost). Any other change runs the whole check.
-__acct_in_force() {
+# The prompt first runs __acct_if_fast, one `[[ ]]` written for the list it
+# was made for (the one key of __acct_if_ok): each kept value compared, the
+# others found empty, with `$NAME` (half the cost of `${NAME-}`, so not
+# under `set -u`). acct writes it for the stage; __acct_in_force_holds
+# writes it again after a change. When it fails, this looks at each name
+# and sets __acct_mismatch to the first that differs ('' when none does).
+__acct_in_force() { # lazy
     \builtin local name keep plain IFS
     IFS=' '
     __acct_mismatch=''
-    [[ -n ${ACCT_IN_FORCE-} ]] || \builtin return 0
-    if [[ ${ACCT_IN_FORCE} == "${__acct_if_list-}" && ${!A@} == "${__acct_if_names-}" ]]; then
-        for name in ${__acct_if_kept-}; do
-            keep=ACCT_IN_FORCE_${name}
-            [[ ${!name-} == "${!keep-}" ]] || \builtin break
-            name=''
-        done
-        [[ -n ${name} ]] || \builtin return 0
-    fi
     # Only plain names: ${!name} would evaluate a subscript. One test of the
     # whole list, acct's own, spares a test per name.
-    [[ ${ACCT_IN_FORCE} == *[!A-Za-z0-9_\ ]* ]] || plain=1
-    for name in ${ACCT_IN_FORCE}; do
+    [[ ${ACCT_IN_FORCE-} == *[!A-Za-z0-9_\ ]* ]] || plain=1
+    for name in ${ACCT_IN_FORCE-}; do
         [[ -n ${plain} || ${name} != *[!A-Za-z0-9_]* ]] || \builtin continue
         keep=ACCT_IN_FORCE_${name}
         # Empty is unset, as for the SDKs (and fish hides a universal so).
@@ -96,140 +102,186 @@ __acct_in_force() {
         fi
         \builtin return 0
     done
-    __acct_in_force_holds
-}
-
-# Remember that the stage is in force now (see __acct_in_force): only for a
-# list whose names all begin with A, which `${!A@}` then covers. `acct`
-# as $1: the environment is acct's own, where every listed name that is set
-# has its value kept. After the whole check, a listed name may be set but
-# empty with nothing kept (in force: empty is unset), whose later value the
-# short way would not see: then nothing is remembered.
-__acct_in_force_holds() {
-    \builtin local kept name IFS
-    IFS=' '
-    __acct_if_list='' __acct_if_names='' __acct_if_kept=''
-    [[ " ${ACCT_IN_FORCE-}" == *' '[!A]* ]] && \builtin return 0
-    kept=${!ACCT_IN_FORCE_@}
-    kept=${kept//ACCT_IN_FORCE_/}
-    if [[ ${1-} != acct ]]; then
-        for name in ${!A@}; do
-            [[ -n ${!name} || " ${kept} " == *" ${name} "* ]] || \builtin return 0
-        done
+    if [[ -n ${plain} ]]; then
+        __acct_in_force_holds
     fi
-    __acct_if_kept=${kept}
-    __acct_if_names=${!A@}
-    __acct_if_list=${ACCT_IN_FORCE}
 }
 
-# `acct shell` runs bash with this file instead of ~/.bashrc: load yours first,
-# at the top level, so that its `declare`s stay global.
-if [[ -n ${__ACCT_BASHRC-} ]]; then
-    \builtin unset __ACCT_BASHRC
-    # The environment is still acct's own: the stage is in force.
-    __acct_in_force_holds acct
+# Write __acct_if_fast for the list in force now, the same text acct writes
+# (src/shell/bash_checks.rs): a kept NAME compares `$NAME ==
+# "$ACCT_IN_FORCE_NAME"`, and every other `$NAME$ACCT_IN_FORCE_NAME` must be
+# empty, so a value given to a name or its ACCT_IN_FORCE_ one shows.
+# __acct_if_made says there is one. Only for names that are identifiers
+# (they are written into code) and bash 4.2 or later (`declare -gA`); else
+# the prompt always takes the long way.
+__acct_in_force_holds() { # lazy
+    \builtin local name keep kept unkept IFS
+    IFS=' '
+    kept=''
+    unkept=''
+    __acct_if_made=''
+    ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))) || \builtin return 0
+    [[ " ${ACCT_IN_FORCE-}" == *' '[0-9]* ]] && \builtin return 0
+    for name in ${ACCT_IN_FORCE-}; do
+        keep=ACCT_IN_FORCE_${name}
+        if [[ -n ${!keep+x} ]]; then
+            kept+=" && \$${name} == \"\$${keep}\""
+        else
+            unkept+="\$${name}\$${keep}"
+        fi
+    done
+    \builtin unset -v __acct_if_ok
+    \builtin declare -gA __acct_if_ok
+    __acct_if_ok[${ACCT_IN_FORCE}]=1
+    \builtin eval "__acct_if_fast() { [[ -n \${__acct_if_ok[\$ACCT_IN_FORCE]-}${kept} && -z \"${unkept}\" ]]; }"
+    __acct_if_made=1
+}
+
+# The clock where bash has no EPOCHSECONDS (before 5.0): printf's
+# `%(%s)T` (bash 4.2), else none (bash 3.2): `{left}` is then the expiry's
+# clock time, `until 14:05 UTC`.
+__acct_now_without_epochseconds() { # lazy
+    __acct_now=''
+    \builtin printf -v __acct_now '%(%s)T' -1 2>/dev/null || __acct_now=''
+    if [[ -z ${__acct_now} || ${__acct_now} == *[!0-9]* ]]; then
+        \builtin printf -v __acct_left 'until %02d:%02d UTC' $((10#${__acct_expires} % 86400 / 3600)) $((10#${__acct_expires} % 3600 / 60))
+        __acct_now=''
+    fi
+}
+
+# A mismatch in the segment (`[cpco-testing ≠ AWS_PROFILE=personal]`).
+__acct_segment_mismatch() { # lazy
+    if [[ ${__acct_segment} == *']' ]]; then
+        __acct_segment="${__acct_segment%]} ≠ ${__acct_mismatch}]"
+    else
+        __acct_segment="${__acct_segment} ≠ ${__acct_mismatch}"
+    fi
+}
+
+# PS1 without the segment: when there is none (the stage was left, or
+# starship shows it), and before the segment goes in as written.
+__acct_prefix_out() { # lazy
+    [[ ${PS1-} != "${__acct_prefix}"* ]] || PS1=${PS1#"${__acct_prefix}"}
+    if [[ -n ${__acct_written-} && ${PS1-} == "${__acct_written}"* ]]; then
+        PS1=${PS1#"${__acct_written}"}
+    fi
+    __acct_written=''
+}
+
+# The segment for a PS1 taken as written (promptvars off, not POSIX mode):
+# its text itself, with the backslashes bash decodes escaped.
+__acct_prefix_as_written() { # lazy
+    __acct_prefix_out
+    __acct_written="\\[${__acct_color}\\]${__acct_segment//\\/\\\\}\\[${__acct_reset}\\] "
+    PS1=${__acct_written}${PS1-}
+}
+
+# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
+# prompt is yours or your framework's; `on`: the segment even under
+# starship; unset: the hook looks for starship at each prompt). Kept before
+# ~/.bashrc runs, which may load this file again with `acct init bash`.
+if [[ -n ${__ACCT_PROMPT_MODE+x} ]]; then
+    __acct_prompt_mode=${__ACCT_PROMPT_MODE}
+    \builtin unset -v __ACCT_PROMPT_MODE
+fi
+
+# `acct shell` runs bash with this file instead of ~/.bashrc, after acct's
+# checks for the stage (__acct_guard_check, __acct_if_fast: defined before
+# ~/.bashrc, so its aliases cannot reach them) and `__acct_rcfile=1`. Then
+# yours is loaded, at the top level so that its `declare`s stay global,
+# and checked.
+if [[ -n ${__acct_rcfile-} ]]; then
+    \builtin unset -v __acct_rcfile
+    # The rare functions' text: this shell's, not its children's.
+    \builtin export -n __ACCT_BASH_LAZY
+    # The environment is still acct's own: __acct_if_fast holds for it.
+    if [[ -n ${ACCT_IN_FORCE-} ]] &&
+        ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
+        \builtin declare -A __acct_if_ok
+        __acct_if_ok[${ACCT_IN_FORCE}]=1
+        __acct_if_made=1
+    fi
     # Without a ~/.bashrc nothing ran before this line: nothing to check.
     if [[ -f ~/.bashrc ]]; then
         # shellcheck source=/dev/null
         \builtin source ~/.bashrc
-        # shellcheck disable=SC2088 # a name for the message, not a path
-        __acct_guard '~/.bashrc'
+        # The whole guard when the check fails, or cannot run under set -u.
+        # shellcheck disable=SC2088,SC2015 # a name for the message, not a path
+        [[ $- != *u* ]] && __acct_guard_check || __acct_lazy __acct_guard '~/.bashrc'
     fi
-    \builtin unset -v __ACCT_GUARD "${!__ACCT_GUARD_@}"
+    \builtin unset -v __ACCT_GUARD __ACCT_GUARD_SIG
+    \builtin unset -f __acct_guard_check
 fi
 
-# How long the session holds, for `{left}` in the segment: the epoch in
-# ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an MFA
-# or Identity Center session, kept current by acct), read with `read` (a
-# redirection of a builtin, no process). Sets __acct_left to `3h12m`, `42m`
-# or `expired` (bash 5's EPOCHSECONDS, else printf's `%(%s)T`, bash 4.2), or
-# `until 14:05 UTC` where bash has no clock; __acct_left_red to 1 under 15
-# minutes. Both empty when nothing is known.
+# `{left}` in __acct_segment: how long the session holds, from the epoch
+# in ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an
+# MFA or Identity Center session, kept current by acct), read with `read` (a
+# redirection of a builtin, no process), against bash 5's EPOCHSECONDS:
+# `3h12m`, `42m` or `expired`, red on its own under 15 minutes (readline's
+# \001 \002 around the colour, which takes no room) unless the whole
+# segment is. Unknown: `{left}` and its space are left out.
 __acct_left() {
-    \builtin local expires=${ACCT_EXPIRES-} now='' left
-    __acct_left='' __acct_left_red=''
-    if [[ -z ${expires} && -n ${ACCT_EXPIRES_FILE-} && -f ${ACCT_EXPIRES_FILE} ]]; then
-        IFS= \builtin read -r expires <"${ACCT_EXPIRES_FILE}" || :
+    __acct_left='' __acct_expires=${ACCT_EXPIRES-} __acct_now=${EPOCHSECONDS-}
+    [[ -n ${__acct_expires} || ! -f ${ACCT_EXPIRES_FILE:-/} ]] ||
+        \builtin read -r __acct_expires <"${ACCT_EXPIRES_FILE}" || :
+    if [[ -n ${__acct_expires} && ${__acct_expires} != *[!0-9]* && ${#__acct_expires} -lt 16 ]]; then
+        [[ -n ${__acct_now} ]] || __acct_lazy __acct_now_without_epochseconds
+        if [[ -n ${__acct_now} ]]; then
+            __acct_now=$((10#${__acct_expires} - __acct_now))
+            if ((__acct_now <= 0)); then
+                __acct_left=expired
+            elif ((__acct_now < 3600)); then
+                __acct_left=$((__acct_now / 60))m
+            else
+                __acct_left=$((__acct_now / 3600))h$((__acct_now % 3600 / 60))m
+            fi
+            if ((__acct_now < __acct_left_warn)) && [[ -z ${__acct_color}${NO_COLOR-} ]]; then
+                __acct_left=$'\001\e[31m\002'${__acct_left}$'\001\e[0m\002'
+            fi
+        fi
     fi
-    [[ -n ${expires} && ${expires} != *[!0-9]* && ${#expires} -lt 16 ]] || \builtin return 0
-    if [[ -n ${EPOCHSECONDS-} ]]; then
-        now=${EPOCHSECONDS}
-    else
-        \builtin printf -v now '%(%s)T' -1 2>/dev/null || now=''
-    fi
-    if [[ -z ${now} || ${now} == *[!0-9]* ]]; then
-        \builtin printf -v __acct_left 'until %02d:%02d UTC' $((10#${expires} % 86400 / 3600)) $((10#${expires} % 3600 / 60))
-        \builtin return 0
-    fi
-    left=$((10#${expires} - now))
-    if ((left <= 0)); then
-        __acct_left=expired
-    elif ((left >= 3600)); then
-        __acct_left="$((left / 3600))h$((left % 3600 / 60))m"
-    else
-        __acct_left="$((left / 60))m"
-    fi
-    ((left < __acct_left_warn)) && __acct_left_red=1
-    \builtin return 0
+    [[ -n ${__acct_left} ]] || __acct_segment=${__acct_segment//' {left}'/}
+    __acct_segment=${__acct_segment//'{left}'/"${__acct_left}"}
 }
+
+# What the hook puts in front of PS1, always the same text: PS1 expands it
+# when the prompt is drawn (promptvars, or POSIX mode), so a segment's
+# `$(...)` is printed, never run, and the hook only sets the variables.
+# shellcheck disable=SC2016
+__acct_prefix='\[${__acct_color}\]${__acct_segment}\[${__acct_reset}\]${__acct_space}'
 
 # Runs last in PROMPT_COMMAND: puts the segment in front of whatever PS1 the
 # user's startup files and hooks made, and takes it out again when the stage
-# is left.
+# is left. starship shows the stage itself (its env_var module, see the
+# README): its hook in PROMPT_COMMAND (or bash-preexec's precmd_functions)
+# says it draws this prompt. A string match, no process.
 __acct_prompt_hook() {
-    \builtin local -r status=$?
-    \builtin local prefix='' token='{left}' text
-    __acct_segment=${ACCT_PROMPT-}
-    # starship shows the stage itself (its env_var module, see the README):
-    # its hook in PROMPT_COMMAND (or bash-preexec's precmd_functions) says
-    # it draws this prompt. A string match, no process.
-    if [[ -n ${__acct_segment} && ${__acct_prompt_mode-} != on &&
-        "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" == *starship_precmd* ]]; then
-        __acct_segment=''
-    fi
-    if [[ -n ${__acct_segment} ]]; then
-        __acct_color='' __acct_reset=''
-        __acct_in_force
-        if [[ -n ${__acct_mismatch} ]]; then
-            if [[ ${__acct_segment} == *']' ]]; then
-                __acct_segment="${__acct_segment%]} ≠ ${__acct_mismatch}]"
-            else
-                __acct_segment="${__acct_segment} ≠ ${__acct_mismatch}"
-            fi
+    __acct_status=$?
+    __acct_segment=${ACCT_PROMPT-} __acct_color='' __acct_reset='' __acct_space=''
+    if [[ -n ${__acct_segment} && (${__acct_prompt_mode-} == on ||
+        "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" != *starship_precmd*) ]]; then
+        __acct_mismatch='' __acct_space=' '
+        if [[ -n ${ACCT_IN_FORCE-} ]]; then
+            # The long way whenever the short one cannot run or fails.
+            # shellcheck disable=SC2015
+            [[ $- != *u* && -n ${__acct_if_made-} ]] && __acct_if_fast || __acct_lazy __acct_in_force
         fi
+        [[ -z ${__acct_mismatch} ]] || __acct_lazy __acct_segment_mismatch
         if [[ (-n ${ACCT_PROTECTED-} || -n ${__acct_mismatch}) && -z ${NO_COLOR-} ]]; then
             __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
         fi
-        if [[ ${__acct_segment} == *'{left}'* ]]; then
-            __acct_left
-            text=${__acct_left}
-            # Red on its own under 15 minutes (readline's \001 \002 around the
-            # colour, which takes no room); the whole segment may be red already.
-            if [[ -n ${__acct_left_red} && -z ${__acct_color} && -z ${NO_COLOR-} ]]; then
-                text=$'\001\e[31m\002'${text}$'\001\e[0m\002'
-            fi
-            if [[ -z ${text} ]]; then
-                __acct_segment=${__acct_segment//" ${token}"/}
-            fi
-            __acct_segment=${__acct_segment//"${token}"/"${text}"}
-        fi
-        # POSIX mode expands PS1 even without promptvars.
+        [[ ${__acct_segment} != *'{left}'* ]] || __acct_left
         if \builtin shopt -q promptvars || [[ :${SHELLOPTS-}: == *:posix:* ]]; then
-            # Expanded once when the prompt is drawn; the value is not re-read.
-            # shellcheck disable=SC2016
-            prefix='\[${__acct_color}\]${__acct_segment}\[${__acct_reset}\] '
+            [[ -z ${__acct_written-} ]] || __acct_lazy __acct_prefix_out
+            [[ ${PS1-} == "${__acct_prefix}"* ]] || PS1=${__acct_prefix}${PS1-}
         else
-            # PS1 is taken as written: escape the backslashes bash decodes.
-            text=${__acct_segment//\\/\\\\}
-            prefix="\\[${__acct_color}\\]${text}\\[${__acct_reset}\\] "
+            __acct_lazy __acct_prefix_as_written
         fi
+    else
+        __acct_segment=''
+        [[ ${PS1-} != "${__acct_prefix}"* && -z ${__acct_written-} ]] || __acct_lazy __acct_prefix_out
     fi
-    if [[ -n ${__acct_prefix-} && ${PS1-} == "${__acct_prefix}"* ]]; then
-        PS1=${PS1#"${__acct_prefix}"}
-    fi
-    __acct_prefix=${prefix}
-    PS1=${prefix}${PS1-}
-    \builtin return "${status}"
+    \builtin return "${__acct_status}"
 }
 
 # Register once, after every PROMPT_COMMAND of the user's; keep theirs.

@@ -33,18 +33,17 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         env.nest_within(&process_env::text("ACCT_PROMPT").unwrap_or_default());
     }
     let words = shell_words(&config);
-    let launch = scripts::launch(&words)?;
-    if let Some(name) = &launch.unsupported {
-        eprintln!(
+    let launch = scripts::launch(&words, &env.guard(), &env.apply_here())?;
+    match &launch.shell {
+        Err(name) => eprintln!(
             "acct: warning: no prompt integration for {} (only bash, zsh and fish); \
              the stage is in the environment, its segment in $ACCT_PROMPT",
             crate::text::printable::printable(name, false)
-        );
-    } else {
-        let guard = env.guard();
-        env.add_startup(guard);
-        if let Some(mode) = prompt_mode(&config) {
-            env.add_startup([("__ACCT_PROMPT_MODE".to_string(), mode.into())]);
+        ),
+        Ok(_) => {
+            if let Some(mode) = prompt_mode(&config) {
+                env.add_startup([("__ACCT_PROMPT_MODE".to_string(), mode.into())]);
+            }
         }
     }
     if config.shell.is_some() {

@@ -4,6 +4,9 @@
 //!
 //! May import: `config`, `text`, `files`, `error`.
 
+pub mod bash_checks;
+pub mod guard;
+pub mod lazy;
 pub mod scripts;
 pub mod startup_files;
 pub mod zsh_compiled;

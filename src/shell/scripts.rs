@@ -5,12 +5,13 @@
 //! so the scripts are static: no stage value is ever written into shell code
 //! (only acct's own constants, the same for every stage: `TEMPLATE_VALUES`).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
+use crate::config::process_env::Environment;
 use crate::config::{LEFT_WARN_SECONDS, process_env};
 use crate::error::Result;
-use crate::shell::{startup_files, zsh_compiled};
+use crate::shell::{bash_checks, guard, lazy, startup_files, zsh_compiled};
 
 /// The shells acct speaks: prompt hooks, `acct env` code, completions.
 /// The one type for them, and `of_program` the one way to recognise one.
@@ -90,7 +91,7 @@ impl Shell {
     /// were 5% of what the hook adds to bash's start and 9% of zsh's
     /// (instructions counted). They are for people, who read the file or
     /// `acct init SHELL --print-full-init`. (fish then gets its rare
-    /// functions as strings: `fish_lazy`.)
+    /// functions as strings: `lazy`.)
     pub fn startup_script(self) -> String {
         let script = self.script();
         let mut code = String::with_capacity(script.len());
@@ -116,30 +117,44 @@ const TEMPLATE_VALUES: [(&str, i64); 1] = [("@LEFT_WARN_SECONDS@", LEFT_WARN_SEC
 pub struct Launch {
     pub argv: Vec<OsString>,
     pub env: Vec<(String, OsString)>,
-    /// Set for shells acct cannot put the segment into.
-    pub unsupported: Option<String>,
+    /// The shell whose hook runs, or the name of one acct cannot put the
+    /// segment into.
+    pub shell: std::result::Result<Shell, String>,
 }
 
 /// How to start `words` (the configured shell, split) interactively with
-/// acct's hook loaded after the user's startup files.
+/// acct's hook loaded after the user's startup files, which then puts back
+/// `guard` (`StageEnv::guard`); `entered` is the stage's environment.
 ///
 /// - bash reads one rc file of our choosing (`--rcfile`), which loads
 ///   `~/.bashrc` itself; bash takes long options only before short ones.
+///   In front of the script, acct's checks for the stage (`bash_checks`:
+///   names only, so every stage of the same layout shares the file).
 /// - zsh has no such option: ZDOTDIR points at a private directory whose
 ///   `.zshenv` and `.zshrc` run the user's from their own ZDOTDIR or HOME.
 /// - fish runs `--init-command` after its own config: no file at all.
-pub fn launch(words: &[String]) -> Result<Launch> {
+pub fn launch(
+    words: &[String],
+    guard: &[(&str, Option<&OsStr>)],
+    entered: &Environment,
+) -> Result<Launch> {
     let program = words.first().map_or("/bin/sh", String::as_str);
     let user_args = words.iter().skip(1).map(OsString::from);
     let mut argv: Vec<OsString> = vec![program.into()];
     let mut env = Vec::new();
+    let shell = Shell::of_program(program);
     let mut unsupported = None;
-    match Shell::of_program(program) {
+    match shell {
         Some(shell @ Shell::Bash) => {
-            let rcfile = startup_files::file("acct.bash", &shell.startup_script())?;
+            let checks = bash_checks::for_stage(guard, entered);
+            let (script, rare) = lazy::bash(&shell.startup_script());
+            let rcfile = format!("__acct_rcfile=1\n{}{script}", checks.code);
+            let rcfile = startup_files::file("acct.bash", &rcfile)?;
             argv.extend(["--rcfile".into(), rcfile.into_os_string()]);
             argv.extend(user_args);
-            env.push(("__ACCT_BASHRC".into(), "1".into()));
+            env.push(("__ACCT_GUARD".into(), guard::bash_words(guard).into()));
+            env.push(("__ACCT_GUARD_SIG".into(), checks.guard_sig));
+            env.push(("__ACCT_BASH_LAZY".into(), rare.into()));
         }
         Some(shell @ Shell::Zsh) => {
             let script = shell.startup_script();
@@ -147,6 +162,7 @@ pub fn launch(words: &[String]) -> Result<Launch> {
             // Beside them, what zsh loads instead of parsing them, if it can.
             zsh_compiled::ensure(program, &dir, &[".zshenv", ".zshrc"]);
             argv.extend(user_args);
+            env.extend(guard::names_and_values(guard));
             let user_zdotdir = process_env::get("ZDOTDIR").unwrap_or_default();
             env.push(("__ACCT_ZDOTDIR".into(), user_zdotdir));
             env.push(("ZDOTDIR".into(), dir.into_os_string()));
@@ -155,7 +171,8 @@ pub fn launch(words: &[String]) -> Result<Launch> {
             argv.extend(user_args);
             // The hook, then its guard: only this call checks what the
             // user's config did (a config.fish may load the hook too).
-            let hook = fish_lazy(&shell.startup_script());
+            env.extend(guard::names_and_values(guard));
+            let hook = lazy::fish(&shell.startup_script());
             argv.push(format!("--init-command={hook}__acct_guard").into());
         }
         None => {
@@ -170,48 +187,8 @@ pub fn launch(words: &[String]) -> Result<Launch> {
     Ok(Launch {
         argv,
         env,
-        unsupported,
+        shell: shell.ok_or_else(|| unsupported.unwrap_or_default()),
     })
-}
-
-/// The end of the `function` line of a fish function that is only for rare
-/// cases (a config that changed the stage, a stage not in force).
-const FISH_LAZY: &str = " # lazy";
-
-/// fish parses every function acct hands it before the first prompt, at
-/// about 450 instructions a byte; a quoted string costs a tenth of that. So
-/// each function marked `# lazy` is handed over as a string, and a stub of
-/// the same name that defines the function from it at its first call (and
-/// calls it). No file: a shell that outlives its runtime directory still
-/// finds it. `acct init fish` prints the functions as they are.
-fn fish_lazy(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    let mut lines = code.lines();
-    while let Some(line) = lines.next() {
-        let name = line
-            .strip_suffix(FISH_LAZY)
-            .and_then(|head| head.strip_prefix("function "))
-            .and_then(|rest| rest.split_whitespace().next());
-        let Some(name) = name else {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        };
-        let mut function = format!("{}\n", &line[..line.len() - FISH_LAZY.len()]);
-        for body in lines.by_ref() {
-            function.push_str(body);
-            function.push('\n');
-            if body == "end" {
-                break;
-            }
-        }
-        // In single quotes fish reads only `\\` and `\'` as escapes.
-        let quoted = function.replace('\\', "\\\\").replace('\'', "\\'");
-        out.push_str(&format!(
-            "function {name}\nbuiltin echo '{quoted}' | builtin source\n{name} $argv\nend\n"
-        ));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -256,41 +233,11 @@ mod tests {
     }
 
     #[test]
-    fn fish_gets_rare_functions_as_strings_defined_at_their_first_call() {
-        let script = Shell::Fish.script();
-        let code = fish_lazy(&Shell::Fish.startup_script());
-        for name in ["__acct_guard_each", "__acct_in_force_each"] {
-            assert!(
-                script.contains(&format!("function {name} ")),
-                "{name} is in the script"
-            );
-            assert!(
-                code.contains(&format!("function {name}\nbuiltin echo 'function {name} ")),
-                "{name} is a stub"
-            );
-        }
-        assert!(!code.contains(FISH_LAZY));
-        assert!(code.len() > Shell::Fish.startup_script().len());
-        let quoted =
-            fish_lazy("function f --description 'it\\'s' # lazy\n    echo a\\\\b\nend\ng\n");
-        let want = r#"function f
-builtin echo 'function f --description \'it\\\'s\'
-    echo a\\\\b
-end
-' | builtin source
-f $argv
-end
-g
-"#;
-        assert_eq!(quoted, want);
-    }
-
-    #[test]
     fn other_shells_get_the_environment_and_a_name_for_the_warning() {
         let words = ["/bin/dash".to_string(), "-e".to_string()];
-        let launch = launch(&words).unwrap();
+        let launch = launch(&words, &[("STAGE", None)], &Vec::new()).unwrap();
         assert_eq!(launch.argv, ["/bin/dash", "-e", "-i"]);
-        assert_eq!(launch.unsupported.as_deref(), Some("dash"));
+        assert_eq!(launch.shell, Err("dash".to_string()));
         assert!(launch.env.is_empty());
     }
 }

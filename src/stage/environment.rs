@@ -234,27 +234,19 @@ impl StageEnv {
 
     /// What a stage shell's startup hook puts back after the user's own
     /// startup files, which run inside the stage and may export a stale key
-    /// or another `AWS_PROFILE`: `__ACCT_GUARD` names every variable of
-    /// SPEC section 2, and `__ACCT_GUARD_NAME` holds the value acct gave
-    /// NAME (absent: NAME must be absent). The same data for every shell,
-    /// so the three hooks only compare and restore.
-    pub fn guard(&self) -> Vec<(String, OsString)> {
+    /// or another `AWS_PROFILE`: every variable of SPEC section 2 with the
+    /// value acct gave it (`None`: acct removed it), removed names first.
+    /// The same for every shell; `shell::guard` hands it to each.
+    pub fn guard(&self) -> Vec<(&str, Option<&OsStr>)> {
         let guarded = |name: &str| {
             STALE_CREDENTIALS.contains(&name) || OWNED.contains(&name) || name == "AWS_CONFIG_FILE"
         };
-        let mut names: Vec<&str> = self
-            .unset
+        let removed = self.unset.iter().map(|n| (n.as_str(), None));
+        let kept = self
+            .set
             .iter()
-            .map(String::as_str)
-            .filter(|n| guarded(n))
-            .collect();
-        let mut vars: Vec<(String, OsString)> = Vec::new();
-        for (name, value) in self.set.iter().filter(|(n, _)| guarded(n)) {
-            names.push(name);
-            vars.push((format!("__ACCT_GUARD_{name}"), value.clone()));
-        }
-        vars.push(("__ACCT_GUARD".to_string(), names.join(" ").into()));
-        vars
+            .map(|(n, v)| (n.as_str(), Some(v.as_os_str())));
+        removed.chain(kept).filter(|(n, _)| guarded(n)).collect()
     }
 
     /// The inherited environment with this applied, for `execve`: the

@@ -1,0 +1,176 @@
+//! The two tests acct writes for a bash stage shell (`__ACCT_BASHRC`,
+//! defined by shells/acct.bash before the user's startup files). bash
+//! spends 5,000 to 60,000 instructions on each command or expansion, so
+//! looking at each of the guard's 46 names one by one cost it 2.6M at every
+//! start, and the 31 names of `ACCT_IN_FORCE` 1.2M at every prompt. Each
+//! test here is one `[[ ]]` over all of them, written for this stage; the
+//! hook loops by name only when it fails.
+//!
+//! - `__acct_guard_check`: after `~/.bashrc`, every guarded variable still
+//!   has acct's value (a removed one is empty, as for the SDKs): all the
+//!   values joined in one word against acct's (`__ACCT_GUARD_SIG`: values
+//!   travel in the environment, the code holds names only), with a
+//!   separator no value holds (else no test is written: the guard always
+//!   looks at each name).
+//! - `__acct_if_fast`: the stage is in force, as the hook's
+//!   `__acct_in_force_holds` writes it again after a change (the same
+//!   text): for the list it was made for, the key of `__acct_if_ok`, each
+//!   kept `NAME` equals `ACCT_IN_FORCE_NAME`, and every other `NAME` and
+//!   `ACCT_IN_FORCE_NAME` are empty.
+//!
+//! Both expand `$NAME` rather than `${NAME-}` (half the cost), so the hook
+//! does not run them under `set -u`. Names are written into the code only
+//! when they are plain identifiers; values never.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+
+use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
+use crate::config::process_env::Environment;
+
+/// Between the values in `__acct_guard_check`'s word (the ASCII unit
+/// separator): with no value holding it, two words are equal only when
+/// every value is.
+const SEPARATOR: char = '\u{1f}';
+
+/// The checks for a stage: `code` defines `__acct_guard_check` and
+/// `__acct_if_fast`, `guard_sig` is what the guard check's word must be.
+pub struct Checks {
+    pub code: String,
+    pub guard_sig: OsString,
+}
+
+/// The checks for `guard` (as `StageEnv::guard` gives it) and `entered`,
+/// the stage's whole environment (its `ACCT_IN_FORCE`).
+pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Checks {
+    let (guard_check, guard_sig) = guard_check(guard);
+    Checks {
+        code: format!("{guard_check}\n{}\n", in_force_check(entered)),
+        guard_sig,
+    }
+}
+
+fn never(function: &str) -> String {
+    format!("{function}() {{ \\builtin return 1; }}")
+}
+
+/// A name bash expands as one variable in `$NAME`.
+fn is_identifier(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
+    let never = || (never("__acct_guard_check"), OsString::new());
+    let mut word = String::new();
+    let mut expected: Vec<u8> = Vec::new();
+    for (name, value) in guard {
+        if !is_identifier(name) {
+            return never();
+        }
+        // `=` before a kept value: unset and empty differ from it.
+        if let Some(value) = value {
+            if value.as_bytes().contains(&(SEPARATOR as u8)) {
+                return never();
+            }
+            word.push('=');
+            expected.push(b'=');
+            expected.extend(value.as_bytes());
+        }
+        word.push('$');
+        word.push_str(name);
+        word.push(SEPARATOR);
+        expected.push(SEPARATOR as u8);
+    }
+    (
+        format!("__acct_guard_check() {{ [[ \"{word}\" == \"$__ACCT_GUARD_SIG\" ]]; }}"),
+        OsString::from_vec(expected),
+    )
+}
+
+fn in_force_check(entered: &Environment) -> String {
+    let get = |name: &str| {
+        entered
+            .iter()
+            .find(|(n, _)| n.as_bytes() == name.as_bytes())
+            .map(|(_, v)| v)
+    };
+    let Some(list) = get(IN_FORCE).and_then(|list| list.to_str()) else {
+        return never("__acct_if_fast");
+    };
+    let mut kept = String::new();
+    let mut unkept = String::new();
+    // As bash splits it: on spaces, none empty.
+    for name in list.split(' ').filter(|n| !n.is_empty()) {
+        if !is_identifier(name) {
+            return never("__acct_if_fast");
+        }
+        let keep = format!("{IN_FORCE_VALUE}{name}");
+        if get(&keep).is_some() {
+            kept.push_str(&format!(" && ${name} == \"${keep}\""));
+        } else {
+            unkept.push_str(&format!("${name}${keep}"));
+        }
+    }
+    format!(
+        "__acct_if_fast() {{ [[ -n ${{__acct_if_ok[${IN_FORCE}]-}}{kept} && -z \"{unkept}\" ]]; }}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guard_check_joins_every_value_and_marks_the_kept_ones() {
+        let guard = [
+            ("AWS_ACCESS_KEY_ID", None),
+            ("AWS_PROFILE", Some(OsStr::new("it's"))),
+        ];
+        let (code, sig) = guard_check(&guard);
+        assert_eq!(
+            code,
+            "__acct_guard_check() { [[ \"$AWS_ACCESS_KEY_ID\u{1f}=$AWS_PROFILE\u{1f}\" == \"$__ACCT_GUARD_SIG\" ]]; }"
+        );
+        assert_eq!(sig, "\u{1f}=it's\u{1f}");
+    }
+
+    #[test]
+    fn no_guard_check_when_a_value_holds_the_separator_or_a_name_is_not_plain() {
+        let held = [("STAGE", Some(OsStr::new("a\u{1f}b")))];
+        assert_eq!(guard_check(&held).0, never("__acct_guard_check"));
+        let odd = [("A-B", None)];
+        assert_eq!(guard_check(&odd).0, never("__acct_guard_check"));
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> Environment {
+        pairs
+            .iter()
+            .map(|(n, v)| (OsString::from(n), OsString::from(v)))
+            .collect()
+    }
+
+    #[test]
+    fn the_in_force_check_compares_kept_names_and_finds_the_others_empty() {
+        let entered = env(&[
+            ("ACCT_IN_FORCE", "AWS_PROFILE AWS_ACCESS_KEY_ID AWS_VAULT"),
+            ("ACCT_IN_FORCE_AWS_PROFILE", "cpco-testing-admin"),
+        ]);
+        assert_eq!(
+            in_force_check(&entered),
+            "__acct_if_fast() { [[ -n ${__acct_if_ok[$ACCT_IN_FORCE]-} && $AWS_PROFILE == \"$ACCT_IN_FORCE_AWS_PROFILE\" && -z \"$AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT\" ]]; }"
+        );
+    }
+
+    #[test]
+    fn no_in_force_check_without_a_list_of_plain_names() {
+        assert_eq!(in_force_check(&env(&[])), never("__acct_if_fast"));
+        let odd = env(&[("ACCT_IN_FORCE", "AWS_PROFILE 1X")]);
+        assert_eq!(in_force_check(&odd), never("__acct_if_fast"));
+        let subscript = env(&[("ACCT_IN_FORCE", "A[$(id)]")]);
+        assert_eq!(in_force_check(&subscript), never("__acct_if_fast"));
+    }
+}
