@@ -144,7 +144,7 @@ __acct_now_without_epochseconds() { # lazy
     __acct_now=''
     \builtin printf -v __acct_now '%(%s)T' -1 2>/dev/null || __acct_now=''
     if [[ -z ${__acct_now} || ${__acct_now} == *[!0-9]* ]]; then
-        \builtin printf -v __acct_left 'until %02d:%02d UTC' $((10#${__acct_expires} % 86400 / 3600)) $((10#${__acct_expires} % 3600 / 60))
+        \builtin printf -v __acct_left 'until %02d:%02d UTC' $((__acct_expires % 86400 / 3600)) $((__acct_expires % 3600 / 60))
         __acct_now=''
     fi
 }
@@ -189,9 +189,10 @@ fi
 # checks for the stage (__acct_guard_check, __acct_if_fast: defined before
 # ~/.bashrc, so its aliases cannot reach them) and `__acct_rcfile=1`. Then
 # yours is loaded, at the top level so that its `declare`s stay global,
-# and checked.
+# and checked. (An assignment costs a third of an `unset`: __acct_rcfile
+# and __acct_guard_check stay, empty and unused.)
 if [[ -n ${__acct_rcfile-} ]]; then
-    \builtin unset -v __acct_rcfile
+    __acct_rcfile=''
     # The rare functions' text: this shell's, not its children's.
     \builtin export -n __ACCT_BASH_LAZY
     # The environment is still acct's own: __acct_if_fast holds for it.
@@ -210,7 +211,6 @@ if [[ -n ${__acct_rcfile-} ]]; then
         [[ $- != *u* ]] && __acct_guard_check || __acct_lazy __acct_guard '~/.bashrc'
     fi
     \builtin unset -v __ACCT_GUARD __ACCT_GUARD_SIG
-    \builtin unset -f __acct_guard_check
 fi
 
 # `{left}` in __acct_segment: how long the session holds, from the epoch
@@ -221,23 +221,24 @@ fi
 # \001 \002 around the colour, which takes no room) unless the whole
 # segment is. Unknown: `{left}` and its space are left out.
 __acct_left() {
-    __acct_left='' __acct_expires=${ACCT_EXPIRES-} __acct_now=${EPOCHSECONDS-}
+    __acct_left='' __acct_expires=${ACCT_EXPIRES-}
     [[ -n ${__acct_expires} || ! -f ${ACCT_EXPIRES_FILE:-/} ]] ||
         \builtin read -r __acct_expires <"${ACCT_EXPIRES_FILE}" || :
-    if [[ -n ${__acct_expires} && ${__acct_expires} != *[!0-9]* && ${#__acct_expires} -lt 16 ]]; then
+    # Digits, no leading 0 (which arithmetic would read as octal).
+    if [[ ${__acct_expires} == [1-9]* && ${__acct_expires} != *[!0-9]* && ${#__acct_expires} -lt 16 ]]; then
+        __acct_now=${EPOCHSECONDS-}
         [[ -n ${__acct_now} ]] || __acct_lazy __acct_now_without_epochseconds
         if [[ -n ${__acct_now} ]]; then
-            __acct_now=$((10#${__acct_expires} - __acct_now))
+            ((__acct_now = __acct_expires - __acct_now, __acct_h = __acct_now / 3600, __acct_m = __acct_now % 3600 / 60, 1))
             if ((__acct_now <= 0)); then
                 __acct_left=expired
-            elif ((__acct_now < 3600)); then
-                __acct_left=$((__acct_now / 60))m
+            elif ((__acct_h)); then
+                __acct_left=${__acct_h}h${__acct_m}m
             else
-                __acct_left=$((__acct_now / 3600))h$((__acct_now % 3600 / 60))m
+                __acct_left=${__acct_m}m
             fi
-            if ((__acct_now < __acct_left_warn)) && [[ -z ${__acct_color}${NO_COLOR-} ]]; then
+            ((__acct_now >= __acct_left_warn)) || [[ -n ${__acct_color}${NO_COLOR-} ]] ||
                 __acct_left=$'\001\e[31m\002'${__acct_left}$'\001\e[0m\002'
-            fi
         fi
     fi
     [[ -n ${__acct_left} ]] || __acct_segment=${__acct_segment//' {left}'/}
@@ -254,22 +255,18 @@ __acct_prefix='\[${__acct_color}\]${__acct_segment}\[${__acct_reset}\]${__acct_s
 # user's startup files and hooks made, and takes it out again when the stage
 # is left. starship shows the stage itself (its env_var module, see the
 # README): its hook in PROMPT_COMMAND (or bash-preexec's precmd_functions)
-# says it draws this prompt. A string match, no process.
+# says it draws this prompt. A string match, no process. The short in-force
+# check when it can run, else (or when it fails) the long one.
 __acct_prompt_hook() {
-    __acct_status=$?
-    __acct_segment=${ACCT_PROMPT-} __acct_color='' __acct_reset='' __acct_space=''
+    __acct_status=$? __acct_segment=${ACCT_PROMPT-} __acct_color='' __acct_reset='' __acct_space='' __acct_mismatch=''
     if [[ -n ${__acct_segment} && (${__acct_prompt_mode-} == on ||
         "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" != *starship_precmd*) ]]; then
-        __acct_mismatch='' __acct_space=' '
-        if [[ -n ${ACCT_IN_FORCE-} ]]; then
-            # The long way whenever the short one cannot run or fails.
-            # shellcheck disable=SC2015
-            [[ $- != *u* && -n ${__acct_if_made-} ]] && __acct_if_fast || __acct_lazy __acct_in_force
+        __acct_space=' '
+        if [[ -n ${ACCT_IN_FORCE-} ]] && { [[ $- == *u* || -z ${__acct_if_made-} ]] || ! __acct_if_fast; }; then
+            __acct_lazy __acct_in_force
+            [[ -z ${__acct_mismatch} ]] || __acct_lazy __acct_segment_mismatch
         fi
-        [[ -z ${__acct_mismatch} ]] || __acct_lazy __acct_segment_mismatch
-        if [[ (-n ${ACCT_PROTECTED-} || -n ${__acct_mismatch}) && -z ${NO_COLOR-} ]]; then
-            __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
-        fi
+        [[ -z ${ACCT_PROTECTED-}${__acct_mismatch} || -n ${NO_COLOR-} ]] || __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
         [[ ${__acct_segment} != *'{left}'* ]] || __acct_left
         if \builtin shopt -q promptvars || [[ :${SHELLOPTS-}: == *:posix:* ]]; then
             [[ -z ${__acct_written-} ]] || __acct_lazy __acct_prefix_out
@@ -277,9 +274,9 @@ __acct_prompt_hook() {
         else
             __acct_lazy __acct_prefix_as_written
         fi
-    else
+    elif [[ ${PS1-} == "${__acct_prefix}"* || -n ${__acct_written-} ]]; then
         __acct_segment=''
-        [[ ${PS1-} != "${__acct_prefix}"* && -z ${__acct_written-} ]] || __acct_lazy __acct_prefix_out
+        __acct_lazy __acct_prefix_out
     fi
     \builtin return "${__acct_status}"
 }

@@ -108,6 +108,18 @@ impl Shell {
     }
 }
 
+/// `code` without the spaces that begin its lines, which bash reads at
+/// every start too (about 3% of what its hook costs). No line of the
+/// scripts continues a quoted string.
+fn unindented(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.lines() {
+        out.push_str(line.trim_start());
+        out.push('\n');
+    }
+    out
+}
+
 /// What acct writes into the scripts in place of each placeholder: numbers
 /// the hooks and acct's own commands must agree on, kept in one place.
 const TEMPLATE_VALUES: [(&str, i64); 1] = [("@LEFT_WARN_SECONDS@", LEFT_WARN_SECONDS)];
@@ -148,6 +160,7 @@ pub fn launch(
         Some(shell @ Shell::Bash) => {
             let checks = bash_checks::for_stage(guard, entered);
             let (script, rare) = lazy::bash(&shell.startup_script());
+            let (script, rare) = (unindented(&script), unindented(&rare));
             let rcfile = format!("__acct_rcfile=1\n{}{script}", checks.code);
             let rcfile = startup_files::file("acct.bash", &rcfile)?;
             argv.extend(["--rcfile".into(), rcfile.into_os_string()]);
