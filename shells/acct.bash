@@ -25,10 +25,7 @@ __acct_left_warn=@LEFT_WARN_SECONDS@
 # Run a `# lazy` function, defining them all first where acct handed them
 # over as text (else they are defined below).
 __acct_lazy() {
-    if [[ -n ${__ACCT_BASH_LAZY-} ]]; then
-        \builtin eval "${__ACCT_BASH_LAZY}"
-        \builtin unset -v __ACCT_BASH_LAZY
-    fi
+    [[ -z ${__ACCT_BASH_LAZY-} ]] || { \builtin eval "${__ACCT_BASH_LAZY}" && \builtin unset -v __ACCT_BASH_LAZY; }
     "$@"
 }
 
@@ -133,7 +130,7 @@ __acct_in_force_holds() { # lazy
     \builtin unset -v __acct_if_ok
     \builtin declare -gA __acct_if_ok
     __acct_if_ok[${ACCT_IN_FORCE}]=1
-    \builtin eval "__acct_if_fast() { [[ -n \${__acct_if_ok[\$ACCT_IN_FORCE]-}${kept} && -z \"${unkept}\" ]]; }"
+    \builtin eval "__acct_if_fast() { [[ -n \${__acct_if_ok[\$ACCT_IN_FORCE]-}${kept} && -z ${unkept} ]]; }"
     __acct_if_made=1
 }
 
@@ -176,18 +173,12 @@ __acct_prefix_as_written() { # lazy
     PS1=${__acct_written}${PS1-}
 }
 
-# The config's `prompt`, passed by `acct shell` (`off`: no segment, the
-# prompt is yours or your framework's; `on`: the segment even under
-# starship; unset: the hook looks for starship at each prompt). Kept before
-# ~/.bashrc runs, which may load this file again with `acct init bash`.
-if [[ -n ${__ACCT_PROMPT_MODE+x} ]]; then
-    __acct_prompt_mode=${__ACCT_PROMPT_MODE}
-    \builtin unset -v __ACCT_PROMPT_MODE
-fi
-
 # `acct shell` runs bash with this file instead of ~/.bashrc, after acct's
 # checks for the stage (__acct_guard_check, __acct_if_fast: defined before
-# ~/.bashrc, so its aliases cannot reach them) and `__acct_rcfile=1`. Then
+# ~/.bashrc, so its aliases cannot reach them), `__acct_rcfile=1`, and the
+# config's `prompt` as __acct_prompt_mode (`off`: no segment, the prompt is
+# yours or your framework's; `on`: the segment even under starship; unset:
+# the hook looks for starship at each prompt). Then
 # yours is loaded, at the top level so that its `declare`s stay global,
 # and checked. (An assignment costs a third of an `unset`: __acct_rcfile
 # and __acct_guard_check stay, empty and unused.)

@@ -52,3 +52,33 @@ fn every_change_behind_the_remembered_state_shows_in_bash() {
     }
     send_and_expect(&mut s, "exit 0", "status=0");
 }
+
+/// A stage shell whose startup files change nothing starts and draws its
+/// prompts without a rare function: acct's two checks for the stage pass
+/// (the rare functions' text is still unread), and the in-force check the
+/// hook writes again after a change is the very text acct wrote.
+#[test]
+fn a_plain_stage_shell_takes_the_short_checks_and_the_hook_writes_the_same_one() {
+    let (_sandbox, mut s) =
+        stage_shell("bash", "home/.bashrc", "PS1='user> '\nexport AWS_PAGER=\n");
+    expect(&mut s, PLAIN);
+    send_and_expect(&mut s, "", PLAIN);
+    send_and_expect(
+        &mut s,
+        "[[ -n $__ACCT_BASH_LAZY && $__acct_if_made == 1 ]] && __acct_if_fast && echo short-$((1 + 1))",
+        "short-2",
+    );
+    expect(&mut s, PLAIN);
+    send_and_expect(
+        &mut s,
+        "declare -f __acct_if_fast >~/acct.txt; __acct_lazy __acct_in_force_holds; declare -f __acct_if_fast >~/hook.txt",
+        PLAIN,
+    );
+    send_and_expect(
+        &mut s,
+        "cmp ~/acct.txt ~/hook.txt && echo same-$((1 + 1))",
+        "same-2",
+    );
+    expect(&mut s, PLAIN);
+    send_and_expect(&mut s, "exit 0", "status=0");
+}

@@ -33,18 +33,18 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         env.nest_within(&process_env::text("ACCT_PROMPT").unwrap_or_default());
     }
     let words = shell_words(&config);
-    let launch = scripts::launch(&words, &env.guard(), &env.apply_here())?;
-    match &launch.shell {
-        Err(name) => eprintln!(
+    let launch = scripts::launch(
+        &words,
+        &env.guard(),
+        &env.apply_here(),
+        prompt_mode(&config),
+    )?;
+    if let Err(name) = &launch.shell {
+        eprintln!(
             "acct: warning: no prompt integration for {} (only bash, zsh and fish); \
              the stage is in the environment, its segment in $ACCT_PROMPT",
             crate::text::printable::printable(name, false)
-        ),
-        Ok(_) => {
-            if let Some(mode) = prompt_mode(&config) {
-                env.add_startup([("__ACCT_PROMPT_MODE".to_string(), mode.into())]);
-            }
-        }
+        );
     }
     if config.shell.is_some() {
         // Inside, `$SHELL` is the shell that runs, so a nested `acct env`
@@ -57,8 +57,8 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     Err(process::exec(&launch.argv, &env))
 }
 
-/// What the hook does with the prompt (`__ACCT_PROMPT_MODE`, read and
-/// removed by the scripts): `off` (`prompt = false`) registers no prompt
+/// What the hook does with the prompt (`__acct_prompt_mode` in bash's rc
+/// file, `__ACCT_PROMPT_MODE` read and removed by zsh's and fish's hooks): `off` (`prompt = false`) registers no prompt
 /// hook, `on` (`prompt = true`) adds the segment even under starship; when
 /// `prompt` is not written the hook looks for starship at each prompt.
 fn prompt_mode(config: &Config) -> Option<&'static str> {

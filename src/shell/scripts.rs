@@ -149,6 +149,7 @@ pub fn launch(
     words: &[String],
     guard: &[(&str, Option<&OsStr>)],
     entered: &Environment,
+    prompt_mode: Option<&str>,
 ) -> Result<Launch> {
     let program = words.first().map_or("/bin/sh", String::as_str);
     let user_args = words.iter().skip(1).map(OsString::from);
@@ -161,7 +162,10 @@ pub fn launch(
             let checks = bash_checks::for_stage(guard, entered);
             let (script, rare) = lazy::bash(&shell.startup_script());
             let (script, rare) = (unindented(&script), unindented(&rare));
-            let rcfile = format!("__acct_rcfile=1\n{}{script}", checks.code);
+            // The config's `prompt` too: one assignment costs bash less
+            // than taking a variable from the environment and removing it.
+            let mode = prompt_mode.map_or(String::new(), |m| format!("__acct_prompt_mode={m}\n"));
+            let rcfile = format!("__acct_rcfile=1\n{mode}{}{script}", checks.code);
             let rcfile = startup_files::file("acct.bash", &rcfile)?;
             argv.extend(["--rcfile".into(), rcfile.into_os_string()]);
             argv.extend(user_args);
@@ -195,6 +199,9 @@ pub fn launch(
                 .map_or(program.into(), |n| n.to_string_lossy());
             unsupported = Some(name.into_owned());
         }
+    }
+    if let (Some(mode), Some(Shell::Zsh | Shell::Fish)) = (prompt_mode, shell) {
+        env.push(("__ACCT_PROMPT_MODE".into(), mode.into()));
     }
     argv.push("-i".into());
     Ok(Launch {
@@ -248,7 +255,7 @@ mod tests {
     #[test]
     fn other_shells_get_the_environment_and_a_name_for_the_warning() {
         let words = ["/bin/dash".to_string(), "-e".to_string()];
-        let launch = launch(&words, &[("STAGE", None)], &Vec::new()).unwrap();
+        let launch = launch(&words, &[("STAGE", None)], &Vec::new(), Some("on")).unwrap();
         assert_eq!(launch.argv, ["/bin/dash", "-e", "-i"]);
         assert_eq!(launch.shell, Err("dash".to_string()));
         assert!(launch.env.is_empty());
