@@ -34,7 +34,9 @@ typeset -gi __acct_left_warn=@LEFT_WARN_SECONDS@
 # variable acct set or removed (named in __ACCT_GUARD, acct's value in
 # __ACCT_GUARD_NAME) is put back, so a stale key or another AWS_PROFILE
 # exported by .zshenv or .zshrc cannot run commands as someone else under the
-# stage's prompt; said once per file.
+# stage's prompt; said once per file. Runs only when acct's one test of them
+# all (__acct_guard_check, in front of this file in a stage shell) fails:
+# the loop by name costs zsh about 1.1M instructions.
 __acct_guard() {
     \builtin emulate -L zsh
     local name keep
@@ -66,7 +68,7 @@ if (( ${+__ACCT_ZDOTDIR} )); then
         # the system's zshenv did is checked after your .zshrc.
         if [[ -f ${ZDOTDIR:-$HOME}/.zshenv ]]; then
             \builtin source "${ZDOTDIR:-$HOME}/.zshenv"
-            __acct_guard "${ZDOTDIR:-$HOME}/.zshenv"
+            __acct_guard_check || __acct_guard "${ZDOTDIR:-$HOME}/.zshenv"
         fi
         __ACCT_ZDOTDIR=${ZDOTDIR-}
         ZDOTDIR=$__acct_startup_dir
@@ -77,7 +79,7 @@ if (( ${+__ACCT_ZDOTDIR} )); then
     if [[ -n $__ACCT_ZDOTDIR ]]; then ZDOTDIR=$__ACCT_ZDOTDIR; else \builtin unset ZDOTDIR; fi
     \builtin unset __ACCT_ZDOTDIR __acct_startup_dir
     if [[ -f ${ZDOTDIR:-$HOME}/.zshrc ]]; then \builtin source "${ZDOTDIR:-$HOME}/.zshrc"; fi
-    __acct_guard "${ZDOTDIR:-$HOME}/.zshrc"
+    __acct_guard_check || __acct_guard "${ZDOTDIR:-$HOME}/.zshrc"
     \builtin unset -m '__ACCT_GUARD*'
 fi
 

@@ -7,11 +7,10 @@
 //! hook loops by name only when it fails.
 //!
 //! - `__acct_guard_check`: after `~/.bashrc`, every guarded variable still
-//!   has acct's value (a removed one is empty, as for the SDKs): all the
-//!   values joined in one word against acct's (`__ACCT_GUARD_SIG`: values
-//!   travel in the environment, the code holds names only), with a
-//!   separator no value holds (else no test is written: the guard always
-//!   looks at each name).
+//!   has acct's value (a removed one is empty, as for the SDKs): the
+//!   guard's one word (`guard::signature`) against acct's, which travels in
+//!   `__ACCT_GUARD_SIG` (the code holds names only). Without a word, no
+//!   test: the guard always looks at each name.
 //! - `__acct_if_fast`: the stage is in force, as the hook's
 //!   `__acct_in_force_holds` writes it again after a change (the same
 //!   text): for the list it was made for, the key of `__acct_if_ok`, each
@@ -24,15 +23,11 @@
 //! when they are plain identifiers; values never.
 
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
-
-/// Between the values in `__acct_guard_check`'s word (the ASCII unit
-/// separator): with no value holding it, two words are equal only when
-/// every value is.
-const SEPARATOR: char = '\u{1f}';
+use crate::shell::guard::{self, Signature, is_identifier};
 
 /// The checks for a stage: `code` defines `__acct_guard_check` and
 /// `__acct_if_fast`, `guard_sig` is what the guard check's word must be.
@@ -55,41 +50,14 @@ fn never(function: &str) -> String {
     format!("{function}() {{ \\builtin return 1; }}")
 }
 
-/// A name bash expands as one variable in `$NAME`.
-fn is_identifier(name: &str) -> bool {
-    let mut bytes = name.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
 fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
-    let never = || (never("__acct_guard_check"), OsString::new());
-    let mut word = String::new();
-    let mut expected: Vec<u8> = Vec::new();
-    for (name, value) in guard {
-        if !is_identifier(name) {
-            return never();
-        }
-        // `=` before a kept value: unset and empty differ from it.
-        if let Some(value) = value {
-            if value.as_bytes().contains(&(SEPARATOR as u8)) {
-                return never();
-            }
-            word.push('=');
-            expected.push(b'=');
-            expected.extend(value.as_bytes());
-        }
-        word.push('$');
-        word.push_str(name);
-        word.push(SEPARATOR);
-        expected.push(SEPARATOR as u8);
+    match guard::signature(guard) {
+        Some(Signature { word, expected }) => (
+            format!("__acct_guard_check() {{ [[ {word} == \"$__ACCT_GUARD_SIG\" ]]; }}"),
+            expected,
+        ),
+        None => (never("__acct_guard_check"), OsString::new()),
     }
-    (
-        format!("__acct_guard_check() {{ [[ {word} == \"$__ACCT_GUARD_SIG\" ]]; }}"),
-        OsString::from_vec(expected),
-    )
 }
 
 fn in_force_check(entered: &Environment) -> String {

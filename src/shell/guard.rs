@@ -4,12 +4,82 @@
 //! variables and `__ACCT_GUARD_NAME` holds acct's value (absent: acct
 //! removed NAME). bash: `__ACCT_GUARD` holds names and values as words
 //! (`bash_words`), since removing each variable a start was handed costs
-//! bash about 20,000 instructions; its one test of them all is
-//! `bash_checks`.
+//! bash about 20,000 instructions. bash and zsh first test them all at once
+//! (`signature`), against `__ACCT_GUARD_SIG`.
 
 use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::text::quote;
+
+/// Between the values in the guard's word (the ASCII unit separator): with
+/// no value holding it, two words are equal only when every value is.
+const SEPARATOR: char = '\u{1f}';
+
+/// The guard in one comparison, for bash and zsh (whose loops by name cost
+/// them 2.6M and 1.1M instructions at every start): `word` is shell code,
+/// the guarded names' values joined (`$NAME` then the separator, `=$NAME`
+/// for a name acct gave a value, so that unset and empty differ from it),
+/// and `expected` the same for acct's values. A removed name set empty
+/// passes: empty is unset, as for the SDKs. `None` when a name is not an
+/// identifier or a value holds the separator.
+pub struct Signature {
+    pub word: String,
+    pub expected: OsString,
+}
+
+pub fn signature(guard: &[(&str, Option<&OsStr>)]) -> Option<Signature> {
+    let mut word = String::new();
+    let mut expected: Vec<u8> = Vec::new();
+    for (name, value) in guard {
+        if !is_identifier(name) {
+            return None;
+        }
+        if let Some(value) = value {
+            if value.as_bytes().contains(&(SEPARATOR as u8)) {
+                return None;
+            }
+            word.push('=');
+            expected.push(b'=');
+            expected.extend(value.as_bytes());
+        }
+        word.push('$');
+        word.push_str(name);
+        word.push(SEPARATOR);
+        expected.push(SEPARATOR as u8);
+    }
+    Some(Signature {
+        word,
+        expected: OsString::from_vec(expected),
+    })
+}
+
+/// A name the shells expand as one variable in `$NAME`.
+pub fn is_identifier(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// zsh's guard check for `guard` (defined at the top of its startup files,
+/// which zsh loads compiled), and what `__ACCT_GUARD_SIG` must hold. In
+/// quotes: a word that begins with `=` is a command's path to zsh.
+pub fn zsh_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
+    match signature(guard) {
+        Some(Signature { word, expected }) => (
+            format!(
+                "__acct_guard_check() {{\n    \\builtin emulate -L zsh\n    [[ \"{word}\" == \"$__ACCT_GUARD_SIG\" ]]\n}}\n"
+            ),
+            expected,
+        ),
+        None => (
+            "__acct_guard_check() { \\builtin return 1 }\n".to_string(),
+            OsString::new(),
+        ),
+    }
+}
 
 /// zsh's and fish's variables for `guard`.
 pub fn names_and_values(guard: &[(&str, Option<&OsStr>)]) -> Vec<(String, OsString)> {
@@ -71,6 +141,25 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn the_signature_joins_every_value_and_marks_the_kept_ones() {
+        let Some(Signature { word, expected }) = signature(&guard()) else {
+            panic!("a signature");
+        };
+        assert_eq!(
+            word,
+            "$AWS_ACCESS_KEY_ID\u{1f}=$AWS_PROFILE\u{1f}=$ACCT_PROMPT\u{1f}"
+        );
+        assert_eq!(
+            expected,
+            "\u{1f}=cpco-testing-admin\u{1f}=[it's {left}]\u{1f}"
+        );
+        let held = [("STAGE", Some(OsStr::new("a\u{1f}b")))];
+        assert!(signature(&held).is_none());
+        assert!(signature(&[("A-B", None)]).is_none());
+        assert!(zsh_check(&[("A-B", None)]).0.contains("return 1"));
     }
 
     #[test]

@@ -174,12 +174,16 @@ pub fn launch(
             env.push(("__ACCT_BASH_LAZY".into(), rare.into()));
         }
         Some(shell @ Shell::Zsh) => {
-            let script = shell.startup_script();
+            // The guard's check in front (names only: every stage of the
+            // same layout shares the directory).
+            let (check, sig) = guard::zsh_check(guard);
+            let script = format!("{check}{}", shell.startup_script());
             let dir = startup_files::dir("zsh", &[(".zshenv", &script), (".zshrc", &script)])?;
             // Beside them, what zsh loads instead of parsing them, if it can.
             zsh_compiled::ensure(program, &dir, &[".zshenv", ".zshrc"]);
             argv.extend(user_args);
             env.extend(guard::names_and_values(guard));
+            env.push(("__ACCT_GUARD_SIG".into(), sig));
             let user_zdotdir = process_env::get("ZDOTDIR").unwrap_or_default();
             env.push(("__ACCT_ZDOTDIR".into(), user_zdotdir));
             env.push(("ZDOTDIR".into(), dir.into_os_string()));
