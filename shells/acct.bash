@@ -71,10 +71,10 @@ __acct_guard() { # lazy
 # nested shell's rc, a PROMPT_COMMAND or a direnv hook may have changed one.
 #
 # The prompt first runs __acct_if_fast, one `[[ ]]` written for the list it
-# was made for (the one key of __acct_if_ok): each kept value compared, the
-# others found empty, with `$NAME` (half the cost of `${NAME-}`, so not
-# under `set -u`). acct writes it for the stage; __acct_in_force_holds
-# writes it again after a change. When it fails, this looks at each name
+# was made for (__acct_if_list): each kept value compared, the others found
+# empty, with `$NAME` (half the cost of `${NAME-}`, so not under `set -u`).
+# acct writes it for the stage; __acct_in_force_holds writes it again after
+# a change. When it fails, this looks at each name
 # and sets __acct_mismatch to the first that differs ('' when none does).
 __acct_in_force() { # lazy
     \builtin local name keep plain IFS
@@ -107,17 +107,17 @@ __acct_in_force() { # lazy
 # Write __acct_if_fast for the list in force now, the same text acct writes
 # (src/shell/bash_checks.rs): a kept NAME compares `$NAME ==
 # "$ACCT_IN_FORCE_NAME"`, and every other `$NAME$ACCT_IN_FORCE_NAME` must be
-# empty, so a value given to a name or its ACCT_IN_FORCE_ one shows.
+# empty, so a value given to a name or its ACCT_IN_FORCE_ one shows. The
+# list it is for is compared as a pattern (a third cheaper than in quotes),
+# which is exact: it holds only letters, digits, `_` and spaces.
 # __acct_if_made says there is one. Only for names that are identifiers
-# (they are written into code) and bash 4.2 or later (`declare -gA`); else
-# the prompt always takes the long way.
+# (they are written into code); else the prompt always takes the long way.
 __acct_in_force_holds() { # lazy
     \builtin local name keep kept unkept IFS
     IFS=' '
     kept=''
     unkept=''
     __acct_if_made=''
-    ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))) || \builtin return 0
     [[ " ${ACCT_IN_FORCE-}" == *' '[0-9]* ]] && \builtin return 0
     for name in ${ACCT_IN_FORCE-}; do
         keep=ACCT_IN_FORCE_${name}
@@ -127,10 +127,8 @@ __acct_in_force_holds() { # lazy
             unkept+="\$${name}\$${keep}"
         fi
     done
-    \builtin unset -v __acct_if_ok
-    \builtin declare -gA __acct_if_ok
-    __acct_if_ok[${ACCT_IN_FORCE}]=1
-    \builtin eval "__acct_if_fast() { [[ -n \${__acct_if_ok[\$ACCT_IN_FORCE]-}${kept} && -z ${unkept} ]]; }"
+    __acct_if_list=${ACCT_IN_FORCE}
+    \builtin eval "__acct_if_fast() { [[ \$ACCT_IN_FORCE == \$__acct_if_list${kept} && -z ${unkept} ]]; }"
     __acct_if_made=1
 }
 
@@ -187,12 +185,7 @@ if [[ -n ${__acct_rcfile-} ]]; then
     # The rare functions' text: this shell's, not its children's.
     \builtin export -n __ACCT_BASH_LAZY
     # The environment is still acct's own: __acct_if_fast holds for it.
-    if [[ -n ${ACCT_IN_FORCE-} ]] &&
-        ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
-        \builtin declare -A __acct_if_ok
-        __acct_if_ok[${ACCT_IN_FORCE}]=1
-        __acct_if_made=1
-    fi
+    __acct_if_list=${ACCT_IN_FORCE-} __acct_if_made=1
     # Without a ~/.bashrc nothing ran before this line: nothing to check.
     if [[ -f ~/.bashrc ]]; then
         # shellcheck source=/dev/null

@@ -13,7 +13,7 @@
 //!   test: the guard always looks at each name.
 //! - `__acct_if_fast`: the stage is in force, as the hook's
 //!   `__acct_in_force_holds` writes it again after a change (the same
-//!   text): for the list it was made for, the key of `__acct_if_ok`, each
+//!   text): for the list it was made for (`__acct_if_list`), each
 //!   kept `NAME` equals `ACCT_IN_FORCE_NAME`, and every other `NAME` and
 //!   `ACCT_IN_FORCE_NAME` are empty.
 //!
@@ -84,7 +84,7 @@ fn in_force_check(entered: &Environment) -> String {
             unkept.push_str(&format!("${name}${keep}"));
         }
     }
-    format!("__acct_if_fast() {{ [[ -n ${{__acct_if_ok[${IN_FORCE}]-}}{kept} && -z {unkept} ]]; }}")
+    format!("__acct_if_fast() {{ [[ ${IN_FORCE} == $__acct_if_list{kept} && -z {unkept} ]]; }}")
 }
 
 #[cfg(test)]
@@ -128,7 +128,7 @@ mod tests {
         ]);
         assert_eq!(
             in_force_check(&entered),
-            "__acct_if_fast() { [[ -n ${__acct_if_ok[$ACCT_IN_FORCE]-} && $AWS_PROFILE == \"$ACCT_IN_FORCE_AWS_PROFILE\" && -z $AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT ]]; }"
+            "__acct_if_fast() { [[ $ACCT_IN_FORCE == $__acct_if_list && $AWS_PROFILE == \"$ACCT_IN_FORCE_AWS_PROFILE\" && -z $AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT ]]; }"
         );
     }
 
