@@ -5,16 +5,22 @@
 #     the bare shell doing the same (target: within 1.1x), and against `acct
 #     exec testing -- SHELL -i` (acct's own start, no prompt integration),
 #     which splits the cost between acct and the hook: hyperfine, 20 rounds
-#     of the three commands, ratios as medians of the rounds' ratios;
+#     of the three commands, ratios as medians of the rounds' ratios. Each
+#     runs on a pseudo-terminal (bench/on_tty.c, `exit` typed ahead), as in
+#     a person's terminal: with stdin a file, fish draws no prompt and so
+#     runs no prompt hook;
 #  2. processes spawned over 100 prompts (threads not counted): strace
 #     attached to the interactive shell on a tmux pseudo-terminal while 100
 #     empty commands are entered (target: 0, as for the bare shell).
-# Needs hyperfine, strace, tmux, bash, zsh, fish. Usage: bench/shell.sh
+# Needs hyperfine, strace, tmux, a C compiler, bash, zsh, fish. Usage: bench/shell.sh
 # (ACCT_BENCH_SHELLS="bash fish" times only those shells.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
+mkdir -p target/bench
+cc -O2 -o target/bench/on_tty bench/on_tty.c -lutil
+on_tty=${PWD}/target/bench/on_tty
 # ACCT_BENCH_PROCESSES=1: only the processes per prompt (no hyperfine).
 processes_only=${ACCT_BENCH_PROCESSES-}
 acct=${PWD}/target/release/acct
@@ -84,8 +90,6 @@ set -g fish_greeting
 function fish_prompt; echo -n "userprompt[$status]> "; end
 RC
 }
-printf 'exit\n' >"${work}/exit"
-
 clean_env=(env -i "HOME=${home}" "PATH=${PATH}" TERM=xterm LANG=C.UTF-8
     "XDG_CONFIG_HOME=${home}/.config" "XDG_RUNTIME_DIR=${work}/run")
 
@@ -156,9 +160,9 @@ for rc in minimal typical; do
         # instead of on whichever command hyperfine happened to be timing.
         for round in $(seq 20); do
             hyperfine --warmup 2 --runs 3 --style none --export-json "${json%.json}-${round}.json" \
-                -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${program} -i <${work}/exit" \
-                -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} shell testing <${work}/exit" \
-                -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${acct} exec testing -- ${program} -i <${work}/exit" \
+                -n bare "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${on_tty} ${program} -i" \
+                -n acct "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${on_tty} ${acct} shell testing" \
+                -n exec "cd ${work}/cwd && ${clean_env[*]} SHELL=${program} ${on_tty} ${acct} exec testing -- ${program} -i" \
                 >/dev/null 2>&1
         done
         bare_procs=$(processes_over_100_prompts "${clean_env[@]}" "SHELL=${program}" "${program}" -i)

@@ -5,6 +5,7 @@
 //! May import: `config`, `text`, `files`, `error`.
 
 pub mod bash_checks;
+pub mod fish_checks;
 pub mod guard;
 pub mod lazy;
 pub mod scripts;

@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::config::process_env::Environment;
 use crate::config::{LEFT_WARN_SECONDS, process_env};
 use crate::error::Result;
-use crate::shell::{bash_checks, guard, lazy, startup_files, zsh_compiled};
+use crate::shell::{bash_checks, fish_checks, guard, lazy, startup_files, zsh_compiled};
 
 /// The shells acct speaks: prompt hooks, `acct env` code, completions.
 /// The one type for them, and `of_program` the one way to recognise one.
@@ -144,7 +144,9 @@ pub struct Launch {
 ///   names only, so every stage of the same layout shares the file).
 /// - zsh has no such option: ZDOTDIR points at a private directory whose
 ///   `.zshenv` and `.zshrc` run the user's from their own ZDOTDIR or HOME.
-/// - fish runs `--init-command` after its own config: no file at all.
+/// - fish runs `--init-command` after its own config: no file at all. After
+///   the script, acct's checks for the stage (`fish_checks`), which end in
+///   the guard.
 pub fn launch(
     words: &[String],
     guard: &[(&str, Option<&OsStr>)],
@@ -190,11 +192,14 @@ pub fn launch(
         }
         Some(shell @ Shell::Fish) => {
             argv.extend(user_args);
-            // The hook, then its guard: only this call checks what the
-            // user's config did (a config.fish may load the hook too).
-            env.extend(guard::names_and_values(guard));
+            // The hook, then acct's checks for the stage, which run the
+            // guard: only this call checks what the user's config did (a
+            // config.fish may load the hook too).
+            let checks = fish_checks::for_stage(guard, entered);
             let hook = lazy::fish(&shell.startup_script());
-            argv.push(format!("--init-command={hook}__acct_guard").into());
+            argv.push(format!("--init-command={hook}{}", checks.code).into());
+            env.push(("__ACCT_GUARD".into(), guard::fish_words(guard).into()));
+            env.push(("__ACCT_GUARD_SIG".into(), checks.guard_sig));
         }
         None => {
             argv.extend(user_args);
