@@ -121,7 +121,9 @@ function __acct_in_force --description 'the first stage variable changed since t
 end
 
 # Write __acct_if_fast for the list in force now, the same text acct writes
-# (src/shell/fish_checks.rs): `"x$ACCT_IN_FORCE" = 'xLIST'`, then for a kept
+# (src/shell/fish_checks.rs): `"x$ACCT_IN_FORCE" = "x$__acct_if_list"`
+# (the list now, kept in a variable: fish expands a quoted literal again
+# at every call, a byte at a time), then for a kept
 # NAME `"x$NAME" = "x$ACCT_IN_FORCE_NAME"`, and every other
 # `$NAME$ACCT_IN_FORCE_NAME` together empty, so a value given to a name or
 # its ACCT_IN_FORCE_ one shows. (An `x` in front of every word: a value
@@ -133,7 +135,8 @@ function __acct_in_force_holds --description 'write the in-force check for this 
     builtin set --local names (builtin string split --no-empty ' ' -- "$ACCT_IN_FORCE")
     builtin string match --quiet --regex '^[0-9]' -- $names
     and return 0
-    builtin set --local test "builtin test \"x\$ACCT_IN_FORCE\" = 'x$ACCT_IN_FORCE'"
+    builtin set --global __acct_if_list $ACCT_IN_FORCE
+    builtin set --local test "builtin test \"x\$ACCT_IN_FORCE\" = \"x\$__acct_if_list\""
     builtin set --local unkept
     for name in $names
         if builtin set --query ACCT_IN_FORCE_$name
@@ -155,7 +158,7 @@ end
 # /proc/uptime. Sets __acct_time to `3h12m`, `42m` or `expired`, then `red`
 # under 15 minutes; `until 14:05 UTC` without /proc; nothing when nothing is
 # known. (A global, not output: see __acct_in_force.)
-function __acct_left --description 'how long the session holds' # lazy
+function __acct_left --description 'how long the session holds'
     builtin set --global __acct_time
     builtin set --local expires "$ACCT_EXPIRES"
     if builtin test -z "$expires" -a -n "$ACCT_EXPIRES_FILE" -a -f "$ACCT_EXPIRES_FILE"
@@ -199,9 +202,9 @@ end
 # The segment in front of your prompt (`prompt`: ACCT_PROMPT): red in a
 # protected stage or when the stage is not in force, and then with what
 # differs (`[cpco-testing ≠ AWS_PROFILE=personal]`), `{left}` filled in.
-# Printed, never evaluated. Only a stage shell's prompts need it, so it is
-# read as code at the first.
-function __acct_segment --description 'the acct stage segment' # lazy
+# Printed, never evaluated. (Not lazy: every prompt of a stage shell draws
+# it, and reading it from a string at the first costs more than parsing.)
+function __acct_segment --description 'the acct stage segment'
     set --local colored 0
     set --local segment "$ACCT_PROMPT"
     builtin set --global __acct_mismatch
@@ -215,7 +218,7 @@ function __acct_segment --description 'the acct stage segment' # lazy
             set segment "$segment ≠ $mismatch"
         end
     end
-    if builtin test \( -n "$ACCT_PROTECTED" -o -n "$mismatch" \) -a -z "$NO_COLOR"
+    if builtin test -n "$ACCT_PROTECTED$mismatch" -a -z "$NO_COLOR"
         set colored 1
         builtin set_color red
     end

@@ -80,7 +80,7 @@ fn in_force_check(entered: &Environment) -> String {
     if !names.iter().all(|name| is_identifier(name)) {
         return String::new();
     }
-    let mut test = format!("builtin test \"x${IN_FORCE}\" = 'x{list}'");
+    let mut test = format!("builtin test \"x${IN_FORCE}\" = \"x$__acct_if_list\"");
     let mut unkept = String::new();
     for name in names {
         let keep = format!("{IN_FORCE_VALUE}{name}");
@@ -93,7 +93,9 @@ fn in_force_check(entered: &Environment) -> String {
     if !unkept.is_empty() {
         test.push_str(&format!(" -a \"x{unkept}\" = x"));
     }
-    format!("function __acct_if_fast\n    {test}\nend\n")
+    // The list it is for, in a variable: fish expands a quoted literal
+    // again at every call, a byte at a time.
+    format!("builtin set --global __acct_if_list $ACCT_IN_FORCE\nfunction __acct_if_fast\n    {test}\nend\n")
 }
 
 #[cfg(test)]
@@ -137,7 +139,7 @@ mod tests {
         ]);
         assert_eq!(
             in_force_check(&entered),
-            "function __acct_if_fast\n    builtin test \"x$ACCT_IN_FORCE\" = 'xAWS_PROFILE AWS_ACCESS_KEY_ID AWS_VAULT' -a \"x$AWS_PROFILE\" = \"x$ACCT_IN_FORCE_AWS_PROFILE\" -a \"x$AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT\" = x\nend\n"
+            "builtin set --global __acct_if_list $ACCT_IN_FORCE\nfunction __acct_if_fast\n    builtin test \"x$ACCT_IN_FORCE\" = \"x$__acct_if_list\" -a \"x$AWS_PROFILE\" = \"x$ACCT_IN_FORCE_AWS_PROFILE\" -a \"x$AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT\" = x\nend\n"
         );
     }
 
