@@ -155,16 +155,16 @@ end
 # or Identity Center session, kept current by acct), read with `read` (no
 # process). fish has no clock of its own; on Linux the kernel's is read with
 # `read` too: now is the boot time (btime of /proc/stat, read once) plus
-# /proc/uptime. Sets __acct_time to `3h12m`, `42m` or `expired`, then `red`
-# under 15 minutes; `until 14:05 UTC` without /proc; nothing when nothing is
-# known. (A global, not output: see __acct_in_force.)
+# /proc/uptime. Sets __acct_time to `3h12m`, `42m` or `expired`, and
+# __acct_time_red to 1 under 15 minutes; `until 14:05 UTC` without /proc;
+# nothing when nothing is known. (Globals, not output: see __acct_in_force.
+# Every command costs fish some 25,000 instructions: as few as it takes.)
 function __acct_left --description 'how long the session holds'
     builtin set --global __acct_time
-    builtin set --local expires "$ACCT_EXPIRES"
-    if builtin test -z "$expires" -a -n "$ACCT_EXPIRES_FILE" -a -f "$ACCT_EXPIRES_FILE"
-        builtin read --local line <$ACCT_EXPIRES_FILE
-        and builtin set expires $line
-    end
+    builtin set --global __acct_time_red
+    builtin set --local expires $ACCT_EXPIRES
+    builtin test -z "$expires" -a -f "$ACCT_EXPIRES_FILE"
+    and builtin read expires <$ACCT_EXPIRES_FILE
     builtin string match --quiet --regex '^[0-9]{1,15}$' -- "$expires"
     or return 0
     if not builtin set --query __acct_btime
@@ -172,13 +172,11 @@ function __acct_left --description 'how long the session holds'
         # One `string match` over the file: a `read` loop pays for every
         # byte of its long `intr` line.
         builtin test -r /proc/stat
-        and builtin string match --regex --groups-only '^btime (.*)' </proc/stat | builtin read --global __acct_btime
+        and builtin string match --regex --groups-only '^btime ([0-9]+)$' </proc/stat | builtin read --global __acct_btime
     end
     builtin set --local up ''
-    if builtin string match --quiet --regex '^[0-9]+$' -- "$__acct_btime"
-        and builtin read --local --delimiter . uptime rest </proc/uptime
-        builtin set up $uptime
-    end
+    builtin test -n "$__acct_btime"
+    and builtin read --local --delimiter . up rest </proc/uptime
     if not builtin string match --quiet --regex '^[0-9]+$' -- "$up"
         builtin set --global __acct_time until (builtin printf '%02d:%02d' (builtin math --scale 0 "floor($expires % 86400 / 3600)") (builtin math --scale 0 "floor($expires % 3600 / 60)")) UTC
         return 0
@@ -195,63 +193,59 @@ function __acct_left --description 'how long the session holds'
         builtin set --global __acct_time {$minutes}m
     end
     builtin test $left -lt $__acct_left_warn
-    and builtin set --append __acct_time red
-    return 0
+    and builtin set --global __acct_time_red 1
 end
 
 # The segment in front of your prompt (`prompt`: ACCT_PROMPT): red in a
 # protected stage or when the stage is not in force, and then with what
-# differs (`[cpco-testing ≠ AWS_PROFILE=personal]`), `{left}` filled in.
-# Printed, never evaluated. (Not lazy: every prompt of a stage shell draws
-# it, and reading it from a string at the first costs more than parsing.)
+# differs (`[cpco-testing ≠ AWS_PROFILE=personal]`), `{left}` filled in (red
+# on its own under 15 minutes unless the whole segment is; taken out with
+# its space when unknown). Printed, never evaluated. (Not lazy: every
+# prompt of a stage shell draws it, and reading it from a string at the
+# first costs more than parsing it at start.)
 function __acct_segment --description 'the acct stage segment'
-    set --local colored 0
     set --local segment "$ACCT_PROMPT"
     builtin set --global __acct_mismatch
     __acct_if_fast
     or __acct_in_force
-    set --local mismatch $__acct_mismatch
-    if builtin test -n "$mismatch"
+    if builtin test -n "$__acct_mismatch"
         if builtin string match --quiet -- '*]' $segment
-            set segment (builtin string replace --regex '\]$' '' -- $segment)" ≠ $mismatch]"
+            set segment (builtin string replace --regex '\]$' '' -- $segment)" ≠ $__acct_mismatch]"
         else
-            set segment "$segment ≠ $mismatch"
+            set segment "$segment ≠ $__acct_mismatch"
         end
     end
-    if builtin test -n "$ACCT_PROTECTED$mismatch" -a -z "$NO_COLOR"
+    set --local colored
+    if builtin test -n "$ACCT_PROTECTED$__acct_mismatch" -a -z "$NO_COLOR"
         set colored 1
         builtin set_color red
     end
-    # `{left}`: the time, red on its own under 15 minutes unless the
-    # whole segment is; taken out with its space when unknown.
-    set --local parts "$segment"
-    set --local time
-    if builtin string match --quiet -- '*{left}*' "$segment"
+    if not builtin string match --quiet -- '*{left}*' "$segment"
+        builtin printf '%s' "$segment"
+    else
         __acct_left
-        set time $__acct_time
-        if builtin test -z "$time[1]"
-            set segment (builtin string replace --all -- ' {left}' '' "$segment")
-            set parts (builtin string replace --all -- '{left}' '' "$segment")
+        if builtin test "$__acct_time_red" = 1 -a -z "$colored$NO_COLOR"
+            __acct_segment_red_time "$segment"
+        else if builtin test -n "$__acct_time[1]"
+            builtin printf '%s' (builtin string replace --all -- '{left}' "$__acct_time" "$segment")
         else
-            set parts (builtin string split --max 1 -- '{left}' "$segment")
+            builtin printf '%s' (builtin string replace --all --regex -- ' ?\{left\}' '' "$segment")
         end
     end
-    builtin printf '%s' "$parts[1]"
-    if builtin set --query parts[2]
-        if builtin test "$time[-1]" = red -a $colored = 0 -a -z "$NO_COLOR"
-            builtin set_color red
-            builtin printf '%s' "$time[1..-2]"
-            builtin set_color normal
-        else if builtin test "$time[-1]" = red
-            builtin printf '%s' "$time[1..-2]"
-        else
-            builtin printf '%s' "$time"
-        end
-        builtin printf '%s' (builtin string replace --all -- '{left}' "$time[1]" "$parts[2]")
-    end
-    builtin test $colored = 1
+    builtin test -n "$colored"
     and builtin set_color normal
     builtin printf ' '
+end
+
+# The segment with its time in red (the last 15 minutes), `{left}` being
+# the first of its kind in $argv[1].
+function __acct_segment_red_time --description 'the segment, its time in red' # lazy
+    builtin set --local parts (builtin string split --max 1 -- '{left}' "$argv[1]")
+    builtin printf '%s' "$parts[1]"
+    builtin set_color red
+    builtin printf '%s' "$__acct_time"
+    builtin set_color normal
+    builtin printf '%s' (builtin string replace --all -- '{left}' "$__acct_time" "$parts[2]")
 end
 
 # The config's `prompt`, passed by `acct shell` (`off`: no segment, the

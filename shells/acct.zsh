@@ -48,7 +48,8 @@ __acct_guard() {
                 changed+=($name)
                 \builtin export "$name=${(P)keep}"
             fi
-        elif (( ${(P)+name} )); then
+        elif [[ -n ${(P)name-} ]]; then
+            # Empty is unset, as for the SDKs and acct's one test.
             changed+=($name)
             \builtin unset $name
         fi

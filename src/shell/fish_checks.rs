@@ -95,7 +95,9 @@ fn in_force_check(entered: &Environment) -> String {
     }
     // The list it is for, in a variable: fish expands a quoted literal
     // again at every call, a byte at a time.
-    format!("builtin set --global __acct_if_list $ACCT_IN_FORCE\nfunction __acct_if_fast\n    {test}\nend\n")
+    format!(
+        "builtin set --global __acct_if_list $ACCT_IN_FORCE\nfunction __acct_if_fast\n    {test}\nend\n"
+    )
 }
 
 #[cfg(test)]
