@@ -109,6 +109,10 @@ __acct_in_force() {
     local name keep names
     typeset -g __acct_mismatch=''
     (( ${+ACCT_IN_FORCE} )) || return 0
+    # In a stage shell, acct's one test for the list it entered with, in
+    # front of this file (src/shell/zsh_checks.rs): a few thousand
+    # instructions instead of the scan below.
+    (( ${+functions[__acct_if_fast]} )) && __acct_if_fast && return 0
     # `A(WS|...)`, not `(AWS|...)`: most names fail on their first letter.
     names="${(k)parameters[(I)A(WS|CCT_IN_FORCE_)*]}"
     if [[ $ACCT_IN_FORCE != "${__acct_force_list-}" || $names != "${__acct_force_names-}" ]]; then

@@ -76,3 +76,24 @@ fn zsh_shows_every_change_of_an_in_force_name_between_prompts() {
 
     send_and_expect(&mut s, "exit 0", "status=0");
 }
+
+/// In a stage shell whose startup files change nothing, acct's one test
+/// for the list (`__acct_if_fast`, in front of the startup files) holds,
+/// and zsh's own remembered state takes over when the list changes: a
+/// name added to it still shows.
+#[test]
+fn zsh_takes_acct_s_short_check_and_the_long_way_after_the_list_changes() {
+    let (_sandbox, mut s) = stage_shell("zsh", "home/.zshrc", "export AWS_PAGER=\n");
+    let plain = "[cpco-testing] ";
+    expect(&mut s, plain);
+    send_and_expect(&mut s, "__acct_if_fast && echo short-$((1 + 1))", "short-2");
+    expect(&mut s, plain);
+    prompt_after(&mut s, "export STAGE=other", plain);
+    prompt_after(
+        &mut s,
+        "export ACCT_IN_FORCE=\"$ACCT_IN_FORCE STAGE\"",
+        "[cpco-testing ≠ STAGE]",
+    );
+    send_and_expect(&mut s, "__acct_if_fast || echo long-$((1 + 1))", "long-2");
+    send_and_expect(&mut s, "exit 0", "status=0");
+}

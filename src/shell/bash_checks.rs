@@ -23,11 +23,11 @@
 //! when they are plain identifiers; values never.
 
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
 
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
-use crate::shell::guard::{self, Signature, is_identifier};
+use crate::shell::guard::{self, Signature};
+use crate::shell::in_force;
 
 /// The checks for a stage: `code` defines `__acct_guard_check` and
 /// `__acct_if_fast`, `guard_sig` is what the guard check's word must be.
@@ -61,27 +61,16 @@ fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
 }
 
 fn in_force_check(entered: &Environment) -> String {
-    let get = |name: &str| {
-        entered
-            .iter()
-            .find(|(n, _)| n.as_bytes() == name.as_bytes())
-            .map(|(_, v)| v)
-    };
-    let Some(list) = get(IN_FORCE).and_then(|list| list.to_str()) else {
+    let Some(names) = in_force::names(entered) else {
         return never("__acct_if_fast");
     };
     let mut kept = String::new();
     let mut unkept = String::new();
-    // As bash splits it: on spaces, none empty.
-    for name in list.split(' ').filter(|n| !n.is_empty()) {
-        if !is_identifier(name) {
-            return never("__acct_if_fast");
-        }
-        let keep = format!("{IN_FORCE_VALUE}{name}");
-        if get(&keep).is_some() {
-            kept.push_str(&format!(" && ${name} == \"${keep}\""));
+    for (name, keeps) in names {
+        if keeps {
+            kept.push_str(&format!(" && ${name} == \"${IN_FORCE_VALUE}{name}\""));
         } else {
-            unkept.push_str(&format!("${name}${keep}"));
+            unkept.push_str(&format!("${name}${IN_FORCE_VALUE}{name}"));
         }
     }
     format!("__acct_if_fast() {{ [[ ${IN_FORCE} == $__acct_if_list{kept} && -z {unkept} ]]; }}")

@@ -24,11 +24,11 @@
 //! only when they are plain identifiers; values never.
 
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
 
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
-use crate::shell::guard::{self, Signature, is_identifier};
+use crate::shell::guard::{self, Signature};
+use crate::shell::in_force;
 
 /// The checks for a stage: `code` defines `__acct_if_fast` and runs the
 /// guard's test (then `__acct_guard` when it fails), `guard_sig` is what
@@ -66,25 +66,14 @@ fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
 /// `__acct_if_fast` for the stage's list, or nothing (the script's, which
 /// fails) when its names are not all plain.
 fn in_force_check(entered: &Environment) -> String {
-    let get = |name: &str| {
-        entered
-            .iter()
-            .find(|(n, _)| n.as_bytes() == name.as_bytes())
-            .map(|(_, v)| v)
-    };
-    let Some(list) = get(IN_FORCE).and_then(|list| list.to_str()) else {
+    let Some(names) = in_force::names(entered) else {
         return String::new();
     };
-    // As the hook splits it: on spaces, none empty.
-    let names: Vec<&str> = list.split(' ').filter(|n| !n.is_empty()).collect();
-    if !names.iter().all(|name| is_identifier(name)) {
-        return String::new();
-    }
     let mut test = format!("builtin test \"x${IN_FORCE}\" = \"x$__acct_if_list\"");
     let mut unkept = String::new();
-    for name in names {
+    for (name, keeps) in names {
         let keep = format!("{IN_FORCE_VALUE}{name}");
-        if get(&keep).is_some() {
+        if keeps {
             test.push_str(&format!(" -a \"x${name}\" = \"x${keep}\""));
         } else {
             unkept.push_str(&format!("${name}${keep}"));

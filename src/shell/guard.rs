@@ -64,24 +64,6 @@ pub fn is_identifier(name: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// zsh's guard check for `guard` (defined at the top of its startup files,
-/// which zsh loads compiled), and what `__ACCT_GUARD_SIG` must hold. In
-/// quotes: a word that begins with `=` is a command's path to zsh.
-pub fn zsh_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
-    match signature(guard) {
-        Some(Signature { word, expected }) => (
-            format!(
-                "__acct_guard_check() {{\n    \\builtin emulate -L zsh\n    [[ \"{word}\" == \"$__ACCT_GUARD_SIG\" ]]\n}}\n"
-            ),
-            expected,
-        ),
-        None => (
-            "__acct_guard_check() { \\builtin return 1 }\n".to_string(),
-            OsString::new(),
-        ),
-    }
-}
-
 /// zsh's variables for `guard`.
 pub fn names_and_values(guard: &[(&str, Option<&OsStr>)]) -> Vec<(String, OsString)> {
     let mut vars: Vec<(String, OsString)> = guard
@@ -181,7 +163,6 @@ mod tests {
         let held = [("STAGE", Some(OsStr::new("a\u{1f}b")))];
         assert!(signature(&held).is_none());
         assert!(signature(&[("A-B", None)]).is_none());
-        assert!(zsh_check(&[("A-B", None)]).0.contains("return 1"));
     }
 
     #[test]

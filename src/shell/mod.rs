@@ -7,7 +7,9 @@
 pub mod bash_checks;
 pub mod fish_checks;
 pub mod guard;
+pub mod in_force;
 pub mod lazy;
 pub mod scripts;
 pub mod startup_files;
+pub mod zsh_checks;
 pub mod zsh_compiled;

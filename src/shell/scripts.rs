@@ -11,7 +11,9 @@ use std::path::Path;
 use crate::config::process_env::Environment;
 use crate::config::{LEFT_WARN_SECONDS, process_env};
 use crate::error::Result;
-use crate::shell::{bash_checks, fish_checks, guard, lazy, startup_files, zsh_compiled};
+use crate::shell::{
+    bash_checks, fish_checks, guard, lazy, startup_files, zsh_checks, zsh_compiled,
+};
 
 /// The shells acct speaks: prompt hooks, `acct env` code, completions.
 /// The one type for them, and `of_program` the one way to recognise one.
@@ -178,14 +180,14 @@ pub fn launch(
         Some(shell @ Shell::Zsh) => {
             // The guard's check in front (names only: every stage of the
             // same layout shares the directory).
-            let (check, sig) = guard::zsh_check(guard);
-            let script = format!("{check}{}", shell.startup_script());
+            let checks = zsh_checks::for_stage(guard, entered);
+            let script = format!("{}{}", checks.code, shell.startup_script());
             let dir = startup_files::dir("zsh", &[(".zshenv", &script), (".zshrc", &script)])?;
             // Beside them, what zsh loads instead of parsing them, if it can.
             zsh_compiled::ensure(program, &dir, &[".zshenv", ".zshrc"]);
             argv.extend(user_args);
             env.extend(guard::names_and_values(guard));
-            env.push(("__ACCT_GUARD_SIG".into(), sig));
+            env.push(("__ACCT_GUARD_SIG".into(), checks.guard_sig));
             let user_zdotdir = process_env::get("ZDOTDIR").unwrap_or_default();
             env.push(("__ACCT_ZDOTDIR".into(), user_zdotdir));
             env.push(("ZDOTDIR".into(), dir.into_os_string()));

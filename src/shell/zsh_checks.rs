@@ -1,0 +1,100 @@
+//! The two tests acct writes for a zsh stage shell, in front of its
+//! startup files (which zsh loads compiled, so they cost nothing to parse):
+//! the guard's one test (`guard::signature` against `__ACCT_GUARD_SIG`)
+//! and `__acct_if_fast`, the in-force check for the stage's list
+//! (`in_force::names`): each kept name equals its `ACCT_IN_FORCE_NAME`,
+//! every other name and its `ACCT_IN_FORCE_NAME` are empty, for the list
+//! acct entered with (`__acct_if_list`, set once, while the environment is
+//! acct's). zsh's own remembered state takes over when the list changes.
+//! Both run under `emulate -L zsh`: no `nounset` from the user's options,
+//! and a parameter on the right of `==` is text, not a pattern. Names are
+//! written into the code only when they are identifiers; values never.
+
+use std::ffi::{OsStr, OsString};
+
+use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
+use crate::config::process_env::Environment;
+use crate::shell::guard::{self, Signature};
+use crate::shell::in_force;
+
+/// The checks for a stage: `code` defines them, `guard_sig` is what the
+/// guard's word must be.
+pub struct Checks {
+    pub code: String,
+    pub guard_sig: OsString,
+}
+
+pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Checks {
+    let (guard_check, guard_sig) = match guard::signature(guard) {
+        // In quotes: a word that begins with `=` is a command's path to zsh.
+        Some(Signature { word, expected }) => (
+            format!(
+                "__acct_guard_check() {{\n    \\builtin emulate -L zsh\n    [[ \"{word}\" == \"$__ACCT_GUARD_SIG\" ]]\n}}\n"
+            ),
+            expected,
+        ),
+        None => (never("__acct_guard_check"), OsString::new()),
+    };
+    Checks {
+        code: format!("{guard_check}{}", in_force_check(entered)),
+        guard_sig,
+    }
+}
+
+fn never(function: &str) -> String {
+    format!("{function}() {{ \\builtin return 1 }}\n")
+}
+
+fn in_force_check(entered: &Environment) -> String {
+    let Some(names) = in_force::names(entered) else {
+        return never("__acct_if_fast");
+    };
+    let mut test = format!("${IN_FORCE} == $__acct_if_list");
+    let mut unkept = String::new();
+    for (name, keeps) in names {
+        if keeps {
+            test.push_str(&format!(" && ${name} == ${IN_FORCE_VALUE}{name}"));
+        } else {
+            unkept.push_str(&format!("${name}${IN_FORCE_VALUE}{name}"));
+        }
+    }
+    format!(
+        "(( ${{+__acct_if_list}} )) || typeset -g __acct_if_list=${IN_FORCE}\n__acct_if_fast() {{\n    \\builtin emulate -L zsh\n    [[ {test} && -z {unkept} ]]\n}}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    #[test]
+    fn zsh_gets_both_tests_names_only() {
+        let guard = [
+            ("AWS_ACCESS_KEY_ID", None),
+            ("STAGE", Some(OsStr::new("prod"))),
+        ];
+        let entered: Environment = [
+            ("ACCT_IN_FORCE", "AWS_PROFILE AWS_VAULT"),
+            ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
+        ]
+        .iter()
+        .map(|(n, v)| (OsString::from(n), OsString::from(v)))
+        .collect();
+        let checks = for_stage(&guard, &entered);
+        assert_eq!(
+            checks.code,
+            "__acct_guard_check() {\n    \\builtin emulate -L zsh\n    [[ \"$AWS_ACCESS_KEY_ID\u{1f}=$STAGE\u{1f}\" == \"$__ACCT_GUARD_SIG\" ]]\n}\n\
+             (( ${+__acct_if_list} )) || typeset -g __acct_if_list=$ACCT_IN_FORCE\n\
+             __acct_if_fast() {\n    \\builtin emulate -L zsh\n    [[ $ACCT_IN_FORCE == $__acct_if_list && $AWS_PROFILE == $ACCT_IN_FORCE_AWS_PROFILE && -z $AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT ]]\n}\n"
+        );
+        assert_eq!(checks.guard_sig, "\u{1f}=prod\u{1f}");
+        assert!(!checks.code.contains("prod"), "no value in the code");
+        let odd: Environment = vec![(OsString::from("ACCT_IN_FORCE"), OsString::from("A[1]"))];
+        assert!(
+            for_stage(&[("A-B", None)], &odd)
+                .code
+                .contains("__acct_if_fast() { \\builtin return 1 }")
+        );
+    }
+}
