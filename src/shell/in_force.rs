@@ -5,6 +5,7 @@
 //! `ACCT_IN_FORCE_NAME` must be empty). Each shell writes the test in its
 //! own words (`bash_checks`, `fish_checks`, `zsh_checks`).
 
+use std::collections::HashSet;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
@@ -15,17 +16,21 @@ use crate::shell::guard::is_identifier;
 /// for it; `None` without a list, or when a name is not an identifier
 /// (names are written into code): then no short check is written.
 pub fn names(entered: &Environment) -> Option<Vec<(&str, bool)>> {
-    let get = |name: &str| {
-        entered
-            .iter()
-            .find(|(n, _)| n.as_bytes() == name.as_bytes())
-            .map(|(_, v)| v)
-    };
-    let list = get(IN_FORCE)?.to_str()?;
-    list.split(' ')
+    // The names with a value kept, in one pass over the environment.
+    let mut list = None;
+    let mut kept: HashSet<&[u8]> = HashSet::new();
+    for (name, value) in entered {
+        let name = name.as_bytes();
+        if name == IN_FORCE.as_bytes() {
+            list = Some(value);
+        } else if let Some(rest) = name.strip_prefix(IN_FORCE_VALUE.as_bytes()) {
+            kept.insert(rest);
+        }
+    }
+    list?
+        .to_str()?
+        .split(' ')
         .filter(|n| !n.is_empty())
-        .map(|name| {
-            is_identifier(name).then(|| (name, get(&format!("{IN_FORCE_VALUE}{name}")).is_some()))
-        })
+        .map(|name| is_identifier(name).then(|| (name, kept.contains(name.as_bytes()))))
         .collect()
 }

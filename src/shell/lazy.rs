@@ -11,7 +11,9 @@ const MARK: &str = " # lazy";
 
 /// bash: each marked function (`NAME() { # lazy` to the next `}` at the
 /// start of a line) is taken out of `code`; the result is `code` without
-/// them, and the text of all of them, which `__ACCT_BASH_LAZY` carries:
+/// them, and the text of all of them (both without the spaces that begin
+/// their lines, which bash reads at every start too; no line of the
+/// scripts continues a quoted string), which `__ACCT_BASH_LAZY` carries:
 /// bash takes a variable from its environment without reading it as code
 /// (it reads code at about 400 instructions a byte, and a stub in each
 /// one's place would cost as much as a short function). The script calls
@@ -26,14 +28,14 @@ pub fn bash(code: &str) -> (String, String) {
             .strip_suffix(MARK)
             .and_then(|head| head.strip_suffix("() {"));
         if name.is_none() {
-            out.push_str(line);
+            out.push_str(line.trim_start());
             out.push('\n');
             continue;
         }
         lazy.push_str(&line[..line.len() - MARK.len()]);
         lazy.push('\n');
         for body in lines.by_ref() {
-            lazy.push_str(body);
+            lazy.push_str(body.trim_start());
             lazy.push('\n');
             if body == "}" {
                 break;
@@ -170,7 +172,7 @@ g
             "the hook is not lazy"
         );
         let (code, lazy) = bash("a() { # lazy\n    x\n}\nb\n");
-        assert_eq!(lazy, "a() {\n    x\n}\n");
+        assert_eq!(lazy, "a() {\nx\n}\n");
         assert_eq!(code, "b\n");
     }
 }

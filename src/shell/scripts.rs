@@ -110,18 +110,6 @@ impl Shell {
     }
 }
 
-/// `code` without the spaces that begin its lines, which bash reads at
-/// every start too (about 3% of what its hook costs). No line of the
-/// scripts continues a quoted string.
-fn unindented(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    for line in code.lines() {
-        out.push_str(line.trim_start());
-        out.push('\n');
-    }
-    out
-}
-
 /// What acct writes into the scripts in place of each placeholder: numbers
 /// the hooks and acct's own commands must agree on, kept in one place.
 const TEMPLATE_VALUES: [(&str, i64); 1] = [("@LEFT_WARN_SECONDS@", LEFT_WARN_SECONDS)];
@@ -165,7 +153,6 @@ pub fn launch(
         Some(shell @ Shell::Bash) => {
             let checks = bash_checks::for_stage(guard, entered);
             let (script, rare) = lazy::bash(&shell.startup_script());
-            let (script, rare) = (unindented(&script), unindented(&rare));
             // The config's `prompt` too: one assignment costs bash less
             // than taking a variable from the environment and removing it.
             let mode = prompt_mode.map_or(String::new(), |m| format!("__acct_prompt_mode={m}\n"));
