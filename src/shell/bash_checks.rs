@@ -1,5 +1,7 @@
-//! The two tests acct writes for a bash stage shell (`__ACCT_BASHRC`,
-//! defined by shells/acct.bash before the user's startup files). bash
+//! The two tests acct writes for a bash stage shell, in front of
+//! shells/acct.bash in its rc file (defined before the user's startup
+//! files, so their aliases cannot reach them; names only, so every stage
+//! of the same layout shares the file). bash
 //! spends 5,000 to 60,000 instructions on each command or expansion, so
 //! looking at each of the guard's 46 names one by one cost it 2.6M at every
 //! start, and the 31 names of `ACCT_IN_FORCE` 1.2M at every prompt. Each
