@@ -29,14 +29,7 @@ use std::ffi::{OsStr, OsString};
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
 use crate::shell::guard::{self, Signature};
-use crate::shell::in_force;
-
-/// The checks for a stage: `code` defines `__acct_guard_check` and
-/// `__acct_if_fast`, `guard_sig` is what the guard check's word must be.
-pub struct Checks {
-    pub code: String,
-    pub guard_sig: OsString,
-}
+use crate::shell::in_force::{self, Checks};
 
 /// The checks for `guard` (as `StageEnv::guard` gives it) and `entered`,
 /// the stage's whole environment (its `ACCT_IN_FORCE`).

@@ -15,14 +15,7 @@ use std::ffi::{OsStr, OsString};
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
 use crate::shell::guard::{self, Signature};
-use crate::shell::in_force;
-
-/// The checks for a stage: `code` defines them, `guard_sig` is what the
-/// guard's word must be.
-pub struct Checks {
-    pub code: String,
-    pub guard_sig: OsString,
-}
+use crate::shell::in_force::{self, Checks};
 
 pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Checks {
     let (guard_check, guard_sig) = match guard::signature(guard) {
