@@ -23,7 +23,8 @@
 __acct_left_warn=@LEFT_WARN_SECONDS@
 
 # Run a `# lazy` function, defining them all first where acct handed them
-# over as text (else they are defined below).
+# over as text to the rc file it wrote (else they are defined below, and
+# an inherited text is dropped: see the end of the rc-file block).
 __acct_lazy() {
     [[ -z ${__ACCT_BASH_LAZY-} ]] || { \builtin eval "${__ACCT_BASH_LAZY}" && \builtin unset -v __ACCT_BASH_LAZY; }
     "$@"
@@ -195,6 +196,11 @@ if [[ -n ${__acct_rcfile-} ]]; then
         [[ $- != *u* ]] && __acct_guard_check || __acct_lazy __acct_guard '~/.bashrc'
     fi
     \builtin unset -v __ACCT_GUARD __ACCT_GUARD_SIG
+else
+    # Loaded by `acct init bash`: the rare functions are defined above, and
+    # rare-function text found in the environment is not this start's
+    # (only the rc file acct wrote takes it): never read as code.
+    \builtin unset -v __ACCT_BASH_LAZY
 fi
 
 # `{left}` in __acct_segment: how long the session holds, from the epoch

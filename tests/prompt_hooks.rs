@@ -116,6 +116,27 @@ fn bash_draws_the_segment_literally_with_or_without_promptvars() {
     }
 }
 
+/// Only the rc file acct writes for a stage shell reads the rare
+/// functions' text from `__ACCT_BASH_LAZY`: a hook loaded by `acct init
+/// bash` never runs such text inherited from its environment.
+#[test]
+fn bash_never_runs_rare_function_text_it_inherits() {
+    let sandbox = Sandbox::new();
+    let script = r#"eval "$("$ACCT" init bash)"
+__acct_lazy __acct_in_force
+printf 'lazy=[%s]' "${__ACCT_BASH_LAZY-}""#;
+    let out = sandbox
+        .command("bash")
+        .args(["--noprofile", "--norc", "-c", script])
+        .env("ACCT", ACCT)
+        .env("ACCT_IN_FORCE", "AWS_PROFILE")
+        .env("__ACCT_BASH_LAZY", "__acct_in_force() { echo HIJACKED; }")
+        .output()
+        .unwrap();
+    assert_status(&out, 0);
+    assert_text("lazy=[]", &stdout(&out));
+}
+
 #[test]
 fn the_hooks_are_idempotent_and_keep_the_users_hooks() {
     let sandbox = Sandbox::new();

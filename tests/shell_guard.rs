@@ -176,3 +176,62 @@ fn a_configured_shell_is_the_shell_inside_and_acct_env_speaks_it() {
         stderr(&out)
     );
 }
+
+/// A red team's values in what the guard puts back: a prompt format with a
+/// command substitution, backticks, quotes and a backslash. A startup file
+/// that changes the segment and the profile gets both put back byte for
+/// byte by the guard's long way (bash reads acct's values as quoted words,
+/// fish as tokens, zsh from a variable each), and nothing in them runs.
+#[test]
+fn hostile_values_are_put_back_as_they_are_and_never_run() {
+    for (program, rc, text) in [
+        (
+            "bash",
+            ".bashrc",
+            "export ACCT_PROMPT=other AWS_PROFILE=personal\n",
+        ),
+        (
+            "zsh",
+            ".zshrc",
+            "export ACCT_PROMPT=other AWS_PROFILE=personal\n",
+        ),
+        (
+            "fish",
+            ".config/fish/config.fish",
+            "set -g fish_greeting\nset -gx ACCT_PROMPT other\nset -gx AWS_PROFILE personal\n",
+        ),
+    ] {
+        let probe = tempfile::tempdir().unwrap();
+        let ran = probe.path().join("ran");
+        let segment = format!(
+            "[{{namespace}}-{{stage}} $(touch {0}) `touch {0}` ' \\\" \\\\]",
+            ran.display()
+        );
+        let sandbox = Sandbox::staged(&format!("prompt_format = \"{segment}\"\n{CONFIG}"));
+        std::fs::create_dir_all(sandbox.home.join(rc).parent().unwrap()).unwrap();
+        std::fs::write(sandbox.home.join(rc), text).unwrap();
+        let mut cmd = sandbox.command(tools::by_name("sh"));
+        cmd.args(["-c", "\"$ACCT\" shell testing; echo \"status=$?\""])
+            .env("SHELL", tools::by_name(program))
+            .env("TERM", "dumb")
+            .env("XDG_RUNTIME_DIR", &sandbox.root)
+            .env("ACCT", ACCT);
+        let mut s = pty(cmd, 30);
+        let warning = expect(&mut s, "[cpco-testing $(touch");
+        assert!(
+            warning.contains("ACCT_PROMPT") && warning.contains("AWS_PROFILE"),
+            "{program}: {warning}"
+        );
+        let rendered = format!(
+            "[cpco-testing $(touch {0}) `touch {0}` ' \" \\]",
+            ran.display()
+        );
+        send_and_expect(
+            &mut s,
+            "echo \"v=$ACCT_PROMPT=v p=$AWS_PROFILE\"",
+            &format!("v={rendered}=v p=cpco-testing-admin"),
+        );
+        send_and_expect(&mut s, "exit 0", "status=0");
+        assert!(!ran.exists(), "{program}: a value ran as code");
+    }
+}
