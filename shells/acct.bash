@@ -129,7 +129,7 @@ __acct_in_force_holds() { # lazy
         fi
     done
     __acct_if_list=${ACCT_IN_FORCE}
-    \builtin eval "__acct_if_fast() { [[ \$ACCT_IN_FORCE == \$__acct_if_list${kept} && -z ${unkept} ]]; }"
+    \builtin eval "__acct_if_fast() { [[ \$ACCT_IN_FORCE == \$__acct_if_list${kept} && -z ${unkept:-\'\'} ]]; }"
     __acct_if_made=1
 }
 

@@ -91,49 +91,19 @@ fi
 # shell's rc, a precmd hook or direnv may have changed it since.
 #
 # Comparing all ~31 names costs zsh about 1M instructions (each loop turn,
-# `(P)` lookup and `[[ ]]` a few thousand), so the check first compares only
-# the names that can differ: a name of ACCT_IN_FORCE can have a value only
-# if it is a set parameter, and its expected value only if
-# ACCT_IN_FORCE_NAME is one. `parameters` (zsh/parameter, loaded by zsh
-# for precmd_functions) lists every set parameter, `typeset AWS_X` without
-# a value and locals included, and no unset one; one scan of it for
-# AWS*/ACCT_IN_FORCE_* names gives them all when every name of
-# ACCT_IN_FORCE begins with AWS. Those that are also in ACCT_IN_FORCE
-# (__acct_force_set) are worked out again only when ACCT_IN_FORCE or the
-# scanned names change (__acct_force_list, __acct_force_names); every
-# other name is unset on both sides, so equal. When one of them differs, or
-# a name of ACCT_IN_FORCE does not begin with AWS, the full loop below runs
-# and names the first that differs, in ACCT_IN_FORCE's order.
+# `(P)` lookup and `[[ ]]` a few thousand), so the prompt first runs
+# __acct_if_fast, one `[[ ]]` written for the list it was made for
+# (__acct_if_list): each kept value compared, the others found empty. acct
+# writes it for the stage (src/shell/zsh_checks.rs, in front of this file);
+# __acct_in_force_holds writes it again after a change, the same text.
+# When it fails, the loop below names the first that differs, in
+# ACCT_IN_FORCE's order.
 __acct_in_force() {
     \builtin emulate -L zsh
-    local name keep names
+    local name keep
     typeset -g __acct_mismatch=''
     (( ${+ACCT_IN_FORCE} )) || return 0
-    # In a stage shell, acct's one test for the list it entered with, in
-    # front of this file (src/shell/zsh_checks.rs): a few thousand
-    # instructions instead of the scan below.
     (( ${+functions[__acct_if_fast]} )) && __acct_if_fast && return 0
-    # `A(WS|...)`, not `(AWS|...)`: most names fail on their first letter.
-    names="${(k)parameters[(I)A(WS|CCT_IN_FORCE_)*]}"
-    if [[ $ACCT_IN_FORCE != "${__acct_force_list-}" || $names != "${__acct_force_names-}" ]]; then
-        local -a list=(${(s: :)ACCT_IN_FORCE}) set=(${(s: :)names})
-        set=(${(u)set#ACCT_IN_FORCE_})
-        typeset -ga __acct_force_set=(${set:*list})
-        typeset -g __acct_force_names=$names __acct_force_list=$ACCT_IN_FORCE
-        # A name not beginning with AWS would not be scanned: no shortcut.
-        # (Not `(( ${#...} ))`: arithmetic reads that `#` otherwise.)
-        [[ ${#${list:#AWS*}} != 0 ]] && __acct_force_list=''
-    fi
-    if [[ -n $__acct_force_list ]]; then
-        keep=0
-        for name in $__acct_force_set; do
-            keep=ACCT_IN_FORCE_$name
-            [[ ${(P)name:-} == ${(P)keep:-} ]] || break
-            keep=0
-        done
-        # All equal: in force.
-        [[ $keep == 0 ]] && return 0
-    fi
     for name in ${(s: :)ACCT_IN_FORCE}; do
         # Only plain names: (P) would evaluate a subscript.
         [[ $name == *[^A-Za-z0-9_]* ]] && continue
@@ -151,6 +121,31 @@ __acct_in_force() {
         fi
         return 0
     done
+    __acct_in_force_holds
+}
+
+# Write __acct_if_fast for the list in force now, the same text acct writes
+# (src/shell/zsh_checks.rs): a kept NAME compares `$NAME ==
+# $ACCT_IN_FORCE_NAME`, and every other `$NAME$ACCT_IN_FORCE_NAME` must be
+# empty. Only for names that are identifiers: they are written into code.
+__acct_in_force_holds() {
+    \builtin emulate -L zsh
+    local name keep test unkept=''
+    [[ $ACCT_IN_FORCE == *[^A-Za-z0-9_\ ]* || " $ACCT_IN_FORCE" == *' '[0-9]* ]] && return 0
+    test='$ACCT_IN_FORCE == $__acct_if_list'
+    for name in ${(s: :)ACCT_IN_FORCE}; do
+        keep=ACCT_IN_FORCE_$name
+        if (( ${(P)+keep} )); then
+            test+=" && \$$name == \$$keep"
+        else
+            unkept+="\$$name\$$keep"
+        fi
+    done
+    typeset -g __acct_if_list=$ACCT_IN_FORCE
+    \builtin eval "__acct_if_fast() {
+    \\builtin emulate -L zsh
+    [[ $test && -z ${unkept:-\'\'} ]]
+}"
 }
 
 typeset -g __acct_segment='' __acct_prefix=''

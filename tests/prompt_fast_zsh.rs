@@ -1,6 +1,6 @@
-//! zsh's in-force check compares, at most prompts, only the names that can
-//! differ: those of ACCT_IN_FORCE that are set parameters, or whose
-//! ACCT_IN_FORCE_ value is (shells/acct.zsh, `__acct_in_force`). Every way
+//! zsh's in-force check runs, at most prompts, one test written for the
+//! list (shells/acct.zsh, `__acct_in_force`, and src/shell/zsh_checks.rs),
+//! and name by name only when that fails. Every way
 //! a name can change between two prompts still shows in the segment: a name
 //! that was unset getting a value, one declared without a value and then
 //! assigned, one set empty at the start and assigned later, a value that
@@ -79,14 +79,26 @@ fn zsh_shows_every_change_of_an_in_force_name_between_prompts() {
 
 /// In a stage shell whose startup files change nothing, acct's one test
 /// for the list (`__acct_if_fast`, in front of the startup files) holds,
-/// and zsh's own remembered state takes over when the list changes: a
-/// name added to it still shows.
+/// the hook writes the same text, and a name added to the list still
+/// shows (the test no longer holds for it).
 #[test]
 fn zsh_takes_acct_s_short_check_and_the_long_way_after_the_list_changes() {
     let (_sandbox, mut s) = stage_shell("zsh", "home/.zshrc", "export AWS_PAGER=\n");
     let plain = "[cpco-testing] ";
     expect(&mut s, plain);
     send_and_expect(&mut s, "__acct_if_fast && echo short-$((1 + 1))", "short-2");
+    expect(&mut s, plain);
+    // The hook writes the very test acct wrote.
+    prompt_after(
+        &mut s,
+        "functions __acct_if_fast >~/acct.txt; __acct_in_force_holds; functions __acct_if_fast >~/hook.txt",
+        plain,
+    );
+    send_and_expect(
+        &mut s,
+        "cmp ~/acct.txt ~/hook.txt && echo same-$((1 + 1))",
+        "same-2",
+    );
     expect(&mut s, plain);
     prompt_after(&mut s, "export STAGE=other", plain);
     prompt_after(

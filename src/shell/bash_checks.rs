@@ -68,6 +68,10 @@ fn in_force_check(entered: &Environment) -> String {
             unkept.push_str(&format!("${name}${IN_FORCE_VALUE}{name}"));
         }
     }
+    // All kept: `-z` still needs its word (an empty one).
+    if unkept.is_empty() {
+        unkept.push_str("''");
+    }
     format!("__acct_if_fast() {{ [[ ${IN_FORCE} == $__acct_if_list{kept} && -z {unkept} ]]; }}")
 }
 
@@ -114,6 +118,15 @@ mod tests {
             in_force_check(&entered),
             "__acct_if_fast() { [[ $ACCT_IN_FORCE == $__acct_if_list && $AWS_PROFILE == \"$ACCT_IN_FORCE_AWS_PROFILE\" && -z $AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT ]]; }"
         );
+    }
+
+    #[test]
+    fn a_list_whose_names_are_all_kept_still_gives_a_test() {
+        let entered = env(&[
+            ("ACCT_IN_FORCE", "AWS_PROFILE"),
+            ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
+        ]);
+        assert!(in_force_check(&entered).ends_with(" && -z '' ]]; }"));
     }
 
     #[test]

@@ -51,6 +51,10 @@ fn in_force_check(entered: &Environment) -> String {
             unkept.push_str(&format!("${name}${IN_FORCE_VALUE}{name}"));
         }
     }
+    // All kept: `-z` still needs its word (an empty one).
+    if unkept.is_empty() {
+        unkept.push_str("''");
+    }
     format!(
         "(( ${{+__acct_if_list}} )) || typeset -g __acct_if_list=${IN_FORCE}\n__acct_if_fast() {{\n    \\builtin emulate -L zsh\n    [[ {test} && -z {unkept} ]]\n}}\n"
     )
@@ -83,6 +87,14 @@ mod tests {
         );
         assert_eq!(checks.guard_sig, "\u{1f}=prod\u{1f}");
         assert!(!checks.code.contains("prod"), "no value in the code");
+        let all_kept: Environment = [
+            ("ACCT_IN_FORCE", "AWS_PROFILE"),
+            ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
+        ]
+        .iter()
+        .map(|(n, v)| (OsString::from(n), OsString::from(v)))
+        .collect();
+        assert!(for_stage(&guard, &all_kept).code.contains(" && -z '' ]]"));
         let odd: Environment = vec![(OsString::from("ACCT_IN_FORCE"), OsString::from("A[1]"))];
         assert!(
             for_stage(&[("A-B", None)], &odd)
