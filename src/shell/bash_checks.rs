@@ -28,7 +28,7 @@ use std::ffi::{OsStr, OsString};
 
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
-use crate::shell::guard::{self, Signature};
+use crate::shell::guard;
 use crate::shell::in_force::{self, Checks};
 
 /// The checks for `guard` (as `StageEnv::guard` gives it) and `entered`,
@@ -46,13 +46,11 @@ fn never(function: &str) -> String {
 }
 
 fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
-    match guard::signature(guard) {
-        Some(Signature { word, expected }) => (
-            format!("__acct_guard_check() {{ [[ {word} == \"$__ACCT_GUARD_SIG\" ]]; }}"),
-            expected,
-        ),
-        None => (never("__acct_guard_check"), OsString::new()),
-    }
+    guard::one_test(
+        guard,
+        |word| format!("__acct_guard_check() {{ [[ {word} == \"$__ACCT_GUARD_SIG\" ]]; }}"),
+        never("__acct_guard_check"),
+    )
 }
 
 fn in_force_check(entered: &Environment) -> String {
@@ -101,12 +99,7 @@ mod tests {
         assert_eq!(guard_check(&odd).0, never("__acct_guard_check"));
     }
 
-    fn env(pairs: &[(&str, &str)]) -> Environment {
-        pairs
-            .iter()
-            .map(|(n, v)| (OsString::from(n), OsString::from(v)))
-            .collect()
-    }
+    use crate::shell::in_force::environment as env;
 
     #[test]
     fn the_in_force_check_compares_kept_names_and_finds_the_others_empty() {

@@ -27,7 +27,7 @@ use std::ffi::{OsStr, OsString};
 
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
-use crate::shell::guard::{self, Signature};
+use crate::shell::guard;
 use crate::shell::in_force::{self, Checks};
 
 /// The checks for `guard` (as `StageEnv::guard` gives it) and `entered`,
@@ -46,13 +46,11 @@ pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Che
 /// The guard's test, then `__acct_guard` when it fails (always, when none
 /// can be written).
 fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
-    match guard::signature(guard) {
-        Some(Signature { word, expected }) => (
-            format!("builtin test \"x{word}\" = \"x$__ACCT_GUARD_SIG\"\nor __acct_guard\n"),
-            expected,
-        ),
-        None => ("__acct_guard\n".to_string(), OsString::new()),
-    }
+    guard::one_test(
+        guard,
+        |word| format!("builtin test \"x{word}\" = \"x$__ACCT_GUARD_SIG\"\nor __acct_guard\n"),
+        "__acct_guard\n".to_string(),
+    )
 }
 
 /// `__acct_if_fast` for the stage's list, or nothing (the script's, which
@@ -107,12 +105,7 @@ mod tests {
         assert_eq!(guard_check(&odd).0, "__acct_guard\n");
     }
 
-    fn env(pairs: &[(&str, &str)]) -> Environment {
-        pairs
-            .iter()
-            .map(|(n, v)| (OsString::from(n), OsString::from(v)))
-            .collect()
-    }
+    use crate::shell::in_force::environment as env;
 
     #[test]
     fn the_in_force_check_holds_the_list_compares_kept_names_and_finds_the_others_empty() {

@@ -55,6 +55,20 @@ pub fn signature(guard: &[(&str, Option<&OsStr>)]) -> Option<Signature> {
     })
 }
 
+/// A shell's guard test: `write` puts the word in that shell's code, and
+/// `without` is the code when no word can be written (the guard then always
+/// looks at each name); with what `__ACCT_GUARD_SIG` must hold.
+pub fn one_test(
+    guard: &[(&str, Option<&OsStr>)],
+    write: impl FnOnce(&str) -> String,
+    without: String,
+) -> (String, OsString) {
+    match signature(guard) {
+        Some(Signature { word, expected }) => (write(&word), expected),
+        None => (without, OsString::new()),
+    }
+}
+
 /// A name the shells expand as one variable in `$NAME`.
 pub fn is_identifier(name: &str) -> bool {
     let mut bytes = name.bytes();

@@ -44,3 +44,9 @@ pub fn names(entered: &Environment) -> Option<Vec<(&str, bool)>> {
         .map(|name| is_identifier(name).then(|| (name, kept.contains(name.as_bytes()))))
         .collect()
 }
+
+/// An environment of `pairs`, for the checks' tests.
+#[cfg(test)]
+pub fn environment(pairs: &[(&str, &str)]) -> Environment {
+    pairs.iter().map(|(n, v)| (n.into(), v.into())).collect()
+}

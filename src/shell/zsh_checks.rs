@@ -10,24 +10,24 @@
 //! and a parameter on the right of `==` is text, not a pattern. Names are
 //! written into the code only when they are identifiers; values never.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 
 use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
 use crate::config::process_env::Environment;
-use crate::shell::guard::{self, Signature};
+use crate::shell::guard;
 use crate::shell::in_force::{self, Checks};
 
 pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Checks {
-    let (guard_check, guard_sig) = match guard::signature(guard) {
-        // In quotes: a word that begins with `=` is a command's path to zsh.
-        Some(Signature { word, expected }) => (
+    // In quotes: a word that begins with `=` is a command's path to zsh.
+    let (guard_check, guard_sig) = guard::one_test(
+        guard,
+        |word| {
             format!(
                 "__acct_guard_check() {{\n    \\builtin emulate -L zsh\n    [[ \"{word}\" == \"$__ACCT_GUARD_SIG\" ]]\n}}\n"
-            ),
-            expected,
-        ),
-        None => (never("__acct_guard_check"), OsString::new()),
-    };
+            )
+        },
+        never("__acct_guard_check"),
+    );
     Checks {
         code: format!("{guard_check}{}", in_force_check(entered)),
         guard_sig,
@@ -63,7 +63,7 @@ fn in_force_check(entered: &Environment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
+    use crate::shell::in_force::environment;
 
     #[test]
     fn zsh_gets_both_tests_names_only() {
@@ -71,13 +71,10 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", None),
             ("STAGE", Some(OsStr::new("prod"))),
         ];
-        let entered: Environment = [
+        let entered = environment(&[
             ("ACCT_IN_FORCE", "AWS_PROFILE AWS_VAULT"),
             ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
-        ]
-        .iter()
-        .map(|(n, v)| (OsString::from(n), OsString::from(v)))
-        .collect();
+        ]);
         let checks = for_stage(&guard, &entered);
         assert_eq!(
             checks.code,
@@ -87,15 +84,12 @@ mod tests {
         );
         assert_eq!(checks.guard_sig, "\u{1f}=prod\u{1f}");
         assert!(!checks.code.contains("prod"), "no value in the code");
-        let all_kept: Environment = [
+        let all_kept = environment(&[
             ("ACCT_IN_FORCE", "AWS_PROFILE"),
             ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
-        ]
-        .iter()
-        .map(|(n, v)| (OsString::from(n), OsString::from(v)))
-        .collect();
+        ]);
         assert!(for_stage(&guard, &all_kept).code.contains(" && -z '' ]]"));
-        let odd: Environment = vec![(OsString::from("ACCT_IN_FORCE"), OsString::from("A[1]"))];
+        let odd = environment(&[("ACCT_IN_FORCE", "A[1]")]);
         assert!(
             for_stage(&[("A-B", None)], &odd)
                 .code
