@@ -5,7 +5,7 @@
 //! (`in_force::names`): each kept name equals its `ACCT_IN_FORCE_NAME`,
 //! every other name and its `ACCT_IN_FORCE_NAME` are empty, for the list
 //! acct entered with (`__acct_if_list`, set once, while the environment is
-//! acct's). zsh's own remembered state takes over when the list changes.
+//! acct's). The hook writes the same text again after a change.
 //! Both run under `emulate -L zsh`: no `nounset` from the user's options,
 //! and a parameter on the right of `==` is text, not a pattern. Names are
 //! written into the code only when they are identifiers; values never.
