@@ -153,18 +153,39 @@ end
 # How long the session holds, for `{left}` in the segment: the epoch in
 # ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an MFA
 # or Identity Center session, kept current by acct), read with `read` (no
-# process). fish has no clock of its own; on Linux the kernel's is read with
-# `read` too: now is the boot time (btime of /proc/stat, read once) plus
-# /proc/uptime. Sets __acct_time to `3h12m`, `42m` or `expired`, and
+# process). Sets __acct_time to `3h12m`, `42m` or `expired`, and
 # __acct_time_red to 1 under 15 minutes; `until 14:05 UTC` without /proc;
 # nothing when nothing is known. (Globals, not output: see __acct_in_force.
 # Every command costs fish some 25,000 instructions: as few as it takes.)
+#
+# The text only changes when a minute passes, it turns red or the session
+# ends, so it is kept with the expiry it is for (__acct_left_for) and the
+# second of /proc/uptime at which it stops holding (__acct_left_until):
+# most prompts only read the two files and compare, and work it out again
+# (__acct_left_window) only after a change. `acct shell` hands over the
+# first one, worked out the same way for the same clock (src/stage/expiry.rs).
 function __acct_left --description 'how long the session holds'
-    builtin set --global __acct_time
-    builtin set --global __acct_time_red
     builtin set --local expires $ACCT_EXPIRES
     builtin test -z "$expires" -a -f "$ACCT_EXPIRES_FILE"
     and builtin read expires <$ACCT_EXPIRES_FILE
+    builtin set --local up
+    builtin test -n "$__acct_left_until"
+    and builtin read --delimiter . up rest </proc/uptime
+    builtin test "x$expires" = "x$__acct_left_for" -a -n "$up" -a "$up" -lt "$__acct_left_until" 2>/dev/null
+    or __acct_left_window "$expires"
+end
+
+# The time left worked out anew for the expiry $argv[1] (see __acct_left).
+# fish has no clock of its own; on Linux the kernel's is read with `read`
+# too: now is the boot time (btime of /proc/stat, read once) plus
+# /proc/uptime. Without them the text is the expiry's clock time, worked
+# out at every prompt.
+function __acct_left_window --description 'work out the time left' # lazy
+    builtin set --global __acct_time
+    builtin set --global __acct_time_red
+    builtin set --global __acct_left_for $argv[1]
+    builtin set --global __acct_left_until
+    builtin set --local expires $argv[1]
     builtin string match --quiet --regex '^[0-9]{1,15}$' -- "$expires"
     or return 0
     if not builtin set --query __acct_btime
@@ -184,7 +205,11 @@ function __acct_left --description 'how long the session holds'
     builtin math --scale 0 "$expires - $__acct_btime - $up" | builtin read --local left
     if builtin test $left -le 0
         builtin set --global __acct_time expired
-    else if builtin test $left -ge 3600
+        builtin set --global __acct_time_red 1
+        builtin set --global __acct_left_until @LEFT_NEVER@
+        return 0
+    end
+    if builtin test $left -ge 3600
         builtin math --scale 0 "floor($left / 3600)" | builtin read --local hours
         builtin math --scale 0 "floor($left % 3600 / 60)" | builtin read --local minutes
         builtin set --global __acct_time {$hours}h{$minutes}m
@@ -192,8 +217,14 @@ function __acct_left --description 'how long the session holds'
         builtin math --scale 0 "floor($left / 60)" | builtin read --local minutes
         builtin set --global __acct_time {$minutes}m
     end
-    builtin test $left -lt $__acct_left_warn
-    and builtin set --global __acct_time_red 1
+    # It holds until its minute changes, the session ends or it turns red.
+    builtin set --local holds "$left % 60 + 1, $left"
+    if builtin test $left -lt $__acct_left_warn
+        builtin set --global __acct_time_red 1
+    else
+        builtin set holds "$holds, $left - $__acct_left_warn + 1"
+    end
+    builtin math --scale 0 "$up + min($holds)" | builtin read --global __acct_left_until
 end
 
 # The segment in front of your prompt (`prompt`: ACCT_PROMPT): red in a

@@ -115,6 +115,48 @@ fn the_segment_shows_the_time_left_red_under_15_minutes_and_expired_after() {
     }
 }
 
+/// The time counts down at the prompt while the expiry stays the same: a
+/// hook that keeps its text (fish keeps it until the second it would
+/// change, and acct hands over the first) shows the next minute as it
+/// comes.
+#[test]
+fn the_time_left_counts_down_from_one_prompt_to_the_next() {
+    for (program, rc, text) in RCS {
+        let config = SINGLE.replace("mfa_serial", "mfa_session = true\nmfa_serial");
+        let sandbox = Sandbox::with_config(&config);
+        sandbox.write_aws_files();
+        sandbox.write(&format!("home/{rc}"), text);
+        let session = expiry_file(&sandbox).with_extension("json");
+        // 20 minutes and 6 seconds: `20m` for 6 more seconds, then `19m`.
+        let at = now() + 20 * 60 + 6;
+        let json = format!(
+            "{{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"{}\"}}",
+            jiff_like(at)
+        );
+        std::fs::write(&session, json).unwrap();
+        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+        // (`--min-left 0m`: else a session under min_session_left is renewed.)
+        let mut cmd = sandbox.command(tools::by_name("sh"));
+        cmd.args([
+            "-c",
+            "\"$ACCT\" shell --min-left 0m testing; echo \"status=$?\"",
+        ])
+        .env("SHELL", tools::by_name(program))
+        .env("TERM", "xterm")
+        .env("XDG_RUNTIME_DIR", &sandbox.root)
+        .env("ACCT", ACCT);
+        let mut s = pty(cmd, 30);
+        expect(&mut s, "[cpco-testing 20m] user> ");
+        // (A second more: fish's clock, boot time plus uptime, may lag.)
+        while now() < at - 20 * 60 + 2 {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        send_and_expect(&mut s, "", "[cpco-testing 19m] user> ");
+        send_and_expect(&mut s, "exit 0", "status=0");
+    }
+}
+
 /// An Identity Center estate: the time left is the token's, from the AWS
 /// CLI's cache, which entering the stage copies into the expiry file.
 const IDENTITY_CENTER: &str = r#"

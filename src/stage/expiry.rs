@@ -52,6 +52,52 @@ pub fn left_text(seconds: i64) -> (String, bool) {
     (text, seconds < LEFT_WARN_SECONDS)
 }
 
+/// How many more seconds `left_text(seconds)` stays as it is while the
+/// seconds count down: until its minute changes, it turns red or the
+/// session ends; an expired session's text stays for good (`None`). The
+/// hooks that keep a text with its expiry (fish's `__acct_left`) work out
+/// the same.
+pub fn holds_for(seconds: i64) -> Option<i64> {
+    if seconds <= 0 {
+        return None;
+    }
+    let mut holds = (seconds % 60 + 1).min(seconds);
+    if seconds >= LEFT_WARN_SECONDS {
+        holds = holds.min(seconds - LEFT_WARN_SECONDS + 1);
+    }
+    Some(holds)
+}
+
+/// Where a hook keeps a text for good (an expired session's): an uptime
+/// second no machine reaches. acct writes it into shells/acct.fish.
+pub const NEVER: i64 = 999_999_999_999;
+
+/// fish's clock, which has none of its own: the boot time (`btime` of
+/// /proc/stat) and the whole seconds of /proc/uptime, as shells/acct.fish
+/// reads them; `None` without /proc.
+pub fn boot_clock() -> Option<(i64, i64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let btime = stat
+        .lines()
+        .find_map(|line| line.strip_prefix("btime "))?
+        .parse()
+        .ok()?;
+    let uptime = std::fs::read_to_string("/proc/uptime").ok()?;
+    let up = uptime.split('.').next()?.parse().ok()?;
+    Some((btime, up))
+}
+
+/// The first `{left}` of fish's hook, as its `__acct_left_window` would
+/// work it out at the uptime second `up` for `expires`: `EXPIRY UNTIL RED
+/// TEXT` (`__ACCT_LEFT`), UNTIL the uptime second at which it stops
+/// holding, RED 1 or 0.
+pub fn fish_first(expires: i64, (btime, up): (i64, i64)) -> String {
+    let left = expires - btime - up;
+    let (text, red) = left_text(left);
+    let until = holds_for(left).map_or(NEVER, |holds| up + holds);
+    format!("{expires} {until} {} {text}", u8::from(red))
+}
+
 /// The expiry from the environment (`get` reads it): `ACCT_EXPIRES`, else
 /// the file `ACCT_EXPIRES_FILE` names.
 pub fn expires(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<i64> {
@@ -98,6 +144,41 @@ mod tests {
         assert_eq!(left_text(14 * 60 + 59), ("14m".into(), true));
         assert_eq!(left_text(0), ("expired".into(), true));
         assert_eq!(left_text(-5), ("expired".into(), true));
+    }
+
+    #[test]
+    fn a_text_holds_exactly_until_the_second_it_would_change() {
+        for seconds in -3..(2 * 3600) {
+            let now = left_text(seconds);
+            match holds_for(seconds) {
+                None => assert_eq!(left_text(seconds - 100_000), now, "{seconds}"),
+                Some(holds) => {
+                    assert!(holds >= 1, "{seconds}");
+                    for k in 0..holds {
+                        assert_eq!(left_text(seconds - k), now, "{seconds} - {k}");
+                    }
+                    assert_ne!(left_text(seconds - holds), now, "{seconds} - {holds}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fish_gets_its_first_text_for_its_own_clock() {
+        // Boot at 1000, 500 s up: 3 hours and 30 s left.
+        let expires = 1000 + 500 + 3 * 3600 + 30;
+        assert_eq!(
+            fish_first(expires, (1000, 500)),
+            format!("{expires} 531 0 3h0m")
+        );
+        assert_eq!(
+            fish_first(1000 + 500 + 14 * 60, (1000, 500)),
+            "2340 501 1 14m"
+        );
+        assert_eq!(
+            fish_first(1200, (1000, 500)),
+            format!("1200 {NEVER} 1 expired")
+        );
     }
 
     #[test]
