@@ -207,10 +207,28 @@ fi
 # in ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an
 # MFA or Identity Center session, kept current by acct), read with `read` (a
 # redirection of a builtin, no process), against bash 5's EPOCHSECONDS:
-# `3h12m`, `42m` or `expired`, red on its own under 15 minutes (readline's
-# \001 \002 around the colour, which takes no room) unless the whole
-# segment is. Unknown: `{left}` and its space are left out.
+# `3h12m` or `42m`. Everything else (red under 15 minutes, `expired`, no
+# EPOCHSECONDS, nothing known) is __acct_left_slow's: bash reads every
+# statement here at every start, and runs each at every prompt.
 __acct_left() {
+    __acct_expires=${ACCT_EXPIRES-}
+    [[ -n ${__acct_expires} || ! -f ${ACCT_EXPIRES_FILE:-/} ]] ||
+        \builtin read -r __acct_expires <"${ACCT_EXPIRES_FILE}" || :
+    # Digits, no leading 0 (which arithmetic would read as octal).
+    if [[ ${__acct_expires} == [1-9]* && ${__acct_expires} != *[!0-9]* && ${#__acct_expires} -lt 16 && -n ${EPOCHSECONDS-} ]] &&
+        ((__acct_now = __acct_expires - EPOCHSECONDS, __acct_h = __acct_now / 3600, __acct_m = __acct_now % 3600 / 60, __acct_now >= __acct_left_warn)); then
+        ((__acct_h)) && __acct_left=${__acct_h}h${__acct_m}m || __acct_left=${__acct_m}m
+        __acct_segment=${__acct_segment//'{left}'/"${__acct_left}"}
+    else
+        __acct_lazy __acct_left_slow
+    fi
+}
+
+# `{left}` in every case: `3h12m`, `42m` or `expired`, red on its own
+# under 15 minutes (readline's \001 \002 around the colour, which takes no
+# room) unless the whole segment is. Unknown: `{left}` and its space are
+# left out.
+__acct_left_slow() { # lazy
     __acct_left='' __acct_expires=${ACCT_EXPIRES-}
     [[ -n ${__acct_expires} || ! -f ${ACCT_EXPIRES_FILE:-/} ]] ||
         \builtin read -r __acct_expires <"${ACCT_EXPIRES_FILE}" || :
@@ -245,10 +263,28 @@ __acct_prefix='\[${__acct_color}\]${__acct_segment}\[${__acct_reset}\]${__acct_s
 # user's startup files and hooks made, and takes it out again when the stage
 # is left. starship shows the stage itself (its env_var module, see the
 # README): its hook in PROMPT_COMMAND (or bash-preexec's precmd_functions)
-# says it draws this prompt. A string match, no process. The short in-force
-# check when it can run, else (or when it fails) the long one.
+# says it draws this prompt. A string match, no process.
 __acct_prompt_hook() {
-    __acct_status=$? __acct_segment=${ACCT_PROMPT-} __acct_color='' __acct_reset='' __acct_space='' __acct_mismatch=''
+    __acct_status=$? __acct_segment=${ACCT_PROMPT-} __acct_color='' __acct_reset='' __acct_space=' ' __acct_mismatch=''
+    # The common case in one test (a segment, acct's in-force test made,
+    # holding, no set -u, promptvars, no segment written out, no starship);
+    # anything else is __acct_prompt_slow's.
+    if [[ -n ${__acct_segment} && -n ${__acct_if_made-} && $- != *u* && -z ${__acct_written-} &&
+        (${__acct_prompt_mode-} == on || "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" != *starship_precmd*) ]] &&
+        \builtin shopt -q promptvars && __acct_if_fast; then
+        [[ -z ${ACCT_PROTECTED-} || -n ${NO_COLOR-} ]] || __acct_color=$'\e[31m' __acct_reset=$'\e[0m'
+        [[ ${__acct_segment} != *'{left}'* ]] || __acct_left
+        [[ ${PS1-} == "${__acct_prefix}"* ]] || PS1=${__acct_prefix}${PS1-}
+    else
+        __acct_lazy __acct_prompt_slow
+    fi
+    \builtin return "${__acct_status}"
+}
+
+# Every case: the short in-force check when it can run, else (or when it
+# fails) the long one.
+__acct_prompt_slow() { # lazy
+    __acct_segment=${ACCT_PROMPT-} __acct_color='' __acct_reset='' __acct_space='' __acct_mismatch=''
     if [[ -n ${__acct_segment} && (${__acct_prompt_mode-} == on ||
         "${PROMPT_COMMAND[*]-} ${precmd_functions[*]-}" != *starship_precmd*) ]]; then
         __acct_space=' '
@@ -268,7 +304,6 @@ __acct_prompt_hook() {
         __acct_segment=''
         __acct_lazy __acct_prefix_out
     fi
-    \builtin return "${__acct_status}"
 }
 
 # Register once, after every PROMPT_COMMAND of the user's; keep theirs.

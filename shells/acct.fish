@@ -233,8 +233,27 @@ end
 # on its own under 15 minutes unless the whole segment is; taken out with
 # its space when unknown). Printed, never evaluated. (Not lazy: every
 # prompt of a stage shell draws it, and reading it from a string at the
-# first costs more than parsing it at start.)
+# first costs more than parsing it at start.) The common case (in force,
+# not protected, no red time) here; every other __acct_segment_slow's, as
+# fish pays for every command parsed at start or run at a prompt.
 function __acct_segment --description 'the acct stage segment'
+    builtin set --global __acct_mismatch
+    if __acct_if_fast
+        and builtin test -z "$ACCT_PROTECTED"
+        if not builtin string match --quiet -- '*{left}*' "$ACCT_PROMPT"
+            builtin printf '%s ' "$ACCT_PROMPT"
+            return
+        end
+        __acct_left
+        if builtin test "$__acct_time_red" != 1 -a -n "$__acct_time[1]"
+            builtin printf '%s' (builtin string replace --all -- '{left}' "$__acct_time" "$ACCT_PROMPT") ' '
+            return
+        end
+    end
+    __acct_segment_slow
+end
+
+function __acct_segment_slow --description 'the acct stage segment, every case' # lazy
     set --local segment "$ACCT_PROMPT"
     builtin set --global __acct_mismatch
     __acct_if_fast
