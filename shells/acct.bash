@@ -67,9 +67,10 @@ __acct_guard() { # lazy
 }
 
 # At every prompt: is the stage still in force? ACCT_IN_FORCE names the
-# variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
-# entering the stage gave NAME (absent: NAME must be absent or empty). A
-# nested shell's rc, a PROMPT_COMMAND or a direnv hook may have changed one.
+# variables that decide who a command runs as: `NAME=` one the stage keeps,
+# which must equal ACCT_IN_FORCE_NAME (the value entering the stage gave
+# it), any other NAME one that must be absent or empty. A nested shell's
+# rc, a PROMPT_COMMAND or a direnv hook may have changed one.
 #
 # The prompt first runs __acct_if_fast, one `[[ ]]` written for the list it
 # was made for (__acct_if_list): each kept value compared, the others found
@@ -78,15 +79,18 @@ __acct_guard() { # lazy
 # a change. When it fails, this looks at each name
 # and sets __acct_mismatch to the first that differs ('' when none does).
 __acct_in_force() { # lazy
-    \builtin local name keep plain IFS
+    \builtin local word name keep plain IFS
     IFS=' '
     __acct_mismatch=''
     # Only plain names: ${!name} would evaluate a subscript. One test of the
     # whole list, acct's own, spares a test per name.
-    [[ ${ACCT_IN_FORCE-} == *[!A-Za-z0-9_\ ]* ]] || plain=1
-    for name in ${ACCT_IN_FORCE-}; do
+    [[ ${ACCT_IN_FORCE-} == *[!A-Za-z0-9_=\ ]* || ${ACCT_IN_FORCE-} == *=[!\ ]* ]] || plain=1
+    for word in ${ACCT_IN_FORCE-}; do
+        name=${word%=}
         [[ -n ${plain} || ${name} != *[!A-Za-z0-9_]* ]] || \builtin continue
-        keep=ACCT_IN_FORCE_${name}
+        [[ -n ${name} ]] || \builtin continue
+        keep=__acct_none
+        [[ ${word} == "${name}" ]] || keep=ACCT_IN_FORCE_${name}
         # Empty is unset, as for the SDKs (and fish hides a universal so).
         [[ ${!name-} == "${!keep-}" ]] && \builtin continue
         if [[ -z ${!name-} ]]; then
@@ -106,26 +110,25 @@ __acct_in_force() { # lazy
 }
 
 # Write __acct_if_fast for the list in force now, the same text acct writes
-# (src/shell/bash_checks.rs): a kept NAME compares `$NAME ==
-# "$ACCT_IN_FORCE_NAME"`, and every other `$NAME$ACCT_IN_FORCE_NAME` must be
-# empty, so a value given to a name or its ACCT_IN_FORCE_ one shows. The
+# (src/shell/bash_checks.rs): a kept `NAME=` compares `$NAME ==
+# "$ACCT_IN_FORCE_NAME"`, and every other `$NAME` must be empty. The
 # list it is for is compared as a pattern (a third cheaper than in quotes),
-# which is exact: it holds only letters, digits, `_` and spaces.
+# which is exact: it holds only letters, digits, `_`, `=` and spaces.
 # __acct_if_made says there is one. Only for names that are identifiers
 # (they are written into code); else the prompt always takes the long way.
 __acct_in_force_holds() { # lazy
-    \builtin local name keep kept unkept IFS
+    \builtin local word name kept unkept IFS
     IFS=' '
     kept=''
     unkept=''
     __acct_if_made=''
-    [[ " ${ACCT_IN_FORCE-}" == *' '[0-9]* ]] && \builtin return 0
-    for name in ${ACCT_IN_FORCE-}; do
-        keep=ACCT_IN_FORCE_${name}
-        if [[ -n ${!keep+x} ]]; then
-            kept+=" && \$${name} == \"\$${keep}\""
+    [[ " ${ACCT_IN_FORCE-}" == *' '[0-9=]* ]] && \builtin return 0
+    for word in ${ACCT_IN_FORCE-}; do
+        name=${word%=}
+        if [[ ${word} != "${name}" ]]; then
+            kept+=" && \$${name} == \"\$ACCT_IN_FORCE_${name}\""
         else
-            unkept+="\$${name}\$${keep}"
+            unkept+="\$${name}"
         fi
     done
     __acct_if_list=${ACCT_IN_FORCE}

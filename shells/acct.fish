@@ -92,15 +92,19 @@ function __acct_if_fast
     return 1
 end
 
-# When __acct_if_fast fails: each name in turn. Sets __acct_mismatch to the
-# first that differs (empty when none does). (A global, not output:
-# capturing output costs a command substitution.)
+# When __acct_if_fast fails: each name in turn (`NAME=` one the stage
+# keeps, which must equal ACCT_IN_FORCE_NAME; any other must be empty).
+# Sets __acct_mismatch to the first that differs (empty when none does).
+# (A global, not output: capturing output costs a command substitution.)
 function __acct_in_force --description 'the first stage variable changed since the stage was entered' # lazy
     builtin set --global __acct_mismatch
-    for name in (builtin string split --no-empty ' ' -- "$ACCT_IN_FORCE")
-        builtin string match --quiet --regex '^[A-Za-z_][A-Za-z0-9_]*$' -- $name
+    for word in (builtin string split --no-empty ' ' -- "$ACCT_IN_FORCE")
+        builtin string match --quiet --regex '^[A-Za-z_][A-Za-z0-9_]*=?$' -- $word
         or continue
-        builtin set --local keep ACCT_IN_FORCE_$name
+        builtin set --local name (builtin string trim --right --chars = -- $word)
+        builtin set --local keep __acct_none
+        builtin test "$word" = "$name"
+        or builtin set keep ACCT_IN_FORCE_$name
         # Empty is unset, as for the SDKs (and the guard hides a universal so).
         builtin test "$$name" = "$$keep"
         and continue
@@ -123,26 +127,24 @@ end
 # Write __acct_if_fast for the list in force now, the same text acct writes
 # (src/shell/fish_checks.rs): `"x$ACCT_IN_FORCE" = "x$__acct_if_list"`
 # (the list now, kept in a variable: fish expands a quoted literal again
-# at every call, a byte at a time), then for a kept
-# NAME `"x$NAME" = "x$ACCT_IN_FORCE_NAME"`, and every other
-# `$NAME$ACCT_IN_FORCE_NAME` together empty, so a value given to a name or
-# its ACCT_IN_FORCE_ one shows. (An `x` in front of every word: a value
-# never reads as an operator of `test`.) Only for a list of plain names,
-# which are written into code; else the prompt always takes the long way.
+# at every call, a byte at a time), then for a kept `NAME=`
+# `"x$NAME" = "x$ACCT_IN_FORCE_NAME"`, and every other `$NAME` together
+# empty. (An `x` in front of every word: a value never reads as an
+# operator of `test`.) Only for a list of plain names, which are written
+# into code; else the prompt always takes the long way.
 function __acct_in_force_holds --description 'write the in-force check for this list' # lazy
-    builtin string match --quiet --regex '^[A-Za-z0-9_ ]*\z' -- "$ACCT_IN_FORCE"
+    builtin string match --quiet --regex '^ *(?:[A-Za-z_][A-Za-z0-9_]*=?(?: +|\z))*\z' -- "$ACCT_IN_FORCE"
     or return 0
-    builtin set --local names (builtin string split --no-empty ' ' -- "$ACCT_IN_FORCE")
-    builtin string match --quiet --regex '^[0-9]' -- $names
-    and return 0
+    builtin set --local words (builtin string split --no-empty ' ' -- "$ACCT_IN_FORCE")
     builtin set --global __acct_if_list $ACCT_IN_FORCE
     builtin set --local test "builtin test \"x\$ACCT_IN_FORCE\" = \"x\$__acct_if_list\""
     builtin set --local unkept
-    for name in $names
-        if builtin set --query ACCT_IN_FORCE_$name
+    for word in $words
+        builtin set --local name (builtin string trim --right --chars = -- $word)
+        if builtin test "$word" != "$name"
             builtin set test "$test -a \"x\$$name\" = \"x\$ACCT_IN_FORCE_$name\""
         else
-            builtin set unkept "$unkept\$$name\$ACCT_IN_FORCE_$name"
+            builtin set unkept "$unkept\$$name"
         end
     end
     builtin test -n "$unkept"

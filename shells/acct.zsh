@@ -85,8 +85,9 @@ if (( ${+__ACCT_ZDOTDIR} )); then
 fi
 
 # At every prompt: is the stage still in force? ACCT_IN_FORCE names the
-# variables that decide who a command runs as, ACCT_IN_FORCE_NAME the value
-# entering the stage gave NAME (absent: NAME must be absent or empty). Sets
+# variables that decide who a command runs as: `NAME=` one the stage keeps,
+# which must equal ACCT_IN_FORCE_NAME (the value entering the stage gave
+# it), any other NAME one that must be absent or empty. Sets
 # __acct_mismatch to the first that differs ('' when none does): a nested
 # shell's rc, a precmd hook or direnv may have changed it since.
 #
@@ -100,14 +101,16 @@ fi
 # ACCT_IN_FORCE's order.
 __acct_in_force() {
     \builtin emulate -L zsh
-    local name keep
+    local word name keep
     typeset -g __acct_mismatch=''
     (( ${+ACCT_IN_FORCE} )) || return 0
     (( ${+functions[__acct_if_fast]} )) && __acct_if_fast && return 0
-    for name in ${(s: :)ACCT_IN_FORCE}; do
+    for word in ${(s: :)ACCT_IN_FORCE}; do
+        name=${word%=}
         # Only plain names: (P) would evaluate a subscript.
-        [[ $name == *[^A-Za-z0-9_]* ]] && continue
-        keep=ACCT_IN_FORCE_$name
+        [[ -z $name || $name == *[^A-Za-z0-9_]* ]] && continue
+        keep=__acct_none
+        [[ $word == $name ]] || keep=ACCT_IN_FORCE_$name
         # Empty is unset, as for the SDKs.
         [[ ${(P)name:-} == ${(P)keep:-} ]] && continue
         if [[ -z ${(P)name:-} ]]; then
@@ -125,20 +128,21 @@ __acct_in_force() {
 }
 
 # Write __acct_if_fast for the list in force now, the same text acct writes
-# (src/shell/zsh_checks.rs): a kept NAME compares `$NAME ==
-# $ACCT_IN_FORCE_NAME`, and every other `$NAME$ACCT_IN_FORCE_NAME` must be
-# empty. Only for names that are identifiers: they are written into code.
+# (src/shell/zsh_checks.rs): a kept `NAME=` compares `$NAME ==
+# $ACCT_IN_FORCE_NAME`, and every other `$NAME` must be empty. Only for
+# names that are identifiers: they are written into code.
 __acct_in_force_holds() {
     \builtin emulate -L zsh
-    local name keep test unkept=''
-    [[ $ACCT_IN_FORCE == *[^A-Za-z0-9_\ ]* || " $ACCT_IN_FORCE" == *' '[0-9]* ]] && return 0
+    local word name test unkept=''
+    [[ $ACCT_IN_FORCE == *[^A-Za-z0-9_=\ ]* || $ACCT_IN_FORCE == *=[^\ ]* ||
+        " $ACCT_IN_FORCE" == *' '[0-9=]* ]] && return 0
     test='$ACCT_IN_FORCE == $__acct_if_list'
-    for name in ${(s: :)ACCT_IN_FORCE}; do
-        keep=ACCT_IN_FORCE_$name
-        if (( ${(P)+keep} )); then
-            test+=" && \$$name == \$$keep"
+    for word in ${(s: :)ACCT_IN_FORCE}; do
+        name=${word%=}
+        if [[ $word != $name ]]; then
+            test+=" && \$$name == \$ACCT_IN_FORCE_$name"
         else
-            unkept+="\$$name\$$keep"
+            unkept+="\$$name"
         fi
     done
     typeset -g __acct_if_list=$ACCT_IN_FORCE

@@ -138,7 +138,7 @@ fn exec_sees_exactly_the_spec_environment_and_no_stale_credentials() {
         .chain(["AWS_PROFILE", "AWS_CONFIG_FILE"].iter())
     {
         assert!(
-            names.split(' ').any(|n| n == *name),
+            names.split(' ').any(|n| n.trim_end_matches('=') == *name),
             "ACCT_IN_FORCE does not check {name}: {names}"
         );
     }

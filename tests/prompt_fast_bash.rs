@@ -4,7 +4,8 @@
 //! a prompt. Every way a variable could change behind that short way shows
 //! at the next prompt: a new name, a kept value changed, a name set empty
 //! (in force: empty is unset) that later gets a value, a name declared
-//! without a value that later gets one, and a list that names more.
+//! without a value that later gets one, a name the list comes to keep
+//! (`NAME=`), and a list that names more.
 
 use crate::util::*;
 
@@ -15,7 +16,7 @@ fn every_change_behind_the_remembered_state_shows_in_bash() {
     let (_sandbox, mut s) = stage_shell("bash", "home/.bashrc", "PS1='user> '\n");
     expect(&mut s, PLAIN);
 
-    let steps: [(&str, &str); 10] = [
+    let steps: [(&str, &str); 13] = [
         // A name that was not set: the names differ.
         (
             "export AWS_ACCESS_KEY_ID=AKIAOTHER",
@@ -41,6 +42,15 @@ fn every_change_behind_the_remembered_state_shows_in_bash() {
             "[cpco-testing ≠ AWS_SECURITY_TOKEN]",
         ),
         ("unset AWS_SECURITY_TOKEN", PLAIN),
+        // A value variable alone counts for nothing: the list says which
+        // names are kept (`NAME=`); kept, the unset name shows, and its
+        // value brings the plain segment back (the test written again).
+        ("export ACCT_IN_FORCE_AWS_VAULT=vault", PLAIN),
+        (
+            "ACCT_IN_FORCE=${ACCT_IN_FORCE/AWS_VAULT/AWS_VAULT=}",
+            "[cpco-testing ≠ AWS_VAULT unset]",
+        ),
+        ("export AWS_VAULT=vault", PLAIN),
         // A list that names a variable beyond the remembered names.
         (
             "export ACCT_IN_FORCE=\"$ACCT_IN_FORCE STAGE\"",

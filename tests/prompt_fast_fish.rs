@@ -1,10 +1,10 @@
-//! fish's in-force check remembers a check that passed and, while
-//! ACCT_IN_FORCE is the same, compares only what it found then: the names
-//! whose variable and ACCT_IN_FORCE_ value were both missing must still have
-//! no value, the others their value. Every change the whole check would see
-//! must still show at the next prompt: a key exported later, an in-force
-//! name or its ACCT_IN_FORCE_ value that gets one, a profile changed, a list
-//! that grows; and the plain segment comes back when the change is undone.
+//! fish's in-force check runs, at most prompts, one test written for the
+//! list ACCT_IN_FORCE (its kept names, `NAME=`, equal to their
+//! ACCT_IN_FORCE_ values, every other name without a value). Every change
+//! the whole check would see must still show at the next prompt: a key
+//! exported later, an in-force name that gets a value, a name the list
+//! comes to keep, a profile changed, a list that grows; and the plain
+//! segment comes back when the change is undone.
 //! A nested fish (its config loads the hook) and a nested stage shell show
 //! their own segment.
 //!
@@ -70,12 +70,18 @@ fn fish_shows_every_change_at_later_prompts() {
             "[cpco-testing ≠ AWS_VAULT] user> ",
         ),
         ("set -e AWS_VAULT", PLAIN),
-        // An ACCT_IN_FORCE_ value for a name that has none.
+        // An ACCT_IN_FORCE_ value alone counts for nothing: the list says
+        // which names are kept (`NAME=`). Kept, the name must have it.
+        ("set -gx ACCT_IN_FORCE_AWS_VAULT v", PLAIN),
         (
-            "set -gx ACCT_IN_FORCE_AWS_VAULT v",
+            "set -gx ACCT_IN_FORCE (string replace AWS_VAULT AWS_VAULT= -- $ACCT_IN_FORCE)",
             "[cpco-testing ≠ AWS_VAULT unset] user> ",
         ),
-        ("set -e ACCT_IN_FORCE_AWS_VAULT", PLAIN),
+        ("set -gx AWS_VAULT v", PLAIN),
+        (
+            "set -e AWS_VAULT ACCT_IN_FORCE_AWS_VAULT; set -gx ACCT_IN_FORCE (string replace AWS_VAULT= AWS_VAULT -- $ACCT_IN_FORCE)",
+            PLAIN,
+        ),
         // The profile: changed, erased, back.
         (
             "set -gx AWS_PROFILE personal",
@@ -97,13 +103,16 @@ fn fish_shows_every_change_at_later_prompts() {
             "set -gx ACCT_IN_FORCE \"$ACCT_IN_FORCE AWS_EXTRA\"",
             "[cpco-testing ≠ AWS_EXTRA] user> ",
         ),
-        ("set -gx ACCT_IN_FORCE_AWS_EXTRA x", PLAIN),
+        (
+            "set -gx ACCT_IN_FORCE_AWS_EXTRA x; set -gx ACCT_IN_FORCE \"$ACCT_IN_FORCE=\"",
+            PLAIN,
+        ),
         ("set -gx AWS_EXTRA y", "[cpco-testing ≠ AWS_EXTRA] user> "),
         ("set -gx AWS_EXTRA x", PLAIN),
         // A stage that sets a name in the middle of the list (exported
         // keys): in force, remembered, and its change shown.
         (
-            "set -gx AWS_SESSION_TOKEN t; set -gx ACCT_IN_FORCE_AWS_SESSION_TOKEN t",
+            "set -gx AWS_SESSION_TOKEN t; set -gx ACCT_IN_FORCE_AWS_SESSION_TOKEN t; set -gx ACCT_IN_FORCE (string replace AWS_SESSION_TOKEN AWS_SESSION_TOKEN= -- $ACCT_IN_FORCE)",
             PLAIN,
         ),
         ("true", PLAIN),
@@ -268,7 +277,7 @@ fn fish_writes_the_same_in_force_check_as_acct_and_again_for_a_new_list() {
     // A list that grows: the long way, then a check for the new list.
     send_and_expect(
         &mut s,
-        "set -gx AWS_EXTRA x; set -gx ACCT_IN_FORCE_AWS_EXTRA x; set -gx ACCT_IN_FORCE \"$ACCT_IN_FORCE AWS_EXTRA\"",
+        "set -gx AWS_EXTRA x; set -gx ACCT_IN_FORCE_AWS_EXTRA x; set -gx ACCT_IN_FORCE \"$ACCT_IN_FORCE AWS_EXTRA=\"",
         PLAIN,
     );
     send_and_expect(

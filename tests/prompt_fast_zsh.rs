@@ -4,7 +4,7 @@
 //! a name can change between two prompts still shows in the segment: a name
 //! that was unset getting a value, one declared without a value and then
 //! assigned, one set empty at the start and assigned later, a value that
-//! changes, an expected value that appears, and a name outside the scanned
+//! changes, a name the list comes to keep, and a name outside the scanned
 //! prefix added to ACCT_IN_FORCE.
 
 use crate::util::*;
@@ -58,13 +58,19 @@ fn zsh_shows_every_change_of_an_in_force_name_between_prompts() {
     );
     prompt_after(&mut s, "AWS_PROFILE=cpco-testing-admin", plain);
 
-    // An expected value appears for a name that is unset.
+    // An expected value alone counts for nothing: the list says which
+    // names are kept (`NAME=`). Kept, the unset name shows.
+    prompt_after(&mut s, "ACCT_IN_FORCE_AWS_VAULT=vault", plain);
     prompt_after(
         &mut s,
-        "ACCT_IN_FORCE_AWS_VAULT=vault",
+        "ACCT_IN_FORCE=${ACCT_IN_FORCE/AWS_VAULT/AWS_VAULT=}",
         "[cpco-testing ≠ AWS_VAULT unset]",
     );
-    prompt_after(&mut s, "unset ACCT_IN_FORCE_AWS_VAULT", plain);
+    prompt_after(
+        &mut s,
+        "ACCT_IN_FORCE=${ACCT_IN_FORCE/AWS_VAULT=/AWS_VAULT}; unset ACCT_IN_FORCE_AWS_VAULT",
+        plain,
+    );
 
     // A name that does not begin with AWS: the full check.
     prompt_after(

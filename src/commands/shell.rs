@@ -8,7 +8,7 @@ use crate::commands::process;
 use crate::config::{Config, discover, process_env};
 use crate::error::{Failure, Result};
 use crate::shell::scripts;
-use crate::stage::entry;
+use crate::stage::{entry, expiry};
 use crate::terminal::confirm;
 
 pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
@@ -33,11 +33,16 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
         env.nest_within(&process_env::text("ACCT_PROMPT").unwrap_or_default());
     }
     let words = shell_words(&config);
+    let entered = env.apply_here();
+    let fish_left = (scripts::Shell::of_program(&words[0]) == Some(scripts::Shell::Fish))
+        .then(|| expiry::fish_first_of(&entered))
+        .flatten();
     let launch = scripts::launch(
         &words,
         &env.guard(),
-        &env.apply_here(),
+        &entered,
         prompt_mode(&config),
+        fish_left,
     )?;
     if let Err(name) = &launch.shell {
         eprintln!(

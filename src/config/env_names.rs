@@ -196,8 +196,8 @@ pub const KEPT: [(&str, &str); 34] = [
 /// The variables a stage's prompt checks at every prompt (SPEC section 2,
 /// "in force"): each decides who a command runs as or where its
 /// credentials are sent. Entering a stage exports their names in
-/// `ACCT_IN_FORCE` and, for each one the stage has, its value in
-/// `ACCT_IN_FORCE_<NAME>` (absent: the name must be absent). When one
+/// `ACCT_IN_FORCE`, each one the stage has followed by `=` and its value in
+/// `ACCT_IN_FORCE_<NAME>` (any other must be absent or empty). When one
 /// differs later (a nested shell's rc, a `PROMPT_COMMAND`, a direnv hook),
 /// the segment says so instead of naming the stage as if it were in force.
 pub fn in_force() -> impl Iterator<Item = &'static str> {

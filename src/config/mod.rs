@@ -241,6 +241,11 @@ impl Config {
 /// which acct writes it into (`shell::scripts`).
 pub const LEFT_WARN_SECONDS: i64 = 15 * 60;
 
+/// Where a hook keeps a `{left}` text for good (an expired session's): an
+/// uptime second no machine reaches. For `stage::expiry` and fish's hook,
+/// which acct writes it into (`shell::scripts`).
+pub const LEFT_NEVER: i64 = 999_999_999_999;
+
 /// A rendered `prompt_format` without its `{left}` (and the space before
 /// it): where no time is shown (the console's display name, an outer stage
 /// of a nested shell, nothing known).

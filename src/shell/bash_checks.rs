@@ -16,8 +16,8 @@
 //! - `__acct_if_fast`: the stage is in force, as the hook's
 //!   `__acct_in_force_holds` writes it again after a change (the same
 //!   text): for the list it was made for (`__acct_if_list`), each
-//!   kept `NAME` equals `ACCT_IN_FORCE_NAME`, and every other `NAME` and
-//!   `ACCT_IN_FORCE_NAME` are empty.
+//!   kept `NAME` (`NAME=` in the list) equals `ACCT_IN_FORCE_NAME`, and
+//!   every other `NAME` is empty.
 //!
 //! Both expand `$NAME` rather than `${NAME-}` (half the cost), so the hook
 //! does not run them under `set -u`, and outside quotes (a third less:
@@ -63,7 +63,7 @@ fn in_force_check(entered: &Environment) -> String {
         if keeps {
             kept.push_str(&format!(" && ${name} == \"${IN_FORCE_VALUE}{name}\""));
         } else {
-            unkept.push_str(&format!("${name}${IN_FORCE_VALUE}{name}"));
+            unkept.push_str(&format!("${name}"));
         }
     }
     // All kept: `-z` still needs its word (an empty one).
@@ -104,19 +104,19 @@ mod tests {
     #[test]
     fn the_in_force_check_compares_kept_names_and_finds_the_others_empty() {
         let entered = env(&[
-            ("ACCT_IN_FORCE", "AWS_PROFILE AWS_ACCESS_KEY_ID AWS_VAULT"),
+            ("ACCT_IN_FORCE", "AWS_PROFILE= AWS_ACCESS_KEY_ID AWS_VAULT"),
             ("ACCT_IN_FORCE_AWS_PROFILE", "cpco-testing-admin"),
         ]);
         assert_eq!(
             in_force_check(&entered),
-            "__acct_if_fast() { [[ $ACCT_IN_FORCE == $__acct_if_list && $AWS_PROFILE == \"$ACCT_IN_FORCE_AWS_PROFILE\" && -z $AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT ]]; }"
+            "__acct_if_fast() { [[ $ACCT_IN_FORCE == $__acct_if_list && $AWS_PROFILE == \"$ACCT_IN_FORCE_AWS_PROFILE\" && -z $AWS_ACCESS_KEY_ID$AWS_VAULT ]]; }"
         );
     }
 
     #[test]
     fn a_list_whose_names_are_all_kept_still_gives_a_test() {
         let entered = env(&[
-            ("ACCT_IN_FORCE", "AWS_PROFILE"),
+            ("ACCT_IN_FORCE", "AWS_PROFILE="),
             ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
         ]);
         assert!(in_force_check(&entered).ends_with(" && -z '' ]]; }"));

@@ -16,8 +16,8 @@
 //! - `__acct_if_fast`: the stage is in force, as the hook's
 //!   `__acct_in_force_holds` writes it again after a change (the same
 //!   text): `ACCT_IN_FORCE` is the list it was made for, each kept `NAME`
-//!   equals `ACCT_IN_FORCE_NAME`, and every other `NAME` and
-//!   `ACCT_IN_FORCE_NAME` are empty.
+//!   (`NAME=` in the list) equals `ACCT_IN_FORCE_NAME`, and every other
+//!   `NAME` is empty.
 //!
 //! Every word of a test starts with `x`, so that no value reads as an
 //! operator of `test` (`!`, `-z`, `(`). Names are written into the code
@@ -66,7 +66,7 @@ fn in_force_check(entered: &Environment) -> String {
         if keeps {
             test.push_str(&format!(" -a \"x${name}\" = \"x${keep}\""));
         } else {
-            unkept.push_str(&format!("${name}${keep}"));
+            unkept.push_str(&format!("${name}"));
         }
     }
     if !unkept.is_empty() {
@@ -110,12 +110,12 @@ mod tests {
     #[test]
     fn the_in_force_check_holds_the_list_compares_kept_names_and_finds_the_others_empty() {
         let entered = env(&[
-            ("ACCT_IN_FORCE", "AWS_PROFILE AWS_ACCESS_KEY_ID AWS_VAULT"),
+            ("ACCT_IN_FORCE", "AWS_PROFILE= AWS_ACCESS_KEY_ID AWS_VAULT"),
             ("ACCT_IN_FORCE_AWS_PROFILE", "cpco-testing-admin"),
         ]);
         assert_eq!(
             in_force_check(&entered),
-            "builtin set --global __acct_if_list $ACCT_IN_FORCE\nfunction __acct_if_fast\n    builtin test \"x$ACCT_IN_FORCE\" = \"x$__acct_if_list\" -a \"x$AWS_PROFILE\" = \"x$ACCT_IN_FORCE_AWS_PROFILE\" -a \"x$AWS_ACCESS_KEY_ID$ACCT_IN_FORCE_AWS_ACCESS_KEY_ID$AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT\" = x\nend\n"
+            "builtin set --global __acct_if_list $ACCT_IN_FORCE\nfunction __acct_if_fast\n    builtin test \"x$ACCT_IN_FORCE\" = \"x$__acct_if_list\" -a \"x$AWS_PROFILE\" = \"x$ACCT_IN_FORCE_AWS_PROFILE\" -a \"x$AWS_ACCESS_KEY_ID$AWS_VAULT\" = x\nend\n"
         );
     }
 

@@ -1,16 +1,15 @@
 //! What the three hooks' short in-force check (`__acct_if_fast`) is written
 //! for: the stage's `ACCT_IN_FORCE` split as the shells split it (on
-//! spaces, none empty), each name kept (`ACCT_IN_FORCE_NAME` is in the
-//! stage's environment: the name must equal it) or not (the name and its
-//! `ACCT_IN_FORCE_NAME` must be empty). Each shell writes the test in its
-//! own words (`bash_checks`, `fish_checks`, `zsh_checks`), beside the
-//! guard's one test (`guard::signature`): `Checks`.
+//! spaces, none empty), each name kept (`NAME=` in the list: the name must
+//! equal `ACCT_IN_FORCE_NAME`) or not (the name must be empty). Each shell
+//! writes the test in its own words (`bash_checks`, `fish_checks`,
+//! `zsh_checks`), beside the guard's one test (`guard::signature`):
+//! `Checks`.
 
-use std::collections::HashSet;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-use crate::config::env_names::{IN_FORCE, IN_FORCE_VALUE};
+use crate::config::env_names::IN_FORCE;
 use crate::config::process_env::Environment;
 use crate::shell::guard::is_identifier;
 
@@ -23,25 +22,21 @@ pub struct Checks {
 }
 
 /// The list's names in order, each with whether the stage keeps a value
-/// for it; `None` without a list, or when a name is not an identifier
-/// (names are written into code): then no short check is written.
+/// for it (`NAME=`); `None` without a list, or when a name is not an
+/// identifier (names are written into code): then no short check is
+/// written.
 pub fn names(entered: &Environment) -> Option<Vec<(&str, bool)>> {
-    // The names with a value kept, in one pass over the environment.
-    let mut list = None;
-    let mut kept: HashSet<&[u8]> = HashSet::new();
-    for (name, value) in entered {
-        let name = name.as_bytes();
-        if name == IN_FORCE.as_bytes() {
-            list = Some(value);
-        } else if let Some(rest) = name.strip_prefix(IN_FORCE_VALUE.as_bytes()) {
-            kept.insert(rest);
-        }
-    }
-    list?
+    let list = entered
+        .iter()
+        .find(|(name, _)| name.as_bytes() == IN_FORCE.as_bytes())?;
+    list.1
         .to_str()?
         .split(' ')
-        .filter(|n| !n.is_empty())
-        .map(|name| is_identifier(name).then(|| (name, kept.contains(name.as_bytes()))))
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let (name, kept) = word.strip_suffix('=').map_or((word, false), |n| (n, true));
+            is_identifier(name).then_some((name, kept))
+        })
         .collect()
 }
 

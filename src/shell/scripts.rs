@@ -9,12 +9,11 @@ use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
 use crate::config::process_env::Environment;
-use crate::config::{LEFT_WARN_SECONDS, process_env};
+use crate::config::{LEFT_NEVER, LEFT_WARN_SECONDS, process_env};
 use crate::error::Result;
 use crate::shell::{
     bash_checks, fish_checks, guard, lazy, startup_files, zsh_checks, zsh_compiled,
 };
-use crate::stage::expiry;
 
 /// The shells acct speaks: prompt hooks, `acct env` code, completions.
 /// The one type for them, and `of_program` the one way to recognise one.
@@ -115,7 +114,7 @@ impl Shell {
 /// the hooks and acct's own commands must agree on, kept in one place.
 const TEMPLATE_VALUES: [(&str, i64); 2] = [
     ("@LEFT_WARN_SECONDS@", LEFT_WARN_SECONDS),
-    ("@LEFT_NEVER@", expiry::NEVER),
+    ("@LEFT_NEVER@", LEFT_NEVER),
 ];
 
 /// A shell command line ready to exec, and the variables its startup needs.
@@ -130,7 +129,9 @@ pub struct Launch {
 
 /// How to start `words` (the configured shell, split) interactively with
 /// acct's hook loaded after the user's startup files, which then puts back
-/// `guard` (`StageEnv::guard`); `entered` is the stage's environment.
+/// `guard` (`StageEnv::guard`); `entered` is the stage's environment;
+/// `fish_left` fish's first `{left}` (`expiry::fish_first_of`), handed
+/// over in `__ACCT_LEFT`.
 ///
 /// - bash reads one rc file of our choosing (`--rcfile`), which loads
 ///   `~/.bashrc` itself; bash takes long options only before short ones.
@@ -146,6 +147,7 @@ pub fn launch(
     guard: &[(&str, Option<&OsStr>)],
     entered: &Environment,
     prompt_mode: Option<&str>,
+    fish_left: Option<String>,
 ) -> Result<Launch> {
     let program = words.first().map_or("/bin/sh", String::as_str);
     let user_args = words.iter().skip(1).map(OsString::from);
@@ -191,7 +193,7 @@ pub fn launch(
             let checks = fish_checks::for_stage(guard, entered);
             let hook = lazy::fish(&shell.startup_script());
             let mut init = format!("--init-command={hook}{}", checks.code);
-            if let Some(left) = fish_first_left(entered) {
+            if let Some(left) = fish_left {
                 init.push_str(FISH_TAKE_LEFT);
                 env.push(("__ACCT_LEFT".into(), left.into()));
             }
@@ -216,26 +218,6 @@ pub fn launch(
         env,
         shell: shell.ok_or_else(|| unsupported.unwrap_or_default()),
     })
-}
-
-/// fish's first `{left}` (`expiry::fish_first`), when its prompt shows one
-/// and the expiry and fish's clock are known: its first prompt then only
-/// compares, instead of working the text out with `math` (0.9M
-/// instructions, a sixth of what the hook adds to fish's start).
-fn fish_first_left(entered: &Environment) -> Option<String> {
-    let get = |name: &str| {
-        entered
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, value)| value.clone())
-    };
-    if !get("ACCT_PROMPT")?.to_str()?.contains(expiry::PLACEHOLDER) {
-        return None;
-    }
-    Some(expiry::fish_first(
-        expiry::expires(get)?,
-        expiry::boot_clock()?,
-    ))
 }
 
 /// Takes `__ACCT_LEFT` into the globals fish's `__acct_left` keeps.
@@ -285,7 +267,7 @@ mod tests {
     #[test]
     fn other_shells_get_the_environment_and_a_name_for_the_warning() {
         let words = ["/bin/dash".to_string(), "-e".to_string()];
-        let launch = launch(&words, &[("STAGE", None)], &Vec::new(), Some("on")).unwrap();
+        let launch = launch(&words, &[("STAGE", None)], &Vec::new(), Some("on"), None).unwrap();
         assert_eq!(launch.argv, ["/bin/dash", "-e", "-i"]);
         assert_eq!(launch.shell, Err("dash".to_string()));
         assert!(launch.env.is_empty());

@@ -2,8 +2,8 @@
 //! startup files (which zsh loads compiled, so they cost nothing to parse):
 //! the guard's one test (`guard::signature` against `__ACCT_GUARD_SIG`)
 //! and `__acct_if_fast`, the in-force check for the stage's list
-//! (`in_force::names`): each kept name equals its `ACCT_IN_FORCE_NAME`,
-//! every other name and its `ACCT_IN_FORCE_NAME` are empty, for the list
+//! (`in_force::names`): each kept name (`NAME=` in the list) equals its
+//! `ACCT_IN_FORCE_NAME`, every other name is empty, for the list
 //! acct entered with (`__acct_if_list`, set once, while the environment is
 //! acct's). The hook writes the same text again after a change.
 //! Both run under `emulate -L zsh`: no `nounset` from the user's options,
@@ -48,7 +48,7 @@ fn in_force_check(entered: &Environment) -> String {
         if keeps {
             test.push_str(&format!(" && ${name} == ${IN_FORCE_VALUE}{name}"));
         } else {
-            unkept.push_str(&format!("${name}${IN_FORCE_VALUE}{name}"));
+            unkept.push_str(&format!("${name}"));
         }
     }
     // All kept: `-z` still needs its word (an empty one).
@@ -72,7 +72,7 @@ mod tests {
             ("STAGE", Some(OsStr::new("prod"))),
         ];
         let entered = environment(&[
-            ("ACCT_IN_FORCE", "AWS_PROFILE AWS_VAULT"),
+            ("ACCT_IN_FORCE", "AWS_PROFILE= AWS_VAULT"),
             ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
         ]);
         let checks = for_stage(&guard, &entered);
@@ -80,12 +80,12 @@ mod tests {
             checks.code,
             "__acct_guard_check() {\n    \\builtin emulate -L zsh\n    [[ \"$AWS_ACCESS_KEY_ID\u{1f}=$STAGE\u{1f}\" == \"$__ACCT_GUARD_SIG\" ]]\n}\n\
              (( ${+__acct_if_list} )) || typeset -g __acct_if_list=$ACCT_IN_FORCE\n\
-             __acct_if_fast() {\n    \\builtin emulate -L zsh\n    [[ $ACCT_IN_FORCE == $__acct_if_list && $AWS_PROFILE == $ACCT_IN_FORCE_AWS_PROFILE && -z $AWS_VAULT$ACCT_IN_FORCE_AWS_VAULT ]]\n}\n"
+             __acct_if_fast() {\n    \\builtin emulate -L zsh\n    [[ $ACCT_IN_FORCE == $__acct_if_list && $AWS_PROFILE == $ACCT_IN_FORCE_AWS_PROFILE && -z $AWS_VAULT ]]\n}\n"
         );
         assert_eq!(checks.guard_sig, "\u{1f}=prod\u{1f}");
         assert!(!checks.code.contains("prod"), "no value in the code");
         let all_kept = environment(&[
-            ("ACCT_IN_FORCE", "AWS_PROFILE"),
+            ("ACCT_IN_FORCE", "AWS_PROFILE="),
             ("ACCT_IN_FORCE_AWS_PROFILE", "p"),
         ]);
         assert!(for_stage(&guard, &all_kept).code.contains(" && -z '' ]]"));

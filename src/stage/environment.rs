@@ -335,23 +335,33 @@ impl StageEnv {
 }
 
 /// What the prompt hooks compare at every prompt: `ACCT_IN_FORCE` names
-/// the variables of `env_names::in_force`, and `ACCT_IN_FORCE_<NAME>` holds
-/// the value each has in the stage's environment `env` (absent: absent).
+/// the variables of `env_names::in_force`, each that the stage's
+/// environment `env` has followed by `=` (kept: it must equal
+/// `ACCT_IN_FORCE_<NAME>`, which holds its value there); any other must be
+/// absent or empty. So the list alone says which are kept, and a check
+/// need not look at a value variable for the others.
 fn in_force(env: &Environment) -> Vec<(String, OsString)> {
-    let mut vars: Vec<(String, OsString)> = env_names::in_force()
-        .filter_map(|name| {
-            env.iter()
-                .find(|(n, _)| n.as_bytes() == name.as_bytes())
-                .map(|(_, v)| (format!("{}{name}", env_names::IN_FORCE_VALUE), v.clone()))
-        })
-        .collect();
-    let names: Vec<&str> = env_names::in_force().collect();
+    let mut vars = Vec::new();
+    let mut names = Vec::new();
+    for name in env_names::in_force() {
+        match env.iter().find(|(n, _)| n.as_bytes() == name.as_bytes()) {
+            Some((_, value)) => {
+                vars.push((
+                    format!("{}{name}", env_names::IN_FORCE_VALUE),
+                    value.clone(),
+                ));
+                names.push(format!("{name}="));
+            }
+            None => names.push(name.to_string()),
+        }
+    }
     vars.push((env_names::IN_FORCE.to_string(), names.join(" ").into()));
     vars
 }
 
 /// The first variable of `ACCT_IN_FORCE` that is no longer as entering the
-/// stage made it, as the prompt hooks show it (`AWS_PROFILE=personal`,
+/// stage made it (a kept `NAME=` equal to `ACCT_IN_FORCE_NAME`, any other
+/// empty), as the prompt hooks show it (`AWS_PROFILE=personal`,
 /// `AWS_ACCESS_KEY_ID`, `AWS_PROFILE unset`); `None` while the stage is in
 /// force. `get` reads the environment. The shells' hooks do the same with
 /// builtins (shells/acct.*).
@@ -363,10 +373,16 @@ pub fn mismatch(get: impl Fn(&str) -> Option<OsString>) -> Option<String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c))
     };
-    for name in list.to_str()?.split(' ').filter(|n| plain(n, "")) {
+    for word in list.to_str()?.split(' ') {
+        let (name, kept) = word.strip_suffix('=').map_or((word, false), |n| (n, true));
+        if !plain(name, "") {
+            continue;
+        }
         // Empty is unset, as for the SDKs (and fish's guard hides so).
         let get = |name: &str| get(name).filter(|v| !v.is_empty());
-        let expected = get(&format!("{}{name}", env_names::IN_FORCE_VALUE));
+        let expected = kept
+            .then(|| get(&format!("{}{name}", env_names::IN_FORCE_VALUE)))
+            .flatten();
         let actual = get(name);
         if actual == expected {
             continue;
@@ -518,6 +534,20 @@ mod tests {
                 .as_deref(),
             Some("AWS_DEFAULT_PROFILE unset")
         );
+        // The list says which are kept: a value variable for any other
+        // counts for nothing (the name must still be empty).
+        let list = entered.iter().find(|(n, _)| n == "ACCT_IN_FORCE").unwrap();
+        let list = list.1.to_str().unwrap();
+        assert!(
+            list.starts_with("AWS_PROFILE= AWS_DEFAULT_PROFILE= AWS_CONFIG_FILE "),
+            "{list}"
+        );
+        assert_eq!(check(&set("ACCT_IN_FORCE_AWS_VAULT", "v")), None);
+        let both = |env: &mut Environment| {
+            set("ACCT_IN_FORCE_AWS_VAULT", "v")(env);
+            set("AWS_VAULT", "v")(env);
+        };
+        assert_eq!(check(&both).as_deref(), Some("AWS_VAULT"));
         assert_eq!(
             segment_with_mismatch("[cpco-testing]", "AWS_PROFILE=personal"),
             "[cpco-testing ≠ AWS_PROFILE=personal]"

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 use crate::aws::mfa_session::{self, SessionSpec};
 use crate::aws::sso_token::{self, Token};
-use crate::config::{Config, LEFT_WARN_SECONDS, Sso};
+use crate::config::process_env::Environment;
+use crate::config::{Config, LEFT_NEVER, LEFT_WARN_SECONDS, Sso};
 use crate::text::clock;
 
 /// The variable naming the expiry file.
@@ -68,10 +69,6 @@ pub fn holds_for(seconds: i64) -> Option<i64> {
     Some(holds)
 }
 
-/// Where a hook keeps a text for good (an expired session's): an uptime
-/// second no machine reaches. acct writes it into shells/acct.fish.
-pub const NEVER: i64 = 999_999_999_999;
-
 /// fish's clock, which has none of its own: the boot time (`btime` of
 /// /proc/stat) and the whole seconds of /proc/uptime, as shells/acct.fish
 /// reads them; `None` without /proc.
@@ -94,8 +91,26 @@ pub fn boot_clock() -> Option<(i64, i64)> {
 pub fn fish_first(expires: i64, (btime, up): (i64, i64)) -> String {
     let left = expires - btime - up;
     let (text, red) = left_text(left);
-    let until = holds_for(left).map_or(NEVER, |holds| up + holds);
+    let until = holds_for(left).map_or(LEFT_NEVER, |holds| up + holds);
     format!("{expires} {until} {} {text}", u8::from(red))
+}
+
+/// fish's first `{left}` for the stage's environment `entered`
+/// (`fish_first`), when its prompt shows one and the expiry and fish's
+/// clock are known: `acct shell` hands it over (`__ACCT_LEFT`), so fish's
+/// first prompt only compares instead of working the text out with `math`
+/// (0.9M instructions, a sixth of what the hook added to fish's start).
+pub fn fish_first_of(entered: &Environment) -> Option<String> {
+    let get = |name: &str| {
+        entered
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.clone())
+    };
+    if !get("ACCT_PROMPT")?.to_str()?.contains(PLACEHOLDER) {
+        return None;
+    }
+    Some(fish_first(expires(get)?, boot_clock()?))
 }
 
 /// The expiry from the environment (`get` reads it): `ACCT_EXPIRES`, else
@@ -177,7 +192,7 @@ mod tests {
         );
         assert_eq!(
             fish_first(1200, (1000, 500)),
-            format!("1200 {NEVER} 1 expired")
+            format!("1200 {LEFT_NEVER} 1 expired")
         );
     }
 
