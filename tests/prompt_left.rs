@@ -148,6 +148,17 @@ fn the_time_left_counts_down_from_one_prompt_to_the_next() {
         .env("ACCT", ACCT);
         let mut s = pty(cmd, 30);
         expect(&mut s, "[cpco-testing 20m] user> ");
+        // The common case ran none of the code for the others: bash's
+        // rare functions are still unread text, fish's still stubs.
+        let unread = match program {
+            "bash" => "[[ -n $__ACCT_BASH_LAZY ]] && echo unread-$((1 + 1))",
+            "fish" => {
+                "echo unread-(functions __acct_segment_slow __acct_left_window | string match -- '*| builtin source' | count)"
+            }
+            _ => "echo unread-$((1 + 1))",
+        };
+        send_and_expect(&mut s, unread, "unread-2");
+        expect(&mut s, "[cpco-testing 20m] user> ");
         // (A second more: fish's clock, boot time plus uptime, may lag.)
         while now() < at - 20 * 60 + 2 {
             std::thread::sleep(std::time::Duration::from_millis(200));
