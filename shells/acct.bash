@@ -35,7 +35,8 @@ __acct_lazy() {
 # by ~/.bashrc cannot run commands as someone else under the stage's prompt;
 # said once. __ACCT_GUARD holds each name and acct's value as bash words
 # (`AWS_PROFILE '=cpco-testing-admin'`; `''`: acct removed it). Runs when
-# acct's one test of them all (__acct_guard_check) fails or cannot run.
+# acct's one test of them all (src/shell/bash_checks.rs) fails or cannot
+# run.
 __acct_guard() { # lazy
     # (`\builtin local` is no declaration: assign on lines of their own.)
     \builtin local name value changed i IFS
@@ -176,35 +177,17 @@ __acct_prefix_as_written() { # lazy
 }
 
 # `acct shell` runs bash with this file instead of ~/.bashrc, after acct's
-# checks for the stage (__acct_guard_check, __acct_if_fast: defined before
-# ~/.bashrc, so its aliases cannot reach them), `__acct_rcfile=1`, and the
-# config's `prompt` as __acct_prompt_mode (`off`: no segment, the prompt is
-# yours or your framework's; `on`: the segment even under starship; unset:
-# the hook looks for starship at each prompt). Then
-# yours is loaded, at the top level so that its `declare`s stay global,
-# and checked. (An assignment costs a third of an `unset`: __acct_rcfile
-# and __acct_guard_check stay, empty and unused.)
-if [[ -n ${__acct_rcfile-} ]]; then
-    __acct_rcfile=''
-    # The rare functions' text: this shell's, not its children's.
-    \builtin export -n __ACCT_BASH_LAZY
-    # The environment is still acct's own: __acct_if_fast holds for it.
-    __acct_if_list=${ACCT_IN_FORCE-} __acct_if_made=1
-    # Without a ~/.bashrc nothing ran before this line: nothing to check.
-    if [[ -f ~/.bashrc ]]; then
-        # shellcheck source=/dev/null
-        \builtin source ~/.bashrc
-        # The whole guard when the check fails, or cannot run under set -u.
-        # shellcheck disable=SC2088,SC2015 # a name for the message, not a path
-        [[ $- != *u* ]] && __acct_guard_check || __acct_lazy __acct_guard '~/.bashrc'
-    fi
-    \builtin unset -v __ACCT_GUARD __ACCT_GUARD_SIG
-else
-    # Loaded by `acct init bash`: the rare functions are defined above, and
-    # rare-function text found in the environment is not this start's
-    # (only the rc file acct wrote takes it): never read as code.
-    \builtin unset -v __ACCT_BASH_LAZY
-fi
+# in-force test for the stage (__acct_if_fast: defined before ~/.bashrc, so
+# its aliases cannot reach it) and the config's `prompt` as
+# __acct_prompt_mode (`off`: no segment, the prompt is yours or your
+# framework's; `on`: the segment even under starship; unset: the hook looks
+# for starship at each prompt), and with the next line replaced by its own
+# part (src/shell/bash_checks.rs, `after_startup`): yours is loaded, at the
+# top level so that its `declare`s stay global, and checked with the
+# guard's one test. Loaded by `acct init bash`, the line drops rare-function
+# text found in the environment: the rare functions are defined above, and
+# only the rc file acct wrote takes that text (never read as code).
+\builtin unset -v __ACCT_BASH_LAZY
 
 # `{left}` in __acct_segment: how long the session holds, from the epoch
 # in ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an

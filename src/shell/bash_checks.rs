@@ -1,28 +1,29 @@
-//! The two tests acct writes for a bash stage shell, in front of
-//! shells/acct.bash in its rc file (defined before the user's startup
-//! files, so their aliases cannot reach them; names only, so every stage
-//! of the same layout shares the file). bash
-//! spends 5,000 to 60,000 instructions on each command or expansion, so
-//! looking at each of the guard's 46 names one by one cost it 2.6M at every
-//! start, and the 31 names of `ACCT_IN_FORCE` 1.2M at every prompt. Each
-//! test here is one `[[ ]]` over all of them, written for this stage; the
-//! hook loops by name only when it fails.
+//! What acct writes for a bash stage shell into its rc file, around
+//! shells/acct.bash (names only, so every stage of the same layout shares
+//! the file). bash spends 5,000 to 60,000 instructions on each command or
+//! expansion, so looking at each of the guard's 46 names one by one cost it
+//! 2.6M at every start, and the 31 names of `ACCT_IN_FORCE` 1.2M at every
+//! prompt. Each test here is one `[[ ]]` over all of them, written for
+//! this stage; the hook loops by name only when it fails.
 //!
-//! - `__acct_guard_check`: after `~/.bashrc`, every guarded variable still
-//!   has acct's value (a removed one is empty, as for the SDKs): the
-//!   guard's one word (`guard::signature`) against acct's, which travels in
+//! - `__acct_if_fast` (`Checks::code`, in front of the script, so that the
+//!   user's aliases cannot reach it): the stage is in force, as the hook's
+//!   `__acct_in_force_holds` writes it again after a change (the same
+//!   text): for the list it was made for (`__acct_if_list`), each kept
+//!   `NAME` (`NAME=` in the list) equals `ACCT_IN_FORCE_NAME`, and every
+//!   other `NAME` is empty.
+//! - `after_startup`, in place of the script's `INIT_LINE`: the user's
+//!   `~/.bashrc`, then the guard's one test, every guarded variable still
+//!   with acct's value (a removed one empty, as for the SDKs): the guard's
+//!   one word (`guard::signature`) against acct's, which travels in
 //!   `__ACCT_GUARD_SIG` (the code holds names only). Without a word, no
 //!   test: the guard always looks at each name.
-//! - `__acct_if_fast`: the stage is in force, as the hook's
-//!   `__acct_in_force_holds` writes it again after a change (the same
-//!   text): for the list it was made for (`__acct_if_list`), each
-//!   kept `NAME` (`NAME=` in the list) equals `ACCT_IN_FORCE_NAME`, and
-//!   every other `NAME` is empty.
 //!
-//! Both expand `$NAME` rather than `${NAME-}` (half the cost), so the hook
-//! does not run them under `set -u`, and outside quotes (a third less:
-//! `[[ ]]` neither splits nor globs, and an empty word is still there). Names are written into the code only
-//! when they are plain identifiers; values never.
+//! Both expand `$NAME` rather than `${NAME-}` (half the cost), so they do
+//! not run under `set -u`, and outside quotes (a third less: `[[ ]]`
+//! neither splits nor globs, and an empty word is still there). Names are
+//! written into the code only when they are plain identifiers; values
+//! never.
 
 use std::ffi::{OsStr, OsString};
 
@@ -31,13 +32,18 @@ use crate::config::process_env::Environment;
 use crate::shell::guard;
 use crate::shell::in_force::{self, Checks};
 
+/// The line of shells/acct.bash that `acct init bash` runs where the rc
+/// file runs `after_startup`.
+pub const INIT_LINE: &str = "\\builtin unset -v __ACCT_BASH_LAZY\n";
+
 /// The checks for `guard` (as `StageEnv::guard` gives it) and `entered`,
 /// the stage's whole environment (its `ACCT_IN_FORCE`).
 pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Checks {
-    let (guard_check, guard_sig) = guard_check(guard);
+    let (after_startup, guard_sig) = after_startup(guard);
     Checks {
-        code: format!("{guard_check}\n{}\n", in_force_check(entered)),
+        code: format!("{}\n", in_force_check(entered)),
         guard_sig,
+        after_startup,
     }
 }
 
@@ -45,11 +51,31 @@ fn never(function: &str) -> String {
     format!("{function}() {{ \\builtin return 1; }}")
 }
 
-fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
+/// The rc file's own part: the rare functions' text kept from children,
+/// the in-force test made for the environment as acct hands it over, the
+/// user's `~/.bashrc` (without one nothing ran: nothing to check), and
+/// the guard's one test after it, by name when it fails or cannot run
+/// (`set -u`). Inline, not a function: it runs once.
+fn after_startup(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
+    let part = |check: &str| {
+        format!(
+            "\\builtin export -n __ACCT_BASH_LAZY\n\
+             __acct_if_list=${{ACCT_IN_FORCE-}} __acct_if_made=1\n\
+             if [[ -f ~/.bashrc ]]; then\n\
+             \\builtin source ~/.bashrc\n\
+             {check}__acct_lazy __acct_guard '~/.bashrc'\n\
+             fi\n\
+             \\builtin unset -v __ACCT_GUARD __ACCT_GUARD_SIG\n"
+        )
+    };
     guard::one_test(
         guard,
-        |word| format!("__acct_guard_check() {{ [[ {word} == \"$__ACCT_GUARD_SIG\" ]]; }}"),
-        never("__acct_guard_check"),
+        |word| {
+            part(&format!(
+                "[[ $- != *u* && {word} == \"$__ACCT_GUARD_SIG\" ]] || "
+            ))
+        },
+        part(""),
     )
 }
 
@@ -83,20 +109,31 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", None),
             ("AWS_PROFILE", Some(OsStr::new("it's"))),
         ];
-        let (code, sig) = guard_check(&guard);
-        assert_eq!(
-            code,
-            "__acct_guard_check() { [[ $AWS_ACCESS_KEY_ID\u{1f}=$AWS_PROFILE\u{1f} == \"$__ACCT_GUARD_SIG\" ]]; }"
+        let (code, sig) = after_startup(&guard);
+        assert!(
+            code.contains(
+                "\n\\builtin source ~/.bashrc\n[[ $- != *u* && $AWS_ACCESS_KEY_ID\u{1f}=$AWS_PROFILE\u{1f} == \"$__ACCT_GUARD_SIG\" ]] || __acct_lazy __acct_guard '~/.bashrc'\nfi\n"
+            ),
+            "{code}"
         );
+        assert!(code.starts_with("\\builtin export -n __ACCT_BASH_LAZY\n"));
         assert_eq!(sig, "\u{1f}=it's\u{1f}");
     }
 
     #[test]
     fn no_guard_check_when_a_value_holds_the_separator_or_a_name_is_not_plain() {
+        let plain = "\\builtin source ~/.bashrc\n__acct_lazy __acct_guard '~/.bashrc'\nfi\n";
         let held = [("STAGE", Some(OsStr::new("a\u{1f}b")))];
-        assert_eq!(guard_check(&held).0, never("__acct_guard_check"));
+        assert!(after_startup(&held).0.contains(plain));
         let odd = [("A-B", None)];
-        assert_eq!(guard_check(&odd).0, never("__acct_guard_check"));
+        assert!(after_startup(&odd).0.contains(plain));
+    }
+
+    #[test]
+    fn the_script_has_the_line_the_rc_file_replaces_once() {
+        let script = crate::shell::scripts::Shell::Bash.startup_script();
+        assert_eq!(script.matches(INIT_LINE).count(), 1);
+        assert!(script.starts_with(INIT_LINE) || script.contains(&format!("\n{INIT_LINE}")));
     }
 
     use crate::shell::in_force::environment as env;

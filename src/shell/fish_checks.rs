@@ -40,6 +40,7 @@ pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Che
             in_force_check(entered)
         ),
         guard_sig,
+        after_startup: String::new(),
     }
 }
 

@@ -19,6 +19,10 @@ use crate::shell::guard::is_identifier;
 pub struct Checks {
     pub code: String,
     pub guard_sig: OsString,
+    /// bash only: what its rc file runs in place of the script's
+    /// `bash_checks::INIT_LINE` (the user's `~/.bashrc` and the guard's
+    /// test); empty for zsh and fish.
+    pub after_startup: String,
 }
 
 /// The list's names in order, each with whether the stage keeps a value

@@ -159,10 +159,13 @@ pub fn launch(
         Some(shell @ Shell::Bash) => {
             let checks = bash_checks::for_stage(guard, entered);
             let (script, rare) = lazy::bash(&shell.startup_script());
+            // The rc file's own part where `acct init bash` drops the
+            // rare functions' text (a unit test keeps the line there).
+            let script = script.replacen(bash_checks::INIT_LINE, &checks.after_startup, 1);
             // The config's `prompt` too: one assignment costs bash less
             // than taking a variable from the environment and removing it.
             let mode = prompt_mode.map_or(String::new(), |m| format!("__acct_prompt_mode={m}\n"));
-            let rcfile = format!("__acct_rcfile=1\n{mode}{}{script}", checks.code);
+            let rcfile = format!("{mode}{}{script}", checks.code);
             let rcfile = startup_files::file("acct.bash", &rcfile)?;
             argv.extend(["--rcfile".into(), rcfile.into_os_string()]);
             argv.extend(user_args);

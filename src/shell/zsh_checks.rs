@@ -31,6 +31,7 @@ pub fn for_stage(guard: &[(&str, Option<&OsStr>)], entered: &Environment) -> Che
     Checks {
         code: format!("{guard_check}{}", in_force_check(entered)),
         guard_sig,
+        after_startup: String::new(),
     }
 }
 
