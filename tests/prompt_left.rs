@@ -44,24 +44,32 @@ const RCS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// A sandbox of an MFA-session estate whose `rc` file holds `text`, with a
+/// made-up session (mode 0600) that expires at `at`; and the expiry file
+/// entering a stage exports.
+fn with_session(rc: &str, text: &str, at: i64) -> (Sandbox, std::path::PathBuf) {
+    let config = SINGLE.replace("mfa_serial", "mfa_session = true\nmfa_serial");
+    let sandbox = Sandbox::with_config(&config);
+    sandbox.write_aws_files();
+    sandbox.write(&format!("home/{rc}"), text);
+    let expires = expiry_file(&sandbox);
+    let session = expires.with_extension("json");
+    let json = format!(
+        "{{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"{}\"}}",
+        jiff_like(at)
+    );
+    std::fs::write(&session, json).unwrap();
+    std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+    (sandbox, expires)
+}
+
 #[test]
 fn the_segment_shows_the_time_left_red_under_15_minutes_and_expired_after() {
     for (program, rc, text) in RCS {
-        let config = SINGLE.replace("mfa_serial", "mfa_session = true\nmfa_serial");
-        let sandbox = Sandbox::with_config(&config);
-        sandbox.write_aws_files();
-        sandbox.write(&format!("home/{rc}"), text);
-        let expires = expiry_file(&sandbox);
-        assert!(expires.starts_with(&sandbox.root), "{}", expires.display());
         // A made-up session, 3 hours (and 30 seconds) from now.
-        let session = expires.with_extension("json");
         let at = now() + 3 * 3600 + 30;
-        let json = format!(
-            "{{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"{}\"}}",
-            jiff_like(at)
-        );
-        std::fs::write(&session, json).unwrap();
-        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let (sandbox, expires) = with_session(rc, text, at);
+        assert!(expires.starts_with(&sandbox.root), "{}", expires.display());
 
         let shell = tools::by_name(program);
         let mut cmd = sandbox.command(tools::by_name("sh"));
@@ -122,19 +130,9 @@ fn the_segment_shows_the_time_left_red_under_15_minutes_and_expired_after() {
 #[test]
 fn the_time_left_counts_down_from_one_prompt_to_the_next() {
     for (program, rc, text) in RCS {
-        let config = SINGLE.replace("mfa_serial", "mfa_session = true\nmfa_serial");
-        let sandbox = Sandbox::with_config(&config);
-        sandbox.write_aws_files();
-        sandbox.write(&format!("home/{rc}"), text);
-        let session = expiry_file(&sandbox).with_extension("json");
         // 20 minutes and 6 seconds: `20m` for 6 more seconds, then `19m`.
         let at = now() + 20 * 60 + 6;
-        let json = format!(
-            "{{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"s\",\"SessionToken\":\"t\",\"Expiration\":\"{}\"}}",
-            jiff_like(at)
-        );
-        std::fs::write(&session, json).unwrap();
-        std::fs::set_permissions(&session, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let (sandbox, _) = with_session(rc, text, at);
 
         // (`--min-left 0m`: else a session under min_session_left is renewed.)
         let mut cmd = sandbox.command(tools::by_name("sh"));
