@@ -116,6 +116,7 @@ impl Sandbox {
     /// The sandbox's environment for any program (a shell, the AWS CLI).
     /// A test tool named bare (`"zsh"`) is located by tests/tools.rs.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        signals_at_default();
         let mut cmd = Command::new(crate::tools::program(program.as_ref()));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -473,6 +474,22 @@ pub fn run_within(cmd: &mut Command, bound: Duration) -> Output {
         .spawn()
         .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
     output_within(child, bound)
+}
+
+/// SIGINT and SIGQUIT at their defaults in this process, so in every
+/// program a test starts, whoever ran the suite: one started in the
+/// background without job control (`cmd &` in a script) hands them on
+/// ignored, and then a command's `kill -INT $$` would not end it, nor
+/// would acct forward a SIGINT it was sent.
+fn signals_at_default() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use nix::sys::signal::{SigHandler, Signal, signal};
+        for sig in [Signal::SIGINT, Signal::SIGQUIT] {
+            // SAFETY: the default disposition runs no code of ours.
+            unsafe { signal(sig, SigHandler::SigDfl) }.unwrap();
+        }
+    });
 }
 
 /// No controlling terminal (a new session) and stdin closed: CI, or an SDK
