@@ -210,14 +210,12 @@ __acct_left() {
     fi
 }
 
-# `{left}` in every case: `3h12m`, `42m` or `expired`, red on its own
-# under 15 minutes (readline's \001 \002 around the colour, which takes no
-# room) unless the whole segment is. Unknown: `{left}` and its space are
-# left out.
+# `{left}` in every case, for the expiry __acct_left read: `3h12m`, `42m`
+# or `expired`, red on its own under 15 minutes (readline's \001 \002
+# around the colour, which takes no room) unless the whole segment is.
+# Unknown: `{left}` and its space are left out.
 __acct_left_slow() { # lazy
-    __acct_left='' __acct_expires=${ACCT_EXPIRES-}
-    [[ -n ${__acct_expires} || ! -f ${ACCT_EXPIRES_FILE:-/} ]] ||
-        \builtin read -r __acct_expires <"${ACCT_EXPIRES_FILE}" || :
+    __acct_left=''
     # Digits, no leading 0 (which arithmetic would read as octal).
     if [[ ${__acct_expires} == [1-9]* && ${__acct_expires} != *[!0-9]* && ${#__acct_expires} -lt 16 ]]; then
         __acct_now=${EPOCHSECONDS-}

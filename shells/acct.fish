@@ -237,11 +237,16 @@ end
 # prompt of a stage shell draws it, and reading it from a string at the
 # first costs more than parsing it at start.) The common case (in force,
 # not protected, no red time) here; every other __acct_segment_slow's, as
-# fish pays for every command parsed at start or run at a prompt.
+# fish pays for every command parsed at start or run at a prompt; told
+# whether the short in-force test held, which runs once a prompt.
 function __acct_segment --description 'the acct stage segment'
     builtin set --global __acct_mismatch
-    if __acct_if_fast
-        and builtin test -z "$ACCT_PROTECTED"
+    __acct_if_fast
+    or begin
+        __acct_segment_slow
+        return
+    end
+    if builtin test -z "$ACCT_PROTECTED"
         if not builtin string match --quiet -- '*{left}*' "$ACCT_PROMPT"
             builtin printf '%s ' "$ACCT_PROMPT"
             return
@@ -252,13 +257,14 @@ function __acct_segment --description 'the acct stage segment'
             return
         end
     end
-    __acct_segment_slow
+    __acct_segment_slow held
 end
 
 function __acct_segment_slow --description 'the acct stage segment, every case' # lazy
     set --local segment "$ACCT_PROMPT"
     builtin set --global __acct_mismatch
-    __acct_if_fast
+    # __acct_segment ran the short in-force test: `held`, or the long way.
+    builtin test "$argv[1]" = held
     or __acct_in_force
     if builtin test -n "$__acct_mismatch"
         if builtin string match --quiet -- '*]' $segment

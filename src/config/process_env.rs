@@ -13,6 +13,14 @@ use std::path::PathBuf;
 /// One environment: names and values in the order of `environ`.
 pub type Environment = Vec<(OsString, OsString)>;
 
+/// `name`'s value in `env`, an environment acct computed or captured
+/// (absent: `None`; empty stays empty).
+pub fn value_in<'e>(env: &'e Environment, name: &str) -> Option<&'e std::ffi::OsStr> {
+    env.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, value)| value.as_os_str())
+}
+
 /// A variable's value; `None` when it is unset or empty.
 pub fn get(name: &str) -> Option<OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())

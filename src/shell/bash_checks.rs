@@ -80,22 +80,11 @@ fn after_startup(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
 }
 
 fn in_force_check(entered: &Environment) -> String {
-    let Some(names) = in_force::names(entered) else {
+    let Some(split) = in_force::split(entered) else {
         return never("__acct_if_fast");
     };
-    let mut kept = String::new();
-    let mut unkept = String::new();
-    for (name, keeps) in names {
-        if keeps {
-            kept.push_str(&format!(" && ${name} == \"${IN_FORCE_VALUE}{name}\""));
-        } else {
-            unkept.push_str(&format!("${name}"));
-        }
-    }
-    // All kept: `-z` still needs its word (an empty one).
-    if unkept.is_empty() {
-        unkept.push_str("''");
-    }
+    let kept = split.kept_compares(|name| format!(" && ${name} == \"${IN_FORCE_VALUE}{name}\""));
+    let unkept = split.unkept_or_empty();
     format!("__acct_if_fast() {{ [[ ${IN_FORCE} == $__acct_if_list{kept} && -z {unkept} ]]; }}")
 }
 

@@ -57,20 +57,14 @@ fn guard_check(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
 /// `__acct_if_fast` for the stage's list, or nothing (the script's, which
 /// fails) when its names are not all plain.
 fn in_force_check(entered: &Environment) -> String {
-    let Some(names) = in_force::names(entered) else {
+    let Some(split) = in_force::split(entered) else {
         return String::new();
     };
     let mut test = format!("builtin test \"x${IN_FORCE}\" = \"x$__acct_if_list\"");
-    let mut unkept = String::new();
-    for (name, keeps) in names {
-        let keep = format!("{IN_FORCE_VALUE}{name}");
-        if keeps {
-            test.push_str(&format!(" -a \"x${name}\" = \"x${keep}\""));
-        } else {
-            unkept.push_str(&format!("${name}"));
-        }
-    }
-    if !unkept.is_empty() {
+    test.push_str(
+        &split.kept_compares(|name| format!(" -a \"x${name}\" = \"x${IN_FORCE_VALUE}{name}\"")),
+    );
+    if let Some(unkept) = &split.unkept {
         test.push_str(&format!(" -a \"x{unkept}\" = x"));
     }
     // The list it is for, in a variable: fish expands a quoted literal

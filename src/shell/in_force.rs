@@ -7,10 +7,9 @@
 //! `Checks`.
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
 
 use crate::config::env_names::IN_FORCE;
-use crate::config::process_env::Environment;
+use crate::config::process_env::{Environment, value_in};
 use crate::shell::guard::is_identifier;
 
 /// What each shell's `for_stage` gives: `code` (names only) defines the
@@ -25,23 +24,49 @@ pub struct Checks {
     pub after_startup: String,
 }
 
-/// The list's names in order, each with whether the stage keeps a value
-/// for it (`NAME=`); `None` without a list, or when a name is not an
-/// identifier (names are written into code): then no short check is
-/// written.
-pub fn names(entered: &Environment) -> Option<Vec<(&str, bool)>> {
-    let list = entered
-        .iter()
-        .find(|(name, _)| name.as_bytes() == IN_FORCE.as_bytes())?;
-    list.1
-        .to_str()?
-        .split(' ')
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            let (name, kept) = word.strip_suffix('=').map_or((word, false), |n| (n, true));
-            is_identifier(name).then_some((name, kept))
-        })
-        .collect()
+/// The stage's list as each shell's test needs it: the names it keeps
+/// (`NAME=`), in order, and the word of every other name (`$A$B...`, which
+/// must be empty; `None` when all are kept). `None` without a list, or
+/// when a name is not an identifier (names are written into code): then
+/// no short check is written.
+pub struct Split<'a> {
+    pub kept: Vec<&'a str>,
+    pub unkept: Option<String>,
+}
+
+impl Split<'_> {
+    /// Each kept name's comparison, in the shell's words, one after another.
+    pub fn kept_compares(&self, compare: impl Fn(&str) -> String) -> String {
+        self.kept.iter().map(|name| compare(name)).collect()
+    }
+
+    /// The other names' word for bash's and zsh's `-z`, which still needs
+    /// a word (an empty one) when every name is kept.
+    pub fn unkept_or_empty(&self) -> &str {
+        self.unkept.as_deref().unwrap_or("''")
+    }
+}
+
+pub fn split(entered: &Environment) -> Option<Split<'_>> {
+    let list = value_in(entered, IN_FORCE)?.to_str()?;
+    let mut kept = Vec::new();
+    let mut unkept = String::new();
+    for word in list.split(' ').filter(|word| !word.is_empty()) {
+        let (name, keeps) = word.strip_suffix('=').map_or((word, false), |n| (n, true));
+        if !is_identifier(name) {
+            return None;
+        }
+        if keeps {
+            kept.push(name);
+        } else {
+            unkept.push('$');
+            unkept.push_str(name);
+        }
+    }
+    Some(Split {
+        kept,
+        unkept: (!unkept.is_empty()).then_some(unkept),
+    })
 }
 
 /// An environment of `pairs`, for the checks' tests.

@@ -2,7 +2,7 @@
 //! startup files (which zsh loads compiled, so they cost nothing to parse):
 //! the guard's one test (`guard::signature` against `__ACCT_GUARD_SIG`)
 //! and `__acct_if_fast`, the in-force check for the stage's list
-//! (`in_force::names`): each kept name (`NAME=` in the list) equals its
+//! (`in_force::split`): each kept name (`NAME=` in the list) equals its
 //! `ACCT_IN_FORCE_NAME`, every other name is empty, for the list
 //! acct entered with (`__acct_if_list`, set once, while the environment is
 //! acct's). The hook writes the same text again after a change.
@@ -40,24 +40,13 @@ fn never(function: &str) -> String {
 }
 
 fn in_force_check(entered: &Environment) -> String {
-    let Some(names) = in_force::names(entered) else {
+    let Some(split) = in_force::split(entered) else {
         return never("__acct_if_fast");
     };
-    let mut test = format!("${IN_FORCE} == $__acct_if_list");
-    let mut unkept = String::new();
-    for (name, keeps) in names {
-        if keeps {
-            test.push_str(&format!(" && ${name} == ${IN_FORCE_VALUE}{name}"));
-        } else {
-            unkept.push_str(&format!("${name}"));
-        }
-    }
-    // All kept: `-z` still needs its word (an empty one).
-    if unkept.is_empty() {
-        unkept.push_str("''");
-    }
+    let kept = split.kept_compares(|name| format!(" && ${name} == ${IN_FORCE_VALUE}{name}"));
+    let unkept = split.unkept_or_empty();
     format!(
-        "(( ${{+__acct_if_list}} )) || typeset -g __acct_if_list=${IN_FORCE}\n__acct_if_fast() {{\n    \\builtin emulate -L zsh\n    [[ {test} && -z {unkept} ]]\n}}\n"
+        "(( ${{+__acct_if_list}} )) || typeset -g __acct_if_list=${IN_FORCE}\n__acct_if_fast() {{\n    \\builtin emulate -L zsh\n    [[ ${IN_FORCE} == $__acct_if_list{kept} && -z {unkept} ]]\n}}\n"
     )
 }
 

@@ -7,11 +7,12 @@
 //! shells' hooks read them with builtins (shells/acct.*); `acct prompt`
 //! with `left_text`.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
 use crate::aws::mfa_session::{self, SessionSpec};
 use crate::aws::sso_token::{self, Token};
-use crate::config::process_env::Environment;
+use crate::config::process_env::{Environment, value_in};
 use crate::config::{Config, LEFT_NEVER, LEFT_WARN_SECONDS, Sso};
 use crate::text::clock;
 
@@ -101,12 +102,7 @@ pub fn fish_first(expires: i64, (btime, up): (i64, i64)) -> String {
 /// first prompt only compares instead of working the text out with `math`
 /// (0.9M instructions, a sixth of what the hook added to fish's start).
 pub fn fish_first_of(entered: &Environment) -> Option<String> {
-    let get = |name: &str| {
-        entered
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, value)| value.clone())
-    };
+    let get = |name: &str| value_in(entered, name).map(OsStr::to_os_string);
     if !get("ACCT_PROMPT")?.to_str()?.contains(PLACEHOLDER) {
         return None;
     }

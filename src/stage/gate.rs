@@ -12,13 +12,14 @@
 //! How the clients read the files is `file::clients`: a line is taken
 //! for one of those sections when any client would take it so.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
 use crate::aws::file::clients::{self, File, Kind};
 use crate::aws::file::{self, block, ini};
 use crate::aws::mfa_session::SessionSpec;
 use crate::aws::profiles;
-use crate::config::{Config, Sso, Stage};
+use crate::config::{Config, Sso, Stage, process_env};
 use crate::error::{Failure, Result};
 use crate::stage::environment;
 
@@ -68,12 +69,7 @@ pub fn check(config: &Config, stage: &Stage<'_>) -> Result<()> {
     let (config_file, credentials) = file::files_of(
         config.aws_config_file.as_deref(),
         config.aws_credentials_file.as_deref(),
-        |name| {
-            before
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-        },
+        |name| process_env::value_in(&before, name).map(OsStr::to_os_string),
     );
     let Some(config_file) = config_file else {
         return Err(Failure::other(
