@@ -123,7 +123,10 @@ __acct_in_force_holds() { # lazy
     kept=''
     unkept=''
     __acct_if_made=''
-    [[ " ${ACCT_IN_FORCE-}" == *' '[0-9=]* ]] && \builtin return 0
+    # Names go into code: only a list of plain words, each an identifier
+    # and perhaps `=` (as zsh's and fish's hooks check it too).
+    [[ ${ACCT_IN_FORCE-} == *[!A-Za-z0-9_=\ ]* || ${ACCT_IN_FORCE-} == *=[!\ ]* ||
+        " ${ACCT_IN_FORCE-}" == *' '[0-9=]* ]] && \builtin return 0
     for word in ${ACCT_IN_FORCE-}; do
         name=${word%=}
         if [[ ${word} != "${name}" ]]; then

@@ -119,6 +119,59 @@ fn bash_draws_the_segment_literally_with_or_without_promptvars() {
     }
 }
 
+/// The hooks write the in-force test with the list's names in its code,
+/// so each writes one only for a list of identifiers (`NAME` or `NAME=`),
+/// whoever calls it: a list holding code makes none, and nothing in it
+/// runs.
+#[test]
+fn no_hook_writes_an_in_force_test_for_a_list_that_is_not_plain_names() {
+    let sandbox = Sandbox::new();
+    let runs = sandbox.root.join("ran");
+    let hostile = [
+        "AWS_PROFILE= A=$(touch${IFS}RAN)",
+        "X=`touch RAN`=",
+        "A[$(touch${IFS}RAN)]=",
+        "AWS_PROFILE=; touch RAN #",
+    ];
+    let scripts = [
+        (
+            "bash",
+            r#"eval "$("$ACCT" init bash --print-full-init)"; __acct_if_made=''; __acct_in_force_holds; echo "made=[$__acct_if_made]""#,
+        ),
+        (
+            "zsh",
+            r#"eval "$("$ACCT" init zsh --print-full-init)"; __acct_in_force_holds; echo "made=[${+functions[__acct_if_fast]}]""#,
+        ),
+        (
+            "fish",
+            r#"$ACCT init fish --print-full-init | source; functions -e __acct_if_fast; __acct_in_force_holds; echo "made=["(functions -q __acct_if_fast; and echo 1; or echo 0)"]""#,
+        ),
+    ];
+    for (shell, script) in scripts {
+        for list in hostile {
+            let list = list.replace("RAN", &runs.display().to_string());
+            let mut cmd = sandbox.command(shell);
+            match shell {
+                "bash" => cmd.args(["--noprofile", "--norc", "-c", script]),
+                "zsh" => cmd.args(["-f", "-c", script]),
+                _ => cmd.args(["--no-config", "-c", script]),
+            };
+            let out = cmd
+                .env("ACCT", ACCT)
+                .env("ACCT_IN_FORCE", &list)
+                .output()
+                .unwrap();
+            let made = if shell == "bash" {
+                "made=[]"
+            } else {
+                "made=[0]"
+            };
+            assert_contains(&stdout(&out), made);
+            assert!(!runs.exists(), "{shell}: {list} ran");
+        }
+    }
+}
+
 /// Only the rc file acct writes for a stage shell reads the rare
 /// functions' text from `__ACCT_BASH_LAZY`: a hook loaded by `acct init
 /// bash` never runs such text inherited from its environment.
