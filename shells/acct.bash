@@ -18,17 +18,11 @@
 # __ACCT_BASH_LAZY, which bash takes from the environment without reading
 # it as code. The hook's globals begin with __acct_.
 
-# Under this many seconds left, `{left}` turns red: acct writes its own
-# number in when it hands out this script.
-__acct_left_warn=@LEFT_WARN_SECONDS@
-
 # Run a `# lazy` function, defining them all first where acct handed them
 # over as text to the rc file it wrote (else they are defined below, and
-# an inherited text is dropped: see the end of the rc-file block).
-__acct_lazy() {
-    [[ -z ${__ACCT_BASH_LAZY-} ]] || { \builtin eval "${__ACCT_BASH_LAZY}" && \builtin unset -v __ACCT_BASH_LAZY; }
-    "$@"
-}
+# an inherited text is dropped: see the end of the rc-file block). Once
+# read, the text is emptied: `eval ''` costs less than a test each time.
+__acct_lazy() { \builtin eval "${__ACCT_BASH_LAZY-}"; __ACCT_BASH_LAZY=; "$@"; }
 
 # After the user's startup files, inside a stage shell: every variable acct
 # set or removed is put back, so a stale key or another AWS_PROFILE exported
@@ -187,38 +181,43 @@ __acct_prefix_as_written() { # lazy
 # for starship at each prompt), and with the next line replaced by its own
 # part (src/shell/bash_checks.rs, `after_startup`): yours is loaded, at the
 # top level so that its `declare`s stay global, and checked with the
-# guard's one test. Loaded by `acct init bash`, the line drops rare-function
-# text found in the environment: the rare functions are defined above, and
-# only the rc file acct wrote takes that text (never read as code).
-\builtin unset -v __ACCT_BASH_LAZY
+# guard's one test. Loaded by `acct init bash`, the line drops what only
+# acct's rc file takes from the environment: rare-function text (the rare
+# functions are defined above; that text is never read as code) and the
+# first `{left}` (see __acct_left; its second is read as arithmetic, so
+# only acct's own value may be there).
+\builtin unset -v __ACCT_BASH_LAZY __acct_left_for __acct_left_until __acct_time
 
 # `{left}` in __acct_segment: how long the session holds, from the epoch
 # in ACCT_EXPIRES (exported keys) or in the file ACCT_EXPIRES_FILE names (an
 # MFA or Identity Center session, kept current by acct), read with `read` (a
-# redirection of a builtin, no process), against bash 5's EPOCHSECONDS:
-# `3h12m` or `42m`. Everything else (red under 15 minutes, `expired`, no
-# EPOCHSECONDS, nothing known) is __acct_left_slow's: bash reads every
-# statement here at every start, and runs each at every prompt.
+# redirection of a builtin, no process) at every prompt. The text depends
+# only on the expiry and the minute, so it is kept (__acct_time) with the
+# expiry it is for (__acct_left_for) and bash 5's EPOCHSECONDS second at
+# which it stops holding (__acct_left_until: its minute changes or it turns
+# red), and worked out again (__acct_left_window) only then. `acct shell`
+# hands over the first one (src/stage/expiry.rs). A red text is never kept
+# (its colour depends on the segment's), nor one without EPOCHSECONDS.
 __acct_left() {
     __acct_expires=${ACCT_EXPIRES-}
     [[ -n ${__acct_expires} || ! -f ${ACCT_EXPIRES_FILE:-/} ]] ||
         \builtin read -r __acct_expires <"${ACCT_EXPIRES_FILE}" || :
-    # Digits, no leading 0 (which arithmetic would read as octal).
-    if [[ ${__acct_expires} == [1-9]* && ${__acct_expires} != *[!0-9]* && ${#__acct_expires} -lt 16 && -n ${EPOCHSECONDS-} ]] &&
-        ((__acct_now = __acct_expires - EPOCHSECONDS, __acct_h = __acct_now / 3600, __acct_m = __acct_now % 3600 / 60, __acct_now >= __acct_left_warn)); then
-        ((__acct_h)) && __acct_left=${__acct_h}h${__acct_m}m || __acct_left=${__acct_m}m
-        __acct_segment=${__acct_segment//'{left}'/"${__acct_left}"}
+    if [[ ${__acct_expires} == "${__acct_left_for-}" && EPOCHSECONDS -lt __acct_left_until && EPOCHSECONDS -gt 0 ]]; then
+        __acct_segment=${__acct_segment//'{left}'/"${__acct_time}"}
     else
-        __acct_lazy __acct_left_slow
+        __acct_lazy __acct_left_window
     fi
 }
 
-# `{left}` in every case, for the expiry __acct_left read: `3h12m`, `42m`
-# or `expired`, red on its own under 15 minutes (readline's \001 \002
-# around the colour, which takes no room) unless the whole segment is.
-# Unknown: `{left}` and its space are left out.
-__acct_left_slow() { # lazy
-    __acct_left=''
+# `{left}` worked out for the expiry __acct_left read: `3h12m`, `42m` or
+# `expired`, red on its own under 15 minutes (readline's \001 \002 around
+# the colour, which takes no room) unless the whole segment is. Unknown:
+# `{left}` and its space are left out. A text that is not red is kept
+# until the second it would change (as src/stage/expiry.rs `holds_for`).
+__acct_left_window() { # lazy
+    __acct_left='' __acct_time='' __acct_left_for=${__acct_expires} __acct_left_until=0
+    # Under this many seconds left, red: acct writes its own number in.
+    __acct_left_warn=@LEFT_WARN_SECONDS@
     # Digits, no leading 0 (which arithmetic would read as octal).
     if [[ ${__acct_expires} == [1-9]* && ${__acct_expires} != *[!0-9]* && ${#__acct_expires} -lt 16 ]]; then
         __acct_now=${EPOCHSECONDS-}
@@ -232,8 +231,13 @@ __acct_left_slow() { # lazy
             else
                 __acct_left=${__acct_m}m
             fi
-            ((__acct_now >= __acct_left_warn)) || [[ -n ${__acct_color}${NO_COLOR-} ]] ||
+            if ((__acct_now >= __acct_left_warn)); then
+                [[ -z ${EPOCHSECONDS-} ]] ||
+                    ((__acct_left_until = EPOCHSECONDS + (__acct_now % 60 < __acct_now - __acct_left_warn ? __acct_now % 60 : __acct_now - __acct_left_warn) + 1))
+                __acct_time=${__acct_left}
+            elif [[ -z ${__acct_color}${NO_COLOR-} ]]; then
                 __acct_left=$'\001\e[31m\002'${__acct_left}$'\001\e[0m\002'
+            fi
         fi
     fi
     [[ -n ${__acct_left} ]] || __acct_segment=${__acct_segment//' {left}'/}
@@ -296,14 +300,11 @@ __acct_prompt_slow() { # lazy
 # Register once, after every PROMPT_COMMAND of the user's; keep theirs.
 # With `prompt = false` there is no hook: the prompt is left alone.
 if [[ ${__acct_prompt_mode-} != off && ${PROMPT_COMMAND[*]-} != *__acct_prompt_hook* ]]; then
-    if ((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))); then
-        PROMPT_COMMAND+=(__acct_prompt_hook)
-    else
-        # Before 5.1 PROMPT_COMMAND is one string. A newline, not `;`: the
-        # user's command may end in a comment.
-        # shellcheck disable=SC2128,SC2178
+    # Before 5.1 PROMPT_COMMAND is one string. A newline, not `;`: the
+    # user's command may end in a comment.
+    # shellcheck disable=SC2128,SC2178
+    ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] > 500)) && PROMPT_COMMAND+=(__acct_prompt_hook) ||
         PROMPT_COMMAND=${PROMPT_COMMAND:+${PROMPT_COMMAND}$'\n'}__acct_prompt_hook
-    fi
 fi
 
 # To show the segment in your everyday prompt, add to ~/.bashrc:

@@ -124,9 +124,9 @@ fn the_segment_shows_the_time_left_red_under_15_minutes_and_expired_after() {
 }
 
 /// The time counts down at the prompt while the expiry stays the same: a
-/// hook that keeps its text (fish keeps it until the second it would
-/// change, and acct hands over the first) shows the next minute as it
-/// comes.
+/// hook that keeps its text (bash and fish keep it until the second it
+/// would change, and acct hands over the first) shows the next minute as
+/// it comes, and the first prompt works nothing out.
 #[test]
 fn the_time_left_counts_down_from_one_prompt_to_the_next() {
     for (program, rc, text) in RCS {

@@ -34,15 +34,17 @@ pub fn run(args: &ShellArgs, config: Option<PathBuf>) -> Result<ExitCode> {
     }
     let words = shell_words(&config);
     let entered = env.apply_here();
-    let fish_left = (scripts::Shell::of_program(&words[0]) == Some(scripts::Shell::Fish))
-        .then(|| expiry::fish_first_of(&entered))
-        .flatten();
+    let first_left = match scripts::Shell::of_program(&words[0]) {
+        Some(scripts::Shell::Bash) => expiry::bash_first_of(&entered),
+        Some(scripts::Shell::Fish) => expiry::fish_first_of(&entered),
+        _ => None,
+    };
     let launch = scripts::launch(
         &words,
         &env.guard(),
         &entered,
         prompt_mode(&config),
-        fish_left,
+        first_left,
     )?;
     if let Err(name) = &launch.shell {
         eprintln!(

@@ -246,6 +246,19 @@ pub const LEFT_WARN_SECONDS: i64 = 15 * 60;
 /// which acct writes it into (`shell::scripts`).
 pub const LEFT_NEVER: i64 = 999_999_999_999;
 
+/// A shell's first `{left}`, worked out by acct when it starts the shell
+/// (`stage::expiry`) and handed over (`shell::scripts`), so that the
+/// shell's first prompt only compares: the text for the expiry `expires`
+/// (epoch seconds), whether it is red, and `until`, the second of the
+/// shell's clock at which it stops holding (`LEFT_NEVER`: never).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstLeft {
+    pub expires: i64,
+    pub until: i64,
+    pub red: bool,
+    pub text: String,
+}
+
 /// A rendered `prompt_format` without its `{left}` (and the space before
 /// it): where no time is shown (the console's display name, an outer stage
 /// of a nested shell, nothing known).

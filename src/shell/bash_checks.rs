@@ -9,7 +9,8 @@
 //! - `__acct_if_fast` (`Checks::code`, in front of the script, so that the
 //!   user's aliases cannot reach it): the stage is in force, as the hook's
 //!   `__acct_in_force_holds` writes it again after a change (the same
-//!   text): for the list it was made for (`__acct_if_list`), each kept
+//!   text): for the list it was made for (`__acct_if_list`, handed over
+//!   with it in the environment), each kept
 //!   `NAME` (`NAME=` in the list) equals `ACCT_IN_FORCE_NAME`, and every
 //!   other `NAME` is empty.
 //! - `after_startup`, in place of the script's `INIT_LINE`: the user's
@@ -34,7 +35,8 @@ use crate::shell::in_force::{self, Checks};
 
 /// The line of shells/acct.bash that `acct init bash` runs where the rc
 /// file runs `after_startup`.
-pub const INIT_LINE: &str = "\\builtin unset -v __ACCT_BASH_LAZY\n";
+pub const INIT_LINE: &str =
+    "\\builtin unset -v __ACCT_BASH_LAZY __acct_left_for __acct_left_until __acct_time\n";
 
 /// The checks for `guard` (as `StageEnv::guard` gives it) and `entered`,
 /// the stage's whole environment (its `ACCT_IN_FORCE`).
@@ -51,21 +53,29 @@ fn never(function: &str) -> String {
     format!("{function}() {{ \\builtin return 1; }}")
 }
 
-/// The rc file's own part: the rare functions' text kept from children,
-/// the in-force test made for the environment as acct hands it over, the
-/// user's `~/.bashrc` (without one nothing ran: nothing to check), and
-/// the guard's one test after it, by name when it fails or cannot run
-/// (`set -u`). Inline, not a function: it runs once.
+/// What acct hands the rc file in its environment (`scripts::launch`),
+/// all kept from children by one `export -n` (bash pays for each variable
+/// it takes in and removes; an assignment of the list would cost it four
+/// times as much): the rare functions' text, the guard's words and
+/// signature, the list the in-force test was made for (`__acct_if_list`),
+/// and the first `{left}` (`__acct_left_for`, `__acct_left_until`,
+/// `__acct_time`). The guard's stay as the shell's own variables.
+pub const HANDED: &str = "__ACCT_BASH_LAZY __ACCT_GUARD __ACCT_GUARD_SIG __acct_if_list __acct_left_for __acct_left_until __acct_time";
+
+/// The rc file's own part: what acct handed over kept from children, the
+/// in-force test marked as made, the user's `~/.bashrc` (without one
+/// nothing ran: nothing to check), and the guard's one test after it, by
+/// name when it fails or cannot run (`set -u`). Inline, not a function:
+/// it runs once.
 fn after_startup(guard: &[(&str, Option<&OsStr>)]) -> (String, OsString) {
     let part = |check: &str| {
         format!(
-            "\\builtin export -n __ACCT_BASH_LAZY\n\
-             __acct_if_list=${{ACCT_IN_FORCE-}} __acct_if_made=1\n\
+            "\\builtin export -n {HANDED}\n\
+             __acct_if_made=1\n\
              if [[ -f ~/.bashrc ]]; then\n\
              \\builtin source ~/.bashrc\n\
              {check}__acct_lazy __acct_guard '~/.bashrc'\n\
-             fi\n\
-             \\builtin unset -v __ACCT_GUARD __ACCT_GUARD_SIG\n"
+             fi\n"
         )
     };
     guard::one_test(
@@ -105,7 +115,7 @@ mod tests {
             ),
             "{code}"
         );
-        assert!(code.starts_with("\\builtin export -n __ACCT_BASH_LAZY\n"));
+        assert!(code.starts_with(&format!("\\builtin export -n {HANDED}\n__acct_if_made=1\n")));
         assert_eq!(sig, "\u{1f}=it's\u{1f}");
     }
 

@@ -8,8 +8,9 @@
 use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
+use crate::config::env_names::IN_FORCE;
 use crate::config::process_env::Environment;
-use crate::config::{LEFT_NEVER, LEFT_WARN_SECONDS, process_env};
+use crate::config::{FirstLeft, LEFT_NEVER, LEFT_WARN_SECONDS, process_env};
 use crate::error::Result;
 use crate::shell::{
     bash_checks, fish_checks, guard, lazy, startup_files, zsh_checks, zsh_compiled,
@@ -130,8 +131,9 @@ pub struct Launch {
 /// How to start `words` (the configured shell, split) interactively with
 /// acct's hook loaded after the user's startup files, which then puts back
 /// `guard` (`StageEnv::guard`); `entered` is the stage's environment;
-/// `fish_left` fish's first `{left}` (`expiry::fish_first_of`), handed
-/// over in `__ACCT_LEFT`.
+/// `first_left` the shell's first `{left}` for its own clock
+/// (`expiry::bash_first_of`, `fish_first_of`), handed over so that its
+/// first prompt only compares.
 ///
 /// - bash reads one rc file of our choosing (`--rcfile`), which loads
 ///   `~/.bashrc` itself; bash takes long options only before short ones.
@@ -147,7 +149,7 @@ pub fn launch(
     guard: &[(&str, Option<&OsStr>)],
     entered: &Environment,
     prompt_mode: Option<&str>,
-    fish_left: Option<String>,
+    first_left: Option<FirstLeft>,
 ) -> Result<Launch> {
     let program = words.first().map_or("/bin/sh", String::as_str);
     let user_args = words.iter().skip(1).map(OsString::from);
@@ -172,6 +174,11 @@ pub fn launch(
             env.push(("__ACCT_GUARD".into(), guard::bash_words(guard).into()));
             env.push(("__ACCT_GUARD_SIG".into(), checks.guard_sig));
             env.push(("__ACCT_BASH_LAZY".into(), rare.into()));
+            // The list the in-force test was made for: taken from the
+            // environment, it costs bash a quarter of an assignment.
+            let list = process_env::value_in(entered, IN_FORCE).unwrap_or_default();
+            env.push(("__acct_if_list".into(), list.to_os_string()));
+            env.extend(bash_left(first_left));
         }
         Some(shell @ Shell::Zsh) => {
             // The guard's check in front (names only: every stage of the
@@ -196,9 +203,19 @@ pub fn launch(
             let checks = fish_checks::for_stage(guard, entered);
             let hook = lazy::fish(&shell.startup_script());
             let mut init = format!("--init-command={hook}{}", checks.code);
-            if let Some(left) = fish_left {
+            if let Some(left) = first_left {
                 init.push_str(FISH_TAKE_LEFT);
-                env.push(("__ACCT_LEFT".into(), left.into()));
+                let FirstLeft {
+                    expires,
+                    until,
+                    red,
+                    text,
+                } = left;
+                let red = u8::from(red);
+                env.push((
+                    "__ACCT_LEFT".into(),
+                    format!("{expires} {until} {red} {text}").into(),
+                ));
             }
             argv.push(init.into());
             env.push(("__ACCT_GUARD".into(), guard::fish_words(guard).into()));
@@ -221,6 +238,27 @@ pub fn launch(
         env,
         shell: shell.ok_or_else(|| unsupported.unwrap_or_default()),
     })
+}
+
+/// bash's first `{left}` as the globals its `__acct_left` keeps: always
+/// all three, empty when there is nothing to keep (no `{left}`, or a red
+/// text, which bash works out at every prompt), so that no value from
+/// outside reaches them (bash reads `__acct_left_until` as arithmetic).
+fn bash_left(first_left: Option<FirstLeft>) -> [(String, OsString); 3] {
+    let (expires, until, text) = match first_left {
+        Some(FirstLeft {
+            expires,
+            until,
+            red: false,
+            text,
+        }) => (expires.to_string(), until.to_string(), text),
+        _ => (String::new(), "0".to_string(), String::new()),
+    };
+    [
+        ("__acct_left_for".into(), expires.into()),
+        ("__acct_left_until".into(), until.into()),
+        ("__acct_time".into(), text.into()),
+    ]
 }
 
 /// Takes `__ACCT_LEFT` into the globals fish's `__acct_left` keeps.
@@ -264,6 +302,34 @@ mod tests {
             for code in startup.lines() {
                 assert!(!code.trim().is_empty() && !code.trim_start().starts_with('#'));
             }
+        }
+    }
+
+    #[test]
+    fn bash_gets_a_first_time_left_only_when_it_may_keep_it_and_always_all_three_names() {
+        let first = |red, text: &str| FirstLeft {
+            expires: 1_800_010_800,
+            until: 1_800_000_031,
+            red,
+            text: text.into(),
+        };
+        let handed = |left| {
+            bash_left(left)
+                .map(|(name, value)| format!("{name}={}", value.to_string_lossy()))
+                .join(" ")
+        };
+        assert_eq!(
+            handed(Some(first(false, "3h0m"))),
+            "__acct_left_for=1800010800 __acct_left_until=1800000031 __acct_time=3h0m"
+        );
+        // A red text is worked out at every prompt; nothing at all is
+        // handed as empty, so that an inherited value is not taken.
+        let none = "__acct_left_for= __acct_left_until=0 __acct_time=";
+        assert_eq!(handed(Some(first(true, "14m"))), none);
+        assert_eq!(handed(None), none);
+        // Each is one the rc file keeps from children.
+        for (name, _) in bash_left(None) {
+            assert!(bash_checks::HANDED.split(' ').any(|n| n == name), "{name}");
         }
     }
 

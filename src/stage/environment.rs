@@ -223,11 +223,17 @@ impl StageEnv {
     }
 
     /// Variables of a stage shell's start: the `__ACCT_*` plumbing its
-    /// startup files read and remove again, zsh's `ZDOTDIR`, and `SHELL`
-    /// when the config names the shell.
+    /// startup files read and keep from children, bash's hook globals
+    /// handed over as they are (`__acct_*`, unexported at start), zsh's
+    /// `ZDOTDIR`, and `SHELL` when the config names the shell.
     pub fn add_startup(&mut self, vars: impl IntoIterator<Item = (String, OsString)>) {
         for (name, value) in vars {
-            debug_assert!(name.starts_with("__ACCT_") || name == "ZDOTDIR" || name == "SHELL");
+            debug_assert!(
+                name.starts_with("__ACCT_")
+                    || name.starts_with("__acct_")
+                    || name == "ZDOTDIR"
+                    || name == "SHELL"
+            );
             self.set.push((name, value));
         }
     }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use crate::aws::mfa_session::{self, SessionSpec};
 use crate::aws::sso_token::{self, Token};
 use crate::config::process_env::{Environment, value_in};
-use crate::config::{Config, LEFT_NEVER, LEFT_WARN_SECONDS, Sso};
+use crate::config::{Config, FirstLeft, LEFT_NEVER, LEFT_WARN_SECONDS, Sso};
 use crate::text::clock;
 
 /// The variable naming the expiry file.
@@ -57,8 +57,8 @@ pub fn left_text(seconds: i64) -> (String, bool) {
 /// How many more seconds `left_text(seconds)` stays as it is while the
 /// seconds count down: until its minute changes, it turns red or the
 /// session ends; an expired session's text stays for good (`None`). The
-/// hooks that keep a text with its expiry (fish's `__acct_left`) work out
-/// the same.
+/// hooks that keep a text with its expiry (bash's and fish's `__acct_left`)
+/// work out the same.
 pub fn holds_for(seconds: i64) -> Option<i64> {
     if seconds <= 0 {
         return None;
@@ -85,28 +85,56 @@ pub fn boot_clock() -> Option<(i64, i64)> {
     Some((btime, up))
 }
 
-/// The first `{left}` of fish's hook, as its `__acct_left_window` would
-/// work it out at the uptime second `up` for `expires`: `EXPIRY UNTIL RED
-/// TEXT` (`__ACCT_LEFT`), UNTIL the uptime second at which it stops
-/// holding, RED 1 or 0.
-pub fn fish_first(expires: i64, (btime, up): (i64, i64)) -> String {
-    let left = expires - btime - up;
+/// The first `{left}` for `expires` when `left` seconds remain and the
+/// shell's clock reads `now`, as the hooks' windows (bash's and fish's
+/// `__acct_left_window`) would work it out.
+pub fn first_left(expires: i64, left: i64, now: i64) -> FirstLeft {
     let (text, red) = left_text(left);
-    let until = holds_for(left).map_or(LEFT_NEVER, |holds| up + holds);
-    format!("{expires} {until} {} {text}", u8::from(red))
+    let until = holds_for(left).map_or(LEFT_NEVER, |holds| now + holds);
+    FirstLeft {
+        expires,
+        until,
+        red,
+        text,
+    }
 }
 
-/// fish's first `{left}` for the stage's environment `entered`
-/// (`fish_first`), when its prompt shows one and the expiry and fish's
-/// clock are known: `acct shell` hands it over (`__ACCT_LEFT`), so fish's
-/// first prompt only compares instead of working the text out with `math`
-/// (0.9M instructions, a sixth of what the hook added to fish's start).
-pub fn fish_first_of(entered: &Environment) -> Option<String> {
+/// fish's first `{left}` for the stage's environment `entered`, on fish's
+/// clock (`boot_clock`, the uptime second), when its prompt shows one and
+/// the expiry and the clock are known: `acct shell` hands it over, so
+/// fish's first prompt only compares instead of working the text out with
+/// `math` (0.9M instructions, a sixth of what the hook added to fish's
+/// start).
+pub fn fish_first_of(entered: &Environment) -> Option<FirstLeft> {
+    first_of(entered, |expires| {
+        let (btime, up) = boot_clock()?;
+        Some((expires - btime - up, up))
+    })
+}
+
+/// bash's first `{left}` for `entered`, on bash 5's clock (EPOCHSECONDS,
+/// the epoch second): what bash's first prompt would otherwise work out
+/// with its rare code (src/shell/lazy.rs), read at every start.
+pub fn bash_first_of(entered: &Environment) -> Option<FirstLeft> {
+    first_of(entered, |expires| {
+        let now = clock::now();
+        Some((expires - now, now))
+    })
+}
+
+/// `first_left` where `entered`'s prompt shows `{left}` and its expiry is
+/// known; `clock` gives the seconds left and the shell's now for it.
+fn first_of(
+    entered: &Environment,
+    clock: impl FnOnce(i64) -> Option<(i64, i64)>,
+) -> Option<FirstLeft> {
     let get = |name: &str| value_in(entered, name).map(OsStr::to_os_string);
     if !get("ACCT_PROMPT")?.to_str()?.contains(PLACEHOLDER) {
         return None;
     }
-    Some(fish_first(expires(get)?, boot_clock()?))
+    let expires = expires(get)?;
+    let (left, now) = clock(expires)?;
+    Some(first_left(expires, left, now))
 }
 
 /// The expiry from the environment (`get` reads it): `ACCT_EXPIRES`, else
@@ -175,20 +203,28 @@ mod tests {
     }
 
     #[test]
-    fn fish_gets_its_first_text_for_its_own_clock() {
-        // Boot at 1000, 500 s up: 3 hours and 30 s left.
+    fn a_first_text_holds_until_its_second_on_the_shells_own_clock() {
+        let first = |expires, until, red, text: &str| FirstLeft {
+            expires,
+            until,
+            red,
+            text: text.into(),
+        };
+        // fish: boot at 1000, 500 s up, 3 hours and 30 s left.
         let expires = 1000 + 500 + 3 * 3600 + 30;
         assert_eq!(
-            fish_first(expires, (1000, 500)),
-            format!("{expires} 531 0 3h0m")
+            first_left(expires, expires - 1000 - 500, 500),
+            first(expires, 531, false, "3h0m")
+        );
+        // bash: the epoch second; 14 minutes left is red, the minute's end.
+        let now = 1_800_000_000;
+        assert_eq!(
+            first_left(now + 14 * 60, 14 * 60, now),
+            first(now + 14 * 60, now + 1, true, "14m")
         );
         assert_eq!(
-            fish_first(1000 + 500 + 14 * 60, (1000, 500)),
-            "2340 501 1 14m"
-        );
-        assert_eq!(
-            fish_first(1200, (1000, 500)),
-            format!("1200 {LEFT_NEVER} 1 expired")
+            first_left(1200, -300, 1500),
+            first(1200, LEFT_NEVER, true, "expired")
         );
     }
 
