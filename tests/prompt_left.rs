@@ -243,3 +243,57 @@ fn jiff_like(epoch: i64) -> String {
         secs % 60
     )
 }
+
+/// bash reads the second until which its kept `{left}` holds as
+/// arithmetic, where `a[$(...)]` would run. Values of the kept names from
+/// outside never get there: `acct shell` hands over all three (empty when
+/// there is nothing to keep, here a red time), and a hook loaded by `acct
+/// init bash` drops inherited ones. Either way the prompt shows the real
+/// time, and nothing runs.
+#[test]
+fn bash_takes_no_kept_time_left_from_outside_and_runs_nothing_in_it() {
+    // (The red time comes with its colour around it.)
+    let times = [
+        (3 * 60, "[cpco-testing 3h0m] user> "),
+        (10, "10m\u{1b}[0m] user> "),
+    ];
+    for ((minutes, shown), own_hook) in times.into_iter().flat_map(|t| [(t, false), (t, true)]) {
+        let at = now() + minutes * 60 + 30;
+        // (The expiry file will hold `at`, as the made-up session says.)
+        let (sandbox, _) = with_session(".bashrc", "", at);
+        let pwned = sandbox.root.join("pwned");
+        let hostile = [
+            ("__acct_left_for", at.to_string()),
+            (
+                "__acct_left_until",
+                format!("x[$(touch {})]", pwned.display()),
+            ),
+            ("__acct_time", "HACKED".to_string()),
+        ];
+        let mut rc = "PS1='user> '\n".to_string();
+        if own_hook {
+            // The same from the user's ~/.bashrc, before the hook they
+            // load themselves.
+            for (name, value) in &hostile {
+                rc.push_str(&format!("export {name}='{value}'\n"));
+            }
+            rc.push_str("eval \"$(\"$ACCT\" init bash)\"\n");
+        }
+        sandbox.write("home/.bashrc", &rc);
+        let mut cmd = sandbox.command(tools::by_name("sh"));
+        cmd.args([
+            "-c",
+            "\"$ACCT\" shell --min-left 0m testing; echo \"status=$?\"",
+        ])
+        .envs(hostile.clone())
+        .env("SHELL", tools::bash())
+        .env("TERM", "xterm")
+        .env("XDG_RUNTIME_DIR", &sandbox.root)
+        .env("ACCT", ACCT);
+        let mut s = pty(cmd, 30);
+        expect(&mut s, shown);
+        send_and_expect(&mut s, "", shown);
+        send_and_expect(&mut s, "exit 0", "status=0");
+        assert!(!pwned.exists(), "{minutes} minutes, own hook {own_hook}");
+    }
+}

@@ -327,8 +327,10 @@ mod tests {
         let none = "__acct_left_for= __acct_left_until=0 __acct_time=";
         assert_eq!(handed(Some(first(true, "14m"))), none);
         assert_eq!(handed(None), none);
-        // Each is one the rc file keeps from children.
-        for (name, _) in bash_left(None) {
+        // Everything acct hands bash is kept from children by the rc file.
+        let launch = launch(&["bash".to_string()], &[], &Vec::new(), None, None).unwrap();
+        assert_eq!(launch.env.len(), bash_checks::HANDED.split(' ').count());
+        for (name, _) in &launch.env {
             assert!(bash_checks::HANDED.split(' ').any(|n| n == name), "{name}");
         }
     }
